@@ -1,0 +1,19 @@
+// Bundles the CLI into dist/ so a cold start loads one file and never scans
+// node_modules (isomorphic-git's ESM entry costs ~80 ms of CommonJS scanning).
+// ink and React stay external and are loaded by the `tui` command only.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { cli: 'src/cli/main.ts', tui: 'src/tui/render.tsx' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['ink', 'react', 'react/jsx-runtime'],
+  // Some bundled CommonJS dependencies call require() on Node built-ins.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -1,0 +1,54 @@
+/** Restarting the services whose config files changed. */
+import { CfgtrailError } from '../core/errors.js';
+import type { OnEvent, RestartResult, ServiceControl, ServiceEvent } from './ports.js';
+import type { ServiceConfig } from './services-config.js';
+
+/** Per-service outcome of {@link restartServices}. */
+export interface RestartReport {
+  ok: boolean;
+  results: { service: string; result: RestartResult }[];
+}
+
+/**
+ * Restarts services one at a time, in the given order, and reports each.
+ * It goes on after a failure: every restored config should reach its service.
+ *
+ * @example const report = await restartServices(services, { control: createServiceControl() })
+ */
+export async function restartServices(
+  services: ServiceConfig[],
+  options: { control: ServiceControl; onEvent?: OnEvent<ServiceEvent>; signal?: AbortSignal },
+): Promise<RestartReport> {
+  const { control, onEvent = () => {}, signal } = options;
+  const results: RestartReport['results'] = [];
+  for (const service of services) {
+    onEvent({ phase: 'restart-start', service: service.name, kind: service.restart.kind });
+    const result = await restartOne(control, service, signal);
+    onEvent({ phase: 'restart-done', service: service.name, result });
+    results.push({ service: service.name, result });
+  }
+  return { ok: results.every((r) => r.result.ok), results };
+}
+
+async function restartOne(control: ServiceControl, service: ServiceConfig, signal?: AbortSignal): Promise<RestartResult> {
+  const started = Date.now();
+  try {
+    return await control.restart(service, { signal });
+  } catch (e) {
+    // Adapters report failures as results; a throw is unexpected, but one
+    // service's surprise must not stop the others from being restarted.
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, command: [], stdout: '', stderr: '', exitCode: null, durationMs: Date.now() - started, message };
+  }
+}
+
+/**
+ * Throws RESTART_FAILED naming every service that did not restart.
+ * @throws CfgtrailError RESTART_FAILED with `data.failed: { service, message }[]`
+ */
+export function assertRestarted(report: RestartReport): void {
+  const failed = report.results.filter((r) => !r.result.ok).map((r) => ({ service: r.service, message: r.result.message }));
+  if (failed.length === 0) return;
+  const text = failed.map((f) => `${f.service}: ${f.message}`).join('; ');
+  throw new CfgtrailError('RESTART_FAILED', `restart failed: ${text}`, { failed });
+}

@@ -1,0 +1,178 @@
+/**
+ * Packs a whole object database into one delta-compressed pack. Nothing is
+ * dropped (unreachable objects are packed too), and old objects are removed
+ * only after the new pack has been written, indexed and read back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CfgtrailError } from '../errors.js';
+import { parseCommit } from './commit.js';
+import { hashObject, listLooseOids, openObjectStore, type ObjectStore } from './objects.js';
+import { openPack, readIdxOids } from './pack-read.js';
+import { writePack } from './pack-write.js';
+import { parseTree } from './tree.js';
+import { applyDelta } from './delta.js';
+
+export interface PackStoreOptions {
+  /** Clock (ms); reserved for grace periods on unreferenced objects. */
+  now?: () => number;
+}
+
+export interface PackStoreResult {
+  looseBefore: number;
+  packedObjects: number;
+  packsBefore: number;
+  packsAfter: number;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+function fileSize(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0; // gone: counts as nothing
+  }
+}
+
+function listPackIdx(gitdir: string): string[] {
+  const dir = path.join(gitdir, 'objects', 'pack');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f)).map((f) => path.join(dir, f));
+}
+
+/** Tip oids of every ref (loose refs under refs/, packed-refs, HEAD). */
+export function readRefTips(gitdir: string): string[] {
+  const tips = new Set<string>();
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else addTip(fs.readFileSync(p, 'utf8'));
+    }
+  };
+  const addTip = (text: string): void => {
+    const m = /^([0-9a-f]{40})/.exec(text.trim());
+    if (m) tips.add(m[1]!);
+  };
+  walk(path.join(gitdir, 'refs'));
+  const packed = path.join(gitdir, 'packed-refs');
+  if (fs.existsSync(packed)) {
+    for (const line of fs.readFileSync(packed, 'utf8').split('\n')) {
+      if (!line.startsWith('#')) addTip(line.replace(/^\^/, ''));
+    }
+  }
+  const head = path.join(gitdir, 'HEAD');
+  if (fs.existsSync(head)) addTip(fs.readFileSync(head, 'utf8'));
+  return [...tips];
+}
+
+/** Walks commits and trees from the ref tips, giving each tree/blob the first path it is seen at. */
+export function collectPathHints(store: ObjectStore, tips: string[]): Map<string, string> {
+  const hints = new Map<string, string>();
+  const seen = new Set<string>();
+  const stack = [...tips];
+  const walkTree = (oid: string, dir: string): void => {
+    if (hints.has(oid) || !store.has(oid)) return;
+    hints.set(oid, dir);
+    for (const e of parseTree(store.read(oid).content)) {
+      const p = dir ? `${dir}/${e.path}` : e.path;
+      if (e.mode === '40000') walkTree(e.oid, p);
+      else if (e.mode !== '160000' && !hints.has(e.oid)) hints.set(e.oid, p);
+    }
+  };
+  while (stack.length) {
+    const oid = stack.pop()!;
+    if (seen.has(oid) || !store.has(oid)) continue;
+    seen.add(oid);
+    const obj = store.read(oid);
+    if (obj.type === 'tag') {
+      const m = /^object ([0-9a-f]{40})/.exec(obj.content.toString('latin1'));
+      if (m) stack.push(m[1]!);
+    } else if (obj.type === 'commit') {
+      const c = parseCommit(obj.content);
+      walkTree(c.tree, '');
+      stack.push(...c.parents);
+    } else if (obj.type === 'tree') {
+      walkTree(oid, '');
+    }
+  }
+  return hints;
+}
+
+/** Reads every object of the new pack through a fresh reader and checks its hash. */
+function verifyPack(idxPath: string, oids: string[]): void {
+  const pack = openPack(idxPath);
+  try {
+    const cache = new Map<number, { type: string; content: Buffer }>();
+    const at = (offset: number): { type: string; content: Buffer } => {
+      const hit = cache.get(offset);
+      if (hit) return hit;
+      const e = pack.readEntry(offset);
+      if (e.kind === 'ref') throw new CfgtrailError('CORRUPT_STORE', `${idxPath}: unexpected REF_DELTA`);
+      const obj = e.kind === 'full' ? { type: e.type, content: e.data } : (() => {
+        const base = at(e.baseOffset);
+        return { type: base.type, content: applyDelta(base.content, e.data) };
+      })();
+      cache.set(offset, obj);
+      return obj;
+    };
+    for (const oid of oids) {
+      const i = pack.index.find(Buffer.from(oid, 'hex'));
+      const obj = i === undefined ? undefined : at(pack.index.offsetAt(i));
+      if (!obj || hashObject(obj.type as 'blob', obj.content) !== oid) {
+        throw new CfgtrailError('CORRUPT_STORE', `new pack does not read back object ${oid}`, { oid, idxPath });
+      }
+    }
+  } finally {
+    pack.close();
+  }
+}
+
+function removeOldObjects(gitdir: string, loose: string[], oldIdx: string[], keepIdx: string): void {
+  for (const oid of loose) fs.rmSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)), { force: true });
+  for (const sub of new Set(loose.map((o) => o.slice(0, 2)))) {
+    try {
+      fs.rmdirSync(path.join(gitdir, 'objects', sub));
+    } catch {
+      // not empty (an object written meanwhile): keep the directory
+    }
+  }
+  for (const idx of oldIdx) {
+    if (idx === keepIdx) continue;
+    // the idx goes first: a pack without its idx is invisible, never half-visible
+    fs.rmSync(idx, { force: true });
+    const stem = idx.replace(/\.idx$/, '');
+    for (const ext of ['.pack', '.rev', '.bitmap']) fs.rmSync(stem + ext, { force: true });
+  }
+}
+
+/**
+ * Repacks every loose and packed object of `gitdir` into one new pack, then
+ * removes the loose objects and old packs. The caller holds the store lock.
+ */
+export async function packStore(gitdir: string, opts: PackStoreOptions = {}): Promise<PackStoreResult> {
+  void opts;
+  const loose = listLooseOids(gitdir);
+  const oldIdx = listPackIdx(gitdir);
+  const bytesBefore =
+    loose.reduce((n, o) => n + fileSize(path.join(gitdir, 'objects', o.slice(0, 2), o.slice(2))), 0) +
+    oldIdx.reduce((n, i) => n + fileSize(i) + fileSize(i.replace(/\.idx$/, '.pack')), 0);
+  const all = new Set(loose);
+  for (const idx of oldIdx) for (const oid of readIdxOids(idx)) all.add(oid);
+  const base = { looseBefore: loose.length, packsBefore: oldIdx.length, bytesBefore };
+  if (all.size === 0) return { ...base, packedObjects: 0, packsAfter: 0, bytesAfter: 0 };
+  const store = openObjectStore(gitdir);
+  try {
+    const oids = [...all];
+    const pathHints = collectPathHints(store, readRefTips(gitdir));
+    const { idxPath, packPath, count } = writePack(gitdir, oids, store, { pathHints });
+    verifyPack(idxPath, oids);
+    store.close();
+    removeOldObjects(gitdir, loose, oldIdx, idxPath);
+    return { ...base, packedObjects: count, packsAfter: listPackIdx(gitdir).length, bytesAfter: fileSize(packPath) + fileSize(idxPath) };
+  } finally {
+    store.close();
+  }
+}

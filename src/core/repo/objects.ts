@@ -1,0 +1,263 @@
+/**
+ * Synchronous reading of a git object database (loose objects and packs) and
+ * writing of loose objects. Built for a one-shot CLI: nothing is read before
+ * it is needed, and every object read is checked against its SHA-1.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { CfgtrailError } from '../errors.js';
+import { applyDelta } from './delta.js';
+import { findPrefix, openPack, PackFile, type ObjectType } from './pack-read.js';
+
+export type { ObjectType } from './pack-read.js';
+
+/** An object's type and (inflated, header-less) content. */
+export interface GitObject {
+  type: ObjectType;
+  content: Buffer;
+}
+
+/** Read access to one gitdir's objects. */
+export interface ObjectStore {
+  /** Throws CORRUPT_STORE when the object is missing or damaged. */
+  read(oid: string): GitObject;
+  has(oid: string): boolean;
+  /** All oids (loose and packed) starting with `prefix` (≥ 4 hex chars). */
+  resolvePrefix(prefix: string): string[];
+  /** Closes pack file descriptors; the store reopens them if used again. */
+  close(): void;
+}
+
+const OID_RE = /^[0-9a-f]{40}$/;
+const TYPES = new Set(['blob', 'tree', 'commit', 'tag']);
+/** Delta bases kept per store, by total size. */
+const BASE_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** The git object id of `content` stored as `type`. */
+export function hashObject(type: ObjectType, content: Buffer): string {
+  return crypto.createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+function loosePath(gitdir: string, oid: string): string {
+  return path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
+}
+
+/**
+ * Writes a zlib-deflated loose object (temp file + rename) unless it exists.
+ * @returns the object id
+ */
+export function writeLooseObject(gitdir: string, type: ObjectType, content: Buffer): string {
+  const oid = hashObject(type, content);
+  const file = loosePath(gitdir, oid);
+  if (fs.existsSync(file)) return oid;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const data = zlib.deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]));
+  try {
+    fs.writeFileSync(tmp, data, { mode: 0o444 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return oid;
+}
+
+function corrupt(oid: string, msg: string, cause?: unknown): CfgtrailError {
+  return new CfgtrailError('CORRUPT_STORE', `object ${oid}: ${msg}`, { oid }, { cause });
+}
+
+/** Parses an inflated loose object (`type size\0content`). */
+function parseLoose(oid: string, raw: Buffer): GitObject {
+  const nul = raw.indexOf(0);
+  const header = nul > 0 ? raw.toString('latin1', 0, nul) : '';
+  const m = /^(\w+) (\d+)$/.exec(header);
+  if (!m || !TYPES.has(m[1]!) || Number(m[2]) !== raw.length - nul - 1) throw corrupt(oid, 'bad loose object header');
+  return { type: m[1] as ObjectType, content: raw.subarray(nul + 1) };
+}
+
+/** Lists every loose object id in a gitdir. */
+export function listLooseOids(gitdir: string): string[] {
+  const dir = path.join(gitdir, 'objects');
+  const oids: string[] = [];
+  for (const sub of safeReaddir(dir)) {
+    if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+    for (const f of safeReaddir(path.join(dir, sub))) if (/^[0-9a-f]{38}$/.test(f)) oids.push(sub + f);
+  }
+  return oids;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return []; // a missing directory holds no objects
+  }
+}
+
+/**
+ * Opens the object database of `gitdir` (e.g. `/x/.git`). Cheap: indexes and
+ * packs are opened on first use.
+ * @example openObjectStore(gitdir).read(oid).content.toString()
+ */
+export function openObjectStore(gitdir: string): ObjectStore {
+  return new PackedStore(gitdir);
+}
+
+interface PackSlot {
+  idxPath: string;
+  pack?: PackFile;
+}
+
+class PackedStore implements ObjectStore {
+  private slots: PackSlot[] | undefined;
+  private readonly bases = new Map<string, GitObject>();
+  private baseBytes = 0;
+
+  constructor(private readonly gitdir: string) {}
+
+  read(oid: string): GitObject {
+    if (!OID_RE.test(oid)) throw corrupt(oid, 'not a full object id');
+    const obj = this.readLoose(oid) ?? this.readPacked(oid) ?? (this.rescan() ? this.readPacked(oid) : undefined);
+    if (!obj) throw corrupt(oid, 'object not found');
+    if (hashObject(obj.type, obj.content) !== oid) throw corrupt(oid, 'content does not match its hash');
+    return obj;
+  }
+
+  has(oid: string): boolean {
+    if (!OID_RE.test(oid)) return false;
+    if (fs.existsSync(loosePath(this.gitdir, oid))) return true;
+    return this.findInPacks(oid) !== undefined || (this.rescan() && this.findInPacks(oid) !== undefined);
+  }
+
+  resolvePrefix(prefix: string): string[] {
+    if (!/^[0-9a-f]{4,40}$/.test(prefix)) {
+      throw new CfgtrailError('BAD_INPUT', `not a hex object prefix of at least 4 characters: ${prefix}`, { prefix });
+    }
+    const found = new Set<string>();
+    const sub = path.join(this.gitdir, 'objects', prefix.slice(0, 2));
+    for (const f of safeReaddir(sub)) if ((prefix.slice(0, 2) + f).startsWith(prefix) && f.length === 38) found.add(prefix.slice(0, 2) + f);
+    this.rescan();
+    for (const slot of this.getSlots()) for (const oid of findPrefix(this.load(slot).index, prefix)) found.add(oid);
+    return [...found].sort();
+  }
+
+  close(): void {
+    for (const slot of this.slots ?? []) slot.pack?.close();
+    this.slots = undefined;
+    this.bases.clear();
+    this.baseBytes = 0;
+  }
+
+  private readLoose(oid: string): GitObject | undefined {
+    let raw: Buffer;
+    try {
+      raw = fs.readFileSync(loosePath(this.gitdir, oid));
+    } catch {
+      return undefined; // not loose: look in the packs
+    }
+    try {
+      return parseLoose(oid, zlib.inflateSync(raw));
+    } catch (e) {
+      throw e instanceof CfgtrailError ? e : corrupt(oid, 'damaged loose object', e);
+    }
+  }
+
+  private getSlots(): PackSlot[] {
+    if (!this.slots) this.slots = this.listIdx().map((idxPath) => ({ idxPath }));
+    return this.slots;
+  }
+
+  private listIdx(): string[] {
+    const dir = path.join(this.gitdir, 'objects', 'pack');
+    // newest first: after a repack the new pack is the likely hit
+    return safeReaddir(dir)
+      .filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f))
+      .map((f) => path.join(dir, f))
+      .sort((a, b) => mtime(b) - mtime(a));
+  }
+
+  /** Picks up packs added since the last scan (a gc may have run); true if any. */
+  private rescan(): boolean {
+    const known = new Set(this.getSlots().map((s) => s.idxPath));
+    const added = this.listIdx().filter((p) => !known.has(p));
+    this.slots!.push(...added.map((idxPath) => ({ idxPath })));
+    return added.length > 0;
+  }
+
+  private load(slot: PackSlot): PackFile {
+    if (!slot.pack) slot.pack = openPack(slot.idxPath);
+    return slot.pack;
+  }
+
+  private findInPacks(oid: string): { pack: PackFile; offset: number } | undefined {
+    const key = Buffer.from(oid, 'hex');
+    for (const slot of this.getSlots()) {
+      if (!fs.existsSync(slot.idxPath) && !slot.pack) continue; // removed by a concurrent gc
+      const pack = this.load(slot);
+      const i = pack.index.find(key);
+      if (i !== undefined) return { pack, offset: pack.index.offsetAt(i) };
+    }
+    return undefined;
+  }
+
+  private readPacked(oid: string): GitObject | undefined {
+    const hit = this.findInPacks(oid);
+    if (!hit) return undefined;
+    try {
+      return this.resolveAt(hit.pack, hit.offset);
+    } catch (e) {
+      throw e instanceof CfgtrailError ? corrupt(oid, e.message, e) : e;
+    }
+  }
+
+  /** Follows a delta chain down to a full object or cached base, then applies the deltas upwards. */
+  private resolveAt(pack: PackFile, offset: number): GitObject {
+    const deltas: { key: string; data: Buffer }[] = [];
+    let base: GitObject | undefined;
+    let baseKey: string | undefined;
+    let at = offset;
+    while (!base) {
+      baseKey = `${pack.packPath}:${at}`;
+      base = this.bases.get(baseKey);
+      if (base) break;
+      const entry = pack.readEntry(at);
+      if (entry.kind === 'full') base = { type: entry.type, content: entry.data };
+      else {
+        deltas.push({ key: baseKey, data: entry.data });
+        if (deltas.length > 10_000) throw new CfgtrailError('CORRUPT_STORE', `${pack.packPath}: delta chain loop at ${offset}`);
+        if (entry.kind === 'ofs') at = entry.baseOffset;
+        else {
+          base = this.read(entry.baseOid);
+          baseKey = undefined; // a REF_DELTA base lives elsewhere
+        }
+      }
+    }
+    for (let i = deltas.length - 1; i >= 0; i--) {
+      if (baseKey) this.remember(baseKey, base);
+      base = { type: base.type, content: applyDelta(base.content, deltas[i]!.data) };
+      baseKey = deltas[i]!.key;
+    }
+    return base;
+  }
+
+  private remember(key: string, obj: GitObject): void {
+    if (this.bases.has(key) || obj.content.length > BASE_CACHE_BYTES / 4) return;
+    if (this.baseBytes + obj.content.length > BASE_CACHE_BYTES) {
+      this.bases.clear();
+      this.baseBytes = 0;
+    }
+    this.bases.set(key, obj);
+    this.baseBytes += obj.content.length;
+  }
+}
+
+function mtime(p: string): number {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0; // vanished meanwhile: sorts last
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Writes a version-2 pack with OFS_DELTA deltas and its version-2 index.
+ * Delta bases are chosen like git does, simplified: objects sorted by type,
+ * path and size (largest first), each tried against the previous few.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createDeltaFromIndex, createDeltaIndex, type DeltaIndex } from './delta.js';
+import type { ObjectStore, ObjectType } from './objects.js';
+import { OFS_DELTA, TYPE_CODES } from './pack-read.js';
+
+export interface WritePackOptions {
+  /** Path each blob/tree appears at; objects at the same path delta well against each other. */
+  pathHints?: Map<string, string>;
+  /** How many preceding objects to try as a delta base. @default 10 */
+  window?: number;
+  /** Longest delta chain. @default 50 */
+  maxDepth?: number;
+}
+
+export interface WritePackResult {
+  packPath: string;
+  idxPath: string;
+  count: number;
+}
+
+interface Item {
+  oid: string;
+  type: ObjectType;
+  content: Buffer;
+  path: string;
+  depth: number;
+  offset: number;
+  crc: number;
+  index?: DeltaIndex;
+}
+
+const TYPE_ORDER: Record<ObjectType, number> = { commit: 0, tag: 1, tree: 2, blob: 3 };
+
+function sortItems(items: Item[]): void {
+  items.sort((a, b) =>
+    TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    b.content.length - a.content.length ||
+    (a.oid < b.oid ? -1 : 1));
+}
+
+function entryHeader(code: number, size: number): number[] {
+  const bytes: number[] = [];
+  let byte = (code << 4) | (size & 15);
+  size = Math.floor(size / 16);
+  while (size > 0) {
+    bytes.push(byte | 0x80);
+    byte = size & 0x7f;
+    size = Math.floor(size / 128);
+  }
+  bytes.push(byte);
+  return bytes;
+}
+
+/** git's OFS_DELTA offset encoding: big-endian base-128 with a +1 bias per continuation. */
+function ofsBytes(distance: number): number[] {
+  const bytes = [distance & 0x7f];
+  distance = Math.floor(distance / 128);
+  while (distance > 0) {
+    distance -= 1;
+    bytes.unshift(0x80 | (distance & 0x7f));
+    distance = Math.floor(distance / 128);
+  }
+  return bytes;
+}
+
+/** Best delta of `item` against the previous `window` items, or undefined. */
+function findDelta(items: Item[], i: number, window: number, maxDepth: number): { base: Item; delta: Buffer } | undefined {
+  const item = items[i]!;
+  let best: { base: Item; delta: Buffer } | undefined;
+  let limit = Math.floor(item.content.length / 2) - 20;
+  if (limit <= 0) return undefined;
+  for (let j = i - 1; j >= Math.max(0, i - window); j--) {
+    const base = items[j]!;
+    if (base.type !== item.type) break;
+    if (base.depth >= maxDepth || base.content.length === 0) continue;
+    // a base much smaller than the target cannot give a delta under half its size
+    if (base.content.length < item.content.length / 4) continue;
+    base.index ??= createDeltaIndex(base.content);
+    const delta = createDeltaFromIndex(base.index, item.content, limit - 1);
+    if (delta && delta.length < limit) {
+      best = { base, delta };
+      limit = delta.length;
+    }
+  }
+  return best;
+}
+
+/**
+ * Writes `oids` (read from `store`) as one pack plus index into
+ * `<gitdir>/objects/pack/`, named after the pack checksum as git does.
+ */
+export function writePack(gitdir: string, oids: string[], store: ObjectStore, opts: WritePackOptions = {}): WritePackResult {
+  const window = opts.window ?? 10;
+  const maxDepth = opts.maxDepth ?? 50;
+  const items: Item[] = [...new Set(oids)].map((oid) => {
+    const { type, content } = store.read(oid);
+    return { oid, type, content, path: opts.pathHints?.get(oid) ?? '', depth: 0, offset: 0, crc: 0 };
+  });
+  sortItems(items);
+  const dir = path.join(gitdir, 'objects', 'pack');
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `tmp_pack_${process.pid}_${crypto.randomBytes(4).toString('hex')}`);
+  const fd = fs.openSync(tmp, 'w', 0o444);
+  const hash = crypto.createHash('sha1');
+  let offset = 0;
+  const emit = (chunk: Buffer): void => {
+    fs.writeSync(fd, chunk);
+    hash.update(chunk);
+    offset += chunk.length;
+  };
+  try {
+    const head = Buffer.alloc(12);
+    head.write('PACK', 0, 'latin1');
+    head.writeUInt32BE(2, 4);
+    head.writeUInt32BE(items.length, 8);
+    emit(head);
+    for (let i = 0; i < items.length; i++) {
+      writeEntry(items, i, window, maxDepth, offset, emit);
+      // bases further back than the window are never used again
+      const old = items[i - window];
+      if (old) old.index = undefined;
+    }
+    const checksum = hash.digest();
+    fs.writeSync(fd, checksum);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    return finish(dir, tmp, checksum, items);
+  } catch (e) {
+    try { fs.closeSync(fd); } catch { /* already closed */ }
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function writeEntry(items: Item[], i: number, window: number, maxDepth: number, offset: number, emit: (b: Buffer) => void): void {
+  const item = items[i]!;
+  const found = findDelta(items, i, window, maxDepth);
+  item.offset = offset;
+  let header: number[];
+  let body: Buffer;
+  if (found) {
+    item.depth = found.base.depth + 1;
+    header = [...entryHeader(OFS_DELTA, found.delta.length), ...ofsBytes(offset - found.base.offset)];
+    body = zlib.deflateSync(found.delta);
+  } else {
+    header = entryHeader(TYPE_CODES[item.type], item.content.length);
+    body = zlib.deflateSync(item.content);
+  }
+  const headBuf = Buffer.from(header);
+  item.crc = zlib.crc32(body, zlib.crc32(headBuf));
+  emit(headBuf);
+  emit(body);
+}
+
+/** Writes the index next to the pack and moves both into place (pack first: readers look for the idx). */
+function finish(dir: string, tmp: string, checksum: Buffer, items: Item[]): WritePackResult {
+  const name = `pack-${checksum.toString('hex')}`;
+  const packPath = path.join(dir, `${name}.pack`);
+  const idxPath = path.join(dir, `${name}.idx`);
+  const idx = buildIndex(items, checksum);
+  const tmpIdx = `${tmp}.idx`;
+  fs.writeFileSync(tmpIdx, idx, { mode: 0o444 });
+  const fd = fs.openSync(tmpIdx, 'r');
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(tmp, packPath);
+  fs.renameSync(tmpIdx, idxPath);
+  syncDir(dir);
+  return { packPath, idxPath, count: items.length };
+}
+
+function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+}
+
+/** Builds a version-2 .idx: fanout, sorted oids, CRC32s, 31-bit offsets, 64-bit offsets, checksums. */
+export function buildIndex(items: { oid: string; crc: number; offset: number }[], packChecksum: Buffer): Buffer {
+  const sorted = [...items].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
+  const n = sorted.length;
+  const big = sorted.filter((it) => it.offset >= 0x80000000).length;
+  const buf = Buffer.alloc(8 + 1024 + n * 28 + big * 8 + 40);
+  buf.writeUInt32BE(0xff744f63, 0);
+  buf.writeUInt32BE(2, 4);
+  const counts = new Uint32Array(256);
+  for (const it of sorted) counts[parseInt(it.oid.slice(0, 2), 16)]!++;
+  let acc = 0;
+  for (let i = 0; i < 256; i++) buf.writeUInt32BE((acc += counts[i]!), 8 + i * 4);
+  const sha = 1032;
+  const crc = sha + n * 20;
+  const off = crc + n * 4;
+  const bigAt = off + n * 4;
+  let bigCount = 0;
+  sorted.forEach((it, i) => {
+    buf.write(it.oid, sha + i * 20, 'hex');
+    buf.writeUInt32BE(it.crc >>> 0, crc + i * 4);
+    if (it.offset < 0x80000000) buf.writeUInt32BE(it.offset, off + i * 4);
+    else {
+      buf.writeUInt32BE((0x80000000 | bigCount) >>> 0, off + i * 4);
+      buf.writeBigUInt64BE(BigInt(it.offset), bigAt + bigCount++ * 8);
+    }
+  });
+  const tail = bigAt + big * 8;
+  packChecksum.copy(buf, tail);
+  crypto.createHash('sha1').update(buf.subarray(0, tail + 20)).digest().copy(buf, tail + 20);
+  return buf;
+}

@@ -1,0 +1,68 @@
+/** Git tree objects: parse, serialize in git's order, and flatten. */
+import { CfgtrailError } from '../errors.js';
+import type { ObjectStore } from './objects.js';
+
+/** One tree entry. `mode` is git's octal text: '100644' | '100755' | '120000' | '40000' | '160000'. */
+export interface TreeEntry {
+  mode: string;
+  path: string;
+  oid: string;
+}
+
+/** Parses a raw tree object; throws CORRUPT_STORE on malformed input. */
+export function parseTree(buf: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let p = 0;
+  while (p < buf.length) {
+    const space = buf.indexOf(0x20, p);
+    const nul = space < 0 ? -1 : buf.indexOf(0, space);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) {
+      throw new CfgtrailError('CORRUPT_STORE', `malformed tree entry at byte ${p}`);
+    }
+    entries.push({
+      mode: buf.toString('latin1', p, space),
+      path: buf.toString('utf8', space + 1, nul),
+      oid: buf.toString('hex', nul + 1, nul + 21),
+    });
+    p = nul + 21;
+  }
+  return entries;
+}
+
+/** Git sorts tree entries by name bytes, comparing a subtree's name as if it ended in '/'. */
+function sortKey(e: TreeEntry): Buffer {
+  return Buffer.from(e.mode === '40000' ? `${e.path}/` : e.path, 'utf8');
+}
+
+/**
+ * Serializes entries as a git tree object (sorted the way git sorts).
+ * @example hashObject('tree', serializeTree([{ mode: '100644', path: 'a.yaml', oid }]))
+ */
+export function serializeTree(entries: TreeEntry[]): Buffer {
+  const keyed = entries.map((e) => ({ e, key: sortKey(e) }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  const parts: Buffer[] = [];
+  for (const { e } of keyed) {
+    parts.push(Buffer.from(`${e.mode} ${e.path}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Flattens a tree to its non-tree entries by full path (`a/b/c.yaml`).
+ * Submodule entries (160000) are kept as entries, not descended into.
+ */
+export function readTreeRecursive(store: ObjectStore, treeOid: string): Map<string, { mode: string; oid: string }> {
+  const out = new Map<string, { mode: string; oid: string }>();
+  const walk = (oid: string, prefix: string): void => {
+    const obj = store.read(oid);
+    if (obj.type !== 'tree') throw new CfgtrailError('CORRUPT_STORE', `object ${oid} is a ${obj.type}, expected a tree`, { oid });
+    for (const e of parseTree(obj.content)) {
+      const full = prefix + e.path;
+      if (e.mode === '40000') walk(e.oid, `${full}/`);
+      else out.set(full, { mode: e.mode, oid: e.oid });
+    }
+  };
+  walk(treeOid, '');
+  return out;
+}

@@ -1,0 +1,14 @@
+/** Change records: commit messages whose trailers git itself can read. */
+export { generateChangeId, isChangeId } from './change-id.js';
+export { formatMessage, normalizeBody, splitMessage } from './message.js';
+export type { MessageRecord, SplitMessage } from './message.js';
+export { findTrailerBlock } from './trailer-block.js';
+export type { TrailerBlock } from './trailer-block.js';
+export {
+  firstTrailer,
+  foldTrailerValue,
+  isTrailerKey,
+  parseTrailerArg,
+  parseTrailers,
+  trailerValues,
+} from './trailers.js';

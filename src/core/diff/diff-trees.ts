@@ -1,0 +1,145 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ChangeKind, FieldChange, PathSegment } from '../types.js';
+import { formatPathText } from './path-text.js';
+
+/** A field change, plus what a key-matched list needs to be replayed exactly. */
+export interface TreeChange extends FieldChange {
+  /** Added key-matched list entry: its position in the new list. */
+  index?: number;
+  /** The common entries of a key-matched list changed order; from/to are their identity values, old and new order. */
+  reorder?: boolean;
+}
+
+/** dyff's identity keys, in the order they are tried. */
+const IDENTITY_KEYS = ['name', 'id', 'key'] as const;
+
+/**
+ * Field-level changes between two parsed trees. Maps are compared by key (order
+ * ignored), lists of maps that all carry a unique `name`/`id`/`key` by that
+ * identity, other lists by position. An added or removed subtree is one change.
+ * @example diffTrees('a.yaml', { db: { max: 20 } }, { db: { max: 50 } })
+ * // [{ path: ['db', 'max'], pathText: 'db.max', kind: 'changed', from: 20, to: 50, ... }]
+ */
+export function diffTrees(file: string, a: unknown, b: unknown): TreeChange[] {
+  const out: TreeChange[] = [];
+  walk({ file, out }, [], a, b);
+  return out;
+}
+
+/**
+ * Changes between the documents of two multi-document files. The document index
+ * is the first path segment only when either side has more than one document.
+ */
+export function diffDocuments(file: string, a: readonly unknown[], b: readonly unknown[]): TreeChange[] {
+  if (a.length <= 1 && b.length <= 1) return diffTrees(file, a[0] ?? null, b[0] ?? null);
+  const ctx = { file, out: [] as TreeChange[] };
+  walkPositional(ctx, [], a, b);
+  return ctx.out;
+}
+
+/**
+ * Changes for a file that exists on one side only: one change per top-level key
+ * (per document when there are several), so a new file lists its sections.
+ */
+export function diffWholeFile(file: string, docs: readonly unknown[], kind: 'added' | 'removed'): TreeChange[] {
+  const out: TreeChange[] = [];
+  const multi = docs.length > 1;
+  docs.forEach((doc, i) => {
+    const base: PathSegment[] = multi ? [i] : [];
+    if (doc === null && !multi) return;
+    if (!isPlainObject(doc)) {
+      out.push(change(file, base, kind, doc));
+      return;
+    }
+    for (const key of Object.keys(doc)) out.push(change(file, [...base, key], kind, doc[key]));
+  });
+  return out;
+}
+
+interface Ctx {
+  file: string;
+  out: TreeChange[];
+}
+
+function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
+  if (isPlainObject(a) && isPlainObject(b)) walkMaps(ctx, path, a, b);
+  else if (Array.isArray(a) && Array.isArray(b)) walkLists(ctx, path, a, b);
+  else if (!sameLeaf(a, b)) ctx.out.push({ ...change(ctx.file, path, 'changed', a), to: b });
+}
+
+function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: Record<string, unknown>): void {
+  for (const key of Object.keys(a)) {
+    if (Object.hasOwn(b, key)) walk(ctx, [...path, key], a[key], b[key]);
+    else ctx.out.push(change(ctx.file, [...path, key], 'removed', a[key]));
+  }
+  for (const key of Object.keys(b)) {
+    if (!Object.hasOwn(a, key)) ctx.out.push(change(ctx.file, [...path, key], 'added', b[key]));
+  }
+}
+
+function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[]): void {
+  const key = IDENTITY_KEYS.find((k) => identitiesOf(a, k) !== null && identitiesOf(b, k) !== null);
+  if (key === undefined || (a.length === 0 && b.length === 0)) walkPositional(ctx, path, a, b);
+  else walkKeyed(ctx, path, key, a, b);
+}
+
+function walkPositional(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
+  const common = Math.min(a.length, b.length);
+  for (let i = 0; i < common; i += 1) walk(ctx, [...path, i], a[i], b[i]);
+  // removals from the end first, so replaying them in order keeps positions valid
+  for (let i = a.length - 1; i >= common; i -= 1) ctx.out.push(change(ctx.file, [...path, i], 'removed', a[i]));
+  for (let i = common; i < b.length; i += 1) ctx.out.push(change(ctx.file, [...path, i], 'added', b[i]));
+}
+
+function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: unknown[]): void {
+  const aIds = identitiesOf(a, key) ?? [];
+  const bIds = identitiesOf(b, key) ?? [];
+  const aIndex = new Map(aIds.map((id, i) => [id, i]));
+  const bIndex = new Map(bIds.map((id, i) => [id, i]));
+  const at = (id: string): PathSegment[] => [...path, { [key]: id }];
+  aIds.forEach((id, i) => {
+    if (!bIndex.has(id)) ctx.out.push(change(ctx.file, at(id), 'removed', a[i]));
+  });
+  bIds.forEach((id, i) => {
+    const j = aIndex.get(id);
+    if (j !== undefined) walk(ctx, at(id), a[j], b[i]);
+  });
+  const oldOrder = aIds.filter((id) => bIndex.has(id));
+  const newOrder = bIds.filter((id) => aIndex.has(id));
+  if (!isDeepStrictEqual(oldOrder, newOrder)) {
+    ctx.out.push({ ...change(ctx.file, path, 'changed', oldOrder), to: newOrder, reorder: true });
+  }
+  bIds.forEach((id, i) => {
+    if (!aIndex.has(id)) ctx.out.push({ ...change(ctx.file, at(id), 'added', b[i]), index: i });
+  });
+}
+
+/** The identity values of a list whose items are all maps with a unique scalar `key`, else null. */
+function identitiesOf(list: readonly unknown[], key: string): string[] | null {
+  const ids: string[] = [];
+  for (const item of list) {
+    if (!isPlainObject(item) || !Object.hasOwn(item, key)) return null;
+    const id = item[key];
+    if (typeof id !== 'string' && typeof id !== 'number') return null;
+    ids.push(String(id));
+  }
+  return new Set(ids).size === ids.length ? ids : null;
+}
+
+function change(file: string, path: PathSegment[], kind: ChangeKind, value: unknown): TreeChange {
+  const base = { file, path, pathText: formatPathText(path), kind };
+  return kind === 'added' ? { ...base, to: value } : { ...base, from: value };
+}
+
+function sameLeaf(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  // Dates, binary and sets from YAML 1.1 tags: compare by content
+  return typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && isDeepStrictEqual(a, b);
+}
+
+/** A map from a parsed config: a plain (or null-prototype) object. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,41 @@
+import type { PathSegment } from '../types.js';
+import { parsePathText } from './path-text.js';
+
+/**
+ * Whether a change touches the field a query names (`log --field database.pool.max`):
+ * the paths are equal or one is a prefix of the other, segment-wise. A change that
+ * added all of `database` matches `database.pool.max`, and the query `database.pool`
+ * matches a change to `database.pool.max`. A plain query segment also matches a
+ * key-matched entry by its identity value (`spec.containers.nginx` ~
+ * `spec.containers[name=nginx]`) and a list position by its digits. In
+ * multi-document files the leading document index may be left out of the query.
+ * @param changePath segments, or pathText
+ * @throws CfgtrailError BAD_INPUT when the query (or a text changePath) is not valid path syntax.
+ */
+export function fieldMatches(changePath: readonly PathSegment[] | string, query: string): boolean {
+  const change = typeof changePath === 'string' ? parsePathText(changePath) : changePath;
+  const q = parsePathText(query);
+  if (prefixMatch(change, q)) return true;
+  return typeof change[0] === 'number' && typeof q[0] !== 'number' && prefixMatch(change.slice(1), q);
+}
+
+function prefixMatch(change: readonly PathSegment[], query: readonly PathSegment[]): boolean {
+  const n = Math.min(change.length, query.length);
+  for (let i = 0; i < n; i += 1) {
+    if (!segmentMatches(change[i], query[i])) return false;
+  }
+  return true;
+}
+
+function segmentMatches(change: PathSegment | undefined, query: PathSegment | undefined): boolean {
+  if (change === undefined || query === undefined) return false;
+  if (typeof query === 'string') {
+    if (typeof change === 'string') return change === query;
+    if (typeof change === 'number') return String(change) === query;
+    return Object.values(change).includes(query);
+  }
+  if (typeof query === 'number') return change === query;
+  if (typeof change !== 'object') return false;
+  const [key, value] = Object.entries(query)[0] ?? [];
+  return key !== undefined && Object.hasOwn(change, key) && change[key] === value;
+}

@@ -1,0 +1,11 @@
+/** Field-level diffs of YAML/JSON config files (pure: no I/O). */
+export { parseConfig, treeFormatOf } from './parse-config.js';
+export type { ParseOptions, ParsedConfig, ParseError, YamlSchema } from './parse-config.js';
+export { diffTrees, diffDocuments, diffWholeFile } from './diff-trees.js';
+export type { TreeChange } from './diff-trees.js';
+export { diffFile, isBinary } from './diff-file.js';
+export type { DiffOptions } from './diff-file.js';
+export { isSecretKey, redactChanges, redactValue, DEFAULT_SECRET_PATTERNS } from './redact.js';
+export { redactPatch } from './redact-patch.js';
+export { fieldMatches } from './field-match.js';
+export { parsePathText, formatPathText } from './path-text.js';

@@ -46,7 +46,7 @@ export function createServiceControl(options: { binaries?: Partial<Binaries> } =
       for (const argv of restartSteps(spec, service.timeoutMs, bin)) {
         // kubectl enforces its own --timeout; the extra margin lets it say so itself.
         const budget = service.timeoutMs - (Date.now() - started) + (spec.kind === 'kubernetes' ? 5_000 : 0);
-        const run = await runProcess(argv, { timeoutMs: Math.max(1_000, budget), signal: opts.signal });
+        const run = await runProcess(argv, { timeoutMs: Math.max(100, budget), signal: opts.signal });
         last = toResult(run, spec.kind, Date.now() - started);
         if (!last.ok) break;
       }

@@ -1,0 +1,155 @@
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { diffDocuments, diffTrees, diffWholeFile } from '../../../src/core/diff/diff-trees.js';
+import { applyChanges, deepCopy } from './apply-changes.js';
+
+const container = (name: string, image = `${name}:1`): Record<string, unknown> => ({ name, image, ports: [{ containerPort: 80 }] });
+const deployment = (...containers: Record<string, unknown>[]): Record<string, unknown> => ({
+  kind: 'Deployment',
+  spec: { replicas: 2, containers },
+});
+const summary = (changes: ReturnType<typeof diffTrees>): string[] => changes.map((c) => `${c.kind} ${c.pathText}`);
+
+describe('diffTrees', () => {
+  it('reports a nested scalar change with its path', () => {
+    const changes = diffTrees('c.yaml', { database: { pool: { max: 20 } } }, { database: { pool: { max: 50 } } });
+    expect(changes).toEqual([
+      { file: 'c.yaml', path: ['database', 'pool', 'max'], pathText: 'database.pool.max', kind: 'changed', from: 20, to: 50 },
+    ]);
+  });
+
+  it('treats a type change as a change and key order as none', () => {
+    expect(summary(diffTrees('c', { port: '10' }, { port: 10 }))).toEqual(['changed port']);
+    expect(diffTrees('c', { a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toEqual([]);
+    expect(summary(diffTrees('c', { x: null }, { x: 0 }))).toEqual(['changed x']);
+    expect(summary(diffTrees('c', { x: [] }, { x: {} }))).toEqual(['changed x']);
+  });
+
+  it('reports an added or removed map as one change carrying the whole subtree', () => {
+    const flags = { beta: true, gamma: { on: false } };
+    const added = diffTrees('c', {}, { feature: { flags } });
+    expect(added).toEqual([{ file: 'c', path: ['feature'], pathText: 'feature', kind: 'added', to: { flags } }]);
+    const removed = diffTrees('c', { feature: { flags } }, {});
+    expect(removed).toMatchObject([{ pathText: 'feature', kind: 'removed', from: { flags } }]);
+  });
+
+  it('matches containers by name: inserting one at the front is exactly one added entry', () => {
+    const before = deployment(container('nginx'), container('sidecar'), container('logger'));
+    const after = deployment(container('init'), container('nginx'), container('sidecar'), container('logger'));
+    const changes = diffTrees('d.yaml', before, after);
+    expect(changes).toEqual([
+      {
+        file: 'd.yaml',
+        path: ['spec', 'containers', { name: 'init' }],
+        pathText: 'spec.containers[name=init]',
+        kind: 'added',
+        to: container('init'),
+        index: 0,
+      },
+    ]);
+    expect(applyChanges(before, changes)).toEqual(after);
+  });
+
+  it('descends into key-matched entries and reports removals and order changes', () => {
+    const before = deployment(container('nginx'), container('sidecar'), container('logger'));
+    const after = deployment(container('logger'), container('nginx', 'nginx:2'));
+    const changes = diffTrees('d', before, after);
+    expect(summary(changes)).toEqual([
+      'removed spec.containers[name=sidecar]',
+      'changed spec.containers[name=nginx].image',
+      'changed spec.containers',
+    ]);
+    expect(changes[2]).toMatchObject({ reorder: true, from: ['nginx', 'logger'], to: ['logger', 'nginx'] });
+    expect(applyChanges(before, changes)).toEqual(after);
+  });
+
+  it('falls back to id, then key, and to positions when identities are missing or repeated', () => {
+    expect(summary(diffTrees('c', { l: [{ id: 1 }, { id: 2, v: 1 }] }, { l: [{ id: 2, v: 2 }] }))).toEqual([
+      'removed l[id=1]',
+      'changed l[id=2].v',
+    ]);
+    expect(summary(diffTrees('c', { l: [{ key: 'a' }] }, { l: [{ key: 'b' }] }))).toEqual(['removed l[key=a]', 'added l[key=b]']);
+    const dup = diffTrees('c', { l: [{ name: 'a', v: 1 }, { name: 'a', v: 2 }] }, { l: [{ name: 'a', v: 1 }] });
+    expect(summary(dup)).toEqual(['removed l[1]']);
+    expect(summary(diffTrees('c', { l: [{ name: 'a' }, { other: 1 }] }, { l: [{ other: 1 }] }))).toEqual([
+      'removed l[0].name',
+      'added l[0].other',
+      'removed l[1]',
+    ]);
+  });
+
+  it('compares scalar lists by position, tail items as added/removed', () => {
+    expect(summary(diffTrees('c', { items: [1, 2, 3] }, { items: [1, 5] }))).toEqual(['changed items[1]', 'removed items[2]']);
+    expect(summary(diffTrees('c', { items: [1] }, { items: [1, 2, 3] }))).toEqual(['added items[1]', 'added items[2]']);
+  });
+
+  it('quotes keys that would be ambiguous in a path', () => {
+    expect(summary(diffTrees('c', { 'a.b': { 'x y': 1 } }, { 'a.b': { 'x y': 2 } }))).toEqual(['changed "a.b"."x y"']);
+  });
+
+  it('handles __proto__ and constructor as ordinary keys without touching Object.prototype', () => {
+    const a = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"x": 1}}}') as unknown;
+    const b = JSON.parse('{"__proto__": {"polluted": 2}, "constructor": {"prototype": {"x": 2}}}') as unknown;
+    const changes = diffTrees('c', a, b);
+    expect(summary(changes)).toEqual(['changed __proto__.polluted', 'changed constructor.prototype.x']);
+    expect(summary(diffTrees('c', {}, b))).toEqual(['added __proto__', 'added constructor']);
+    expect(applyChanges(a, changes)).toEqual(b);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('diffDocuments and diffWholeFile', () => {
+  it('uses the document index as first segment only for multi-document files', () => {
+    expect(summary(diffDocuments('m', [{ a: 1 }], [{ a: 2 }]))).toEqual(['changed a']);
+    expect(summary(diffDocuments('m', [{ a: 1 }, { b: 1 }], [{ a: 1 }, { b: 2 }]))).toEqual(['changed [1].b']);
+    expect(summary(diffDocuments('m', [{ a: 1 }], [{ a: 1 }, { b: 1 }]))).toEqual(['added [1]']);
+    expect(summary(diffDocuments('m', [{ a: 1 }, { b: 1 }, { c: 1 }], [{ a: 1 }]))).toEqual(['removed [2]', 'removed [1]']);
+  });
+
+  it('lists one change per top-level key for a file on one side only', () => {
+    expect(summary(diffWholeFile('n', [{ db: { a: 1 }, web: 2 }], 'added'))).toEqual(['added db', 'added web']);
+    expect(summary(diffWholeFile('n', [{ a: 1 }, [1, 2]], 'removed'))).toEqual(['removed [0].a', 'removed [1]']);
+    expect(diffWholeFile('n', [null], 'added')).toEqual([]);
+  });
+});
+
+/** Deterministic PRNG so a failing case can be reproduced. */
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+
+function mutate(tree: Record<string, unknown>, rand: () => number): Record<string, unknown> {
+  const out = deepCopy(tree) as { spec: { containers: Record<string, unknown>[]; replicas: number } };
+  const list = out.spec.containers;
+  const pick = (): number => Math.floor(rand() * list.length);
+  for (let n = 0; n < 4; n += 1) {
+    const r = rand();
+    if (r < 0.25 && list.length > 0) list.splice(pick(), 1);
+    else if (r < 0.5) list.splice(Math.floor(rand() * (list.length + 1)), 0, container(`c${Math.floor(rand() * 1000)}x${n}`));
+    else if (r < 0.7 && list.length > 1) list.reverse();
+    else if (list.length > 0) list[pick()]!['image'] = `v${Math.floor(rand() * 5)}`;
+    else out.spec.replicas += 1;
+  }
+  return out as unknown as Record<string, unknown>;
+}
+
+describe('diffTrees replay', () => {
+  it('rebuilds randomly edited key-matched lists exactly (inserts, removals, reorders, edits)', () => {
+    const rand = rng(42);
+    let checked = 0;
+    for (let i = 0; i < 300; i += 1) {
+      const before = deployment(...['a', 'b', 'c', 'd'].slice(0, 1 + (i % 4)).map((n) => container(n)));
+      const after = mutate(before, rand);
+      const changes = diffTrees('d', before, after);
+      expect(isDeepStrictEqual(applyChanges(before, changes), after)).toBe(true);
+      expect(changes.length === 0).toBe(isDeepStrictEqual(before, after));
+      checked += changes.length;
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+});

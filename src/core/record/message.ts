@@ -45,16 +45,18 @@ function readTitle(message: string): { title: string; end: number } {
 /**
  * Take a commit message apart. `title` is git's subject (`%s`: the first
  * paragraph, lines joined by a space); `body` is what lies between the title
- * and the trailer block (or the end of the message: a `---` patch part and
- * trailing comment lines are left out), normalised by {@link normalizeBody};
- * `trailers` are {@link parseTrailers}'.
+ * and the trailer block (what follows the block, such as trailing comments or
+ * a `---` patch part, is left out), or all the rest when there is no block,
+ * normalised by {@link normalizeBody}; `trailers` are {@link parseTrailers}'.
  * @example splitMessage('Raise pool\n\nLoad test.\n\nRisk: low\n')
  * // { title: 'Raise pool', body: 'Load test.', trailers: [{ key: 'Risk', value: 'low' }] }
  */
 export function splitMessage(message: string): SplitMessage {
   const { title, end: titleEnd } = readTitle(message);
-  const { start } = findTrailerBlock(message);
-  const body = normalizeBody(message.slice(titleEnd, Math.max(titleEnd, start)));
+  const { start, end } = findTrailerBlock(message);
+  // Without a trailer block the body is all the rest, as `git log --format=%b` shows it.
+  const bodyEnd = start === end ? message.length : Math.max(titleEnd, start);
+  const body = normalizeBody(message.slice(titleEnd, bodyEnd));
   return { title, body, trailers: parseTrailers(message) };
 }
 

@@ -1,0 +1,198 @@
+/**
+ * Audit queries as predicates over index records: every condition of an
+ * `AuditFilter` must hold (AND), with git log's meaning where git has the flag.
+ */
+import { CfgtrailError } from '../errors.js';
+import type { AuditFilter, IndexRecord, Trailer } from '../types.js';
+
+type Check = (r: IndexRecord) => boolean;
+
+/**
+ * Turn a user's pattern into a RegExp: case-sensitive like git unless
+ * `ignoreCase` (git's `-i`).
+ *
+ * @param flagName the flag it came from, for the error (`author` or `--author`)
+ * @throws CfgtrailError `BAD_INPUT` naming the flag when the pattern is invalid
+ * @example makeRegex('^Jane', 'author')
+ */
+export function makeRegex(input: string, flagName: string, ignoreCase = false): RegExp {
+  const flag = flagName.startsWith('-') ? flagName : `--${flagName}`;
+  try {
+    return new RegExp(input, ignoreCase ? 'i' : '');
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new CfgtrailError('BAD_INPUT', `invalid regular expression for ${flag}: ${reason}`, { flag, input }, {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Compile a filter into one predicate. `limit` is not a per-record condition
+ * and is left to the caller.
+ *
+ * - `since`/`until`: author time, inclusive.
+ * - `author`: tested on `Name <email>` (git `--author`).
+ * - `grep`: tested line by line on the title, body and trailer lines, so `^`
+ *   and `$` anchor per line as in git `--grep` (trailers are part of git's message).
+ * - `changeId`: exact and case-sensitive.
+ * - `trailers`: each must be present; key case-insensitive, value exact.
+ * - `risk`: the `Risk` trailer, value case-insensitive.
+ * - `component`: any `Component` trailer item (comma-separated), case-insensitive.
+ * - `file`: a changed path equal to it or under it as a directory.
+ * - `field`: a changed field equal to it, or either one a segment-wise prefix of
+ *   the other; `file:path` restricts the match to that file.
+ *
+ * @example compileFilter({ risk: 'high', file: 'conf.d' })(record)
+ */
+export function compileFilter(f: AuditFilter): (r: IndexRecord) => boolean {
+  const checks: Check[] = [];
+  if (f.since !== undefined) checks.push((r) => r.timestamp >= (f.since as number));
+  if (f.until !== undefined) checks.push((r) => r.timestamp <= (f.until as number));
+  if (f.author) {
+    const re = stateless(f.author);
+    checks.push((r) => re.test(`${r.author.name} <${r.author.email}>`));
+  }
+  if (f.grep) {
+    const re = stateless(f.grep);
+    checks.push((r) => messageLines(r).some((line) => re.test(line)));
+  }
+  if (f.changeId !== undefined) checks.push((r) => r.changeId === f.changeId);
+  for (const t of f.trailers ?? []) checks.push((r) => hasTrailer(r.trailers, t.key, (v) => v === t.value));
+  if (f.risk !== undefined) {
+    const risk = f.risk.toLowerCase();
+    checks.push((r) => hasTrailer(r.trailers, 'Risk', (v) => v.trim().toLowerCase() === risk));
+  }
+  if (f.component !== undefined) {
+    const component = f.component.toLowerCase();
+    checks.push((r) =>
+      hasTrailer(r.trailers, 'Component', (v) => v.split(',').some((c) => c.trim().toLowerCase() === component)),
+    );
+  }
+  if (f.file !== undefined) {
+    const file = normalizePath(f.file);
+    checks.push((r) => r.files.some((x) => isUnder(normalizePath(x.path), file)));
+  }
+  if (f.field !== undefined) checks.push(fieldCheck(f.field));
+  return (r) => checks.every((check) => check(r));
+}
+
+/** A `g` or `y` RegExp keeps `lastIndex` between calls and would skip matches. */
+function stateless(re: RegExp): RegExp {
+  return re.global || re.sticky ? new RegExp(re.source, re.flags.replace(/[gy]/g, '')) : re;
+}
+
+function messageLines(r: IndexRecord): string[] {
+  const trailerLines = r.trailers.map((t) => `${t.key}: ${t.value}`);
+  return [...`${r.title}\n${r.body}`.split('\n'), ...trailerLines];
+}
+
+function hasTrailer(trailers: Trailer[], key: string, value: (v: string) => boolean): boolean {
+  const k = key.toLowerCase();
+  return trailers.some((t) => t.key.toLowerCase() === k && value(t.value));
+}
+
+function normalizePath(p: string): string {
+  const trimmed = p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return trimmed === '.' ? '' : trimmed;
+}
+
+function isUnder(path: string, dir: string): boolean {
+  return dir === '' || path === dir || path.startsWith(`${dir}/`);
+}
+
+interface FieldQuery {
+  file?: string;
+  segments: string[];
+}
+
+function fieldCheck(query: string): Check {
+  // `a.yaml:x.y` restricts to one file, but a colon can also be part of a key:
+  // accept either reading, since missing a change is worse in an audit.
+  const readings: FieldQuery[] = [{ segments: splitFieldPath(query) }];
+  const colon = findUnquoted(query, ':');
+  if (colon > 0) {
+    readings.push({ file: normalizePath(query.slice(0, colon)), segments: splitFieldPath(query.slice(colon + 1)) });
+  }
+  return (r) =>
+    r.fields.some((entry) => {
+      const tab = entry.indexOf('\t');
+      const file = normalizePath(entry.slice(0, tab));
+      const segments = splitFieldPath(entry.slice(tab + 1));
+      return readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && prefixEither(q.segments, segments));
+    });
+}
+
+function prefixEither(a: string[], b: string[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Index of `ch` outside double quotes and brackets, or -1. */
+function findUnquoted(text: string, ch: string): number {
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '\\') i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === '[') depth++;
+    else if (!quoted && c === ']') depth = Math.max(0, depth - 1);
+    else if (!quoted && depth === 0 && c === ch) return i;
+  }
+  return -1;
+}
+
+/**
+ * `a."b.c"[0][name=x].d` → `['a', 'b.c', '[0]', '[name=x]', 'd']`. Quotes are
+ * removed so `"a".b` and `a.b` are the same path; brackets stay as one segment.
+ */
+export function splitFieldPath(text: string): string[] {
+  const segments: string[] = [];
+  let current = '';
+  let started = false;
+  const flush = () => {
+    if (started) segments.push(current);
+    current = '';
+    started = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '.') flush();
+    else if (c === '"') {
+      const end = closingQuote(text, i);
+      current += unquote(text.slice(i, end + 1));
+      started = true;
+      i = end;
+    } else if (c === '[') {
+      flush();
+      const end = text.indexOf(']', i);
+      const stop = end === -1 ? text.length - 1 : end;
+      segments.push(text.slice(i, stop + 1));
+      i = stop;
+    } else {
+      current += c;
+      started = true;
+    }
+  }
+  flush();
+  return segments;
+}
+
+function closingQuote(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length - 1;
+}
+
+function unquote(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    // An unterminated or oddly escaped quote: compare its raw inner text.
+    return quoted.replace(/^"|"$/g, '');
+  }
+}

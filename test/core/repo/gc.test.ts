@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import ig from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { packStore } from '../../../src/core/repo/gc.js';
@@ -15,7 +16,7 @@ describe('packStore', () => {
     const { dir, gitdir } = tempRepo();
     buildHistory(dir, 12);
     git(dir, ['repack', '-dq']); // an old pack holding the first commits
-    buildHistory(path.join(dir, 'more'), 0);
+    buildHistory(path.join(dir, 'more'), 0); // new files (incl. a symlink) in the next commit only
     fs.writeFileSync(path.join(dir, 'later.txt'), 'later\n');
     git(dir, ['add', '-A']);
     git(dir, ['commit', '-qm', 'later']);
@@ -37,6 +38,11 @@ describe('packStore', () => {
     const store = openObjectStore(gitdir);
     for (const [oid, obj] of before) expect(store.read(oid).content.equals(obj.content)).toBe(true);
     expect(git(dir, ['log', '--format=%s', '-1', 'v1'])).toBe('later');
+    // isomorphic-git, which writes the store, reads the new pack too
+    const log = await ig.log({ fs, gitdir, cache: {} });
+    expect(log.map((c) => c.oid)).toEqual(git(dir, ['rev-list', 'HEAD']).split('\n'));
+    const blob = await ig.readBlob({ fs, gitdir, oid: git(dir, ['rev-parse', 'HEAD:conf/big.yaml']), cache: {} });
+    expect(Buffer.from(blob.blob).equals(before.get(blob.oid)!.content)).toBe(true);
   });
 
   it('is idempotent: repacking a single pack keeps a readable store', async () => {

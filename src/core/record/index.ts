@@ -5,6 +5,7 @@ export type { MessageRecord, SplitMessage } from './message.js';
 export { findTrailerBlock } from './trailer-block.js';
 export type { TrailerBlock } from './trailer-block.js';
 export {
+  formatTrailers,
   firstTrailer,
   foldTrailerValue,
   isTrailerKey,

@@ -1,7 +1,7 @@
 import { CfgtrailError } from '../errors.js';
 import type { Trailer } from '../types.js';
 import { findTrailerBlock, isBlankLine, nextLine, trimGitSpace } from './trailer-block.js';
-import { isTrailerKey, parseTrailers, valueLines } from './trailers.js';
+import { formatTrailers, parseTrailers } from './trailers.js';
 
 /** A commit message taken apart: git's subject, the prose, the trailers. */
 export interface SplitMessage {
@@ -81,16 +81,6 @@ function checkTitle(raw: string): string {
   return title;
 }
 
-function formatTrailer({ key, value }: Trailer): string {
-  if (!isTrailerKey(key)) {
-    throw badInput(`trailer key "${key}" may only hold letters, digits and "-"`, { key });
-  }
-  if (value.includes('\0')) throw badInput(`trailer "${key}" contains a NUL character`, { key });
-  const [first, ...rest] = valueLines(value);
-  if (first === undefined) throw badInput(`trailer "${key}" has an empty value`, { key });
-  return [`${key}: ${first}`, ...rest.map((line) => ` ${line}`)].join('\n');
-}
-
 /**
  * Build a commit message: title, blank line, body, blank line, trailer block,
  * ending in one `\n`. Round trip: `splitMessage` gives back the trimmed title,
@@ -108,10 +98,10 @@ export function formatMessage(rec: MessageRecord): string {
   const title = checkTitle(rec.title);
   const body = normalizeBody(rec.body ?? '');
   checkLines('the body', body);
-  const block = rec.trailers.map(formatTrailer).join('\n');
+  const block = formatTrailers(rec.trailers);
   let message = `${title}\n`;
   if (body !== '') message += `\n${body}\n`;
-  if (block !== '') message += `\n${block}\n`;
+  if (block !== '') message += `\n${block}`;
   // The trailer block, when there is one, is the last paragraph and shields the
   // body; without it, a body ending in "Key: value" lines would turn into trailers.
   if (block === '' && parseTrailers(message).length > 0) {

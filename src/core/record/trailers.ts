@@ -83,6 +83,28 @@ export function valueLines(value: string): string[] {
     .filter((line) => line !== '');
 }
 
+function formatTrailer({ key, value }: Trailer): string {
+  if (!isTrailerKey(key)) {
+    throw new CfgtrailError('BAD_INPUT', `trailer key "${key}" may only hold letters, digits and "-"`, { key });
+  }
+  if (value.includes('\0')) throw new CfgtrailError('BAD_INPUT', `trailer "${key}" contains a NUL character`, { key });
+  const [first, ...rest] = valueLines(value);
+  if (first === undefined) throw new CfgtrailError('BAD_INPUT', `trailer "${key}" has an empty value`, { key });
+  return [`${key}: ${first}`, ...rest.map((line) => ` ${line}`)].join('\n');
+}
+
+/**
+ * The trailer block for `trailers`: one `Key: value` line each, every further
+ * line of a multi-line value as a continuation line indented by one space.
+ * Each line ends in `\n`; no trailers give `''`.
+ * @throws CfgtrailError BAD_INPUT naming the key (`data.key`) for a key that
+ * is not a trailer key or a value that is empty once folded.
+ * @example formatTrailers([{ key: 'Risk', value: 'low' }]) // 'Risk: low\n'
+ */
+export function formatTrailers(trailers: readonly Trailer[]): string {
+  return trailers.map((t) => `${formatTrailer(t)}\n`).join('');
+}
+
 /**
  * Read a user's `--trailer` argument, `Key: value` or `Key=value`.
  * @throws CfgtrailError BAD_INPUT when there is no separator, the key is not

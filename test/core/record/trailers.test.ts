@@ -3,6 +3,7 @@ import { isCfgtrailError } from '../../../src/core/errors.js';
 import {
   firstTrailer,
   foldTrailerValue,
+  formatTrailers,
   isTrailerKey,
   parseTrailerArg,
   parseTrailers,
@@ -98,6 +99,20 @@ describe('foldTrailerValue', () => {
   });
 });
 
+describe('formatTrailers', () => {
+  it('writes one line per trailer and continuation lines for multi-line values', () => {
+    const block = formatTrailers([t('Risk', ' low '), t('Note', 'a\n\n  b')]);
+    expect(block).toBe('Risk: low\nNote: a\n b\n');
+    expect(parseTrailers(`T\n\n${block}`)).toEqual([t('Risk', 'low'), t('Note', 'a b')]);
+    expect(formatTrailers([])).toBe('');
+  });
+
+  it('rejects a bad key or an empty value', () => {
+    expect(codeOf(() => formatTrailers([t('Bad Key', 'v')]))).toBe('BAD_INPUT');
+    expect(codeOf(() => formatTrailers([t('Ok', '\t\n')]))).toBe('BAD_INPUT');
+  });
+});
+
 describe('parseTrailerArg', () => {
   it('accepts Key: value and Key=value', () => {
     expect(parseTrailerArg('Ticket: OPS-1')).toEqual(t('Ticket', 'OPS-1'));
@@ -105,8 +120,12 @@ describe('parseTrailerArg', () => {
     expect(parseTrailerArg('Url: http://x/a=b')).toEqual(t('Url', 'http://x/a=b'));
   });
 
-  it.each(['no separator', 'Bad Key: v', 'Clé: v', ': v', 'Key:', 'Key=  ', 'Ke:y: v'])('rejects %j', (arg) => {
-    expect(codeOf(() => parseTrailerArg(arg))).toBe(arg === 'Ke:y: v' ? undefined : 'BAD_INPUT');
+  it('splits at the first separator', () => {
+    expect(parseTrailerArg('Ke:y: v')).toEqual(t('Ke', 'y: v'));
+  });
+
+  it.each(['no separator', 'Bad Key: v', 'Clé: v', ': v', 'Key:', 'Key=  '])('rejects %j', (arg) => {
+    expect(codeOf(() => parseTrailerArg(arg))).toBe('BAD_INPUT');
   });
 });
 

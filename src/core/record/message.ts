@@ -17,7 +17,7 @@ export interface MessageRecord {
   trailers: readonly Trailer[];
 }
 
-const DIVIDER = /^---[ \t\r]*$|^---[ \t\r]/;
+const DIVIDER = /^---(?:[ \t\r]|$)/;
 const SCISSORS = '# ------------------------ >8 ------------------------';
 
 function trimEndGitSpace(s: string): string {

@@ -70,8 +70,10 @@ function readKey(text: string, start: number): [string, number] {
   }
   let end = start;
   while (end < text.length && text[end] !== '.' && text[end] !== '[') end += 1;
-  if (end === start) throw bad(text, `empty key at ${start + 1}`);
-  return [text.slice(start, end), end];
+  const key = text.slice(start, end);
+  if (key === '') throw bad(text, `empty key at ${start + 1}`);
+  if (/["\]]/.test(key)) throw bad(text, `stray quote or "]" in ${key} (quote the key)`);
+  return [key, end];
 }
 
 function parseBracket(text: string, inner: string): PathSegment {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { isCfgtrailError } from '../../../src/core/errors.js';
+import { fieldMatches } from '../../../src/core/diff/field-match.js';
+import { formatPathText, parsePathText } from '../../../src/core/diff/path-text.js';
+import type { PathSegment } from '../../../src/core/types.js';
+
+const cases: [PathSegment[], string][] = [
+  [[], ''],
+  [['database', 'pool', 'max'], 'database.pool.max'],
+  [['spec', 'containers', { name: 'nginx' }, 'image'], 'spec.containers[name=nginx].image'],
+  [['items', 2], 'items[2]'],
+  [[0, 'spec'], '[0].spec'],
+  [['a.b', 'c'], '"a.b".c'],
+  [['x y', '[z]', 'q"uote', ''], '"x y"."[z]"."q\\"uote".""'],
+  [['l', { id: 'a]b c' }, 0, 1], 'l[id="a]b c"][0][1]'],
+  [['0', 0], '0[0]'],
+  [['__proto__', 'constructor'], '__proto__.constructor'],
+  [['k8s.io/name', 'héllo'], '"k8s.io/name".héllo'],
+];
+
+describe('formatPathText / parsePathText', () => {
+  it.each(cases)('%j <-> %s', (path, text) => {
+    expect(formatPathText(path)).toBe(text);
+    expect(parsePathText(text)).toEqual(path);
+  });
+
+  it('round-trips awkward keys', () => {
+    const keys = ['a.b', ' lead', 'tab\there', 'ends.', '[', ']', '"', "'", '=', 'a=b', '\\', 'üñí', '1.5', '-'];
+    for (const key of keys) {
+      const path: PathSegment[] = [key, { name: key }, 3, key];
+      expect(parsePathText(formatPathText(path))).toEqual(path);
+    }
+  });
+
+  it.each(['a..b', 'a.', 'a[', 'a[x]', '"open', 'a[name="x]', 'a]b'])('rejects %s with BAD_INPUT', (text) => {
+    let error: unknown;
+    try {
+      parsePathText(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(isCfgtrailError(error, 'BAD_INPUT')).toBe(true);
+  });
+});
+
+describe('fieldMatches', () => {
+  it('matches equal paths and prefixes either way', () => {
+    expect(fieldMatches(['database', 'pool', 'max'], 'database.pool.max')).toBe(true);
+    expect(fieldMatches(['database'], 'database.pool.max')).toBe(true);
+    expect(fieldMatches(['database', 'pool', 'max'], 'database.pool')).toBe(true);
+    expect(fieldMatches(['database', 'pool', 'min'], 'database.pool.max')).toBe(false);
+    expect(fieldMatches(['databases'], 'database')).toBe(false);
+    expect(fieldMatches('database.pool.max', 'database')).toBe(true);
+  });
+
+  it('lets a plain segment name a key-matched entry or a position', () => {
+    const path = ['spec', 'containers', { name: 'nginx' }, 'image'];
+    expect(fieldMatches(path, 'spec.containers.nginx.image')).toBe(true);
+    expect(fieldMatches(path, 'spec.containers[name=nginx].image')).toBe(true);
+    expect(fieldMatches(path, 'spec.containers.envoy')).toBe(false);
+    expect(fieldMatches(path, 'spec.containers[id=nginx]')).toBe(false);
+    expect(fieldMatches('items[2]', 'items.2')).toBe(true);
+    expect(fieldMatches('items[2]', 'items[3]')).toBe(false);
+    expect(fieldMatches('"a.b".c', 'a.b.c')).toBe(false);
+  });
+
+  it('lets a query leave out the document index of a multi-document file', () => {
+    expect(fieldMatches([1, 'spec', 'replicas'], 'spec.replicas')).toBe(true);
+    expect(fieldMatches([1, 'spec', 'replicas'], '[1].spec')).toBe(true);
+    expect(fieldMatches([1, 'spec', 'replicas'], '[0].spec')).toBe(false);
+  });
+});

@@ -14,9 +14,12 @@ import { parseTree } from './tree.js';
 import { applyDelta } from './delta.js';
 
 export interface PackStoreOptions {
-  /** Clock (ms); reserved for grace periods on unreferenced objects. */
+  /** Clock in ms, to tell stale temp files of an interrupted run. @default Date.now */
   now?: () => number;
 }
+
+/** Temp packs older than this are leftovers of an interrupted run. */
+const STALE_TMP_MS = 60 * 60 * 1000;
 
 export interface PackStoreResult {
   looseBefore: number;
@@ -130,6 +133,15 @@ function verifyPack(idxPath: string, oids: string[]): void {
   }
 }
 
+function removeStaleTemp(gitdir: string, now: number): void {
+  const dir = path.join(gitdir, 'objects', 'pack');
+  if (!fs.existsSync(dir)) return;
+  for (const f of fs.readdirSync(dir)) {
+    const p = path.join(dir, f);
+    if (f.startsWith('tmp_pack_') && now - fs.statSync(p).mtimeMs > STALE_TMP_MS) fs.rmSync(p, { force: true });
+  }
+}
+
 function removeOldObjects(gitdir: string, loose: string[], oldIdx: string[], keepIdx: string): void {
   for (const oid of loose) fs.rmSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)), { force: true });
   for (const sub of new Set(loose.map((o) => o.slice(0, 2)))) {
@@ -153,7 +165,7 @@ function removeOldObjects(gitdir: string, loose: string[], oldIdx: string[], kee
  * removes the loose objects and old packs. The caller holds the store lock.
  */
 export async function packStore(gitdir: string, opts: PackStoreOptions = {}): Promise<PackStoreResult> {
-  void opts;
+  removeStaleTemp(gitdir, (opts.now ?? Date.now)());
   const loose = listLooseOids(gitdir);
   const oldIdx = listPackIdx(gitdir);
   const bytesBefore =

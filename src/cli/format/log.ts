@@ -1,0 +1,116 @@
+/**
+ * `log` and `show` text as git prints it (`git log` medium format), plus the
+ * change record's Change-Id in the header and the changed files.
+ */
+import type { AuditEntry, FileStatus } from '../../core/types.js';
+
+/** Options of {@link formatLog}. */
+export interface LogFormatOptions {
+  /** One line per change: short oid, short Change-Id, title, risk. */
+  oneline?: boolean;
+  /** ANSI colours as git uses them (yellow commit ids). @default false */
+  color?: boolean;
+  /** Notes by full commit oid, shown under the message like `git log` does. */
+  notes?: Map<string, string>;
+}
+
+const STATUS_LETTER: Record<FileStatus, string> = {
+  added: 'A',
+  modified: 'M',
+  deleted: 'D',
+  mode: 'M',
+  typechange: 'T',
+};
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const yellow = (s: string, on: boolean) => (on ? `\x1b[33m${s}\x1b[m` : s);
+const red = (s: string, on: boolean) => (on ? `\x1b[31m${s}\x1b[m` : s);
+
+/**
+ * The audit log as text, entries in the order given (newest first from the query).
+ * @example formatLog(entries, { oneline: true }) // '3f2a9c1 I4f5a6b7c Raise pool size (risk: high)\n'
+ */
+export function formatLog(entries: readonly AuditEntry[], opts: LogFormatOptions = {}): string {
+  if (opts.oneline) return entries.map((e) => `${onelineOf(e, opts.color ?? false)}\n`).join('');
+  return entries
+    .map((e) => {
+      const header = formatShowHeader(e, { color: opts.color, note: opts.notes?.get(e.commit) });
+      return e.files.length === 0 ? header : `${header}\n${formatFiles(e.files)}`;
+    })
+    .join('\n');
+}
+
+/**
+ * One entry's header and message as `show` prints it above the diff: like a
+ * `formatLog` entry without the file list. Ends in a newline.
+ */
+export function formatShowHeader(entry: AuditEntry, opts: { color?: boolean; note?: string } = {}): string {
+  const lines = [yellow(`commit ${entry.commit}`, opts.color ?? false)];
+  if (entry.parents.length > 1) lines.push(`Merge: ${entry.parents.map((p) => p.slice(0, 7)).join(' ')}`);
+  if (entry.changeId !== null) lines.push(`Change-Id: ${entry.changeId}`);
+  lines.push(`Author: ${entry.author.name} <${entry.author.email}>`);
+  lines.push(`Date:   ${formatGitDate(entry.date)}`);
+  lines.push('', ...indent(messageOf(entry)));
+  if (opts.note !== undefined && opts.note.trim() !== '') lines.push('', 'Notes:', ...indent(opts.note.trimEnd()));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `log --json`: one pretty-printed array of entries in exactly the `AuditEntry` shape and key order. */
+export function formatLogJson(entries: readonly AuditEntry[]): string {
+  return `${JSON.stringify(entries.map(toAuditEntry), null, 2)}\n`;
+}
+
+/** Drops whatever else a record carries (index fields) and fixes the key order. */
+function toAuditEntry(e: AuditEntry): AuditEntry {
+  return {
+    commit: e.commit,
+    parents: [...e.parents],
+    changeId: e.changeId,
+    title: e.title,
+    body: e.body,
+    author: { name: e.author.name, email: e.author.email },
+    date: e.date,
+    trailers: e.trailers.map((t) => ({ key: t.key, value: t.value })),
+    files: e.files.map((f) => ({ path: f.path, status: f.status })),
+  };
+}
+
+/**
+ * git's default date format (`%ad`), in the offset the ISO date carries:
+ * `2026-11-26T15:19:07+01:00` → `Thu Nov 26 15:19:07 2026 +0100`.
+ * A string that is not such a date is shown as it is.
+ */
+export function formatGitDate(iso: string): string {
+  const m = ISO_RE.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d, h, mi, s, zone = 'Z'] = m as unknown as string[];
+  const weekday = DAYS[new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDay()];
+  const offset = zone === 'Z' ? '+0000' : zone.replace(':', '');
+  return `${weekday} ${MONTHS[Number(mo) - 1]} ${Number(d)} ${h}:${mi}:${s} ${y} ${offset}`;
+}
+
+/** Title, body and trailers as paragraphs; the Change-Id is already in the header. */
+function messageOf(e: AuditEntry): string {
+  const trailers = e.trailers.filter((t) => t.key.toLowerCase() !== 'change-id').map((t) => `${t.key}: ${t.value}`);
+  return [e.title, e.body, trailers.join('\n')].filter((p) => p !== '').join('\n\n');
+}
+
+/** Four spaces on every line, blank ones included, as git does. */
+function indent(text: string): string[] {
+  return text.split('\n').map((line) => `    ${line}`);
+}
+
+function formatFiles(files: AuditEntry['files']): string {
+  return files.map((f) => ` ${STATUS_LETTER[f.status]} ${f.path}\n`).join('');
+}
+
+function onelineOf(e: AuditEntry, color: boolean): string {
+  const id = (e.changeId ?? '-').slice(0, 9).padEnd(9);
+  const risk = e.trailers.find((t) => t.key.toLowerCase() === 'risk')?.value;
+  const riskText = risk === undefined ? '' : ` (risk: ${risk})`;
+  const loud = risk !== undefined && /^(high|critical)$/i.test(risk);
+  return `${yellow(e.commit.slice(0, 7), color)} ${id} ${e.title}${loud ? red(riskText, color) : riskText}`;
+}

@@ -175,6 +175,8 @@ export function applyDelta(base: Buffer, delta: Buffer): Buffer {
   const baseSize = readVarint(delta, state);
   const size = readVarint(delta, state);
   if (baseSize !== base.length) throw corrupt(`base size ${base.length}, delta expects ${baseSize}`);
+  // a damaged header can claim any size: a 4-byte copy op yields at most 16 MiB
+  if (size > delta.length * 0x400000) throw corrupt(`result size ${size} is impossible for a ${delta.length}-byte delta`);
   const out = Buffer.allocUnsafe(size);
   let o = 0;
   let p = state.pos;

@@ -1,10 +1,10 @@
 // Bundles the CLI into dist/ so a cold start loads one file and never scans
 // node_modules (isomorphic-git's ESM entry costs ~80 ms of CommonJS scanning).
-// ink and React stay external and are loaded by the `tui` command only.
+// ink and React stay external: only a terminal UI may load them, never a plain command.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', tui: 'src/tui/render.tsx' },
+  entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

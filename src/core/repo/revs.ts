@@ -1,0 +1,73 @@
+import { CfgtrailError } from '../errors.js';
+import type { Store } from '../store/open.js';
+import { eachNewestFirst, splitLine, type IndexData } from '../audit/index-store.js';
+import { parseCommit } from './commit.js';
+import { readHead, readRef } from './refs.js';
+
+/**
+ * Resolves what a user types as a revision to a commit id: `HEAD`, a full
+ * or abbreviated (≥4) commit id, a Change-Id, a tag or branch, each
+ * optionally followed by `~N` / `^` steps along first parents.
+ *
+ * @example resolveRev(store, index, 'HEAD~2')
+ */
+export function resolveRev(store: Store, index: IndexData, rev: string): string {
+  const m = /^(.*?)((?:~\d*|\^1?)*)$/.exec(rev.trim());
+  const base = m?.[1] ?? '';
+  const steps = m?.[2] ?? '';
+  let oid = resolveBase(store, index, base, rev);
+  for (const step of steps.match(/~\d*|\^1?/g) ?? []) {
+    const n = step.startsWith('~') && step.length > 1 ? Number(step.slice(1)) : 1;
+    for (let i = 0; i < n; i++) {
+      const parent = parseCommit(store.objects.read(oid).content).parents[0];
+      if (!parent) throw new CfgtrailError('UNKNOWN_REV', `'${rev}' goes back further than the first snapshot`, { rev });
+      oid = parent;
+    }
+  }
+  return oid;
+}
+
+function resolveBase(store: Store, index: IndexData, base: string, rev: string): string {
+  if (base === '' || base === 'HEAD' || base === '@') {
+    const head = readHead(store.gitdir);
+    if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet (run cfgtrail snapshot)', { rev });
+    return head;
+  }
+  for (const ref of [`refs/tags/${base}`, `refs/heads/${base}`, base.startsWith('refs/') ? base : null]) {
+    const oid = ref ? readRef(store.gitdir, ref) : null;
+    if (oid) return peel(store, oid);
+  }
+  const byChangeId: string[] = [];
+  const byPrefix: string[] = [];
+  const hex = /^[0-9a-f]{4,40}$/i.test(base) ? base.toLowerCase() : null;
+  eachNewestFirst(index.text, (line) => {
+    const col = splitLine(line);
+    if (!col) return true;
+    if (col.changeId === base) byChangeId.push(col.oid);
+    if (hex && col.oid.startsWith(hex)) byPrefix.push(col.oid);
+    return true;
+  });
+  // A Change-Id names the newest commit carrying it (a re-applied change keeps its id).
+  if (byChangeId.length > 0) return byChangeId[0]!;
+  if (byPrefix.length === 1) return byPrefix[0]!;
+  if (byPrefix.length > 1) {
+    throw new CfgtrailError('AMBIGUOUS_REV', `'${base}' matches ${byPrefix.length} commits: ${byPrefix.slice(0, 5).map((o) => o.slice(0, 12)).join(', ')}; give more characters`, { rev, candidates: byPrefix });
+  }
+  if (hex && hex.length === 40 && store.objects.has(hex)) return peel(store, hex);
+  const what = /^I[0-9a-f]{16}$/.test(base) ? 'Change-Id' : 'revision';
+  throw new CfgtrailError(what === 'Change-Id' ? 'UNKNOWN_CHANGE_ID' : 'UNKNOWN_REV', `unknown ${what} '${rev}' (not a commit, Change-Id, tag or HEAD~N of this store)`, { rev });
+}
+
+/** Follows annotated tags to the commit they name. */
+function peel(store: Store, oid: string): string {
+  let cur = oid;
+  for (let i = 0; i < 10; i++) {
+    const obj = store.objects.read(cur);
+    if (obj.type === 'commit') return cur;
+    if (obj.type !== 'tag') break;
+    const m = /^object ([0-9a-f]{40})/m.exec(obj.content.toString('utf8'));
+    if (!m) break;
+    cur = m[1]!;
+  }
+  throw new CfgtrailError('UNKNOWN_REV', `'${oid.slice(0, 12)}' is not a commit`, { oid });
+}

@@ -1,0 +1,74 @@
+import type { FileDiff } from '../types.js';
+import type { Store } from './open.js';
+import { parseCommit } from '../repo/commit.js';
+import { flatTree } from '../audit/record.js';
+import { diffFile } from '../diff/diff-file.js';
+import { redactChanges } from '../diff/redact.js';
+import { redactPatch } from '../diff/redact-patch.js';
+import { DEFAULT_SECRET_PATTERNS } from '../diff/redact.js';
+import { META_FILE, parseMeta } from './meta.js';
+import { scanLive } from './scan.js';
+
+/** One side of a comparison: a file set with lazily loaded content. */
+export interface FileState {
+  files: Map<string, { mode: string; oid: string; perm?: number }>;
+  load(path: string): Buffer;
+}
+
+/** The files of a commit (permissions from `.cfgtrail-meta`). */
+export function revState(store: Store, commit: string): FileState {
+  const tree = flatTree(store.objects, parseCommit(store.objects.read(commit).content).tree);
+  const metaEntry = tree.get(META_FILE);
+  const meta = metaEntry ? parseMeta(store.objects.read(metaEntry.oid).content.toString('utf8')) : new Map();
+  const files = new Map<string, { mode: string; oid: string; perm?: number }>();
+  for (const [path, e] of tree) if (path !== META_FILE) files.set(path, { ...e, perm: meta.get(path)?.perm });
+  return { files, load: (p) => store.objects.read(files.get(p)!.oid).content };
+}
+
+/** The live directory's tracked files. */
+export function liveState(store: Store): FileState {
+  const s = store.settings;
+  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  return { files: live, load: (p) => live.get(p)!.content };
+}
+
+export interface CompareOptions {
+  /** Only these paths (or directories), relative to the root. */
+  paths?: string[];
+  showSecrets?: boolean;
+}
+
+/** Field-level diff of two file states, sorted by path. Secrets are redacted unless asked. */
+export function compareStates(store: Store, a: FileState, b: FileState, opts: CompareOptions = {}): FileDiff[] {
+  const patterns = store.settings.secretKeys ?? DEFAULT_SECRET_PATTERNS;
+  const inScope = (p: string) => !opts.paths?.length || opts.paths.some((q) => p === q || p.startsWith(`${q.replace(/\/$/, '')}/`));
+  const paths = [...new Set([...a.files.keys(), ...b.files.keys()])].filter(inScope).sort();
+  const out: FileDiff[] = [];
+  for (const path of paths) {
+    const x = a.files.get(path);
+    const y = b.files.get(path);
+    const permChanged = x && y && x.perm !== undefined && y.perm !== undefined && x.perm !== y.perm;
+    if (x && y && x.oid === y.oid && x.mode === y.mode && !permChanged) continue;
+    let d: FileDiff;
+    if (x && y && x.oid === y.oid) {
+      d = { file: path, status: 'mode', format: 'tree', changes: [] };
+    } else {
+      d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, { schema: store.settings.yamlSchema });
+    }
+    if (x && y && (x.mode !== y.mode || permChanged)) {
+      d.fromMode = modeText(x.mode, x.perm);
+      d.toMode = modeText(y.mode, y.perm);
+    }
+    if (!opts.showSecrets) {
+      d.changes = redactChanges(d.changes, patterns);
+      if (d.patch) d.patch = redactPatch(d.patch, patterns);
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+function modeText(mode: string, perm: number | undefined): string {
+  if (mode === '120000') return 'symlink';
+  return (perm ?? (mode === '100755' ? 0o755 : 0o644)).toString(8).padStart(4, '0');
+}

@@ -1,0 +1,52 @@
+/**
+ * Minimal globs over `/`-separated relative paths: `*` and `?` stay inside one
+ * path segment, `**` crosses segments, `{a,b}` alternates. A glob without `/`
+ * matches the base name at any depth, like a `.gitignore` line.
+ *
+ * @example globToRegExp('conf.d/*.yaml').test('conf.d/a.yaml') // true
+ */
+export function globToRegExp(glob: string): RegExp {
+  const anchored = glob.includes('/');
+  const g = glob.replace(/^\/+/, '');
+  let re = '';
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i]!;
+    if (c === '*') {
+      if (g[i + 1] === '*') {
+        // `**/` matches zero or more directories; a trailing `**` matches everything below.
+        if (g[i + 2] === '/') {
+          re += '(?:.*/)?';
+          i += 2;
+        } else {
+          re += '.*';
+          i += 1;
+        }
+      } else {
+        re += '[^/]*';
+      }
+    } else if (c === '?') {
+      re += '[^/]';
+    } else if (c === '{') {
+      const end = g.indexOf('}', i);
+      if (end < 0) {
+        re += '\\{';
+        continue;
+      }
+      const alts = g.slice(i + 1, end).split(',').map(escapeRegExp);
+      re += `(?:${alts.join('|')})`;
+      i = end;
+    } else {
+      re += escapeRegExp(c);
+    }
+  }
+  return new RegExp(anchored ? `^${re}(?:/.*)?$` : `(?:^|/)${re}(?:/.*)?$`);
+}
+
+/** True when `path` matches any of `globs`. */
+export function matchesAny(path: string, globs: RegExp[]): boolean {
+  return globs.some((g) => g.test(path));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

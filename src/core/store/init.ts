@@ -1,0 +1,49 @@
+import fs, { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import git from 'isomorphic-git';
+import { CfgtrailError } from '../errors.js';
+import { STORE_NAME, type StoreLocation } from './locate.js';
+import { SETTINGS_FILE, SETTINGS_TEMPLATE } from './settings.js';
+
+export interface InitOptions {
+  /** Where the git dir goes; default `<dir>/.cfgtrail`. Elsewhere leaves a pointer file. */
+  storePath?: string;
+}
+
+/**
+ * Creates a store for the config directory `dir`: a git repository whose
+ * work tree is `dir`, readable by native git (`git --git-dir=STORE log`).
+ *
+ * @example await initStore('/etc/myapp', { storePath: '/var/lib/cfgtrail/myapp.git' })
+ */
+export async function initStore(dir: string, opts: InitOptions = {}): Promise<StoreLocation> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new CfgtrailError('ROOT_MISSING', `config directory '${root}' does not exist`, { root });
+  }
+  if (existsSync(join(root, STORE_NAME))) {
+    throw new CfgtrailError('STORE_EXISTS', `'${root}' already has a cfgtrail store (${join(root, STORE_NAME)})`, { root });
+  }
+  const gitdir = opts.storePath ? resolve(opts.storePath) : join(root, STORE_NAME);
+  if (existsSync(join(gitdir, 'HEAD'))) {
+    throw new CfgtrailError('STORE_EXISTS', `'${gitdir}' is already a git repository`, { gitdir });
+  }
+  mkdirSync(gitdir, { recursive: true });
+  await git.init({ fs, dir: root, gitdir, defaultBranch: 'main' });
+  // isomorphic-git writes filemode=false, symlinks=false, ignorecase=true; native git
+  // would then check symlinks out as text files.
+  const config: [string, string | boolean][] = [
+    ['core.filemode', true],
+    ['core.symlinks', true],
+    ['core.ignorecase', false],
+    ['core.bare', false],
+    ['core.worktree', root],
+  ];
+  for (const [path, value] of config) await git.setConfig({ fs, gitdir, path, value });
+  mkdirSync(join(gitdir, 'info'), { recursive: true });
+  writeFileSync(join(gitdir, 'info', 'exclude'), `/${STORE_NAME}\n/${STORE_NAME}.lock\n*.swp\n*.swx\n*~\n.#*\n`);
+  writeFileSync(join(gitdir, 'description'), `cfgtrail store for ${root}\n`);
+  writeFileSync(join(gitdir, SETTINGS_FILE), SETTINGS_TEMPLATE);
+  if (opts.storePath) writeFileSync(join(root, STORE_NAME), `gitdir: ${gitdir}\n`);
+  return { root, gitdir };
+}

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { CfgtrailError } from '../errors.js';
+
+/** Store settings, from `STORE/settings.yaml`. */
+export interface Settings {
+  include: string[];
+  exclude: string[];
+  yamlSchema: 'core' | 'yaml-1.1';
+  secretKeys: string[] | null;
+  lockTimeoutMs: number;
+  gcEvery: number;
+  /** Raw `services:` list, validated by ops (it knows the restart kinds). */
+  services: unknown[];
+  /** Line of a key path in settings.yaml, for messages. */
+  lineOf: (path: (string | number)[]) => number | undefined;
+  file: string;
+}
+
+export const SETTINGS_FILE = 'settings.yaml';
+
+/** The file `init` writes: every key explained. */
+export const SETTINGS_TEMPLATE = `# cfgtrail settings for this store. Edit freely; every command checks this file.
+
+# Globs (relative to the config root) of the files to track. Empty: every file.
+# A glob without '/' matches at any depth ('*.yaml'); '**' crosses directories.
+include: []
+
+# Globs of files never tracked. The store itself and editor leftovers
+# (*.swp, *~, .#*) are never tracked whatever this says.
+exclude: []
+
+# How YAML scalars are read for field diffs: 'core' (YAML 1.2: yes/no are
+# strings, 0755 is 755) or 'yaml-1.1' (Kubernetes style: yes/no are booleans,
+# 0755 is octal).
+yaml_schema: core
+
+# Keys whose values are never printed (case-insensitive substrings of the key).
+# Leave empty to use the built-in list (password, secret, token, apikey,
+# private_key, credential, ...). Values show as <redacted:ab12cd>.
+secret_keys: []
+
+# Seconds a command waits for another cfgtrail command holding the store lock.
+lock_timeout: 10
+
+# Pack the store's loose objects after this many snapshots (0: only 'cfgtrail gc').
+gc_every: 100
+
+# Services that use the tracked files: restarted and health-checked after a
+# rollback. See the README ('Services') for the keys.
+services: []
+`;
+
+const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], lock_timeout: 10, gc_every: 100, services: [] };
+
+/** Loads and validates `settings.yaml`; a missing file means defaults. */
+export function loadSettings(gitdir: string): Settings {
+  const file = join(gitdir, SETTINGS_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new CfgtrailError('BAD_SETTINGS', `${file}: cannot read: ${(e as Error).message}`, { file });
+    }
+    text = '';
+  }
+  return parseSettings(text, file);
+}
+
+/** Parses settings text; errors name the file, line and key. */
+export function parseSettings(text: string, file: string): Settings {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lc.linePos(first.pos[0]);
+    throw new CfgtrailError('BAD_SETTINGS', `${file}:${pos.line}:${pos.col}: ${first.message.split('\n')[0]}`, { file, line: pos.line });
+  }
+  const lineOf = (path: (string | number)[]) => lineOfPath(doc, lc, path);
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const fail = (key: string, msg: string): never => {
+    const line = lineOf([key]);
+    throw new CfgtrailError('BAD_SETTINGS', `${file}${line ? `:${line}` : ''}: ${key}: ${msg}`, { file, line, key });
+  };
+  if (typeof raw !== 'object' || Array.isArray(raw)) fail('(top)', 'expected a map of settings');
+  for (const key of Object.keys(raw)) {
+    if (!(key in DEFAULTS)) fail(key, `unknown setting (known: ${Object.keys(DEFAULTS).join(', ')})`);
+  }
+  const v = { ...DEFAULTS, ...raw };
+  const strings = (key: string): string[] => {
+    const val = (v as Record<string, unknown>)[key] ?? [];
+    if (!Array.isArray(val) || !val.every((x) => typeof x === 'string')) fail(key, 'expected a list of strings');
+    return val as string[];
+  };
+  const num = (key: string): number => {
+    const val = (v as Record<string, unknown>)[key];
+    if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) fail(key, 'expected a number ≥ 0');
+    return val as number;
+  };
+  if (v.yaml_schema !== 'core' && v.yaml_schema !== 'yaml-1.1') fail('yaml_schema', `expected 'core' or 'yaml-1.1', got '${String(v.yaml_schema)}'`);
+  if (!Array.isArray(v.services)) fail('services', 'expected a list of services');
+  const secretKeys = strings('secret_keys');
+  return {
+    include: strings('include'),
+    exclude: strings('exclude'),
+    yamlSchema: v.yaml_schema as Settings['yamlSchema'],
+    secretKeys: secretKeys.length > 0 ? secretKeys : null,
+    lockTimeoutMs: num('lock_timeout') * 1000,
+    gcEvery: num('gc_every'),
+    services: v.services as unknown[],
+    lineOf,
+    file,
+  };
+}
+
+function lineOfPath(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+  let node: unknown = doc.contents;
+  let pos: number | undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === seg);
+      if (!pair) break;
+      pos = (pair.key as { range?: [number, number, number] }).range?.[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      pos = item.range?.[0];
+      node = item;
+    } else break;
+  }
+  return pos === undefined ? undefined : lc.linePos(pos).line;
+}

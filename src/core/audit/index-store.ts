@@ -1,0 +1,140 @@
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { join } from 'node:path';
+import type { IndexRecord } from '../types.js';
+
+/**
+ * The derived audit index: one line per commit, oldest first, next to the
+ * store (`STORE/cfgtrail-index/`). Git stays the only source of truth; this
+ * is rebuilt whenever it is missing, stale or damaged.
+ *
+ * Line: `oid \t timestamp \t changeId \t author \t fields \t entry-json`, where
+ * author is `Name <email>`, fields are `file\x1epathText` joined by `\x1f`,
+ * and entry-json is the `log --json` entry, so `log --json` needs no parsing.
+ */
+export interface IndexData {
+  text: string;
+  head: string | null;
+  count: number;
+  crc: number;
+}
+
+interface HeadFile {
+  version: number;
+  head: string | null;
+  count: number;
+  bytes: number;
+  crc: number;
+}
+
+const VERSION = 1;
+export const INDEX_DIR = 'cfgtrail-index';
+
+/** Reads the index; null when it is missing or fails its size/checksum check. */
+export function readIndex(gitdir: string): IndexData | null {
+  let head: HeadFile;
+  let buf: Buffer;
+  try {
+    head = JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as HeadFile;
+    buf = readFileSync(join(gitdir, INDEX_DIR, 'commits'));
+  } catch {
+    return null; // missing or unreadable: the caller rebuilds
+  }
+  if (head.version !== VERSION || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
+  return { text: buf.toString('utf8'), head: head.head, count: head.count, crc: head.crc };
+}
+
+/** Serialises one record as an index line (with its trailing newline). */
+export function recordLine(r: IndexRecord): string {
+  const { timestamp, fields, ...entry } = r;
+  const clean = (s: string) => s.replace(/[\t\n\r\x1e\x1f]/g, ' ');
+  const author = clean(`${r.author.name} <${r.author.email}>`);
+  const f = fields
+    .map((x) => {
+      const tab = x.indexOf('\t');
+      return `${clean(x.slice(0, tab))}\x1e${clean(x.slice(tab + 1))}`;
+    })
+    .join('\x1f');
+  return `${r.commit}\t${timestamp}\t${clean(r.changeId ?? '')}\t${author}\t${f}\t${JSON.stringify(entry)}\n`;
+}
+
+/** Replaces the index with `lines` (a rebuild). */
+export function writeIndex(gitdir: string, head: string | null, text: string, count: number): IndexData {
+  const dir = join(gitdir, INDEX_DIR);
+  mkdirSync(dir, { recursive: true });
+  const buf = Buffer.from(text);
+  const tmp = join(dir, `commits.${process.pid}.tmp`);
+  writeFileSync(tmp, buf);
+  renameSync(tmp, join(dir, 'commits'));
+  const crc = crc32(buf);
+  writeHead(dir, { version: VERSION, head, count, bytes: buf.length, crc });
+  return { text, head, count, crc };
+}
+
+/** Appends records to a valid index `data` (a snapshot or catch-up). */
+export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
+  const dir = join(gitdir, INDEX_DIR);
+  const buf = Buffer.from(lines);
+  appendFileSync(join(dir, 'commits'), buf);
+  const crc = crc32(buf, data.crc);
+  const text = data.text + lines;
+  const count = data.count + countLines(lines);
+  writeHead(dir, { version: VERSION, head, count, bytes: Buffer.byteLength(text), crc });
+  return { text, head, count, crc };
+}
+
+/** Removes the index (it will be rebuilt on next use). */
+export function dropIndex(gitdir: string): void {
+  rmSync(join(gitdir, INDEX_DIR), { recursive: true, force: true });
+}
+
+function writeHead(dir: string, h: HeadFile): void {
+  const tmp = join(dir, `head.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(h));
+  renameSync(tmp, join(dir, 'head.json'));
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Columns of one index line. */
+export interface IndexLine {
+  oid: string;
+  timestamp: number;
+  changeId: string;
+  author: string;
+  fields: string;
+  json: string;
+}
+
+/** Splits an index line (without newline) into its columns. */
+export function splitLine(line: string): IndexLine | null {
+  const t1 = line.indexOf('\t');
+  const t2 = line.indexOf('\t', t1 + 1);
+  const t3 = line.indexOf('\t', t2 + 1);
+  const t4 = line.indexOf('\t', t3 + 1);
+  const t5 = line.indexOf('\t', t4 + 1);
+  if (t1 !== 40 || t5 < 0) return null;
+  return {
+    oid: line.slice(0, t1),
+    timestamp: Number(line.slice(t1 + 1, t2)),
+    changeId: line.slice(t2 + 1, t3),
+    author: line.slice(t3 + 1, t4),
+    fields: line.slice(t4 + 1, t5),
+    json: line.slice(t5 + 1),
+  };
+}
+
+/** Calls `fn` for each line, newest first, until it returns false. */
+export function eachNewestFirst(text: string, fn: (line: string) => boolean): void {
+  let end = text.length;
+  if (text.endsWith('\n')) end--;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    if (!fn(text.slice(start, end))) return;
+    end = start - 1;
+  }
+}

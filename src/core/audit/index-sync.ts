@@ -1,0 +1,90 @@
+import { readHead } from '../repo/refs.js';
+import { parseCommit } from '../repo/commit.js';
+import type { Store } from '../store/open.js';
+import { buildRecord, type FlatTree } from './record.js';
+import { appendIndex, eachNewestFirst, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
+
+export interface SyncOptions {
+  /** Write the caught-up index back (the caller holds the store lock, or may write it). */
+  persist: boolean;
+}
+
+/**
+ * Returns an index that matches the store's HEAD: as read when current,
+ * caught up with commits made behind our back (e.g. by native git), or
+ * rebuilt from git when missing, damaged or when history moved elsewhere.
+ */
+export function syncIndex(store: Store, opts: SyncOptions): IndexData {
+  const head = readHead(store.gitdir);
+  const data = readIndex(store.gitdir);
+  if (data && data.head === head) return data;
+  if (data && data.head !== null && head !== null) {
+    const fresh = newCommits(store, head, data);
+    if (fresh) {
+      const lines = recordLines(store, fresh);
+      if (!opts.persist) return { ...data, text: data.text + lines, head, count: data.count + fresh.length };
+      return appendIndex(store.gitdir, data, head, lines);
+    }
+  }
+  return rebuildIndex(store, head, opts.persist);
+}
+
+/** Rebuilds the whole index from git history (first parent first, oldest first). */
+export function rebuildIndex(store: Store, head: string | null, persist: boolean): IndexData {
+  const oids = head ? ancestorsOldestFirst(store, head, new Set()) : [];
+  const text = recordLines(store, oids);
+  if (!persist) return { text, head, count: oids.length, crc: 0 };
+  return writeIndex(store.gitdir, head, text, oids.length);
+}
+
+function recordLines(store: Store, oids: string[]): string {
+  const treeCache = new Map<string, FlatTree>();
+  let out = '';
+  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, treeCache }));
+  return out;
+}
+
+/**
+ * Commits reachable from `head` but not in the index, oldest first; null when
+ * the index's head is no longer an ancestor of `head` (history moved).
+ */
+function newCommits(store: Store, head: string, data: IndexData): string[] | null {
+  const known = new Set<string>();
+  eachNewestFirst(data.text, (line) => {
+    known.add(line.slice(0, 40));
+    return true;
+  });
+  if (known.has(head)) return null; // HEAD went back to an older commit: rebuild
+  const fresh = ancestorsOldestFirst(store, head, known);
+  const reachesIndexedHead = fresh.length > 0 && parentsOf(store, fresh[0]!).some((p) => p === data.head);
+  return reachesIndexedHead ? fresh : null;
+}
+
+/** All ancestors of `head` not in `stop`, parents before children (iterative DFS post-order). */
+function ancestorsOldestFirst(store: Store, head: string, stop: Set<string>): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const stack: { oid: string; expanded: boolean }[] = [{ oid: head, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.expanded) {
+      stack.pop();
+      out.push(top.oid);
+      continue;
+    }
+    top.expanded = true;
+    const parents = parentsOf(store, top.oid);
+    for (let i = parents.length - 1; i >= 0; i--) {
+      const p = parents[i]!;
+      if (!seen.has(p) && !stop.has(p)) {
+        seen.add(p);
+        stack.push({ oid: p, expanded: false });
+      }
+    }
+  }
+  return out;
+}
+
+function parentsOf(store: Store, oid: string): string[] {
+  return parseCommit(store.objects.read(oid).content).parents;
+}

@@ -1,0 +1,94 @@
+import type { AuditEntry, AuditFilter, IndexRecord } from '../types.js';
+import type { Store } from '../store/open.js';
+import { compileFilter } from './filter.js';
+import { eachNewestFirst, splitLine, type IndexData } from './index-store.js';
+import { syncIndex } from './index-sync.js';
+import { buildRecord } from './record.js';
+
+export interface QueryResult {
+  /** Matching commits, newest first, each as its `log --json` text. */
+  json: string[];
+  /** Same entries parsed. */
+  entries(): AuditEntry[];
+}
+
+/**
+ * Answers an audit query from the derived index (brought up to date with
+ * git first). Cheap column checks run before any JSON is parsed, so the
+ * common queries never parse the entries they skip.
+ *
+ * @example queryHistory(store, { author: /jane/, limit: 10 }).entries()
+ */
+export function queryHistory(store: Store, filter: AuditFilter, index?: IndexData): QueryResult {
+  const data = index ?? syncIndex(store, { persist: false });
+  return queryIndex(data, filter);
+}
+
+/** The query itself over index text (exported for benchmarks of the library call). */
+export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
+  const full = compileFilter(filter);
+  const needsEntry = Boolean(filter.grep || filter.trailers?.length || filter.risk || filter.component || filter.file);
+  const fieldHint = filter.field ? firstSegment(filter.field) : null;
+  const needles = substrings(filter);
+  const limit = filter.limit ?? Infinity;
+  const json: string[] = [];
+  eachNewestFirst(data.text, (line) => {
+    const col = splitLine(line);
+    if (!col) return true; // a damaged line: syncIndex has checked the checksum, so this is a bug-free skip
+    if (filter.since !== undefined && col.timestamp < filter.since) return true;
+    if (filter.until !== undefined && col.timestamp > filter.until) return true;
+    if (filter.changeId !== undefined && col.changeId !== filter.changeId) return true;
+    if (filter.author && !filter.author.test(col.author)) return true;
+    if (needles.some((n) => !line.includes(n))) return true;
+    if (fieldHint !== null && !col.fields.includes(fieldHint)) return true;
+    if (needsEntry || fieldHint !== null) {
+      // Only the field list is needed for --field alone: skip parsing the entry.
+      const rec = needsEntry ? toRecord(col.json, col.timestamp, col.fields) : fieldsOnly(col.timestamp, col.fields);
+      if (!full(rec)) return true;
+    }
+    json.push(col.json);
+    return json.length < limit;
+  });
+  return { json, entries: () => json.map((j) => JSON.parse(j) as AuditEntry) };
+}
+
+function fieldsOnly(timestamp: number, fields: string): IndexRecord {
+  return { timestamp, fields: splitFields(fields) } as IndexRecord;
+}
+
+function splitFields(fields: string): string[] {
+  return fields ? fields.split('\x1f').map((x) => x.replace('\x1e', '\t')) : [];
+}
+
+/** The first key of a field query (after an optional `file:`), which any matching line's field list contains. */
+function firstSegment(query: string): string {
+  const q = query.includes(':') ? query.slice(query.indexOf(':') + 1) : query;
+  const m = /^"([^"]*)"|^[^.[]*/.exec(q);
+  return m?.[1] ?? m?.[0] ?? '';
+}
+
+/** Parses an index entry back into the record the filter expects. */
+function toRecord(json: string, timestamp: number, fields: string): IndexRecord {
+  const e = JSON.parse(json) as AuditEntry;
+  return { ...e, timestamp, fields: splitFields(fields) };
+}
+
+/** Literal strings a matching line must contain: a fast reject before parsing. */
+function substrings(f: AuditFilter): string[] {
+  const out: string[] = [];
+  for (const t of f.trailers ?? []) out.push(JSON.stringify(t.value).slice(1, -1));
+  if (f.file) out.push(JSON.stringify(f.file).slice(1, -1));
+  return out;
+}
+
+/** The log entry of one commit: from the index, or built from git when the index does not hold it. */
+export function lookupEntry(store: Store, index: IndexData, oid: string): AuditEntry {
+  const at = index.text.startsWith(`${oid}\t`) ? 0 : index.text.indexOf(`\n${oid}\t`) + 1;
+  if (at > 0 || index.text.startsWith(`${oid}\t`)) {
+    const end = index.text.indexOf('\n', at);
+    const col = splitLine(index.text.slice(at, end < 0 ? undefined : end));
+    if (col) return JSON.parse(col.json) as AuditEntry;
+  }
+  const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, { schema: store.settings.yamlSchema });
+  return entry;
+}

@@ -1,0 +1,95 @@
+import type { FileStatus, IndexRecord } from '../types.js';
+import type { ObjectStore } from '../repo/objects.js';
+import { parseCommit } from '../repo/commit.js';
+import { readTreeRecursive } from '../repo/tree.js';
+import { splitMessage } from '../record/message.js';
+import { firstTrailer } from '../record/trailers.js';
+import { diffFile } from '../diff/diff-file.js';
+import { META_FILE, parseMeta } from '../store/meta.js';
+
+export type FlatTree = Map<string, { mode: string; oid: string }>;
+
+export interface RecordOptions {
+  schema?: 'core' | 'yaml-1.1';
+  /** Flattened trees by tree id; lets a history walk read each tree once. */
+  treeCache?: Map<string, FlatTree>;
+}
+
+const EMPTY: FlatTree = new Map();
+
+/** Builds the audit-index record of one commit from the object store alone. */
+export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptions = {}): IndexRecord {
+  const c = parseCommit(objects.read(oid).content);
+  const { title, body, trailers } = splitMessage(c.message);
+  const tree = flatTree(objects, c.tree, opts);
+  const parentTree = c.parents[0] ? flatTree(objects, parseCommit(objects.read(c.parents[0]).content).tree, opts) : EMPTY;
+  const files = changedFiles(objects, parentTree, tree);
+  const fields: string[] = [];
+  for (const f of files) {
+    if (f.status === 'mode') continue;
+    const before = parentTree.get(f.path);
+    const after = tree.get(f.path);
+    const d = diffFile(f.path, blob(objects, before), blob(objects, after), { schema: opts.schema });
+    for (const ch of d.changes) fields.push(`${f.path}\t${ch.pathText}`);
+  }
+  return {
+    commit: oid,
+    parents: c.parents,
+    changeId: firstTrailer(trailers, 'Change-Id') ?? null,
+    title,
+    body,
+    author: { name: c.author.name, email: c.author.email },
+    date: isoDate(c.author.timestamp, c.author.timezoneOffset),
+    trailers,
+    files,
+    timestamp: c.author.timestamp,
+    fields,
+  };
+}
+
+/** Files that differ between two flattened trees, sorted by path; permission-only changes come from `.cfgtrail-meta`. */
+export function changedFiles(objects: ObjectStore, a: FlatTree, b: FlatTree): { path: string; status: FileStatus }[] {
+  const out: { path: string; status: FileStatus }[] = [];
+  const metaA = a.get(META_FILE);
+  const metaB = b.get(META_FILE);
+  const permsA = metaA && metaA.oid !== metaB?.oid ? parseMeta(objects.read(metaA.oid).content.toString('utf8')) : null;
+  const permsB = metaB && metaA?.oid !== metaB.oid ? parseMeta(objects.read(metaB.oid).content.toString('utf8')) : null;
+  const paths = new Set([...a.keys(), ...b.keys()]);
+  paths.delete(META_FILE);
+  for (const path of [...paths].sort()) {
+    const x = a.get(path);
+    const y = b.get(path);
+    if (!x) out.push({ path, status: 'added' });
+    else if (!y) out.push({ path, status: 'deleted' });
+    else if ((x.mode === '120000') !== (y.mode === '120000')) out.push({ path, status: 'typechange' });
+    else if (x.oid !== y.oid) out.push({ path, status: 'modified' });
+    else if (x.mode !== y.mode || (permsA && permsB && permsA.get(path)?.perm !== permsB.get(path)?.perm)) {
+      out.push({ path, status: 'mode' });
+    }
+  }
+  return out;
+}
+
+/** Flattened tree `path -> {mode, oid}`, cached by tree id. */
+export function flatTree(objects: ObjectStore, treeOid: string, opts: RecordOptions = {}): FlatTree {
+  const hit = opts.treeCache?.get(treeOid);
+  if (hit) return hit;
+  const t = readTreeRecursive(objects, treeOid) as FlatTree;
+  if (opts.treeCache) {
+    if (opts.treeCache.size > 4) opts.treeCache.delete(opts.treeCache.keys().next().value!);
+    opts.treeCache.set(treeOid, t);
+  }
+  return t;
+}
+
+function blob(objects: ObjectStore, e: { oid: string } | undefined): Buffer | null {
+  return e ? objects.read(e.oid).content : null;
+}
+
+/** `2026-11-26T15:19:07+01:00` from git's seconds and offset (minutes east of UTC). */
+export function isoDate(timestamp: number, offsetMinutes: number): string {
+  const d = new Date((timestamp + offsetMinutes * 60) * 1000).toISOString().slice(0, 19);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${d}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

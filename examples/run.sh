@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# A guided tour on a throw-away copy of fixtures/example: the main job of
+# cfgtrail from snapshot to audit. Run with `npm run example`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+ct() { echo; echo "\$ cfgtrail $*"; node "$here/bin/cfgtrail.js" "$@"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/cfgtrail-example.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cp -r "$here/fixtures/example/." "$work/"
+cd "$work"
+export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-Jane Operator}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-jane@example.com}"
+
+ct init
+ct snapshot -m "Initial myapp config" --component myapp
+echo; echo "# a Tuesday change: raise the pool, enable the beta UI, rotate the password"
+sed -i 's/max: 20/max: 50/; s/beta_ui: false/beta_ui: true/; s/s3cr3t-pass/n3w-pass/' config.yaml
+ct status
+ct diff
+ct snapshot -m "Raise DB pool for the sale" --body "Traffic forecast doubles on Friday." \
+  --risk high --component database --component myapp --ticket OPS-1234 \
+  --requested-by "Sam Lead <sam@example.com>" --approved-by "Bob DBA <bob@example.com>"
+ct log
+ct log --field database.pool.max --oneline
+ct show HEAD
+ct export HEAD
+echo; echo "# native git reads the same store:"
+echo "\$ git --git-dir=.cfgtrail log --format='%h %s [%(trailers:key=Change-Id,valueonly,separator=)]'"
+git --git-dir=.cfgtrail log --format='%h %s [%(trailers:key=Change-Id,valueonly,separator=)]'

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { compareStates, liveState, revState } from '../../core/store/compare.js';
+import { syncIndex } from '../../core/audit/index-sync.js';
+import { resolveRev } from '../../core/repo/revs.js';
+import { readHead } from '../../core/repo/refs.js';
+import type { FileDiff } from '../../core/types.js';
+import type { Store } from '../../core/store/open.js';
+import { formatFileDiffs } from '../format/diff.js';
+import { diffsToJson } from '../format/diff-json.js';
+import { ExitWith, pathsAfterDashDash, storeFor, useColor, type CliDeps } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface DiffFlags {
+  json?: boolean;
+  showSecrets?: boolean;
+  exitCode?: boolean;
+}
+
+/** Live vs HEAD, live vs REV, or REV vs REV. */
+export function diffRevs(store: Store, revs: string[], paths: string[], showSecrets: boolean): FileDiff[] {
+  const index = syncIndex(store, { persist: false });
+  const empty = { files: new Map(), load: () => Buffer.alloc(0) };
+  if (revs.length === 0) {
+    const head = readHead(store.gitdir);
+    return compareStates(store, head ? revState(store, head) : empty, liveState(store), { paths, showSecrets });
+  }
+  const a = revState(store, resolveRev(store, index, revs[0]!));
+  const b = revs[1] ? revState(store, resolveRev(store, index, revs[1])) : liveState(store);
+  return compareStates(store, a, b, { paths, showSecrets });
+}
+
+export function registerDiff(program: Command, deps: CliDeps): void {
+  program
+    .command('diff')
+    .description('field-level diff: live vs last snapshot, live vs REV, or REV vs REV')
+    .argument('[revs...]', 'zero, one or two revisions, then `-- PATH...`')
+    .option('--json', 'print the stable JSON rows')
+    .option('--show-secrets', 'print values of secret-looking keys')
+    .option('--exit-code', 'exit 1 when there are differences')
+    .action((operands: string[], f: DiffFlags, cmd: Command) => {
+      const paths = pathsAfterDashDash(deps);
+      const revs = operands.slice(0, operands.length - paths.length);
+      if (revs.length > 2) {
+        deps.stderr('cfgtrail: diff takes at most two revisions (put paths after --)\n');
+        throw new ExitWith(ExitCode.USAGE);
+      }
+      const store = storeFor(cmd, deps);
+      const diffs = diffRevs(store, revs, paths, Boolean(f.showSecrets));
+      if (f.json) deps.stdout(`${JSON.stringify(diffsToJson(diffs), null, 2)}\n`);
+      else deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, { color: useColor(cmd, deps) })}\n`);
+      if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);
+    });
+}
+
+export function registerStatus(program: Command, deps: CliDeps): void {
+  program
+    .command('status')
+    .description('summarise drift: what changed in the live files since the last snapshot')
+    .option('--json', 'print the summary as JSON')
+    .option('--exit-code', 'exit 1 when there is drift')
+    .action((f: { json?: boolean; exitCode?: boolean }, cmd: Command) => {
+      const store = storeFor(cmd, deps);
+      const head = readHead(store.gitdir);
+      const diffs = diffRevs(store, [], [], false);
+      const files = diffs.map((d) => ({ path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.format }));
+      if (f.json) {
+        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files }, null, 2)}\n`);
+      } else if (!head) {
+        deps.stdout(`no snapshot yet: ${files.length} file(s) would be recorded by 'cfgtrail snapshot'\n`);
+      } else if (diffs.length === 0) {
+        deps.stdout(`clean: live config matches ${head.slice(0, 7)}\n`);
+      } else {
+        deps.stdout(`drift since ${head.slice(0, 7)} (run 'cfgtrail diff' for details):\n`);
+        const letters: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', mode: 'P', typechange: 'T' };
+        for (const x of files) {
+          const what = x.formattingOnly ? 'formatting only' : x.format === 'tree' && x.fields > 0 ? `${x.fields} field${x.fields === 1 ? '' : 's'}` : x.format;
+          deps.stdout(`  ${letters[x.status] ?? '?'} ${x.path}  (${what})\n`);
+        }
+      }
+      if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);
+    });
+}

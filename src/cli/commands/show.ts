@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { syncIndex } from '../../core/audit/index-sync.js';
+import { lookupEntry } from '../../core/audit/query.js';
+import { resolveRev } from '../../core/repo/revs.js';
+import { compareStates, revState } from '../../core/store/compare.js';
+import type { AuditEntry, FileDiff } from '../../core/types.js';
+import type { Store } from '../../core/store/open.js';
+import { formatFileDiffs } from '../format/diff.js';
+import { diffsToJson } from '../format/diff-json.js';
+import { formatShowHeader } from '../format/log.js';
+import { formatExport } from '../format/export.js';
+import { storeFor, useColor, type CliDeps } from '../context.js';
+
+/** A change record and its diff against its first parent. */
+export function showRev(store: Store, rev: string, showSecrets: boolean): { entry: AuditEntry; diffs: FileDiff[] } {
+  const index = syncIndex(store, { persist: false });
+  const oid = resolveRev(store, index, rev);
+  const entry = lookupEntry(store, index, oid);
+  const empty = { files: new Map(), load: () => Buffer.alloc(0) };
+  const parent = entry.parents[0];
+  const diffs = compareStates(store, parent ? revState(store, parent) : empty, revState(store, oid), { showSecrets });
+  return { entry, diffs };
+}
+
+export function registerShow(program: Command, deps: CliDeps): void {
+  program
+    .command('show')
+    .description('a change record and its field diff (REV: commit, prefix, HEAD~N, Change-Id or tag)')
+    .argument('[rev]', 'revision', 'HEAD')
+    .option('--json', 'print as JSON')
+    .option('--show-secrets', 'print values of secret-looking keys')
+    .action((rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
+      const { entry, diffs } = showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
+      if (f.json) {
+        deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs) }, null, 2)}\n`);
+        return;
+      }
+      const color = useColor(cmd, deps);
+      deps.stdout(`${formatShowHeader(entry, { color })}\n${formatFileDiffs(diffs, { color })}\n`);
+    });
+}
+
+export function registerExport(program: Command, deps: CliDeps): void {
+  program
+    .command('export')
+    .description('print a change record as YAML in the usual change-log shape')
+    .argument('[rev]', 'revision', 'HEAD')
+    .option('--show-secrets', 'print values of secret-looking keys')
+    .action((rev: string, f: { showSecrets?: boolean }, cmd: Command) => {
+      const { entry, diffs } = showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
+      deps.stdout(formatExport(entry, diffs.flatMap((d) => d.changes), {}));
+    });
+}

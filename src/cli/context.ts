@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { openStore, type Store } from '../core/store/open.js';
+
+/** What commands need from the outside world; `main.ts` passes the real ones, tests their own. */
+export interface CliDeps {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+  /** Colours and prompts only on a terminal. */
+  isTTY: boolean;
+  /** The argv given to parseAsync, to find operands after `--`. */
+  argv: string[];
+}
+
+/** Global options every command sees. */
+export interface GlobalOptions {
+  C?: string;
+  color: boolean;
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+/** The directory commands work in: `-C DIR` or the current one. */
+export function workDir(cmd: Command, deps: CliDeps): string {
+  const c = globals(cmd).C;
+  return c ? (c.startsWith('/') ? c : `${deps.cwd}/${c}`) : deps.cwd;
+}
+
+export function storeFor(cmd: Command, deps: CliDeps): Store {
+  return openStore(workDir(cmd, deps));
+}
+
+export function useColor(cmd: Command, deps: CliDeps): boolean {
+  return globals(cmd).color !== false && deps.isTTY && !deps.env.NO_COLOR;
+}
+
+/** Operands after a literal `--` (paths), as git takes them. */
+export function pathsAfterDashDash(deps: CliDeps): string[] {
+  const i = deps.argv.indexOf('--');
+  return i < 0 ? [] : deps.argv.slice(i + 1);
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Thrown by a command that has said everything and only needs a non-zero exit code. */
+export class ExitWith extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { ErrorCode } from '../core/errors.js';
+
+/** Exit codes of every command; the README's table lists the same. */
+export const ExitCode = {
+  OK: 0,
+  /** `status --exit-code` / `diff --exit-code` found drift; `verify` or `check` failed a check. */
+  DIFFERENCES: 1,
+  USAGE: 2,
+  NO_STORE: 3,
+  UNKNOWN_REV: 4,
+  BAD_INPUT: 5,
+  LOCKED: 6,
+  STORE_CORRUPT: 7,
+  FILESYSTEM: 8,
+  NOTHING_TO_DO: 10,
+  RESTART_FAILED: 11,
+  VERIFY_FAILED: 12,
+  REFUSED: 13,
+  METRICS_UNREACHABLE: 14,
+  INTERNAL: 70,
+} as const;
+
+const BY_CODE: Record<ErrorCode, number> = {
+  NO_STORE: ExitCode.NO_STORE,
+  STORE_EXISTS: ExitCode.BAD_INPUT,
+  ROOT_MISSING: ExitCode.FILESYSTEM,
+  UNKNOWN_REV: ExitCode.UNKNOWN_REV,
+  AMBIGUOUS_REV: ExitCode.UNKNOWN_REV,
+  UNKNOWN_CHANGE_ID: ExitCode.UNKNOWN_REV,
+  DUPLICATE_CHANGE_ID: ExitCode.BAD_INPUT,
+  BAD_INPUT: ExitCode.BAD_INPUT,
+  PARSE_ERROR: ExitCode.BAD_INPUT,
+  BAD_SETTINGS: ExitCode.BAD_INPUT,
+  UNREADABLE_FILE: ExitCode.FILESYSTEM,
+  CORRUPT_STORE: ExitCode.STORE_CORRUPT,
+  LOCKED: ExitCode.LOCKED,
+  UNSAFE_PATH: ExitCode.STORE_CORRUPT,
+  NOTHING_TO_DO: ExitCode.NOTHING_TO_DO,
+  REFUSED: ExitCode.REFUSED,
+  RESTART_FAILED: ExitCode.RESTART_FAILED,
+  VERIFY_FAILED: ExitCode.VERIFY_FAILED,
+  METRICS_UNREACHABLE: ExitCode.METRICS_UNREACHABLE,
+};
+
+/** The one place where error codes become exit codes. */
+export function exitCodeFor(code: ErrorCode): number {
+  return BY_CODE[code];
+}

@@ -1,0 +1,30 @@
+import type { FileDiff } from '../../core/types.js';
+
+/** One row of the `diff --json` contract. */
+export type DiffJsonRow =
+  | { file: string; path: unknown[]; pathText: string; kind: 'added' | 'removed' | 'changed'; from?: unknown; to?: unknown }
+  | { file: string; kind: 'text'; patch: string; warning?: string }
+  | { file: string; kind: 'binary'; status: string; fromSize?: number; toSize?: number }
+  | { file: string; kind: 'mode'; from: string; to: string }
+  | { file: string; kind: 'formatting' };
+
+/**
+ * Flattens file diffs into the stable `--json` rows: tree changes as
+ * `{file, path, pathText, kind, from, to}`, other files as `{file, kind: 'text', patch}`.
+ */
+export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
+  const rows: DiffJsonRow[] = [];
+  for (const d of diffs) {
+    if (d.fromMode && d.toMode) rows.push({ file: d.file, kind: 'mode', from: d.fromMode, to: d.toMode });
+    if (d.format === 'binary') rows.push({ file: d.file, kind: 'binary', status: d.status, fromSize: d.fromSize, toSize: d.toSize });
+    else if (d.format === 'text') rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}) });
+    else if (d.formattingOnly) rows.push({ file: d.file, kind: 'formatting' });
+    for (const c of d.changes) {
+      const row: DiffJsonRow = { file: d.file, path: c.path, pathText: c.pathText, kind: c.kind };
+      if (c.kind !== 'added') row.from = c.from;
+      if (c.kind !== 'removed') row.to = c.to;
+      rows.push(row);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,55 @@
+import { CommanderError } from 'commander';
+import { BugError, CfgtrailError } from '../core/errors.js';
+import { createProgram } from './program.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { ExitWith, type CliDeps } from './context.js';
+
+/** Runs one command line; returns the exit code. Never throws. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const program = createProgram(deps);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.OK;
+  } catch (e) {
+    return reportError(e, deps);
+  }
+}
+
+function reportError(e: unknown, deps: CliDeps): number {
+  if (e instanceof ExitWith) return e.exitCode;
+  if (e instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    if (e.exitCode === 0) return ExitCode.OK;
+    return ExitCode.USAGE;
+  }
+  if (e instanceof CfgtrailError) {
+    deps.stderr(`cfgtrail: ${e.message}\n`);
+    return exitCodeFor(e.code);
+  }
+  const err = e as Error;
+  if (!(e instanceof BugError) && ['EACCES', 'EPERM', 'ENOSPC', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) {
+    deps.stderr(`cfgtrail: ${err.message}\n`);
+    return ExitCode.FILESYSTEM;
+  }
+  deps.stderr(`cfgtrail: internal error: ${err?.message ?? String(e)}\nThis is a bug in cfgtrail; please file an issue with the command you ran.\n`);
+  if (deps.env.CFGTRAIL_DEBUG) deps.stderr(`${err?.stack ?? ''}\n`);
+  return ExitCode.INTERNAL;
+}
+
+const isEntry = process.argv[1] !== undefined && /cfgtrail(\.js)?$|cli\.js$/.test(process.argv[1]);
+if (isEntry) {
+  const deps: CliDeps = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+    now: Date.now,
+    isTTY: Boolean(process.stdout.isTTY),
+    argv: process.argv.slice(2),
+  };
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0); // `cfgtrail log | head`
+  });
+  const code = await runCli(process.argv.slice(2), deps);
+  process.exitCode = code;
+}

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import type { CliDeps } from './context.js';
+import { registerInit } from './commands/init.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { registerDiff, registerStatus } from './commands/diff.js';
+import { registerLog } from './commands/log.js';
+import { registerShow, registerExport } from './commands/show.js';
+import { registerGc } from './commands/gc.js';
+
+/**
+ * Builds a fresh command tree (no global state), so tests can parse many
+ * command lines in one process.
+ */
+export function createProgram(deps: CliDeps): Command {
+  const program = new Command('cfgtrail')
+    .description('Safe, traceable config changes: snapshots with change records, field-level diffs, rollback.')
+    .option('-C <dir>', 'run as if started in <dir> (like git -C)')
+    .option('--no-color', 'never colour the output')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
+    .exitOverride();
+  for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc]) {
+    register(program, deps);
+  }
+  // Subcommands made by program.command() inherit exitOverride/configureOutput.
+  return program;
+}

@@ -1,0 +1,58 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { onTestFinished } from 'vitest';
+
+export const BIN = resolve(import.meta.dirname, '../../bin/cfgtrail.js');
+export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+export const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus/helm-values');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fixed identity and clock-free environment for the built CLI. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TZ: 'UTC',
+    GIT_AUTHOR_NAME: 'Test Operator',
+    GIT_AUTHOR_EMAIL: 'ops@example.com',
+    ...extra,
+  };
+}
+
+/** Runs the real `bin/cfgtrail.js` as a child process. */
+export function cfgtrail(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: cliEnv(opts.env),
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Native git as an independent witness. */
+export function git(args: string[], cwd?: string, input?: string): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+}
+
+/** A temp directory removed when the test finishes. */
+export function tempDir(prefix = 'cfgtrail-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A temp config dir with a copy of `fixtures/<name>`. */
+export function configDir(fixture: string): string {
+  const dir = tempDir();
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}

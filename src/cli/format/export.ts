@@ -2,7 +2,7 @@
  * `export`: one change record as YAML in the change-log shape operators keep
  * by hand (id, change_summary, risk, files_modified, approval, rollback_info).
  */
-import { Document, isCollection } from 'yaml';
+import { Document, isCollection, visit } from 'yaml';
 import type { AuditEntry, FieldChange, FileStatus, Trailer } from '../../core/types.js';
 
 /** What the caller knows about undoing the change, beyond the commit itself. */
@@ -17,6 +17,15 @@ export interface ExportRollback {
 export interface ExportExtra {
   rollback?: ExportRollback;
 }
+
+/**
+ * Characters a YAML reader may refuse or rewrite when written raw (controls,
+ * DEL, C1 incl. NEL, line/paragraph separators, BOM, non-characters, lone
+ * surrogates). The yaml package writes them raw even inside double quotes.
+ */
+const UNSAFE_SRC = String.raw`[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]`;
+const UNSAFE = new RegExp(UNSAFE_SRC);
+const UNSAFE_ALL = new RegExp(UNSAFE_SRC, 'g');
 
 /** Trailers that have their own place in the record; the rest go to `other_trailers`. */
 const KNOWN = ['change-id', 'risk', 'ticket', 'requested-by', 'component', 'depends-on', 'approved-by', 'rollback-of'];
@@ -35,7 +44,21 @@ export function formatExport(entry: AuditEntry, changes: readonly FieldChange[],
     const node = doc.getIn(path, true);
     if (isCollection(node)) node.flow = true;
   }
-  return doc.toString({ lineWidth: 0 });
+  // Strings holding unsafe characters are double-quoted, so those characters
+  // occur nowhere else in the text and can be replaced by escapes afterwards.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && UNSAFE.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 }).replace(UNSAFE_ALL, escapeChar);
+}
+
+function escapeChar(ch: string): string {
+  if (ch === '\t') return '\\t';
+  if (ch === '\r') return '\\r';
+  const code = ch.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** The record as plain data, in the key order it is printed in. */

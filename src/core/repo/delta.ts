@@ -12,10 +12,14 @@ const MAX_INSERT = 127;
 const MAX_CHAIN = 8;
 const MULT = 0x01000193;
 
-/** A hashed block index of a delta base, reusable for many targets. */
+/** A hashed block index of a delta base, reusable for many targets (chained hash table in typed arrays). */
 export interface DeltaIndex {
   base: Buffer;
-  blocks: Map<number, number[]>;
+  shift: number;
+  /** First block number per bucket, -1 when empty. */
+  heads: Int32Array;
+  /** Next block number in the same bucket, -1 at the end. */
+  next: Int32Array;
 }
 
 function hashBlock(buf: Buffer, pos: number): number {
@@ -31,16 +35,25 @@ const OUT_FACTOR = (() => {
   return f;
 })();
 
+function bucketOf(h: number, shift: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> shift;
+}
+
 /** Indexes non-overlapping 16-byte blocks of `base` by hash. */
 export function createDeltaIndex(base: Buffer): DeltaIndex {
-  const blocks = new Map<number, number[]>();
-  for (let pos = 0; pos + BLOCK <= base.length; pos += BLOCK) {
-    const h = hashBlock(base, pos);
-    const list = blocks.get(h);
-    if (!list) blocks.set(h, [pos]);
-    else if (list.length < MAX_CHAIN) list.push(pos);
+  const n = Math.floor(base.length / BLOCK);
+  let bits = 1;
+  while (1 << bits < n * 2) bits++;
+  const shift = 32 - bits;
+  const heads = new Int32Array(1 << bits).fill(-1);
+  const next = new Int32Array(n);
+  // inserted last to first, so each chain lists earlier blocks first
+  for (let b = n - 1; b >= 0; b--) {
+    const k = bucketOf(hashBlock(base, b * BLOCK), shift);
+    next[b] = heads[k]!;
+    heads[k] = b;
   }
-  return { base, blocks };
+  return { base, shift, heads, next };
 }
 
 /** Output buffer that refuses to grow past `limit` (delta no longer worth it). */
@@ -104,14 +117,14 @@ class DeltaWriter {
  * the delta would exceed `maxSize` bytes.
  */
 export function createDeltaFromIndex(index: DeltaIndex, target: Buffer, maxSize = Infinity): Buffer | null {
-  const { base, blocks } = index;
+  const { base } = index;
   const out = new DeltaWriter(Math.min(maxSize, target.length * 2 + 64));
   if (!out.varint(base.length) || !out.varint(target.length)) return null;
   let pending = 0; // start of literal bytes not yet emitted
   let pos = 0;
   let h = target.length >= BLOCK ? hashBlock(target, 0) : 0;
   while (pos + BLOCK <= target.length) {
-    const match = blocks.size ? findMatch(blocks.get(h), base, target, pos) : null;
+    const match = findMatch(index, bucketOf(h, index.shift), target, pos);
     if (match) {
       let [bpos, tpos, len] = match;
       // extend backwards over bytes we would otherwise insert literally
@@ -130,13 +143,25 @@ export function createDeltaFromIndex(index: DeltaIndex, target: Buffer, maxSize 
   return Buffer.from(out.buf.subarray(0, out.len));
 }
 
-/** Longest verified match among the candidates: [basePos, targetPos, length]. */
-function findMatch(cands: number[] | undefined, base: Buffer, target: Buffer, pos: number): [number, number, number] | null {
-  if (!cands) return null;
+/** Length of the common run of `a` from `ai` and `b` from `bi`; long runs are compared natively in chunks. */
+function matchLength(a: Buffer, ai: number, b: Buffer, bi: number): number {
+  const max = Math.min(a.length - ai, b.length - bi);
+  let len = 0;
+  while (len < max && len < 32 && a[ai + len] === b[bi + len]) len++;
+  if (len < 32) return len;
+  while (len + 512 <= max && a.compare(b, bi + len, bi + len + 512, ai + len, ai + len + 512) === 0) len += 512;
+  while (len < max && a[ai + len] === b[bi + len]) len++;
+  return len;
+}
+
+/** Longest verified match among the bucket's first candidates: [basePos, targetPos, length]. */
+function findMatch(index: DeltaIndex, bucket: number, target: Buffer, pos: number): [number, number, number] | null {
+  const { base, heads, next } = index;
   let best: [number, number, number] | null = null;
-  for (const c of cands) {
-    let len = 0;
-    while (c + len < base.length && pos + len < target.length && base[c + len] === target[pos + len]) len++;
+  let tries = 0;
+  for (let b = heads[bucket]!; b >= 0 && tries < MAX_CHAIN; b = next[b]!, tries++) {
+    const c = b * BLOCK;
+    const len = matchLength(base, c, target, pos);
     if (len >= BLOCK && (!best || len > best[2])) best = [c, pos, len];
   }
   return best;

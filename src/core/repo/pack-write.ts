@@ -72,23 +72,31 @@ function ofsBytes(distance: number): number[] {
   return bytes;
 }
 
-/** Best delta of `item` against the previous `window` items, or undefined. */
+/**
+ * Best delta of `item` against the previous `window` items, or undefined.
+ * Like git's try_delta, the size allowed shrinks with the base's chain depth,
+ * so a shallow base wins over a deep one that saves only a few bytes.
+ */
 function findDelta(items: Item[], i: number, window: number, maxDepth: number): { base: Item; delta: Buffer } | undefined {
   const item = items[i]!;
   let best: { base: Item; delta: Buffer } | undefined;
-  let limit = Math.floor(item.content.length / 2) - 20;
-  if (limit <= 0) return undefined;
+  let bestSize = Math.floor(item.content.length / 2) - 20;
+  let refDepth = 1;
+  if (bestSize <= 0) return undefined;
   for (let j = i - 1; j >= Math.max(0, i - window); j--) {
     const base = items[j]!;
     if (base.type !== item.type) break;
     if (base.depth >= maxDepth || base.content.length === 0) continue;
     // a base much smaller than the target cannot give a delta under half its size
     if (base.content.length < item.content.length / 4) continue;
+    const max = Math.floor((bestSize * (maxDepth - base.depth)) / (maxDepth - refDepth + 1));
+    if (max <= 0) continue;
     base.index ??= createDeltaIndex(base.content);
-    const delta = createDeltaFromIndex(base.index, item.content, limit - 1);
-    if (delta && delta.length < limit) {
+    const delta = createDeltaFromIndex(base.index, item.content, max - 1);
+    if (delta && delta.length < max) {
       best = { base, delta };
-      limit = delta.length;
+      bestSize = delta.length;
+      refDepth = base.depth + 1;
     }
   }
   return best;

@@ -167,9 +167,8 @@ export function splitFieldPath(text: string): string[] {
       i = end;
     } else if (c === '[') {
       flush();
-      const end = text.indexOf(']', i);
-      const stop = end === -1 ? text.length - 1 : end;
-      segments.push(text.slice(i, stop + 1));
+      const stop = closingBracket(text, i);
+      segments.push(normalizeBracket(text.slice(i + 1, stop)));
       i = stop;
     } else {
       current += c;
@@ -178,6 +177,21 @@ export function splitFieldPath(text: string): string[] {
   }
   flush();
   return segments;
+}
+
+function closingBracket(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === '"') i = closingQuote(text, i);
+    else if (text[i] === ']') return i;
+  }
+  return text.length;
+}
+
+/** `[name="nginx"]` and `[name=nginx]` are the same list entry. */
+function normalizeBracket(inner: string): string {
+  const eq = inner.indexOf('=');
+  if (eq < 0 || !inner.slice(eq + 1).startsWith('"')) return `[${inner}]`;
+  return `[${inner.slice(0, eq)}=${unquote(inner.slice(eq + 1))}]`;
 }
 
 function closingQuote(text: string, open: number): number {

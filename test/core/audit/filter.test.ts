@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { compileFilter, makeRegex, splitFieldPath } from '../../../src/core/audit/filter.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
-import type { AuditFilter, IndexRecord } from '../../../src/core/types.js';
+import { formatPathText } from '../../../src/core/diff/path-text.js';
+import type { AuditFilter, IndexRecord, PathSegment } from '../../../src/core/types.js';
 
 let counter = 0;
 
@@ -106,6 +107,7 @@ describe('compileFilter', () => {
     ['field in directory', { field: 'conf.d:cache' }, ['middle']],
     ['field bracket segment', { field: 'spec.containers[name=nginx]' }, ['late']],
     ['field bracket child', { field: 'spec.containers[name=nginx].image' }, ['late']],
+    ['field bracket quoted value', { field: 'spec.containers[name="nginx"].image' }, ['late']],
     ['field other bracket', { field: 'spec.containers[name=redis]' }, []],
     ['field list index', { field: 'items[2]' }, ['late']],
     ['field quoted key', { field: 'metadata.annotations."app.kubernetes.io/name"' }, ['late']],
@@ -126,9 +128,33 @@ describe('splitFieldPath', () => {
     ['items[2]', ['items', '[2]']],
     ['spec.containers[name=nginx].image', ['spec', 'containers', '[name=nginx]', 'image']],
     ['m[0][1]', ['m', '[0]', '[1]']],
+    ['c[name="a]b"].x', ['c', '[name=a]b]', 'x']],
+    ['c[name="nginx"]', ['c', '[name=nginx]']],
+    ['c[name=nginx]', ['c', '[name=nginx]']],
     ['', []],
   ])('%s', (text, expected) => {
     expect(splitFieldPath(text)).toEqual(expected);
+  });
+});
+
+describe('splitFieldPath reads what the diff writes', () => {
+  const keys = ['db', 'a.b', 'x y', 'say "hi"', 'k=v', '[0]', 'ünï', 'a]b', "it's", '', 'back\\slash', 'port:80'];
+  const segments: PathSegment[] = [...keys, 0, 12, { name: 'nginx' }, { name: 'a]b "c"' }, { id: '' }];
+
+  /** The segment text our matcher compares for one path segment. */
+  const expected = (seg: PathSegment) =>
+    typeof seg === 'number' ? `[${seg}]` : typeof seg === 'string' ? seg : `[${Object.keys(seg)[0]}=${Object.values(seg)[0]}]`;
+
+  it('splits every formatted path of up to three segments back into its segments', () => {
+    let checked = 0;
+    for (const a of keys)
+      for (const b of segments)
+        for (const c of segments) {
+          const path = [a, b, c];
+          expect(splitFieldPath(formatPathText(path)), formatPathText(path)).toEqual(path.map(expected));
+          checked++;
+        }
+    expect(checked).toBe(keys.length * segments.length ** 2);
   });
 });
 

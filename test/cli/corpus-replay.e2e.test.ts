@@ -52,7 +52,7 @@ describe('replaying real chart history (alertmanager, 80 versions)', () => {
       expect(r.code, r.stderr).toBe(0);
     }
     const log = JSON.parse(cfgtrail(['log', '--json'], { cwd: dir }).stdout) as { commit: string; title: string; date: string }[];
-    expect(log.map((e) => e.title)).toEqual(versions.map((v) => v.subject).reverse());
+    expect(log.map((e) => e.title)).toEqual(versions.map((v) => v.subject.trim()).reverse());
     expect(log.map((e) => Date.parse(e.date))).toEqual(versions.map((v) => Date.parse(v.date)).reverse());
     // native git agrees on the commits
     expect(git(['--git-dir', join(dir, '.cfgtrail'), 'rev-list', 'HEAD']).trim().split('\n')).toEqual(log.map((e) => e.commit));

@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { parseCommit } from './commit.js';
-import { hashObject, listLooseOids, openObjectStore, type ObjectStore } from './objects.js';
-import { openPack, readIdxOids } from './pack-read.js';
+import { listLooseOids, openObjectStore, type ObjectStore } from './objects.js';
+import { readIdxOids } from './pack-read.js';
 import { writePack } from './pack-write.js';
 import { parseTree } from './tree.js';
-import { applyDelta } from './delta.js';
 
 export interface PackStoreOptions {
   /** Clock in ms, to tell stale temp files of an interrupted run. @default Date.now */
@@ -104,32 +103,15 @@ export function collectPathHints(store: ObjectStore, tips: string[]): Map<string
   return hints;
 }
 
-/** Reads every object of the new pack through a fresh reader and checks its hash. */
-function verifyPack(idxPath: string, oids: string[]): void {
-  const pack = openPack(idxPath);
+/** Reads every object back from the new pack alone (fresh store, hash-checked). */
+function verifyPack(gitdir: string, idxPath: string, oids: string[]): void {
+  const fresh = openObjectStore(gitdir, { onlyPacks: [idxPath] });
   try {
-    const cache = new Map<number, { type: string; content: Buffer }>();
-    const at = (offset: number): { type: string; content: Buffer } => {
-      const hit = cache.get(offset);
-      if (hit) return hit;
-      const e = pack.readEntry(offset);
-      if (e.kind === 'ref') throw new CfgtrailError('CORRUPT_STORE', `${idxPath}: unexpected REF_DELTA`);
-      const obj = e.kind === 'full' ? { type: e.type, content: e.data } : (() => {
-        const base = at(e.baseOffset);
-        return { type: base.type, content: applyDelta(base.content, e.data) };
-      })();
-      cache.set(offset, obj);
-      return obj;
-    };
-    for (const oid of oids) {
-      const i = pack.index.find(Buffer.from(oid, 'hex'));
-      const obj = i === undefined ? undefined : at(pack.index.offsetAt(i));
-      if (!obj || hashObject(obj.type as 'blob', obj.content) !== oid) {
-        throw new CfgtrailError('CORRUPT_STORE', `new pack does not read back object ${oid}`, { oid, idxPath });
-      }
-    }
+    for (const oid of oids) fresh.read(oid);
+  } catch (e) {
+    throw new CfgtrailError('CORRUPT_STORE', `new pack ${idxPath} does not read back: ${(e as Error).message}`, { idxPath }, { cause: e });
   } finally {
-    pack.close();
+    fresh.close();
   }
 }
 
@@ -180,7 +162,12 @@ export async function packStore(gitdir: string, opts: PackStoreOptions = {}): Pr
     const oids = [...all];
     const pathHints = collectPathHints(store, readRefTips(gitdir));
     const { idxPath, packPath, count } = writePack(gitdir, oids, store, { pathHints });
-    verifyPack(idxPath, oids);
+    try {
+      verifyPack(gitdir, idxPath, oids);
+    } catch (e) {
+      if (!oldIdx.includes(idxPath)) removeOldObjects(gitdir, [], [idxPath], '');
+      throw e;
+    }
     store.close();
     removeOldObjects(gitdir, loose, oldIdx, idxPath);
     return { ...base, packedObjects: count, packsAfter: listPackIdx(gitdir).length, bytesAfter: fileSize(packPath) + fileSize(idxPath) };

@@ -97,13 +97,18 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
+export interface OpenStoreOptions {
+  /** Read only these pack indexes (no loose objects, no pack dir scan): to check a new pack on its own. */
+  onlyPacks?: string[];
+}
+
 /**
  * Opens the object database of `gitdir` (e.g. `/x/.git`). Cheap: indexes and
  * packs are opened on first use.
  * @example openObjectStore(gitdir).read(oid).content.toString()
  */
-export function openObjectStore(gitdir: string): ObjectStore {
-  return new PackedStore(gitdir);
+export function openObjectStore(gitdir: string, opts: OpenStoreOptions = {}): ObjectStore {
+  return new PackedStore(gitdir, opts.onlyPacks);
 }
 
 interface PackSlot {
@@ -116,7 +121,7 @@ class PackedStore implements ObjectStore {
   private readonly bases = new Map<string, GitObject>();
   private baseBytes = 0;
 
-  constructor(private readonly gitdir: string) {}
+  constructor(private readonly gitdir: string, private readonly onlyPacks?: string[]) {}
 
   read(oid: string): GitObject {
     if (!OID_RE.test(oid)) throw corrupt(oid, 'not a full object id');
@@ -128,7 +133,7 @@ class PackedStore implements ObjectStore {
 
   has(oid: string): boolean {
     if (!OID_RE.test(oid)) return false;
-    if (fs.existsSync(loosePath(this.gitdir, oid))) return true;
+    if (!this.onlyPacks && fs.existsSync(loosePath(this.gitdir, oid))) return true;
     return this.findInPacks(oid) !== undefined || (this.rescan() && this.findInPacks(oid) !== undefined);
   }
 
@@ -138,7 +143,7 @@ class PackedStore implements ObjectStore {
     }
     const found = new Set<string>();
     const sub = path.join(this.gitdir, 'objects', prefix.slice(0, 2));
-    for (const f of safeReaddir(sub)) if ((prefix.slice(0, 2) + f).startsWith(prefix) && f.length === 38) found.add(prefix.slice(0, 2) + f);
+    for (const f of this.onlyPacks ? [] : safeReaddir(sub)) if ((prefix.slice(0, 2) + f).startsWith(prefix) && f.length === 38) found.add(prefix.slice(0, 2) + f);
     this.rescan();
     for (const slot of this.getSlots()) for (const oid of findPrefix(this.load(slot).index, prefix)) found.add(oid);
     return [...found].sort();
@@ -152,6 +157,7 @@ class PackedStore implements ObjectStore {
   }
 
   private readLoose(oid: string): GitObject | undefined {
+    if (this.onlyPacks) return undefined;
     let raw: Buffer;
     try {
       raw = fs.readFileSync(loosePath(this.gitdir, oid));
@@ -171,6 +177,7 @@ class PackedStore implements ObjectStore {
   }
 
   private listIdx(): string[] {
+    if (this.onlyPacks) return this.onlyPacks;
     const dir = path.join(this.gitdir, 'objects', 'pack');
     // newest first: after a repack the new pack is the likely hit
     return safeReaddir(dir)

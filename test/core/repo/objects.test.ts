@@ -89,6 +89,12 @@ describe('openObjectStore', () => {
       expect(store.resolvePrefix(oid)).toEqual([oid]);
     }
     expect(codeOf(() => store.resolvePrefix('abc'))).toBe('BAD_INPUT');
+    const packDir = path.join(gitdir, 'objects', 'pack');
+    const idx = path.join(packDir, fs.readdirSync(packDir).find((f) => f.endsWith('.idx'))!);
+    const packOnly = openObjectStore(gitdir, { onlyPacks: [idx] });
+    expect(packOnly.has(blob)).toBe(false);
+    expect(packOnly.resolvePrefix(blob)).toEqual([]);
+    expect(packOnly.has(git(dir, ['rev-parse', 'HEAD']))).toBe(true);
   });
 
   it('finds objects of a pack written after the store was opened', () => {

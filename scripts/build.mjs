@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', lib: 'src/core/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,0 +1,23 @@
+/** Public library API of cfgtrail's core (also bundled as dist/lib.js for benchmarks and scripts). */
+export * from './errors.js';
+export type * from './types.js';
+export * from './diff/index.js';
+export * from './record/index.js';
+export { openStore, type Store } from './store/open.js';
+export { initStore } from './store/init.js';
+export { findStore } from './store/locate.js';
+export { loadSettings, parseSettings, type Settings } from './store/settings.js';
+export { writeSnapshot, type SnapshotOptions, type SnapshotResult } from './store/snapshot.js';
+export { compareStates, liveState, revState, type FileState } from './store/compare.js';
+export { scanLive, blobOid, type LiveFile } from './store/scan.js';
+export { withStoreLock } from './store/lock.js';
+export { queryHistory, queryIndex, lookupEntry } from './audit/query.js';
+export { syncIndex, rebuildIndex } from './audit/index-sync.js';
+export { readIndex, dropIndex, INDEX_DIR } from './audit/index-store.js';
+export { buildRecord } from './audit/record.js';
+export { parseDateSpec } from './audit/dates.js';
+export { compileFilter, makeRegex } from './audit/filter.js';
+export { resolveRev } from './repo/revs.js';
+export { readHead, readRef, writeRef } from './repo/refs.js';
+export { openObjectStore, hashObject, type ObjectStore } from './repo/objects.js';
+export { packStore } from './repo/gc.js';

@@ -60,31 +60,43 @@ export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promis
     const w = warnings[0]!;
     throw new CfgtrailError('PARSE_ERROR', `${w.file}:${w.line}:${w.col}: ${w.message} (--strict: nothing stored)`, { warnings });
   }
-  return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, async () => {
-    const index = syncIndex(store, { persist: true });
-    const head = readHead(store.gitdir);
-    const changeId = opts.changeId ?? generateChangeId();
-    if (index.text.includes(`\t${changeId}\t`)) {
-      throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${changeId} is already used in this store`, { changeId });
-    }
-    const parentTree = head ? parseCommit(store.objects.read(head).content).tree : null;
-    const known = new Set(parentTree ? [...flatTree(store.objects, parentTree).values()].map((e) => e.oid) : []);
-    const tree = await writeLiveTree(store.gitdir, live, known);
-    if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
-    const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
-    const when = Math.floor((opts.now ?? Date.now)() / 1000);
-    const tz = opts.tzOffset ?? -new Date(when * 1000).getTimezoneOffset();
-    const sig = (p: Person) => ({ name: p.name, email: p.email, timestamp: when, timezoneOffset: -tz });
-    const commit = await git.writeCommit({
-      fs,
-      gitdir: store.gitdir,
-      commit: { message, tree, parent: head ? [head] : [], author: sig(opts.author), committer: sig(opts.committer ?? opts.author) },
-    });
-    writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
-    const record = buildRecord(store.objects, commit, { schema: settings.yamlSchema });
-    appendIndex(store.gitdir, index, commit, recordLine(record));
-    return { commit, changeId, files: record.files, warnings };
+  return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, () => writeSnapshotLocked(store, live, opts, warnings));
+}
+
+/**
+ * The snapshot itself, for callers that already hold the store lock (a
+ * rollback records the drift and then its own commit this way).
+ */
+export async function writeSnapshotLocked(
+  store: Store,
+  live: Map<string, LiveFile>,
+  opts: SnapshotOptions,
+  warnings: ParseWarning[] = [],
+): Promise<SnapshotResult> {
+  const index = syncIndex(store, { persist: true });
+  const head = readHead(store.gitdir);
+  const changeId = opts.changeId ?? generateChangeId();
+  if (index.text.includes(`\t${changeId}\t`)) {
+    throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${changeId} is already used in this store`, { changeId });
+  }
+  const parentTree = head ? parseCommit(store.objects.read(head).content).tree : null;
+  const known = new Set(parentTree ? [...flatTree(store.objects, parentTree).values()].map((e) => e.oid) : []);
+  const tree = await writeLiveTree(store.gitdir, live, known);
+  if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
+  const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
+  const when = Math.floor((opts.now ?? Date.now)() / 1000);
+  const tz = opts.tzOffset ?? -new Date(when * 1000).getTimezoneOffset();
+  // isomorphic-git's timezoneOffset has JavaScript's sign (minutes behind UTC).
+  const sig = (p: Person) => ({ name: p.name, email: p.email, timestamp: when, timezoneOffset: -tz });
+  const commit = await git.writeCommit({
+    fs,
+    gitdir: store.gitdir,
+    commit: { message, tree, parent: head ? [head] : [], author: sig(opts.author), committer: sig(opts.committer ?? opts.author) },
   });
+  writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
+  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema });
+  appendIndex(store.gitdir, index, commit, recordLine(record));
+  return { commit, changeId, files: record.files, warnings };
 }
 
 /** YAML/JSON files that changed since `head` and do not parse. */

@@ -3,6 +3,7 @@
  * how to restart them and how to tell that they are healthy again.
  */
 import { constants as osConstants } from 'node:os';
+import { globToRegExp } from '../core/store/glob.js';
 import { CfgtrailError } from '../core/errors.js';
 
 /** How a service is restarted (one kind per service). */
@@ -166,33 +167,14 @@ function parseHostPort(ctx: Ctx, text: string, at: KeyPath): { host: string; por
  */
 export function servicesForFiles(services: ServiceConfig[], changedPaths: string[]): ServiceConfig[] {
   return services.filter((s) => {
-    const res = s.files.map(globToRegExp);
+    const res = s.files.map(serviceGlob);
     return changedPaths.some((p) => res.some((re) => re.test(p.replace(/\\/g, '/').replace(/^\.\//, ''))));
   });
 }
 
-/**
- * Glob to RegExp: `*` and `?` stay within one path segment, `**` crosses them, `{a,b}` alternates.
- * Node 20's `path.matchesGlob` exists but prints an ExperimentalWarning, which a CLI must not show.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let braces = 0;
-  const g = glob.replace(/^\.\//, '');
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i] as string;
-    if (c === '*' && g[i + 1] === '*') {
-      const slash = g[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '{') { re += '(?:'; braces++; }
-    else if (c === '}' && braces > 0) { re += ')'; braces--; }
-    else if (c === ',' && braces > 0) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
+/** Services' `files` globs match whole relative paths. */
+export function serviceGlob(glob: string): RegExp {
+  return globToRegExp(glob, 'exact');
 }
 
 // ---- field readers: each fails with BAD_SETTINGS naming file, line and key ----

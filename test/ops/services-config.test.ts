@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { isCfgtrailError } from '../../src/core/errors.js';
-import { globToRegExp, servicesForFiles, validateServices } from '../../src/ops/services-config.js';
+import { serviceGlob as globToRegExp, servicesForFiles, validateServices } from '../../src/ops/services-config.js';
 
 /** Settings text to `validateServices` input plus a real key-path -> line mapping. */
 function fromYaml(text: string) {

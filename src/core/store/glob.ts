@@ -1,13 +1,17 @@
 /**
  * Minimal globs over `/`-separated relative paths: `*` and `?` stay inside one
- * path segment, `**` crosses segments, `{a,b}` alternates. A glob without `/`
- * matches the base name at any depth, like a `.gitignore` line.
+ * path segment, `**` crosses segments, `{a,b}` alternates. Node 20's
+ * `path.matchesGlob` prints an ExperimentalWarning, which a CLI must not show.
+ *
+ * Mode `gitignore` (include/exclude settings): a glob without `/` matches the
+ * base name at any depth, and a match on a directory covers what is below it.
+ * Mode `exact` (services' `files`): the whole relative path must match.
  *
  * @example globToRegExp('conf.d/*.yaml').test('conf.d/a.yaml') // true
  */
-export function globToRegExp(glob: string): RegExp {
-  const anchored = glob.includes('/');
-  const g = glob.replace(/^\/+/, '');
+export function globToRegExp(glob: string, mode: 'gitignore' | 'exact' = 'gitignore'): RegExp {
+  const anchored = mode === 'exact' || glob.includes('/');
+  const g = glob.replace(/^\.\//, '').replace(/^\/+/, '');
   let re = '';
   for (let i = 0; i < g.length; i++) {
     const c = g[i]!;
@@ -39,6 +43,7 @@ export function globToRegExp(glob: string): RegExp {
       re += escapeRegExp(c);
     }
   }
+  if (mode === 'exact') return new RegExp(`^${re}$`);
   return new RegExp(anchored ? `^${re}(?:/.*)?$` : `(?:^|/)${re}(?:/.*)?$`);
 }
 

@@ -19,7 +19,7 @@ export interface LiveFile {
 }
 
 /** Never tracked: editor leftovers, nested git dirs, our own bookkeeping. */
-const ALWAYS_EXCLUDED = ['*.swp', '*.swx', '*~', '.#*', '4913', '.git', STORE_NAME, `${STORE_NAME}.lock`, META_FILE].map(globToRegExp);
+const ALWAYS_EXCLUDED = ['*.swp', '*.swx', '*~', '.#*', '4913', '.git', STORE_NAME, `${STORE_NAME}.lock`, META_FILE].map((g) => globToRegExp(g));
 
 export interface ScanOptions {
   include: string[];
@@ -40,8 +40,8 @@ export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile>
   if (!rootStat?.isDirectory()) {
     throw new CfgtrailError('ROOT_MISSING', `config root '${root}' is missing or not a directory`, { root });
   }
-  const include = opts.include.map(globToRegExp);
-  const exclude = opts.exclude.map(globToRegExp);
+  const include = opts.include.map((g) => globToRegExp(g));
+  const exclude = opts.exclude.map((g) => globToRegExp(g));
   const out = new Map<string, LiveFile>();
   const walk = (dir: string) => {
     let names: string[];

@@ -15,6 +15,11 @@ import { parseTree } from './tree.js';
 export interface PackStoreOptions {
   /** Clock in ms, to tell stale temp files of an interrupted run. @default Date.now */
   now?: () => number;
+  /**
+   * Pack only the loose objects into one more pack and leave existing packs
+   * alone: cheap enough to run after every Nth snapshot. @default false
+   */
+  incremental?: boolean;
 }
 
 /** Temp packs older than this are leftovers of an interrupted run. */
@@ -71,12 +76,12 @@ export function readRefTips(gitdir: string): string[] {
 }
 
 /** Walks commits and trees from the ref tips, giving each tree/blob the first path it is seen at. */
-export function collectPathHints(store: ObjectStore, tips: string[]): Map<string, string> {
+export function collectPathHints(store: ObjectStore, tips: string[], only?: Set<string>): Map<string, string> {
   const hints = new Map<string, string>();
   const seen = new Set<string>();
   const stack = [...tips];
   const walkTree = (oid: string, dir: string): void => {
-    if (hints.has(oid) || !store.has(oid)) return;
+    if (hints.has(oid) || (only && !only.has(oid)) || !store.has(oid)) return;
     hints.set(oid, dir);
     for (const e of parseTree(store.read(oid).content)) {
       const p = dir ? `${dir}/${e.path}` : e.path;
@@ -86,7 +91,8 @@ export function collectPathHints(store: ObjectStore, tips: string[]): Map<string
   };
   while (stack.length) {
     const oid = stack.pop()!;
-    if (seen.has(oid) || !store.has(oid)) continue;
+    // An incremental pack walks only the new (loose) part of history.
+    if (seen.has(oid) || (only && !only.has(oid)) || !store.has(oid)) continue;
     seen.add(oid);
     const obj = store.read(oid);
     if (obj.type === 'tag') {
@@ -154,14 +160,15 @@ export async function packStore(gitdir: string, opts: PackStoreOptions = {}): Pr
     loose.reduce((n, o) => n + fileSize(path.join(gitdir, 'objects', o.slice(0, 2), o.slice(2))), 0) +
     oldIdx.reduce((n, i) => n + fileSize(i) + fileSize(i.replace(/\.idx$/, '.pack')), 0);
   const all = new Set(loose);
-  for (const idx of oldIdx) for (const oid of readIdxOids(idx)) all.add(oid);
+  const replaced = opts.incremental ? [] : oldIdx;
+  for (const idx of replaced) for (const oid of readIdxOids(idx)) all.add(oid);
   const base = { looseBefore: loose.length, packsBefore: oldIdx.length, bytesBefore };
-  if (all.size === 0) return { ...base, packedObjects: 0, packsAfter: 0, bytesAfter: 0 };
+  if (all.size === 0) return { ...base, packedObjects: 0, packsAfter: oldIdx.length, bytesAfter: bytesBefore };
   const store = openObjectStore(gitdir);
   try {
     const oids = [...all];
-    const pathHints = collectPathHints(store, readRefTips(gitdir));
-    const { idxPath, packPath, count } = writePack(gitdir, oids, store, { pathHints });
+    const pathHints = collectPathHints(store, readRefTips(gitdir), opts.incremental ? all : undefined);
+    const { idxPath, count } = writePack(gitdir, oids, store, { pathHints });
     try {
       verifyPack(gitdir, idxPath, oids);
     } catch (e) {
@@ -169,8 +176,10 @@ export async function packStore(gitdir: string, opts: PackStoreOptions = {}): Pr
       throw e;
     }
     store.close();
-    removeOldObjects(gitdir, loose, oldIdx, idxPath);
-    return { ...base, packedObjects: count, packsAfter: listPackIdx(gitdir).length, bytesAfter: fileSize(packPath) + fileSize(idxPath) };
+    removeOldObjects(gitdir, loose, replaced, idxPath);
+    const packs = listPackIdx(gitdir);
+    const bytesAfter = packs.reduce((n, i) => n + fileSize(i) + fileSize(i.replace(/\.idx$/, '.pack')), 0);
+    return { ...base, packedObjects: count, packsAfter: packs.length, bytesAfter };
   } finally {
     store.close();
   }

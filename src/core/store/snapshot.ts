@@ -11,6 +11,7 @@ import { buildRecord, flatTree } from '../audit/record.js';
 import { appendIndex, recordLine } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
+import { autoPack } from './auto-gc.js';
 import { scanLive, type LiveFile } from './scan.js';
 import { writeLiveTree } from './snapshot-tree.js';
 import type { Store } from './open.js';
@@ -95,7 +96,8 @@ export async function writeSnapshotLocked(
   });
   writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
   const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema });
-  appendIndex(store.gitdir, index, commit, recordLine(record));
+  const updated = appendIndex(store.gitdir, index, commit, recordLine(record));
+  await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
 }
 

@@ -1,0 +1,226 @@
+/**
+ * Verification results as git notes under `refs/notes/cfgtrail`: written with
+ * isomorphic-git (native `git notes --ref=cfgtrail show` reads them), read
+ * with our own object reader. A note keeps the commit's earlier verifications
+ * too, so a re-verification never loses the previous outcome.
+ */
+import fs from 'node:fs';
+import git from 'isomorphic-git';
+import { parse, stringify } from 'yaml';
+import { CfgtrailError } from '../errors.js';
+import type { Person } from '../types.js';
+import type { Store } from '../store/open.js';
+import { eachNewestFirst, splitLine, type IndexData } from '../audit/index-store.js';
+import { parseCommit } from './commit.js';
+import { readRef } from './refs.js';
+import { parseTree } from './tree.js';
+
+export const NOTES_REF = 'refs/notes/cfgtrail';
+
+/** The outcome of restarting and health-checking the services after a change. */
+export interface VerificationNote {
+  result: 'passed' | 'failed' | 'marked-good';
+  /** ISO 8601. */
+  at: string;
+  /** `Name <email>` of who ran it. */
+  by?: string;
+  kind?: 'snapshot' | 'rollback' | 'manual';
+  services: {
+    name: string;
+    ok: boolean;
+    restart?: { ok: boolean; command: string[]; exitCode: number | null; durationMs: number; message: string; stderr?: string };
+    checks: { check: string; ok: boolean; attempts: number; durationMs: number; message: string }[];
+  }[];
+  message?: string;
+}
+
+const RESULTS = new Set(['passed', 'failed', 'marked-good']);
+/** Earlier verifications kept inside one note; older ones are dropped. */
+const MAX_EARLIER = 20;
+
+/**
+ * A note as readable YAML, first line `# cfgtrail verification: passed`.
+ * @example formatNote({ result: 'passed', at: '2026-01-02T03:04:05.000Z', services: [] })
+ */
+export function formatNote(n: VerificationNote, earlier: VerificationNote[] = []): string {
+  const body: Record<string, unknown> = { ...clean(n) };
+  if (earlier.length > 0) body.earlier = earlier.slice(-MAX_EARLIER).map(clean);
+  return `# cfgtrail verification: ${n.result}\n${stringify(body, { lineWidth: 0 })}`;
+}
+
+/** The newest verification in a note's text; null for notes that are not ours. */
+export function parseNote(text: string): VerificationNote | null {
+  const all = parseNoteHistory(text);
+  return all[all.length - 1] ?? null;
+}
+
+/** Every verification a note holds, oldest first (the newest last); [] when it is not ours. */
+export function parseNoteHistory(text: string): VerificationNote[] {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch {
+    return []; // not YAML: someone else's note
+  }
+  const newest = toNote(raw);
+  if (!newest) return [];
+  const earlier = Array.isArray((raw as { earlier?: unknown }).earlier) ? ((raw as { earlier: unknown[] }).earlier) : [];
+  return [...earlier.map(toNote).filter((x): x is VerificationNote => x !== null), newest];
+}
+
+function toNote(raw: unknown): VerificationNote | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const o = raw as Record<string, unknown>;
+  if (typeof o.result !== 'string' || !RESULTS.has(o.result) || typeof o.at !== 'string') return null;
+  const services = Array.isArray(o.services) ? (o.services as VerificationNote['services']) : [];
+  return clean({ ...(o as unknown as VerificationNote), services });
+}
+
+/** Only the known keys, in a fixed order, without undefined values. */
+function clean(n: VerificationNote): VerificationNote {
+  return {
+    result: n.result,
+    at: n.at,
+    ...(n.by !== undefined ? { by: n.by } : {}),
+    ...(n.kind !== undefined ? { kind: n.kind } : {}),
+    services: n.services,
+    ...(n.message !== undefined ? { message: n.message } : {}),
+  };
+}
+
+export interface AddNoteOptions {
+  /** Author of the notes commit. @default cfgtrail <cfgtrail@localhost> */
+  author?: Person;
+  /** ms since the epoch. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * Attaches `note` to `commit`, keeping the commit's earlier verifications in
+ * the note. The caller holds the store lock.
+ * @throws CfgtrailError UNKNOWN_REV when `commit` is not a commit of the store
+ */
+export async function addVerificationNote(store: Store, commit: string, note: VerificationNote, opts: AddNoteOptions = {}): Promise<void> {
+  if (!/^[0-9a-f]{40}$/.test(commit) || !store.objects.has(commit) || store.objects.read(commit).type !== 'commit') {
+    throw new CfgtrailError('UNKNOWN_REV', `'${commit}' is not a commit of this store`, { commit });
+  }
+  const found = findNote(store, commit);
+  const earlier = found ? parseNoteHistory(readBlobText(store, found.blob)) : [];
+  const text = formatNote(note, earlier);
+  const who = opts.author ?? { name: 'cfgtrail', email: 'cfgtrail@localhost' };
+  const author = { ...who, timestamp: Math.floor((opts.now ?? Date.now)() / 1000) };
+  const base = { fs, gitdir: store.gitdir, cache: store.igCache };
+  if (found && found.path.includes('/')) {
+    // isomorphic-git's addNote only sees flat trees; it would leave the fanned-out
+    // copy, and git shows both concatenated. Replace it in place instead.
+    await replaceFannedNote(store, found.path, text, author);
+    return;
+  }
+  await git.addNote({ ...base, ref: NOTES_REF, oid: commit, note: text, force: true, author });
+}
+
+async function replaceFannedNote(store: Store, path: string, text: string, author: Person & { timestamp: number }): Promise<void> {
+  const base = { fs, gitdir: store.gitdir, cache: store.igCache };
+  const parent = readRef(store.gitdir, NOTES_REF)!;
+  const blob = await git.writeBlob({ ...base, blob: Buffer.from(text, 'utf8') });
+  const rewrite = async (treeOid: string, parts: string[]): Promise<string> => {
+    const entries = (await git.readTree({ ...base, oid: treeOid })).tree;
+    const [head, ...rest] = parts;
+    const i = entries.findIndex((e) => e.path === head);
+    const oid = rest.length === 0 ? blob : await rewrite(entries[i]!.oid, rest);
+    entries[i] = { ...entries[i]!, oid };
+    return git.writeTree({ ...base, tree: entries });
+  };
+  const tree = await rewrite(parseCommit(store.objects.read(parent).content).tree, path.split('/'));
+  await git.commit({ ...base, ref: NOTES_REF, tree, parent: [parent], message: 'Notes added by cfgtrail\n', author });
+}
+
+/** The newest verification attached to `commit`, or null. */
+export function readVerificationNote(store: Store, commit: string): VerificationNote | null {
+  const found = findNote(store, commit);
+  return found ? parseNote(readBlobText(store, found.blob)) : null;
+}
+
+/** Every commit with a cfgtrail verification note and its newest verification. */
+export function notesMap(store: Store): Map<string, VerificationNote> {
+  const out = new Map<string, VerificationNote>();
+  for (const [commit, blob] of noteBlobs(store)) {
+    const note = parseNote(readBlobText(store, blob));
+    if (note) out.set(commit, note);
+  }
+  return out;
+}
+
+/** One line for `log`/`show`: `verification: passed 2026-… by … (sample ✓)`. */
+export function formatNoteSummary(n: VerificationNote): string {
+  const who = n.by ? ` by ${n.by}` : '';
+  const services = n.services.map((s) => `${s.name} ${s.ok ? '✓' : '✗'}`).join(', ');
+  return `verification: ${n.result} ${n.at}${who}${services ? ` (${services})` : ''}${n.message ? `: ${n.message}` : ''}`;
+}
+
+/**
+ * The newest commit on HEAD's first-parent line (per `index`) whose newest
+ * verification passed or was marked good; null when there is none.
+ */
+export function lastGoodCommit(store: Store, index: IndexData): string | null {
+  const blobs = noteBlobs(store);
+  if (blobs.size === 0) return null;
+  let expected = index.head;
+  let found: string | null = null;
+  eachNewestFirst(index.text, (line) => {
+    const col = splitLine(line);
+    if (!col || col.oid !== expected) return true; // off the first-parent line
+    const blob = blobs.get(col.oid);
+    const result = blob ? parseNote(readBlobText(store, blob))?.result : undefined;
+    if (result === 'passed' || result === 'marked-good') {
+      found = col.oid;
+      return false;
+    }
+    expected = (JSON.parse(col.json) as { parents: string[] }).parents[0] ?? null;
+    return expected !== null;
+  });
+  return found;
+}
+
+function readBlobText(store: Store, oid: string): string {
+  return store.objects.read(oid).content.toString('utf8');
+}
+
+function notesTree(store: Store): string | null {
+  const ref = readRef(store.gitdir, NOTES_REF);
+  return ref ? parseCommit(store.objects.read(ref).content).tree : null;
+}
+
+/** Where `commit`'s note is: its blob and path in the notes tree (flat `oid` or fanned `ab/cdef…`). */
+function findNote(store: Store, commit: string): { blob: string; path: string } | null {
+  let tree = notesTree(store);
+  let rest = commit;
+  let prefix = '';
+  while (tree) {
+    const entries = parseTree(store.objects.read(tree).content);
+    const exact = entries.find((e) => e.path === rest && e.mode !== '40000');
+    if (exact) return { blob: exact.oid, path: prefix + rest };
+    const dir = entries.find((e) => e.mode === '40000' && e.path === rest.slice(0, 2));
+    if (!dir || rest.length <= 2) return null;
+    prefix += `${dir.path}/`;
+    rest = rest.slice(2);
+    tree = dir.oid;
+  }
+  return null;
+}
+
+/** commit → note blob for the whole notes tree, flat and fanned-out entries alike. */
+function noteBlobs(store: Store): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (tree: string, prefix: string): void => {
+    for (const e of parseTree(store.objects.read(tree).content)) {
+      const hex = prefix + e.path;
+      if (!/^[0-9a-f]+$/.test(e.path) || hex.length > 40) continue; // not a note path
+      if (e.mode === '40000') walk(e.oid, hex);
+      else if (hex.length === 40) out.set(hex, e.oid); // a flat entry sorts after its fan-out dir and wins, as in findNote
+    }
+  };
+  const root = notesTree(store);
+  if (root) walk(root, '');
+  return out;
+}

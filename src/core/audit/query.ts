@@ -28,7 +28,7 @@ export function queryHistory(store: Store, filter: AuditFilter, index?: IndexDat
 export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   const full = compileFilter(filter);
   const needsEntry = Boolean(filter.grep || filter.trailers?.length || filter.risk || filter.component || filter.file);
-  const fieldHint = filter.field ? firstSegment(filter.field) : null;
+  const fieldHints = filter.field ? fieldHintsOf(filter.field) : null;
   const needles = substrings(filter);
   const limit = filter.limit ?? Infinity;
   const json: string[] = [];
@@ -40,8 +40,8 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
     if (filter.changeId !== undefined && col.changeId !== filter.changeId) return true;
     if (filter.author && !filter.author.test(col.author)) return true;
     if (needles.some((n) => !line.includes(n))) return true;
-    if (fieldHint !== null && !col.fields.includes(fieldHint)) return true;
-    if (needsEntry || fieldHint !== null) {
+    if (fieldHints !== null && !fieldHints.some((h) => col.fields.includes(h))) return true;
+    if (needsEntry || fieldHints !== null) {
       // Only the field list is needed for --field alone: skip parsing the entry.
       const rec = needsEntry ? toRecord(col.json, col.timestamp, col.fields) : fieldsOnly(col.timestamp, col.fields);
       if (!full(rec)) return true;
@@ -60,11 +60,18 @@ function splitFields(fields: string): string[] {
   return fields ? fields.split('\x1f').map((x) => x.replace('\x1e', '\t')) : [];
 }
 
-/** The first key of a field query (after an optional `file:`), which any matching line's field list contains. */
-function firstSegment(query: string): string {
-  const q = query.includes(':') ? query.slice(query.indexOf(':') + 1) : query;
-  const m = /^"([^"]*)"|^[^.[]*/.exec(q);
-  return m?.[1] ?? m?.[0] ?? '';
+/**
+ * The first key of a field query, which any matching line's field list
+ * contains: read with and without an optional `file:` prefix, since a key may
+ * itself contain a colon.
+ */
+function fieldHintsOf(query: string): string[] {
+  const first = (q: string) => {
+    const m = /^"([^"]*)"|^[^.[]*/.exec(q);
+    return m?.[1] ?? m?.[0] ?? '';
+  };
+  const colon = query.indexOf(':');
+  return colon < 0 ? [first(query)] : [first(query), first(query.slice(colon + 1))];
 }
 
 /** Parses an index entry back into the record the filter expects. */

@@ -1,7 +1,11 @@
 // Bundles the CLI into dist/ so a cold start loads one file and never scans
 // node_modules (isomorphic-git's ESM entry costs ~80 ms of CommonJS scanning).
 // ink and React stay external: only a terminal UI may load them, never a plain command.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Old chunks would pile up: esbuild names them by content hash.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'src/cli/main.ts', lib: 'src/core/index.ts' },

@@ -31,6 +31,7 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   const fieldHints = filter.field ? fieldHintsOf(filter.field) : null;
   const needles = substrings(filter);
   const limit = filter.limit ?? Infinity;
+  if (limit <= 0) return { json: [], entries: () => [] }; // the loop below keeps its first match before checking
   const json: string[] = [];
   eachNewestFirst(data.text, (line) => {
     const col = splitLine(line);

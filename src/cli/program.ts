@@ -6,6 +6,7 @@ import { registerDiff, registerStatus } from './commands/diff.js';
 import { registerLog } from './commands/log.js';
 import { registerShow, registerExport } from './commands/show.js';
 import { registerGc } from './commands/gc.js';
+import { registerVerifyCommands } from './commands/verify.js';
 
 /**
  * Builds a fresh command tree (no global state), so tests can parse many
@@ -19,7 +20,7 @@ export function createProgram(deps: CliDeps): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
     .exitOverride();
-  for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc]) {
+  for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc, registerVerifyCommands]) {
     register(program, deps);
   }
   // Subcommands made by program.command() inherit exitOverride/configureOutput.

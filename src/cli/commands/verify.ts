@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { CfgtrailError } from '../../core/errors.js';
+import { syncIndex } from '../../core/audit/index-sync.js';
+import { readHead } from '../../core/repo/refs.js';
+import { resolveRev } from '../../core/repo/revs.js';
+import { assertVerified, type CheckReport, type VerifyReport } from '../../ops/health.js';
+import { restartServices } from '../../ops/restart.js';
+import type { RestartResult } from '../../ops/ports.js';
+import type { ServiceConfig } from '../../ops/services-config.js';
+import { markGood, verifyAndRecord } from '../../ops/verification.js';
+import { resolveAuthor } from '../identity.js';
+import { collect, storeFor, type CliDeps } from '../context.js';
+import { loadServices, realPorts } from '../wire.js';
+
+interface VerifyFlags {
+  service?: string[];
+  json?: boolean;
+  record: boolean;
+}
+
+/** The services named by `--service` (all when none is named); BAD_INPUT for an unknown name. */
+export function pickServices(all: ServiceConfig[], names: string[] | undefined): ServiceConfig[] {
+  if (!names || names.length === 0) return all;
+  return names.map((name) => {
+    const found = all.find((s) => s.name === name);
+    if (!found) {
+      const known = all.length > 0 ? all.map((s) => s.name).join(', ') : 'none';
+      throw new CfgtrailError('BAD_INPUT', `unknown service '${name}' (services in settings.yaml: ${known})`, { service: name });
+    }
+    return found;
+  });
+}
+
+/**
+ * One line per check: `✓ myapp  http http://127.0.0.1:8080/health  200 in 12 ms (1 attempt)`.
+ * The check's target is dropped from the message since the line already names it.
+ */
+export function formatVerifyReport(report: VerifyReport): string {
+  let out = '';
+  for (const s of report.services) {
+    if (s.checks.length === 0) out += `${s.ok ? '✓' : '✗'} ${s.service}  (no health checks)\n`;
+    for (const c of s.checks) out += `${c.skipped ? '-' : c.ok ? '✓' : '✗'} ${s.service}  ${c.check}  ${checkDetail(c)}\n`;
+  }
+  return out;
+}
+
+function checkDetail(c: CheckReport): string {
+  if (c.skipped) return c.message;
+  const target = c.check.replace(/^(http|tcp|command) /, '');
+  const msg = c.message
+    .replace(/^failed after \d+ attempts?: /, '')
+    .replace(`GET ${target}: `, '')
+    .replace(`connect ${target}: `, '')
+    .replace(`${target}: `, '');
+  const attempts = `(${c.attempts} attempt${c.attempts === 1 ? '' : 's'})`;
+  return c.ok ? `${msg} in ${c.durationMs} ms ${attempts}` : `${msg} ${attempts}`;
+}
+
+export function registerVerify(program: Command, deps: CliDeps): void {
+  program
+    .command('verify')
+    .description("run the services' health checks now (no restart) and record the result on HEAD")
+    .option('--service <name>', 'only this service (repeatable)', collect)
+    .option('--json', 'print the report as JSON')
+    .option('--no-record', 'do not record the result as a note on HEAD')
+    .action(async (f: VerifyFlags, cmd: Command) => {
+      const store = storeFor(cmd, deps);
+      const services = pickServices(loadServices(store), f.service);
+      if (services.length === 0) {
+        deps.stdout('no services configured in settings.yaml\n');
+        return;
+      }
+      const head = f.record ? readHead(store.gitdir) : null;
+      const { probe, clock } = realPorts();
+      const author = resolveAuthor(undefined, deps.env);
+      const { report, note } = await verifyAndRecord(store, head, { services, probe, clock, restart: false, kind: 'manual', author, now: deps.now });
+      if (f.json) deps.stdout(`${JSON.stringify({ commit: head, recorded: head !== null, result: note.result, report }, null, 2)}\n`);
+      else {
+        deps.stdout(formatVerifyReport(report));
+        if (head) deps.stdout(`verification ${note.result}; recorded on ${head.slice(0, 7)} (git notes --ref=cfgtrail show ${head.slice(0, 7)})\n`);
+        else if (f.record) deps.stdout(`verification ${note.result}; not recorded: the store has no snapshot yet\n`);
+      }
+      assertVerified(report);
+    });
+}
+
+/** RESTART_FAILED with the command, its exit code and stderr, as a person needs them to act. */
+export function restartError(service: string, r: RestartResult): CfgtrailError {
+  const stderr = r.stderr.trim();
+  const exit = r.exitCode === null ? 'did not exit normally' : `exit code ${r.exitCode}`;
+  const text = `restart of ${service} failed: ${r.message}\n  command: ${r.command.join(' ') || '(none)'} (${exit})${stderr ? `\n  stderr: ${stderr.split('\n').join('\n          ')}` : ''}`;
+  return new CfgtrailError('RESTART_FAILED', text, { service, result: r });
+}
+
+export function registerRestart(program: Command, deps: CliDeps): void {
+  program
+    .command('restart')
+    .description('restart one service from settings.yaml the way it is configured')
+    .argument('<service>', 'service name')
+    .option('--json', 'print the result as JSON')
+    .action(async (name: string, f: { json?: boolean }, cmd: Command) => {
+      const store = storeFor(cmd, deps);
+      const [service] = pickServices(loadServices(store), [name]);
+      const report = await restartServices([service!], { control: realPorts().control });
+      const r = report.results[0]!.result;
+      if (f.json) deps.stdout(`${JSON.stringify({ service: name, ...r }, null, 2)}\n`);
+      if (!r.ok) throw restartError(name, r);
+      if (!f.json) deps.stdout(`✓ restarted ${name} in ${r.durationMs} ms (${r.command.join(' ')})\n`);
+    });
+}
+
+export function registerMarkGood(program: Command, deps: CliDeps): void {
+  program
+    .command('mark-good')
+    .description('record by hand that a revision is known good (rollback targets it)')
+    .argument('[rev]', 'revision', 'HEAD')
+    .option('-m, --message <why>', 'why it is good')
+    .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
+    .action(async (rev: string, f: { message?: string; author?: string }, cmd: Command) => {
+      const store = storeFor(cmd, deps);
+      const commit = resolveRev(store, syncIndex(store, { persist: false }), rev);
+      const note = await markGood(store, commit, { author: resolveAuthor(f.author, deps.env), now: deps.now, message: f.message });
+      deps.stdout(`marked ${commit.slice(0, 7)} good (by ${note.by})\n`);
+    });
+}
+
+/** `verify`, `restart` and `mark-good`. */
+export function registerVerifyCommands(program: Command, deps: CliDeps): void {
+  registerVerify(program, deps);
+  registerRestart(program, deps);
+  registerMarkGood(program, deps);
+}

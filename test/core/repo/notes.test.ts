@@ -5,6 +5,7 @@ import { initStore } from '../../../src/core/store/init.js';
 import { openStore, type Store } from '../../../src/core/store/open.js';
 import { writeSnapshot } from '../../../src/core/store/snapshot.js';
 import { syncIndex } from '../../../src/core/audit/index-sync.js';
+import { packStore } from '../../../src/core/repo/gc.js';
 import {
   addVerificationNote,
   formatNote,
@@ -104,6 +105,20 @@ describe('verification notes in a real store', () => {
     expect(shown.split('\n')[0]).toBe('# cfgtrail verification: passed');
     expect(parseNoteHistory(shown)).toEqual([first, second]);
     expect(notesGit(store, ['list']).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('notes survive packing the store and can be added to afterwards', async () => {
+    const { store, commits } = await storeWithCommits(2);
+    const first = note('passed', '2026-11-26T12:00:00.000Z');
+    await addVerificationNote(store, commits[0]!, first);
+    await packStore(store.gitdir);
+    const packed = openStore(store.root);
+    expect(readVerificationNote(packed, commits[0]!)).toEqual(first);
+    const second = note('failed', '2026-11-26T12:01:00.000Z');
+    await addVerificationNote(packed, commits[1]!, second);
+    expect(notesMap(openStore(store.root))).toEqual(new Map([[commits[0]!, first], [commits[1]!, second]]));
+    expect(parseNote(notesGit(store, ['show', commits[0]!]))).toEqual(first);
+    git(['--git-dir', store.gitdir, 'fsck', '--strict']);
   });
 
   it('refuses a commit that is not in the store', async () => {

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { parseNote, parseNoteHistory } from '../../src/core/repo/notes.js';
+import { formatVerifyReport, pickServices } from '../../src/cli/commands/verify.js';
+import type { CheckReport } from '../../src/ops/health.js';
+import { validateServices } from '../../src/ops/services-config.js';
 import { cfgtrail, git, tempDir } from '../helpers/cli.js';
 import { SAMPLE_SERVER, badConfig, freePort, goodConfig, writeSampleConfig } from '../helpers/sample-service.js';
 import { startSupervisord } from '../helpers/supervisord.js';
@@ -103,5 +106,27 @@ describe('verify, restart and mark-good through bin/ with a real supervisord', (
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('no services configured in settings.yaml\n');
     expect(cfgtrail(['mark-good', 'HEAD~5'], { cwd: dir }).code).toBe(4);
+  });
+});
+
+describe('verify output and --service mapping', () => {
+  const check = (c: Partial<CheckReport> & { check: string; message: string }): CheckReport =>
+    ({ ok: true, skipped: false, attempts: 1, durationMs: 12, ...c });
+  it.each([
+    [check({ check: 'http http://127.0.0.1:8080/health', message: 'GET http://127.0.0.1:8080/health: 200' }), '✓ myapp  http http://127.0.0.1:8080/health  200 in 12 ms (1 attempt)'],
+    [check({ check: 'http http://h/health', ok: false, attempts: 5, message: 'failed after 5 attempts: GET http://h/health: status 500, expected 2xx (body: config bad)' }), '✗ myapp  http http://h/health  status 500, expected 2xx (body: config bad) (5 attempts)'],
+    [check({ check: 'tcp db:5432', ok: false, attempts: 2, message: 'gave up after 2 attempts (service timeout 3000ms reached): connect db:5432: ECONNREFUSED' }), '✗ myapp  tcp db:5432  gave up after 2 attempts (service timeout 3000ms reached): ECONNREFUSED (2 attempts)'],
+    [check({ check: 'command /bin/check --fast', durationMs: 40, message: '/bin/check --fast: exit 0' }), '✓ myapp  command /bin/check --fast  exit 0 in 40 ms (1 attempt)'],
+    [check({ check: 'tcp db:5432', ok: false, skipped: true, attempts: 0, message: 'skipped: an earlier check failed' }), '- myapp  tcp db:5432  skipped: an earlier check failed'],
+  ])('%#: one line per check', (c, line) => {
+    const text = formatVerifyReport({ ok: c.ok, passed: [], failed: [], services: [{ service: 'myapp', ok: c.ok, durationMs: 1, checks: [c] }] });
+    expect(text).toBe(`${line}\n`);
+  });
+
+  it('--service picks services by name, in the order given; all when none is named', () => {
+    const all = validateServices(['a', 'b', 'c'].map((name) => ({ name, files: ['x'], restart: { command: ['true'] } })), { file: 'settings.yaml' });
+    expect(pickServices(all, undefined).map((s) => s.name)).toEqual(['a', 'b', 'c']);
+    expect(pickServices(all, ['c', 'a']).map((s) => s.name)).toEqual(['c', 'a']);
+    expect(() => pickServices(all, ['a', 'zz'])).toThrow(expect.objectContaining({ code: 'BAD_INPUT', data: { service: 'zz' } }));
   });
 });

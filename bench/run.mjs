@@ -1,0 +1,91 @@
+// cfgtrail benchmark suite: `npm run bench` (10,000 snapshots) or
+// `npm run bench -- --large` (also 100,000). See bench/README.md.
+// Never fails on a missed target: it reports PASS/MISS per row.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureStore, run } from './lib/gen-store.mjs';
+import { benchDiff, benchIndexRebuild, benchInProcess, benchQueries } from './lib/store-bench.mjs';
+import { benchGc, benchSnapshot } from './lib/snapshot-gc.mjs';
+import { benchYaml, corpusQueryValues, ensureCorpusStore } from './lib/corpus-yaml.mjs';
+import { formatTables } from './lib/report.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const OUT = join(here, 'out');
+const CLI = join(here, '..', 'bin', 'cfgtrail.js');
+
+function parseArgs(argv) {
+  const opts = { large: false, runs: 5, only: null };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--large') opts.large = true;
+    else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
+    else if (argv[i] === '--only') opts.only = argv[++i].split(',');
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml)`);
+  }
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const log = (s) => process.stderr.write(`[bench ${elapsed()}] ${s}\n`);
+const rows = [];
+const ctx = {
+  cli: CLI,
+  runs: opts.runs,
+  row: (r) => {
+    rows.push(r);
+    const v = r.ours !== undefined ? `${r.ours} B` : r.oursMs !== undefined ? `${r.oursMs.toFixed(1)} ms` : '';
+    log(`  ${r.name}: ${v}${r.nativeMs !== undefined ? ` vs ${r.nativeMs.toFixed(1)} ms` : ''}${r.pass === undefined ? '' : r.pass ? ' PASS' : ' MISS'}`);
+  },
+};
+const wanted = (part) => !opts.only || opts.only.includes(part);
+mkdirSync(OUT, { recursive: true });
+
+/** Query values of the generated stores (see lib/synth.mjs). */
+const SYNTH_VALUES = {
+  author: 'Dana',
+  grep: 'capacity review',
+  risk: 'high',
+  file: 'services/payments-00.yaml',
+  field: { file: 'services/payments-00.yaml', path: 'database.pool.max' },
+};
+
+async function benchGenerated(size) {
+  const label = `${size.toLocaleString('en')} snapshots × 50 files`;
+  const store = await ensureStore(OUT, size, CLI, log);
+  const saved = { ...ctx };
+  if (size >= 100000) ctx.runs = Math.min(ctx.runs, 3);
+  log(`${label}: index rebuild`);
+  benchIndexRebuild(ctx, label, store);
+  log(`${label}: audit queries`);
+  benchQueries(ctx, label, store, SYNTH_VALUES, size);
+  benchInProcess(ctx, `${label}, in-process`, store, SYNTH_VALUES, size);
+  benchDiff(ctx, label, store, 5000);
+  log(`${label}: snapshot and gc`);
+  benchSnapshot(ctx, label, store, join(OUT, `work-${size}`));
+  benchGc(ctx, `${label}, store size`, store, join(OUT, `gc-${size}`));
+  ctx.runs = saved.runs;
+}
+
+async function benchCorpus() {
+  const store = ensureCorpusStore(OUT, CLI, log);
+  const label = 'replayed corpus: kube-prometheus-stack (150 versions of a ~200 KB values.yaml)';
+  const r = store.replay;
+  ctx.row({ section: label, name: `replay: ${r.versions} × cfgtrail snapshot (median per snapshot)`, oursMs: r.medianMs, note: `total ${(r.totalMs / 1000).toFixed(1)} s, max ${r.maxMs.toFixed(0)} ms${store.cached ? ' (cached from an earlier run)' : ''}` });
+  const values = corpusQueryValues(store);
+  benchQueries(ctx, label, store, values, null);
+  benchInProcess(ctx, `${label}, in-process`, store, values, null);
+}
+
+if (opts.large) log('--large: the 100,000-snapshot store takes much longer (see bench/README.md)');
+for (const size of opts.large ? [10000, 100000] : [10000]) if (wanted('store')) await benchGenerated(size);
+if (wanted('corpus')) await benchCorpus();
+if (wanted('yaml')) benchYaml(ctx, OUT);
+
+const gitVersion = run('git', ['--version']).trim();
+const meta = { date: new Date().toISOString(), node: process.version, git: gitVersion, cpus: cpus().length, cpu: cpus()[0]?.model, runs: opts.runs, large: opts.large, totalSeconds: (performance.now() - started) / 1000 };
+writeFileSync(join(OUT, 'results.json'), `${JSON.stringify({ meta, rows }, null, 2)}\n`);
+process.stdout.write(`## cfgtrail benchmarks\n\n${meta.date}, ${meta.node}, ${gitVersion}, ${meta.cpus} × ${meta.cpu}; median of ${opts.runs} runs (3 at 100k; gc and rebuild once)\n\n`);
+process.stdout.write(`${formatTables(rows)}\n\nTotal ${meta.totalSeconds.toFixed(0)} s. Results: bench/out/results.json\n`);

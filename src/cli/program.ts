@@ -6,6 +6,7 @@ import { registerDiff, registerStatus } from './commands/diff.js';
 import { registerLog } from './commands/log.js';
 import { registerShow, registerExport } from './commands/show.js';
 import { registerGc } from './commands/gc.js';
+import { registerRollback } from './commands/rollback.js';
 import { registerVerifyCommands } from './commands/verify.js';
 
 /**
@@ -23,6 +24,7 @@ export function createProgram(deps: CliDeps): Command {
   for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc, registerVerifyCommands]) {
     register(program, deps);
   }
+  registerRollback(program, deps);
   // Subcommands made by program.command() inherit exitOverride/configureOutput.
   return program;
 }

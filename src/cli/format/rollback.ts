@@ -1,0 +1,99 @@
+/** Text and JSON renderings of a rollback plan and its outcome (strings only; the command prints). */
+import type { RollbackEvent, RollbackPlan, RollbackResult } from '../../ops/rollback/types.js';
+import { formatFileDiffs } from './diff.js';
+import { diffsToJson } from './diff-json.js';
+
+const short = (oid: string | null) => (oid ? oid.slice(0, 7) : '-');
+
+/** The plan as `--dry-run` and the confirmation prompt show it. */
+export function formatPlan(plan: RollbackPlan, opts: { color?: boolean } = {}): string {
+  const out: string[] = [];
+  if (plan.resume) out.push(`Resuming an interrupted rollback (started ${plan.resume.startedAt}, stage: ${plan.resume.stage}).`);
+  const scope = plan.files ? ` (only ${plan.files.join(', ')})` : '';
+  out.push(`Roll back to ${short(plan.target.commit)} ${plan.target.title}${scope}`);
+  out.push(`  HEAD is ${short(plan.head)}; a new commit will record the rollback (history is not rewritten).`);
+  if (plan.drift.length > 0) out.push(`  Uncommitted changes are snapshotted first: ${plan.drift.join(', ')}`);
+  const verbs = { write: 'write', chmod: 'chmod', delete: 'delete' } as const;
+  if (plan.actions.length > 0) {
+    out.push('', 'Files:');
+    for (const a of plan.actions) out.push(`  ${verbs[a.action].padEnd(6)} ${a.path}${a.action !== 'delete' ? ` (${a.perm.toString(8).padStart(4, '0')})` : ''}`);
+  }
+  if (plan.undone.length > 0) {
+    out.push('', 'Changes undone:');
+    for (const u of plan.undone) out.push(`  ${short(u.commit)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
+  }
+  if (plan.dependencies.length > 0) {
+    out.push('', 'Warning: changes that stay in effect depend on undone changes (needs --force):');
+    for (const d of plan.dependencies) out.push(`  ${short(d.dependent.commit)} ${d.dependent.changeId ?? ''} ${d.dependent.title}  Depends-On: ${d.undone}`);
+  }
+  out.push('', servicesLine(plan));
+  if (plan.diffs.length > 0) out.push('', 'Field changes (live -> target):', formatFileDiffs(plan.diffs, { color: opts.color }));
+  return `${out.join('\n')}\n`;
+}
+
+function servicesLine(plan: RollbackPlan): string {
+  if (plan.services.length === 0) return 'Services: none affected.';
+  const restart = plan.restart ? `restart ${plan.services.join(', ')}` : `no restart (--no-restart) of ${plan.services.join(', ')}`;
+  const checks = plan.verify ? (plan.checks.length ? `; checks: ${plan.checks.map((c) => `${c.service}: ${c.check}`).join(', ')}` : '; no health checks configured') : '; no verification (--no-verify)';
+  return `Services: ${restart}${checks}`;
+}
+
+/** The plan as `--json` prints it (field diff in the `diff --json` row shape). */
+export function planToJson(plan: RollbackPlan): Record<string, unknown> {
+  const { diffs, ...rest } = plan;
+  return { ...rest, diff: diffsToJson(diffs) };
+}
+
+/** The `result` object of `--json`. */
+export function resultToJson(r: RollbackResult): Record<string, unknown> {
+  return {
+    preRollbackCommit: r.preRollbackCommit,
+    commit: r.commit,
+    changeId: r.changeId,
+    restarted: r.restarted,
+    verification: r.verification ? { ok: r.verification.report.ok, note: r.verification.note, report: r.verification.report } : null,
+    timings: r.timings,
+  };
+}
+
+/** One progress line for a finished phase (stderr), or null for events not worth a line. */
+export function formatEvent(e: RollbackEvent): string | null {
+  if (e.phase === 'service') {
+    const ev = e.event;
+    if (ev.phase === 'restart-done') return `  restart ${ev.service}: ${ev.result.message}\n`;
+    if (ev.phase === 'check-attempt' && !ev.verdict.ok) return `  check ${ev.service} (attempt ${ev.attempt}): ${ev.verdict.message}\n`;
+    if (ev.phase === 'verify-done') return `  verify ${ev.service}: ${ev.ok ? 'healthy' : 'FAILED'}\n`;
+    return null;
+  }
+  if (e.step !== 'done') return null;
+  return `${e.phase}: ${Math.round(e.durationMs)} ms${e.detail ? ` (${e.detail})` : ''}\n`;
+}
+
+/** The summary after applying; says what failed and what to do next. */
+export function formatOutcome(plan: RollbackPlan, r: RollbackResult): string {
+  const out: string[] = [];
+  if (r.preRollbackCommit) out.push(`Recorded uncommitted changes first as ${short(r.preRollbackCommit)}.`);
+  out.push(`Rolled back to ${short(plan.target.commit)} as commit ${short(r.commit)}${r.changeId ? ` (Change-Id ${r.changeId})` : ''}.`);
+  const failedRestarts = r.restarted.filter((x) => !x.ok);
+  for (const f of failedRestarts) out.push(`Restart FAILED: ${f.service}: ${f.message}`);
+  const v = r.verification?.report;
+  if (v) {
+    for (const s of v.services) {
+      const bad = s.checks.find((c) => !c.ok && !c.skipped);
+      out.push(s.ok ? `Verified ${s.service}: healthy.` : `Verification FAILED: ${s.service}: ${bad?.check ?? ''}: ${bad?.message ?? 'failed'}`);
+    }
+  } else if (plan.services.length > 0 && !plan.verify) out.push('Not verified (--no-verify).');
+  if (failedRestarts.length > 0 || (v && !v.ok)) out.push('', nextSteps());
+  return `${out.join('\n')}\n`;
+}
+
+/** What to do after a failed restart or verification: cfgtrail never rolls back again on its own. */
+export function nextSteps(): string {
+  return [
+    'The rollback commit is recorded; cfgtrail will not roll back again on its own. Next:',
+    '  cfgtrail show HEAD             what was restored',
+    '  check the service logs         why it is not healthy',
+    '  cfgtrail rollback --last-good  go to the newest revision that passed verification',
+    '  cfgtrail verify                check again once fixed',
+  ].join('\n');
+}

@@ -1,0 +1,140 @@
+/**
+ * Carrying out a rollback plan: under the store lock, record drift, write the
+ * target's files atomically and commit; then, without the lock, restart and
+ * verify the services and note the outcome on the rollback commit.
+ */
+import { CfgtrailError } from '../../core/errors.js';
+import type { Person } from '../../core/types.js';
+import type { Store } from '../../core/store/open.js';
+import { withStoreLock } from '../../core/store/lock.js';
+import { scanLive, type LiveFile } from '../../core/store/scan.js';
+import { writeSnapshotLocked } from '../../core/store/snapshot.js';
+import { readHead } from '../../core/repo/refs.js';
+import { syncIndex } from '../../core/audit/index-sync.js';
+import type { Clock, HealthProbe, OnEvent, ServiceControl } from '../ports.js';
+import type { ServiceConfig } from '../services-config.js';
+import { applyFileActions } from './write-files.js';
+import { buildPlan, pendingJournal } from './plan.js';
+import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
+import { driftPaths, headFiles, targetFiles } from './states.js';
+import { runServices } from './services.js';
+import type { RollbackEvent, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
+
+/** What applying needs besides the plan: the store, the ports and who is acting. */
+export interface ApplyContext {
+  store: Store;
+  /** The validated `services:` list; the plan names the ones to restart. */
+  services: ServiceConfig[];
+  control?: ServiceControl;
+  probe?: HealthProbe;
+  clock: Clock;
+  author: Person;
+  /** ms since the epoch for commit dates. @default Date.now */
+  now?: () => number;
+  /** Restore recorded owners (only root can). */
+  chown?: boolean;
+  onEvent?: OnEvent<RollbackEvent>;
+}
+
+type Timer = <T>(phase: RollbackPhase, fn: () => Promise<T>, detail?: (r: T) => string) => Promise<T>;
+
+/**
+ * Applies `plan`. Restart or verification failures are results (see
+ * `result.restart` / `result.verification`), not throws.
+ * @throws CfgtrailError NOTHING_TO_DO, LOCKED, REFUSED (HEAD moved since planning), UNSAFE_PATH
+ * @example const result = await applyRollback(planRollback(store, req), { store, services, ...realPorts(), author })
+ */
+export async function applyRollback(plan: RollbackPlan, ctx: ApplyContext): Promise<RollbackResult> {
+  if (plan.nothingToDo) {
+    throw new CfgtrailError('NOTHING_TO_DO', `the live files already match ${plan.target.commit.slice(0, 7)}: nothing to roll back`, { target: plan.target.commit });
+  }
+  const emit = ctx.onEvent ?? (() => {});
+  const timings: RollbackResult['timings'] = {};
+  const timed: Timer = async (phase, fn, detail) => {
+    emit({ phase, step: 'start' });
+    const t0 = ctx.clock.now();
+    const r = await fn();
+    const durationMs = ctx.clock.now() - t0;
+    timings[phase] = durationMs;
+    emit({ phase, step: 'done', durationMs, ...(detail ? { detail: detail(r) } : {}) });
+    return r;
+  };
+  const { store } = ctx;
+  emit({ phase: 'lock', step: 'start' });
+  const lockT0 = ctx.clock.now();
+  const locked = await withStoreLock(store.gitdir, { timeoutMs: store.settings.lockTimeoutMs }, async () => {
+    timings.lock = ctx.clock.now() - lockT0;
+    emit({ phase: 'lock', step: 'done', durationMs: timings.lock });
+    return underLock(plan, ctx, timed);
+  });
+  const services = ctx.services.filter((s) => locked.services.includes(s.name));
+  const after = await runServices(store, locked.commit, services, plan, ctx, timings);
+  removeJournal(store.gitdir);
+  return { preRollbackCommit: locked.pre, commit: locked.commit, changeId: locked.changeId, ...after, timings };
+}
+
+interface Locked {
+  pre: string | null;
+  commit: string;
+  changeId: string | null;
+  services: string[];
+}
+
+async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): Promise<Locked> {
+  const { store } = ctx;
+  const head = readHead(store.gitdir);
+  if (head !== plan.head) {
+    throw new CfgtrailError(
+      'REFUSED',
+      `history moved since the rollback was planned (HEAD was ${plan.head.slice(0, 7)}, now ${head?.slice(0, 7)}); nothing was changed: run the rollback again to see the new plan`,
+      { planned: plan.head, head },
+    );
+  }
+  const pending = pendingJournal(store, syncIndex(store, { persist: false }), head);
+  if (pending?.commit) return { pre: pending.preRollbackCommit, commit: pending.commit, changeId: null, services: plan.services };
+  const journal: RollbackJournal = pending ?? {
+    version: 1, head, preRollbackCommit: null, commit: null, target: plan.target.commit, files: plan.files,
+    reason: plan.reason, restart: plan.restart, verify: plan.verify, startedAt: new Date((ctx.now ?? Date.now)()).toISOString(),
+  };
+  writeJournal(store.gitdir, journal);
+  const s = store.settings;
+  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const pre = await recordDrift(ctx, head, live, journal, Boolean(pending), timed);
+  if (pre) writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre });
+  const now = readHead(store.gitdir)!;
+  const index = syncIndex(store, { persist: false });
+  const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown };
+  // Same target and files, re-planned against what is live now (the drift commit is one of the undone changes).
+  const fresh = buildPlan(store, index, { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
+  await timed('write', () => applyFileActions(store.root, fresh.actions, { readBlob: (oid) => store.objects.read(oid).content, chown: Boolean(ctx.chown) }), () => `${fresh.actions.length} file(s)`);
+  const after = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const made = await timed('commit', () =>
+    writeSnapshotLocked(store, after, { title: fresh.commitTitle, body: fresh.commitBody, trailers: fresh.trailers, author: ctx.author, now: ctx.now, allowEmpty: true }),
+  (r) => r.commit!.slice(0, 7));
+  writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre ?? journal.preRollbackCommit, commit: made.commit });
+  return { pre: pre ?? journal.preRollbackCommit, commit: made.commit!, changeId: made.changeId, services: fresh.services };
+}
+
+/** Snapshots live files that differ from HEAD, so the rollback never loses them. */
+async function recordDrift(ctx: ApplyContext, head: string, live: Map<string, LiveFile>, journal: RollbackJournal, resuming: boolean, timed: Timer): Promise<string | null> {
+  const { store } = ctx;
+  const resumed = journal.head !== head ? head : null; // the drift commit of the interrupted run
+  let ignore: ((p: string) => boolean) | undefined;
+  if (resuming) {
+    // Resuming: files the interrupted run already restored are not drift.
+    const wanted = targetFiles(store, journal.target);
+    ignore = (p) => wanted.get(p)?.oid === live.get(p)?.oid;
+  }
+  const drift = driftPaths(headFiles(store, head), live, ignore);
+  if (drift.length === 0) return resumed ?? journal.preRollbackCommit;
+  const r = await timed('drift-snapshot', () =>
+    writeSnapshotLocked(store, live, {
+      title: 'Pre-rollback snapshot of uncommitted changes',
+      body: `Recorded before rolling back to ${journal.target.slice(0, 7)}; changed files:\n${drift.map((p) => `- ${p}`).join('\n')}`,
+      trailers: [{ key: 'Snapshot-Of', value: 'drift' }],
+      author: ctx.author,
+      now: ctx.now,
+    }),
+  (x) => x.commit?.slice(0, 7) ?? 'nothing to record');
+  return r.commit ?? resumed ?? journal.preRollbackCommit;
+}

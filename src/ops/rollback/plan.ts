@@ -1,0 +1,146 @@
+/**
+ * Planning a rollback: resolve the target, compare the live files with it,
+ * list what will be written, deleted and restarted. Reads only; a failure
+ * here changes nothing.
+ */
+import { CfgtrailError } from '../../core/errors.js';
+import type { Store } from '../../core/store/open.js';
+import { syncIndex } from '../../core/audit/index-sync.js';
+import type { IndexData } from '../../core/audit/index-store.js';
+import { lookupEntry } from '../../core/audit/query.js';
+import { resolveRev } from '../../core/repo/revs.js';
+import { readHead } from '../../core/repo/refs.js';
+import { lastGoodCommit } from '../../core/repo/notes.js';
+import { scanLive, type LiveFile } from '../../core/store/scan.js';
+import { firstTrailer } from '../../core/record/trailers.js';
+import { checkLabel } from '../health.js';
+import { servicesForFiles, type ServiceConfig } from '../services-config.js';
+import { readJournal, type RollbackJournal } from './journal.js';
+import { dependencyWarnings, undoneChanges } from './history.js';
+import { assertSafeActions } from './safe-path.js';
+import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFiles } from './states.js';
+import type { ChangeRef, RollbackPlan } from './types.js';
+
+/** What the user asked for. Exactly one of `rev`, `previous`, `lastGood`. */
+export interface RollbackRequest {
+  rev?: string;
+  previous?: boolean;
+  lastGood?: boolean;
+  /** Selective rollback of these paths (files or directories) only. */
+  files?: string[];
+  reason?: string;
+  services: ServiceConfig[];
+  restart: boolean;
+  verify: boolean;
+  /** Restore recorded owners too (only root can). */
+  chown?: boolean;
+}
+
+/**
+ * Plans a rollback. An interrupted rollback (journal present) is resumed
+ * instead of planning a new one: a rerun finishes the job.
+ * @throws CfgtrailError UNKNOWN_REV, BAD_INPUT, UNSAFE_PATH
+ * @example const plan = planRollback(store, { previous: true, services: [], restart: true, verify: true })
+ */
+export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
+  const index = syncIndex(store, { persist: false });
+  const head = readHead(store.gitdir);
+  if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet: nothing to roll back to', {});
+  const s = store.settings;
+  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const journal = pendingJournal(store, index, head);
+  if (journal) return resumePlan(store, index, head, live, journal, req);
+  const target = resolveTarget(store, index, req);
+  const files = normalizeFiles(req.files);
+  return buildPlan(store, index, { head, live, target, files, reason: req.reason?.trim() || null, req });
+}
+
+/** The journal of an interrupted rollback that still applies to HEAD, or null. */
+export function pendingJournal(store: Store, index: IndexData, head: string): RollbackJournal | null {
+  const j = readJournal(store.gitdir);
+  if (!j) return null;
+  if (j.commit) return j.commit === head ? j : null;
+  if (head === j.head) return j;
+  const e = lookupEntry(store, index, head);
+  return e.parents[0] === j.head && firstTrailer(e.trailers, 'Snapshot-Of') === 'drift' ? j : null;
+}
+
+function resolveTarget(store: Store, index: IndexData, req: RollbackRequest): string {
+  const given = [req.rev !== undefined, Boolean(req.previous), Boolean(req.lastGood)].filter(Boolean).length;
+  if (given !== 1) throw new CfgtrailError('BAD_INPUT', 'give exactly one of: a revision, --previous or --last-good', {});
+  if (req.previous) return resolveRev(store, index, 'HEAD~1');
+  if (req.lastGood) {
+    const good = lastGoodCommit(store, index);
+    if (!good) throw new CfgtrailError('UNKNOWN_REV', 'no revision has passed verification yet (see cfgtrail verify / mark-good)', {});
+    return good;
+  }
+  return resolveRev(store, index, req.rev!);
+}
+
+function normalizeFiles(files: string[] | undefined): string[] | null {
+  if (!files || files.length === 0) return null;
+  return [...new Set(files.map((f) => f.replace(/^\.\//, '').replace(/\/+$/, '')))].sort();
+}
+
+interface BuildInput {
+  head: string;
+  live: Map<string, LiveFile>;
+  target: string;
+  files: string[] | null;
+  reason: string | null;
+  req: RollbackRequest;
+  /** For a resumed rollback: what was started. */
+  journal?: RollbackJournal;
+  /** Compute the field diff (skipped under the lock: parsing big files there blocks other writers). @default true */
+  diffs?: boolean;
+}
+
+/** The plan for rolling the live files back to `target` (also re-run under the lock). */
+export function buildPlan(store: Store, index: IndexData, input: BuildInput): RollbackPlan {
+  const { head, live, target, files, journal } = input;
+  const inScope = scopeOf(files);
+  const wanted = targetFiles(store, target);
+  if (files) {
+    const unknown = files.filter((f) => ![...wanted.keys(), ...live.keys()].some(inScopeOf(f)));
+    if (unknown.length > 0) throw new CfgtrailError('BAD_INPUT', `not tracked at ${target.slice(0, 7)} nor live: ${unknown.join(', ')}`, { files: unknown });
+  }
+  const actions = fileActions(live, wanted, inScope, Boolean(input.req.chown));
+  assertSafeActions(store.root, store.gitdir, actions, new Map([...wanted].map(([p, f]) => [p, f.mode])));
+  const targetEntry = lookupEntry(store, index, target);
+  const ref: ChangeRef = { commit: target, changeId: targetEntry.changeId, title: targetEntry.title };
+  const { undone } = undoneChanges(index, head, target, files ? inScope : undefined);
+  const services = servicesForFiles(input.req.services, actions.map((a) => a.path));
+  const before = headFiles(store, head);
+  const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
+  const msg = commitMessage(ref, files, undone, input.reason);
+  return {
+    root: store.root,
+    gitdir: store.gitdir,
+    head,
+    target: ref,
+    files,
+    actions,
+    diffs: input.diffs === false ? [] : diffLiveToTarget(store, live, target, files),
+    drift,
+    undone,
+    dependencies: dependencyWarnings(index, head, undone),
+    services: services.map((s) => s.name),
+    checks: services.flatMap((s) => s.health.map((c) => ({ service: s.name, check: checkLabel(c) }))),
+    restart: input.req.restart,
+    verify: input.req.verify,
+    reason: input.reason,
+    commitTitle: msg.commitTitle,
+    commitBody: msg.commitBody,
+    trailers: msg.trailers,
+    nothingToDo: actions.length === 0 && !journal,
+    resume: journal ? { stage: journal.commit ? 'after-commit' : 'write', startedAt: journal.startedAt } : null,
+  };
+}
+
+function inScopeOf(f: string): (p: string) => boolean {
+  return (p) => p === f || p.startsWith(`${f}/`);
+}
+
+function resumePlan(store: Store, index: IndexData, head: string, live: Map<string, LiveFile>, j: RollbackJournal, req: RollbackRequest): RollbackPlan {
+  return buildPlan(store, index, { head, live, target: j.target, files: j.files, reason: j.reason, journal: j, req: { ...req, restart: j.restart, verify: j.verify } });
+}

@@ -1,0 +1,91 @@
+/** Data shapes of a rollback: the plan (pure data, printable) and what applying it did. */
+import type { FileDiff, Trailer } from '../../core/types.js';
+import type { ServiceEvent } from '../ports.js';
+import type { RestartReport } from '../restart.js';
+import type { VerifyReport } from '../health.js';
+import type { VerificationNote } from '../../core/repo/notes.js';
+
+/** A file as the target revision has it. */
+export interface TargetFile {
+  /** Git mode: '100644', '100755' or '120000'. */
+  mode: string;
+  oid: string;
+  /** From `.cfgtrail-meta`, else 0644/0755 from the git mode. */
+  perm: number;
+  uid?: number;
+  gid?: number;
+}
+
+/** One change to the live directory. `chmod` also covers owner-only changes. */
+export type FileAction =
+  | ({ path: string; action: 'write' } & TargetFile)
+  | { path: string; action: 'chmod'; perm: number; uid?: number; gid?: number }
+  | { path: string; action: 'delete' };
+
+/** A change that the rollback undoes (a commit after the target). */
+export interface ChangeRef {
+  commit: string;
+  changeId: string | null;
+  title: string;
+}
+
+/** An undone change that a change staying in effect names in `Depends-On`. */
+export interface DependencyWarning {
+  undone: string;
+  dependent: ChangeRef;
+}
+
+/** Why the plan comes from an interrupted rollback rather than from the request. */
+export interface ResumeInfo {
+  /** `write`: files were being written; `after-commit`: the commit exists, services were not done. */
+  stage: 'write' | 'after-commit';
+  startedAt: string;
+}
+
+/** Everything a rollback will do, computed without changing anything. */
+export interface RollbackPlan {
+  root: string;
+  gitdir: string;
+  /** HEAD when planned; applying fails if it moved. */
+  head: string;
+  target: ChangeRef;
+  /** Selective rollback: only these paths (files or directories); null for all. */
+  files: string[] | null;
+  actions: FileAction[];
+  /** Live → target field diff (redacted). */
+  diffs: FileDiff[];
+  /** Live files that differ from HEAD: recorded as a snapshot first. */
+  drift: string[];
+  undone: ChangeRef[];
+  dependencies: DependencyWarning[];
+  services: string[];
+  checks: { service: string; check: string }[];
+  restart: boolean;
+  verify: boolean;
+  reason: string | null;
+  commitTitle: string;
+  commitBody: string;
+  trailers: Trailer[];
+  nothingToDo: boolean;
+  resume: ResumeInfo | null;
+}
+
+export type RollbackPhase = 'lock' | 'drift-snapshot' | 'write' | 'commit' | 'restart' | 'verify' | 'record';
+
+/** Progress of {@link applyRollback}; `done` events carry the phase's duration. */
+export type RollbackEvent =
+  | { phase: RollbackPhase; step: 'start' }
+  | { phase: RollbackPhase; step: 'done'; durationMs: number; detail?: string }
+  | { phase: 'service'; step: 'event'; event: ServiceEvent };
+
+/** What applying a plan did. */
+export interface RollbackResult {
+  preRollbackCommit: string | null;
+  commit: string | null;
+  changeId: string | null;
+  restarted: { service: string; ok: boolean; message: string }[];
+  restart: RestartReport | null;
+  verification: { report: VerifyReport; note: VerificationNote } | null;
+  /** ms per phase (phases that did not run are absent). */
+  timings: Partial<Record<RollbackPhase, number>>;
+}

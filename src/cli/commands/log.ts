@@ -38,12 +38,8 @@ export function filterFromFlags(f: LogFlags, now: number): AuditFilter {
   if (f.author) filter.author = makeRegex(f.author, '--author', f.regexpIgnoreCase);
   if (f.grep) filter.grep = makeRegex(f.grep, '--grep', f.regexpIgnoreCase);
   if (f.changeId) filter.changeId = f.changeId;
-  if (f.trailer?.length) {
-    filter.trailers = f.trailer.map((t) => {
-      const eq = t.indexOf('=');
-      return eq > 0 ? { key: t.slice(0, eq).trim(), value: t.slice(eq + 1).trim() } : parseTrailerArg(t);
-    });
-  }
+  // Split at the first ':' or '=' as snapshot does: 'Config: pool=40' is key Config.
+  if (f.trailer?.length) filter.trailers = f.trailer.map((t) => parseTrailerArg(t));
   if (f.risk) filter.risk = f.risk;
   if (f.component) filter.component = f.component;
   if (f.file) filter.file = f.file.replace(/^\.\//, '').replace(/\/$/, '');

@@ -137,7 +137,7 @@ describe('command lines reach the mapping with the flag names it reads', () => {
 
   it('snapshot: repeatable flags collect in order', async () => {
     const argv = ['snapshot', '-m', 'x', '--risk', 'medium', '--component', 'a', '--component', 'b', '--approved-by', 'Ann', '--depends-on', 'I1111111111111111', '--requested-by', 'Bo', '--ticket', 'T-1', '--trailer', 'K: v'];
-    const trailers = trailersFromFlags((await flagsOf(argv)) as Parameters<typeof trailersFromFlags>[0]);
+    const trailers = trailersFromFlags((await flagsOf(argv)) as unknown as Parameters<typeof trailersFromFlags>[0]);
     expect(trailers.map((t) => `${t.key}: ${t.value}`)).toEqual([
       'Risk: medium', 'Component: a', 'Component: b', 'Requested-By: Bo', 'Approved-By: Ann', 'Depends-On: I1111111111111111', 'Ticket: T-1', 'K: v',
     ]);

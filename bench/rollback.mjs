@@ -1,0 +1,118 @@
+// Rollback benchmark (run after `npm run build`): node bench/rollback.mjs [--changes 1000] [--runs 5]
+// 1. whole-process rollback of a 50-file config dir to a revision 1,000 changes back
+//    (--no-restart --no-verify --yes), next to `git restore --source=REV -- .` and `node -e 0`;
+// 2. time to recover a sample service under a real supervisord, split by phase.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { initStore, openStore, writeSnapshot } from '../dist/lib.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/cfgtrail.js');
+const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? Number(process.argv[i + 1]) : d; };
+const CHANGES = arg('--changes', 1000);
+const RUNS = arg('--runs', 5);
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com' };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (file, args, cwd) => {
+  const t0 = performance.now();
+  const r = spawnSync(file, args, { cwd, env, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  return { ms, stdout: r.stdout };
+};
+
+async function buildStore() {
+  const dir = mkdtempSync(join(tmpdir(), 'cfgtrail-bench-rb-'));
+  const files = Array.from({ length: 50 }, (_, i) => `conf.d/svc${String(i).padStart(2, '0')}.yaml`);
+  mkdirSync(join(dir, 'conf.d'));
+  for (const [i, f] of files.entries()) writeFileSync(join(dir, f), `name: svc${i}\nreplicas: 1\nimage: app:1.0.0\nlimits:\n  cpu: 100m\n  memory: 128Mi\n`);
+  await initStore(dir);
+  let t = Date.UTC(2026, 0, 1);
+  const author = { name: 'Bench', email: 'bench@example.com' };
+  for (let c = 0; c <= CHANGES; c++) {
+    const i = c % 50;
+    if (c > 0) writeFileSync(join(dir, files[i]), `name: svc${i}\nreplicas: ${1 + (c % 7)}\nimage: app:1.0.${c}\nlimits:\n  cpu: ${100 + c}m\n  memory: 128Mi\n`);
+    await writeSnapshot(openStore(dir), { title: `change ${c}`, trailers: [], author, now: () => (t += 60_000), tzOffset: 0 });
+  }
+  return dir;
+}
+
+async function rollbackBench() {
+  const t0 = performance.now();
+  const dir = await buildStore();
+  const buildMs = performance.now() - t0;
+  const gitdir = join(dir, '.cfgtrail');
+  const head = execFileSync('git', ['--git-dir', gitdir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  const target = execFileSync('git', ['--git-dir', gitdir, 'rev-parse', `HEAD~${CHANGES}`], { encoding: 'utf8' }).trim();
+  const ours = [];
+  const gitRestore = [];
+  const nodeBare = [];
+  for (let r = 0; r < RUNS; r++) {
+    nodeBare.push(time(process.execPath, ['-e', '0'], dir).ms);
+    ours.push(time(process.execPath, [BIN, 'rollback', target, '--yes', '--no-restart', '--no-verify'], dir).ms);
+    time(process.execPath, [BIN, 'rollback', head, '--yes', '--no-restart', '--no-verify'], dir); // back, not measured
+    gitRestore.push(time('git', ['--git-dir', gitdir, '--work-tree', dir, 'restore', `--source=${target}`, '--', '.'], dir).ms);
+    rmSync(join(dir, '.cfgtrail-meta'), { force: true });
+    time('git', ['--git-dir', gitdir, '--work-tree', dir, 'restore', `--source=${head}`, '--', '.'], dir);
+    rmSync(join(dir, '.cfgtrail-meta'), { force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { changes: CHANGES, files: 50, runs: RUNS, buildStoreMs: buildMs, cfgtrailRollbackMs: median(ours), gitRestoreMs: median(gitRestore), nodeBareMs: median(nodeBare), all: { ours, gitRestore, nodeBare } };
+}
+
+const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+
+async function recoveryBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'cfgtrail-bench-rec-'));
+  const sv = join(dir, 'sv');
+  mkdirSync(sv);
+  const port = await freePort();
+  const cfg = (pool) => `name: sample\nmode: normal\npool_max: ${pool}\n`;
+  const conf = join(dir, 'config.yaml');
+  writeFileSync(conf, cfg(10));
+  const svConf = join(sv, 'supervisord.conf');
+  writeFileSync(svConf, [
+    '[unix_http_server]', `file=${join(sv, 's.sock')}`, '[supervisord]', `logfile=${join(sv, 'log')}`, `pidfile=${join(sv, 'pid')}`, `childlogdir=${sv}`, 'nodaemon=true',
+    '[rpcinterface:supervisor]', 'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface', '[supervisorctl]', `serverurl=unix://${join(sv, 's.sock')}`,
+    '[program:sample]', `command='${process.execPath}' '${join(ROOT, 'fixtures/sample-service/server.mjs')}' --config '${conf}' --port ${port}`, 'autostart=true', 'autorestart=false', 'startsecs=1', 'startretries=0', 'stopasgroup=true', 'killasgroup=true', '',
+  ].join('\n'));
+  const sup = spawn('supervisord', ['-n', '-c', svConf], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 2500));
+    time(process.execPath, [BIN, 'init'], dir);
+    writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), `services:\n  - name: sample\n    files: ["config.yaml"]\n    restart: { supervisor: { program: sample, config: "${svConf}" } }\n    timeout: 10s\n    health: [{ http: "http://127.0.0.1:${port}/health", retries: 20, timeout: 2s }]\n`);
+    time(process.execPath, [BIN, 'snapshot', '-m', 'good'], dir);
+    writeFileSync(conf, cfg(5000));
+    time(process.execPath, [BIN, 'snapshot', '-m', 'bad'], dir);
+    time(process.execPath, [BIN, 'restart', 'sample'], dir);
+    const status = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0);
+    // Detected bad (status 500) -> rollback -> healthy: the whole process as an operator runs it.
+    const t0 = performance.now();
+    const r = time(process.execPath, [BIN, 'rollback', '--previous', '--yes', '--json', '-m', 'bench'], dir);
+    const totalMs = performance.now() - t0;
+    const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((x) => x.status);
+    return { badStatus: status, healthyStatus: healthy, totalMs, phases: JSON.parse(r.stdout).result.timings };
+  } finally {
+    sup.kill('SIGTERM');
+    await new Promise((r) => sup.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rollback = await rollbackBench();
+const recovery = await recoveryBench();
+const row = (k, v) => `${k.padEnd(44)} ${typeof v === 'number' ? `${v.toFixed(1).padStart(9)} ms` : v}`;
+console.log(`rollback: ${rollback.files} files to a revision ${rollback.changes} changes back (median of ${rollback.runs})`);
+console.log(row('  cfgtrail rollback (whole process)', rollback.cfgtrailRollbackMs));
+console.log(row('  git restore --source=REV -- .', rollback.gitRestoreMs));
+console.log(row('  node -e 0', rollback.nodeBareMs));
+console.log(row('  budget (node -e 0 + 100 ms)', rollback.nodeBareMs + 100));
+console.log(row('  within budget', rollback.cfgtrailRollbackMs <= rollback.nodeBareMs + 100 ? 'yes' : 'NO'));
+console.log(`recovery of the supervisord sample (bad: HTTP ${recovery.badStatus} -> HTTP ${recovery.healthyStatus})`);
+for (const p of ['lock', 'drift-snapshot', 'write', 'commit', 'restart', 'verify', 'record']) console.log(row(`  ${p}`, recovery.phases[p] ?? 0));
+console.log(row('  total (whole rollback process)', recovery.totalMs));
+mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/out/rollback.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rollback, recovery }, null, 2)}\n`);

@@ -1,6 +1,7 @@
-// Native git is the tests' witness; a fresh machine may have no git identity,
-// so give every test process one (tests that check identity resolution set their own env).
-process.env.GIT_AUTHOR_NAME ??= 'cfgtrail tests';
-process.env.GIT_AUTHOR_EMAIL ??= 'tests@cfgtrail.invalid';
-process.env.GIT_COMMITTER_NAME ??= 'cfgtrail tests';
-process.env.GIT_COMMITTER_EMAIL ??= 'tests@cfgtrail.invalid';
+import { spawnSync } from 'node:child_process';
+
+// Native git is the tests' witness. On a fresh machine with no git identity,
+// `git commit` refuses to run; EMAIL is git's last fallback, so it fills the gap
+// without overriding the `-c user.name=... -c user.email=...` that tests pass.
+const configured = spawnSync('git', ['config', 'user.email'], { encoding: 'utf8' }).stdout.trim();
+if (!configured && !process.env.EMAIL) process.env.EMAIL = 'tests@cfgtrail.invalid';

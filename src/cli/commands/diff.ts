@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { compareStates, liveState, revState } from '../../core/store/compare.js';
-import { syncIndex } from '../../core/audit/index-sync.js';
+import { syncIndexForRead } from '../../core/audit/index-sync.js';
 import { resolveRev } from '../../core/repo/revs.js';
 import { readHead } from '../../core/repo/refs.js';
 import type { FileDiff } from '../../core/types.js';
@@ -17,13 +17,13 @@ interface DiffFlags {
 }
 
 /** Live vs HEAD, live vs REV, or REV vs REV. */
-export function diffRevs(store: Store, revs: string[], paths: string[], showSecrets: boolean): FileDiff[] {
-  const index = syncIndex(store, { persist: false });
+export async function diffRevs(store: Store, revs: string[], paths: string[], showSecrets: boolean): Promise<FileDiff[]> {
   const empty = { files: new Map(), load: () => Buffer.alloc(0) };
   if (revs.length === 0) {
     const head = readHead(store.gitdir);
     return compareStates(store, head ? revState(store, head) : empty, liveState(store), { paths, showSecrets });
   }
+  const index = await syncIndexForRead(store);
   const a = revState(store, resolveRev(store, index, revs[0]!));
   const b = revs[1] ? revState(store, resolveRev(store, index, revs[1])) : liveState(store);
   return compareStates(store, a, b, { paths, showSecrets });
@@ -37,7 +37,7 @@ export function registerDiff(program: Command, deps: CliDeps): void {
     .option('--json', 'print the stable JSON rows')
     .option('--show-secrets', 'print values of secret-looking keys')
     .option('--exit-code', 'exit 1 when there are differences')
-    .action((operands: string[], f: DiffFlags, cmd: Command) => {
+    .action(async (operands: string[], f: DiffFlags, cmd: Command) => {
       const paths = pathsAfterDashDash(deps);
       const revs = operands.slice(0, operands.length - paths.length);
       if (revs.length > 2) {
@@ -45,7 +45,7 @@ export function registerDiff(program: Command, deps: CliDeps): void {
         throw new ExitWith(ExitCode.USAGE);
       }
       const store = storeFor(cmd, deps);
-      const diffs = diffRevs(store, revs, paths, Boolean(f.showSecrets));
+      const diffs = await diffRevs(store, revs, paths, Boolean(f.showSecrets));
       if (f.json) deps.stdout(`${JSON.stringify(diffsToJson(diffs), null, 2)}\n`);
       else deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, { color: useColor(cmd, deps) })}\n`);
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);
@@ -58,10 +58,10 @@ export function registerStatus(program: Command, deps: CliDeps): void {
     .description('summarise drift: what changed in the live files since the last snapshot')
     .option('--json', 'print the summary as JSON')
     .option('--exit-code', 'exit 1 when there is drift')
-    .action((f: { json?: boolean; exitCode?: boolean }, cmd: Command) => {
+    .action(async (f: { json?: boolean; exitCode?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const head = readHead(store.gitdir);
-      const diffs = diffRevs(store, [], [], false);
+      const diffs = await diffRevs(store, [], [], false);
       const files = diffs.map((d) => ({ path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.format }));
       if (f.json) {
         deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files }, null, 2)}\n`);

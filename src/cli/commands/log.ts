@@ -5,6 +5,7 @@ import { parseDateSpec } from '../../core/audit/dates.js';
 import { makeRegex } from '../../core/audit/filter.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { queryHistory } from '../../core/audit/query.js';
+import { syncIndexForRead } from '../../core/audit/index-sync.js';
 import { formatLog } from '../format/log.js';
 import { collect, storeFor, useColor, type CliDeps } from '../context.js';
 
@@ -65,9 +66,10 @@ export function registerLog(program: Command, deps: CliDeps): void {
     .option('--component <name>', 'Component trailer')
     .option('--file <path>', 'changed this file (or a file under this directory)')
     .option('--field <path>', 'changed this field, e.g. database.pool.max or config.yaml:database.pool.max')
-    .action((f: LogFlags, cmd: Command) => {
+    .action(async (f: LogFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const result = queryHistory(store, filterFromFlags(f, deps.now()));
+      const filter = filterFromFlags(f, deps.now());
+      const result = queryHistory(store, filter, await syncIndexForRead(store));
       if (f.json) {
         deps.stdout(result.json.length === 0 ? '[]\n' : `[\n${result.json.join(',\n')}\n]\n`);
         return;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { syncIndex } from '../../core/audit/index-sync.js';
+import { syncIndexForRead } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { resolveRev } from '../../core/repo/revs.js';
 import { compareStates, revState } from '../../core/store/compare.js';
@@ -12,8 +12,8 @@ import { formatExport } from '../format/export.js';
 import { storeFor, useColor, type CliDeps } from '../context.js';
 
 /** A change record and its diff against its first parent. */
-export function showRev(store: Store, rev: string, showSecrets: boolean): { entry: AuditEntry; diffs: FileDiff[] } {
-  const index = syncIndex(store, { persist: false });
+export async function showRev(store: Store, rev: string, showSecrets: boolean): Promise<{ entry: AuditEntry; diffs: FileDiff[] }> {
+  const index = await syncIndexForRead(store);
   const oid = resolveRev(store, index, rev);
   const entry = lookupEntry(store, index, oid);
   const empty = { files: new Map(), load: () => Buffer.alloc(0) };
@@ -29,8 +29,8 @@ export function registerShow(program: Command, deps: CliDeps): void {
     .argument('[rev]', 'revision', 'HEAD')
     .option('--json', 'print as JSON')
     .option('--show-secrets', 'print values of secret-looking keys')
-    .action((rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
-      const { entry, diffs } = showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
+    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
+      const { entry, diffs } = await showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
       if (f.json) {
         deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs) }, null, 2)}\n`);
         return;
@@ -46,8 +46,8 @@ export function registerExport(program: Command, deps: CliDeps): void {
     .description('print a change record as YAML in the usual change-log shape')
     .argument('[rev]', 'revision', 'HEAD')
     .option('--show-secrets', 'print values of secret-looking keys')
-    .action((rev: string, f: { showSecrets?: boolean }, cmd: Command) => {
-      const { entry, diffs } = showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
+    .action(async (rev: string, f: { showSecrets?: boolean }, cmd: Command) => {
+      const { entry, diffs } = await showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
       deps.stdout(formatExport(entry, diffs.flatMap((d) => d.changes), {}));
     });
 }

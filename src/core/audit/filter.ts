@@ -3,7 +3,9 @@
  * `AuditFilter` must hold (AND), with git log's meaning where git has the flag.
  */
 import { CfgtrailError } from '../errors.js';
-import type { AuditFilter, IndexRecord, Trailer } from '../types.js';
+import type { AuditFilter, IndexRecord, PathSegment, Trailer } from '../types.js';
+import { parsePathText } from '../diff/path-text.js';
+import { segmentsMatch } from '../diff/field-match.js';
 
 type Check = (r: IndexRecord) => boolean;
 
@@ -103,30 +105,36 @@ function isUnder(path: string, dir: string): boolean {
 
 interface FieldQuery {
   file?: string;
-  segments: string[];
+  segments: PathSegment[];
 }
 
 function fieldCheck(query: string): Check {
   // `a.yaml:x.y` restricts to one file, but a colon can also be part of a key:
   // accept either reading, since missing a change is worse in an audit.
-  const readings: FieldQuery[] = [{ segments: splitFieldPath(query) }];
+  const texts: { file?: string; text: string }[] = [{ text: query }];
   const colon = findUnquoted(query, ':');
-  if (colon > 0) {
-    readings.push({ file: normalizePath(query.slice(0, colon)), segments: splitFieldPath(query.slice(colon + 1)) });
-  }
+  if (colon > 0) texts.push({ file: normalizePath(query.slice(0, colon)), text: query.slice(colon + 1) });
+  const readings: FieldQuery[] = texts.flatMap((t) => {
+    const segments = tryParsePath(t.text);
+    return segments ? [{ file: t.file, segments }] : [];
+  });
+  if (readings.length === 0) parsePathText(query); // throws BAD_INPUT naming the bad syntax
   return (r) =>
     r.fields.some((entry) => {
       const tab = entry.indexOf('\t');
       const file = normalizePath(entry.slice(0, tab));
-      const segments = splitFieldPath(entry.slice(tab + 1));
-      return readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && prefixEither(q.segments, segments));
+      const change = tryParsePath(entry.slice(tab + 1));
+      // A plain query segment also matches a key-matched entry (`upstreams.auth` ~ `upstreams[name=auth]`).
+      return change !== null && readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && segmentsMatch(change, q.segments));
     });
 }
 
-function prefixEither(a: string[], b: string[]): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
+function tryParsePath(text: string): PathSegment[] | null {
+  try {
+    return parsePathText(text);
+  } catch {
+    return null; // not path syntax: this reading of the query does not apply
+  }
 }
 
 /** Index of `ch` outside double quotes and brackets, or -1. */
@@ -142,71 +150,4 @@ function findUnquoted(text: string, ch: string): number {
     else if (!quoted && depth === 0 && c === ch) return i;
   }
   return -1;
-}
-
-/**
- * `a."b.c"[0][name=x].d` → `['a', 'b.c', '[0]', '[name=x]', 'd']`. Quotes are
- * removed so `"a".b` and `a.b` are the same path; brackets stay as one segment.
- */
-export function splitFieldPath(text: string): string[] {
-  const segments: string[] = [];
-  let current = '';
-  let started = false;
-  const flush = () => {
-    if (started) segments.push(current);
-    current = '';
-    started = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '.') flush();
-    else if (c === '"') {
-      const end = closingQuote(text, i);
-      current += unquote(text.slice(i, end + 1));
-      started = true;
-      i = end;
-    } else if (c === '[') {
-      flush();
-      const stop = closingBracket(text, i);
-      segments.push(normalizeBracket(text.slice(i + 1, stop)));
-      i = stop;
-    } else {
-      current += c;
-      started = true;
-    }
-  }
-  flush();
-  return segments;
-}
-
-function closingBracket(text: string, open: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    if (text[i] === '"') i = closingQuote(text, i);
-    else if (text[i] === ']') return i;
-  }
-  return text.length;
-}
-
-/** `[name="nginx"]` and `[name=nginx]` are the same list entry. */
-function normalizeBracket(inner: string): string {
-  const eq = inner.indexOf('=');
-  if (eq < 0 || !inner.slice(eq + 1).startsWith('"')) return `[${inner}]`;
-  return `[${inner.slice(0, eq)}=${unquote(inner.slice(eq + 1))}]`;
-}
-
-function closingQuote(text: string, open: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i;
-  }
-  return text.length - 1;
-}
-
-function unquote(quoted: string): string {
-  try {
-    return JSON.parse(quoted) as string;
-  } catch {
-    // An unterminated or oddly escaped quote: compare its raw inner text.
-    return quoted.replace(/^"|"$/g, '');
-  }
 }

@@ -41,7 +41,9 @@ export function readIndex(gitdir: string): IndexData | null {
     return null; // missing or unreadable: the caller rebuilds
   }
   if (head.version !== VERSION || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
-  return { text: buf.toString('utf8'), head: head.head, count: head.count, crc: head.crc };
+  const text = buf.toString('utf8');
+  if (countLines(text) !== head.count) return null;
+  return { text, head: head.head, count: head.count, crc: head.crc };
 }
 
 /** Serialises one record as an index line (with its trailing newline). */

@@ -3,6 +3,8 @@ import { parseCommit } from '../repo/commit.js';
 import type { Store } from '../store/open.js';
 import { buildRecord, type FlatTree } from './record.js';
 import { appendIndex, eachNewestFirst, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
+import { withStoreLock } from '../store/lock.js';
+import { isCfgtrailError } from '../errors.js';
 
 export interface SyncOptions {
   /** Write the caught-up index back (the caller holds the store lock, or may write it). */
@@ -27,6 +29,26 @@ export function syncIndex(store: Store, opts: SyncOptions): IndexData {
     }
   }
   return rebuildIndex(store, head, opts.persist);
+}
+
+/**
+ * For read-only commands: the index as it should be. When it had to be caught
+ * up or rebuilt, it is written back if the store lock is free right now, so
+ * the next query does not pay again; a busy lock only means it is not saved.
+ */
+export async function syncIndexForRead(store: Store): Promise<IndexData> {
+  const head = readHead(store.gitdir);
+  const current = readIndex(store.gitdir);
+  if (current && current.head === head) return current;
+  const fresh = syncIndex(store, { persist: false });
+  try {
+    await withStoreLock(store.gitdir, { timeoutMs: 0 }, async () => {
+      if (readHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.text, fresh.count);
+    });
+  } catch (e) {
+    if (!isCfgtrailError(e, 'LOCKED')) throw e;
+  }
+  return fresh;
 }
 
 /** Rebuilds the whole index from git history (first parent first, oldest first). */

@@ -14,7 +14,11 @@ import { parsePathText } from './path-text.js';
  */
 export function fieldMatches(changePath: readonly PathSegment[] | string, query: string): boolean {
   const change = typeof changePath === 'string' ? parsePathText(changePath) : changePath;
-  const q = parsePathText(query);
+  return segmentsMatch(change, parsePathText(query));
+}
+
+/** `fieldMatches` on paths already parsed (a query checked against many changes parses once). */
+export function segmentsMatch(change: readonly PathSegment[], q: readonly PathSegment[]): boolean {
   if (prefixMatch(change, q)) return true;
   return typeof change[0] === 'number' && typeof q[0] !== 'number' && prefixMatch(change.slice(1), q);
 }

@@ -2,23 +2,27 @@ import fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { LiveFile } from './scan.js';
 import { formatMeta, META_FILE } from './meta.js';
+import { blobOid } from './scan.js';
+import { hashObject } from '../repo/objects.js';
+import { serializeTree } from '../repo/tree.js';
 
 type TreeEntry = { mode: string; path: string; oid: string; type: 'blob' | 'tree' };
+type Dir = Map<string, Dir | { mode: string; oid: string }>;
 
 /**
  * Writes the blobs and trees for a set of live files (plus `.cfgtrail-meta`)
- * through isomorphic-git, without touching any index file. Blobs already in
- * `known` (ids in the parent's tree) are not written again.
+ * through isomorphic-git, without touching any index file. Objects the store
+ * already has (`has`, loose or packed) are not written again, so recording a
+ * state the store has seen before (a rollback) writes almost nothing.
  * Returns the root tree id.
  */
-export async function writeLiveTree(gitdir: string, files: Map<string, LiveFile>, known: Set<string>): Promise<string> {
-  const meta = formatMeta([...files].filter(([, f]) => f.mode !== '120000'));
-  const metaBuf = Buffer.from(meta);
+export async function writeLiveTree(gitdir: string, files: Map<string, LiveFile>, has: (oid: string) => boolean): Promise<string> {
+  const metaBuf = Buffer.from(formatMeta([...files].filter(([, f]) => f.mode !== '120000')));
   const all: [string, { mode: string; content: Buffer; oid: string }][] = [...files];
-  all.push([META_FILE, { mode: '100644', content: metaBuf, oid: '' }]);
+  all.push([META_FILE, { mode: '100644', content: metaBuf, oid: blobOid(metaBuf) }]);
   const root: Dir = new Map();
   for (const [path, f] of all) {
-    const oid = f.oid && known.has(f.oid) ? f.oid : await git.writeBlob({ fs, gitdir, blob: f.content });
+    const oid = has(f.oid) ? f.oid : await git.writeBlob({ fs, gitdir, blob: f.content });
     const parts = path.split('/');
     let dir = root;
     for (const p of parts.slice(0, -1)) {
@@ -31,16 +35,16 @@ export async function writeLiveTree(gitdir: string, files: Map<string, LiveFile>
     }
     dir.set(parts[parts.length - 1]!, { mode: f.mode, oid });
   }
-  return writeDir(gitdir, root);
+  return writeDir(gitdir, root, has);
 }
 
-type Dir = Map<string, Dir | { mode: string; oid: string }>;
-
-async function writeDir(gitdir: string, dir: Dir): Promise<string> {
+async function writeDir(gitdir: string, dir: Dir, has: (oid: string) => boolean): Promise<string> {
   const tree: TreeEntry[] = [];
   for (const [name, v] of dir) {
-    if (v instanceof Map) tree.push({ mode: '040000', path: name, oid: await writeDir(gitdir, v), type: 'tree' });
+    if (v instanceof Map) tree.push({ mode: '040000', path: name, oid: await writeDir(gitdir, v, has), type: 'tree' });
     else tree.push({ mode: v.mode, path: name, oid: v.oid, type: 'blob' });
   }
-  return git.writeTree({ fs, gitdir, tree });
+  // Hash the tree ourselves first: an unchanged directory costs no write.
+  const oid = hashObject('tree', serializeTree(tree.map((e) => ({ mode: e.mode === '040000' ? '40000' : e.mode, path: e.path, oid: e.oid }))));
+  return has(oid) ? oid : git.writeTree({ fs, gitdir, tree });
 }

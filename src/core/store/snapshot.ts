@@ -54,14 +54,27 @@ export interface SnapshotResult {
  */
 export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promise<SnapshotResult> {
   const settings = store.settings;
-  const live = scanLive(store.root, { include: settings.include, exclude: settings.exclude, gitdir: store.gitdir });
+  const scan = () => scanLive(store.root, { include: settings.include, exclude: settings.exclude, gitdir: store.gitdir });
   // Parse outside the lock: a big YAML file must not hold up other writers.
-  const warnings = parseWarnings(store, live, readHead(store.gitdir));
+  const early = scan();
+  const checked = new Map<string, ParseWarning[]>();
+  const warnings = parseWarnings(store, early, readHead(store.gitdir), checked);
+  failIfStrict(warnings, opts);
+  return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, async () => {
+    // Scan again under the lock: while this command waited, another may have
+    // committed, and the files may have changed since the first scan.
+    const live = scan();
+    const final = parseWarnings(store, live, readHead(store.gitdir), checked);
+    failIfStrict(final, opts);
+    return writeSnapshotLocked(store, live, opts, final);
+  });
+}
+
+function failIfStrict(warnings: ParseWarning[], opts: SnapshotOptions): void {
   if (warnings.length > 0 && opts.strict) {
     const w = warnings[0]!;
     throw new CfgtrailError('PARSE_ERROR', `${w.file}:${w.line}:${w.col}: ${w.message} (--strict: nothing stored)`, { warnings });
   }
-  return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, () => writeSnapshotLocked(store, live, opts, warnings));
 }
 
 /**
@@ -81,8 +94,7 @@ export async function writeSnapshotLocked(
     throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${changeId} is already used in this store`, { changeId });
   }
   const parentTree = head ? parseCommit(store.objects.read(head).content).tree : null;
-  const known = new Set(parentTree ? [...flatTree(store.objects, parentTree).values()].map((e) => e.oid) : []);
-  const tree = await writeLiveTree(store.gitdir, live, known);
+  const tree = await writeLiveTree(store.gitdir, live, (oid) => store.objects.has(oid));
   if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
   const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
   const when = Math.floor((opts.now ?? Date.now)() / 1000);
@@ -101,14 +113,23 @@ export async function writeSnapshotLocked(
   return { commit, changeId, files: record.files, warnings };
 }
 
-/** YAML/JSON files that changed since `head` and do not parse. */
-function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string | null): ParseWarning[] {
+/**
+ * YAML/JSON files that changed since `head` and do not parse. `checked`
+ * (blob id → warnings) lets a second pass parse only what it has not seen.
+ */
+function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string | null, checked: Map<string, ParseWarning[]>): ParseWarning[] {
   const before = head ? flatTree(store.objects, parseCommit(store.objects.read(head).content).tree) : new Map();
   const out: ParseWarning[] = [];
   for (const [path, f] of live) {
     if (before.get(path)?.oid === f.oid || f.mode === '120000') continue;
-    const parsed = parseConfig(path, f.content, { schema: store.settings.yamlSchema });
-    if (parsed && !parsed.ok) out.push({ file: path, ...parsed.error });
+    const key = `${f.oid}\t${path}`;
+    let found = checked.get(key);
+    if (!found) {
+      const parsed = parseConfig(path, f.content, { schema: store.settings.yamlSchema });
+      found = parsed && !parsed.ok ? [{ file: path, ...parsed.error }] : [];
+      checked.set(key, found);
+    }
+    out.push(...found);
   }
   return out;
 }

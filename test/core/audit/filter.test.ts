@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { compileFilter, makeRegex, splitFieldPath } from '../../../src/core/audit/filter.js';
+import { compileFilter, makeRegex } from '../../../src/core/audit/filter.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { formatPathText } from '../../../src/core/diff/path-text.js';
 import type { AuditFilter, IndexRecord, PathSegment } from '../../../src/core/types.js';
@@ -119,44 +119,6 @@ describe('compileFilter', () => {
   });
 });
 
-describe('splitFieldPath', () => {
-  it.each([
-    ['database.pool.max', ['database', 'pool', 'max']],
-    ['a."b.c".d', ['a', 'b.c', 'd']],
-    ['"a".b', ['a', 'b']],
-    ['"say \\"hi\\"".x', ['say "hi"', 'x']],
-    ['items[2]', ['items', '[2]']],
-    ['spec.containers[name=nginx].image', ['spec', 'containers', '[name=nginx]', 'image']],
-    ['m[0][1]', ['m', '[0]', '[1]']],
-    ['c[name="a]b"].x', ['c', '[name=a]b]', 'x']],
-    ['c[name="nginx"]', ['c', '[name=nginx]']],
-    ['c[name=nginx]', ['c', '[name=nginx]']],
-    ['', []],
-  ])('%s', (text, expected) => {
-    expect(splitFieldPath(text)).toEqual(expected);
-  });
-});
-
-describe('splitFieldPath reads what the diff writes', () => {
-  const keys = ['db', 'a.b', 'x y', 'say "hi"', 'k=v', '[0]', 'ünï', 'a]b', "it's", '', 'back\\slash', 'port:80'];
-  const segments: PathSegment[] = [...keys, 0, 12, { name: 'nginx' }, { name: 'a]b "c"' }, { id: '' }];
-
-  /** The segment text our matcher compares for one path segment. */
-  const expected = (seg: PathSegment) =>
-    typeof seg === 'number' ? `[${seg}]` : typeof seg === 'string' ? seg : `[${Object.keys(seg)[0]}=${Object.values(seg)[0]}]`;
-
-  it('splits every formatted path of up to three segments back into its segments', () => {
-    let checked = 0;
-    for (const a of keys)
-      for (const b of segments)
-        for (const c of segments) {
-          const path = [a, b, c];
-          expect(splitFieldPath(formatPathText(path)), formatPathText(path)).toEqual(path.map(expected));
-          checked++;
-        }
-    expect(checked).toBe(keys.length * segments.length ** 2);
-  });
-});
 
 describe('makeRegex', () => {
   it('is case-sensitive like git unless asked', () => {

@@ -7,6 +7,7 @@ import { parseTrailerArg } from '../../core/record/trailers.js';
 import { queryHistory } from '../../core/audit/query.js';
 import { syncIndexForRead } from '../../core/audit/index-sync.js';
 import { formatLog } from '../format/log.js';
+import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
 import { collect, storeFor, useColor, type CliDeps } from '../context.js';
 
 export interface LogFlags {
@@ -74,6 +75,9 @@ export function registerLog(program: Command, deps: CliDeps): void {
         deps.stdout(result.json.length === 0 ? '[]\n' : `[\n${result.json.join(',\n')}\n]\n`);
         return;
       }
-      deps.stdout(formatLog(result.entries(), { oneline: f.oneline, color: useColor(cmd, deps) }));
+      const entries = result.entries();
+      const notes = notesFor(store, entries.map((e) => e.commit));
+      const summaries = new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)]));
+      deps.stdout(formatLog(entries, { oneline: f.oneline, color: useColor(cmd, deps), notes: summaries }));
     });
 }

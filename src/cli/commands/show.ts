@@ -9,6 +9,7 @@ import { formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
 import { formatShowHeader } from '../format/log.js';
 import { formatExport } from '../format/export.js';
+import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
 import { storeFor, useColor, type CliDeps } from '../context.js';
 
 /** A change record and its diff against its first parent. */
@@ -30,13 +31,16 @@ export function registerShow(program: Command, deps: CliDeps): void {
     .option('--json', 'print as JSON')
     .option('--show-secrets', 'print values of secret-looking keys')
     .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
-      const { entry, diffs } = await showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
+      const store = storeFor(cmd, deps);
+      const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets));
+      const verification = notesFor(store, [entry.commit]).get(entry.commit) ?? null;
       if (f.json) {
-        deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs) }, null, 2)}\n`);
+        deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs), verification }, null, 2)}\n`);
         return;
       }
       const color = useColor(cmd, deps);
-      deps.stdout(`${formatShowHeader(entry, { color })}\n${formatFileDiffs(diffs, { color })}\n`);
+      const note = verification ? formatNoteSummary(verification) : undefined;
+      deps.stdout(`${formatShowHeader(entry, { color, note })}\n${formatFileDiffs(diffs, { color })}\n`);
     });
 }
 

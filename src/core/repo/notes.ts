@@ -151,6 +151,19 @@ export function notesMap(store: Store): Map<string, VerificationNote> {
   return out;
 }
 
+/** Newest verification of each of `commits` that has one (reads the notes tree once, parses only those notes). */
+export function notesFor(store: Store, commits: readonly string[]): Map<string, VerificationNote> {
+  const out = new Map<string, VerificationNote>();
+  if (commits.length === 0) return out;
+  const blobs = noteBlobs(store);
+  for (const c of commits) {
+    const blob = blobs.get(c);
+    const note = blob ? parseNote(readBlobText(store, blob)) : null;
+    if (note) out.set(c, note);
+  }
+  return out;
+}
+
 /** One line for `log`/`show`: `verification: passed 2026-… by … (sample ✓)`. */
 export function formatNoteSummary(n: VerificationNote): string {
   const who = n.by ? ` by ${n.by}` : '';

@@ -34,6 +34,8 @@ export interface RollbackRequest {
   verify: boolean;
   /** Restore recorded owners too (only root can). */
   chown?: boolean;
+  /** Compute the field diff for showing the plan; a `--yes` run shows none and skips the parsing. @default true */
+  diffs?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
   if (journal) return resumePlan(store, index, head, live, journal, req);
   const target = resolveTarget(store, index, req);
   const files = normalizeFiles(req.files);
-  return buildPlan(store, index, { head, live, target, files, reason: req.reason?.trim() || null, req });
+  return buildPlan(store, index, { head, live, target, files, reason: req.reason?.trim() || null, req, diffs: req.diffs });
 }
 
 /** The journal of an interrupted rollback that still applies to HEAD, or null. */

@@ -51,13 +51,24 @@ export function corpusQueryValues(store) {
   return { author: 'Mei', grep: 'bump', risk: 'high', file: 'values.yaml', field: { file: top.file, path: top.path } };
 }
 
-/** A ~10 MB YAML document of service entries, and a copy with one field changed. */
-function writeBigYaml(dir, targetBytes) {
-  const parts = ['# generated: service catalogue\nservices:\n'];
-  let size = parts[0].length;
+/** One service entry of the generated YAML. */
+function serviceYaml(i, indent) {
+  const p = ' '.repeat(indent);
+  return `${p}svc-${String(i).padStart(6, '0')}:\n${p}  owner: team-${i % 97}\n${p}  replicas: ${1 + (i % 9)}\n${p}  image: registry.example.com/svc-${i}:v1.${i % 50}.0\n${p}  ports: [8080, ${9000 + (i % 1000)}]\n${p}  resources: { cpu: ${100 + (i % 10) * 50}m, memory: ${128 * (1 + (i % 8))}Mi }\n${p}  env:\n${p}    - name: MODE\n${p}      value: "${i % 2 ? 'fast' : 'safe'}"\n`;
+}
+
+/**
+ * A YAML catalogue of about `targetBytes` and a copy with one field changed.
+ * nested: regions of 250 services each (maps of a few hundred keys, like real
+ * configs); flat: one map holding every service.
+ */
+function writeBigYaml(dir, name, targetBytes, nested) {
+  const parts = ['# generated: service catalogue\n'];
+  let size = 0;
   let i = 0;
   while (size < targetBytes) {
-    const s = `  svc-${String(i).padStart(6, '0')}:\n    owner: team-${i % 97}\n    replicas: ${1 + (i % 9)}\n    image: registry.example.com/svc-${i}:v1.${i % 50}.0\n    ports: [8080, ${9000 + (i % 1000)}]\n    resources: { cpu: ${100 + (i % 10) * 50}m, memory: ${128 * (1 + (i % 8))}Mi }\n    env:\n      - name: MODE\n        value: "${i % 2 ? 'fast' : 'safe'}"\n`;
+    if (i % 250 === 0) parts.push(nested ? `region-${i / 250}:\n` : i === 0 ? 'services:\n' : '');
+    const s = serviceYaml(i, 2);
     parts.push(s);
     size += s.length;
     i++;
@@ -65,9 +76,10 @@ function writeBigYaml(dir, targetBytes) {
   const a = parts.join('');
   const mid = `svc-${String(i >> 1).padStart(6, '0')}:\n    owner: team-`;
   const b = a.replace(`${mid}${(i >> 1) % 97}\n`, `${mid}changed\n`);
-  writeFileSync(join(dir, 'big-a.yaml'), a);
-  writeFileSync(join(dir, 'big-b.yaml'), b);
-  return [join(dir, 'big-a.yaml'), join(dir, 'big-b.yaml')];
+  const [pa, pb] = [join(dir, `${name}-a.yaml`), join(dir, `${name}-b.yaml`)];
+  writeFileSync(pa, a);
+  writeFileSync(pb, b);
+  return [pa, pb];
 }
 
 /** diffFile (parse both + field diff) vs `git diff --no-index`, in MB/s of input. */
@@ -92,6 +104,9 @@ export function benchYaml(ctx, outDir) {
   const dir = join(outDir, 'yaml');
   mkdirSync(dir, { recursive: true });
   benchYamlPair(ctx, 'kube-prometheus-stack 0100→0101 (~200 KB)', join(CORPUS, '0100.yaml'), join(CORPUS, '0101.yaml'), Math.max(ctx.runs, 5));
-  const [a, b] = writeBigYaml(dir, 10 * 1024 * 1024);
-  benchYamlPair(ctx, 'generated 10 MB YAML, one field changed', a, b, 3);
+  const [a, b] = writeBigYaml(dir, 'nested-10mb', 10 * 1024 * 1024, true);
+  benchYamlPair(ctx, 'generated 10 MB YAML (~100 maps of 250 services), one field changed', a, b, 1);
+  // One map of ~10,000 keys: shows the cost of the duplicate-key check (uniqueKeys) on wide maps.
+  const [c, d] = writeBigYaml(dir, 'flat-2mb', 2 * 1024 * 1024, false);
+  benchYamlPair(ctx, 'generated 2 MB YAML (one map of ~10,000 keys), one field changed', c, d, 1);
 }

@@ -41,9 +41,9 @@ export function compare(cmds, runs, opts = {}) {
   return cmds.map((c, k) => ({ ms: median(samples[k]), samples: samples[k], stdout: outs[k] }));
 }
 
-/** Times an in-process function: median ms of `runs` calls after one warm-up, and its last result. */
-export function timeFn(fn, runs) {
-  let result = fn();
+/** Times an in-process function: median ms of `runs` calls (after one warm-up when `warm`), and its last result. */
+export function timeFn(fn, runs, warm = true) {
+  let result = warm ? fn() : undefined;
   const xs = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();

@@ -16,12 +16,13 @@ const OUT = join(here, 'out');
 const CLI = join(here, '..', 'bin', 'cfgtrail.js');
 
 function parseArgs(argv) {
-  const opts = { large: false, runs: 5, only: null };
+  const opts = { large: false, runs: 5, only: null, sizes: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--large') opts.large = true;
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml)`);
+    else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -80,7 +81,7 @@ async function benchCorpus() {
 }
 
 if (opts.large) log('--large: the 100,000-snapshot store takes much longer (see bench/README.md)');
-for (const size of opts.large ? [10000, 100000] : [10000]) if (wanted('store')) await benchGenerated(size);
+for (const size of opts.sizes ?? (opts.large ? [10000, 100000] : [10000])) if (wanted('store')) await benchGenerated(size);
 if (wanted('corpus')) await benchCorpus();
 if (wanted('yaml')) benchYaml(ctx, OUT);
 

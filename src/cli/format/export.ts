@@ -2,7 +2,7 @@
  * `export`: one change record as YAML in the change-log shape operators keep
  * by hand (id, change_summary, risk, files_modified, approval, rollback_info).
  */
-import { Document, isCollection, visit } from 'yaml';
+import { yamlLib } from '../../core/lazy.js';
 import type { AuditEntry, FieldChange, FileStatus, Trailer } from '../../core/types.js';
 
 /** What the caller knows about undoing the change, beyond the commit itself. */
@@ -38,6 +38,7 @@ const KNOWN = ['change-id', 'risk', 'ticket', 'requested-by', 'component', 'depe
  * @example formatExport(entry, diffs.flatMap((d) => d.changes))
  */
 export function formatExport(entry: AuditEntry, changes: readonly FieldChange[], extra: ExportExtra = {}): string {
+  const { Document, isCollection, visit } = yamlLib();
   const doc = new Document(exportRecord(entry, changes, extra), { schema: 'yaml-1.1', aliasDuplicateObjects: false });
   // Short records read best on one line, as in hand-written change logs.
   for (const path of [['author'], ['affected_components'], ['dependencies'], ['approval'], ['approval', 'approved_by']]) {

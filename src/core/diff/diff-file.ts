@@ -1,4 +1,4 @@
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { jsDiff } from '../lazy.js';
 import { BugError } from '../errors.js';
 import type { FileDiff, FileStatus } from '../types.js';
 import { diffDocuments, diffWholeFile } from './diff-trees.js';
@@ -59,6 +59,7 @@ function treeDiff(
 
 function textPatch(file: string, before: Buffer | null, after: Buffer | null, opts: DiffOptions): string {
   if (before !== null && after !== null && before.equals(after)) return '';
+  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = jsDiff();
   return createTwoFilesPatch(
     before === null ? '/dev/null' : `a/${file}`,
     after === null ? '/dev/null' : `b/${file}`,

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import { locateJsonError } from './json-error.js';
 
 /** YAML schema: `core` is YAML 1.2 (`yes` is a string, `0755` is 755); `yaml-1.1` is what Kubernetes reads. */
@@ -53,6 +54,7 @@ function parseJson(text: string): ParsedConfig {
 }
 
 function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
+  const { LineCounter, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
   let docs: Document.Parsed[];
@@ -76,6 +78,7 @@ function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
 }
 
 function firstAliasOffset(doc: Document.Parsed): number {
+  const { visit } = yamlLib();
   let offset = doc.contents?.range[0] ?? 0;
   visit(doc, {
     Alias(_key, node) {

@@ -5,8 +5,7 @@
  * too, so a re-verification never loses the previous outcome.
  */
 import fs from 'node:fs';
-import git from 'isomorphic-git';
-import { parse, stringify } from 'yaml';
+import { isoGit, yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import type { Person } from '../types.js';
 import type { Store } from '../store/open.js';
@@ -45,7 +44,7 @@ const MAX_EARLIER = 20;
 export function formatNote(n: VerificationNote, earlier: VerificationNote[] = []): string {
   const body: Record<string, unknown> = { ...clean(n) };
   if (earlier.length > 0) body.earlier = earlier.slice(-MAX_EARLIER).map(clean);
-  return `# cfgtrail verification: ${n.result}\n${stringify(body, { lineWidth: 0 })}`;
+  return `# cfgtrail verification: ${n.result}\n${yamlLib().stringify(body, { lineWidth: 0 })}`;
 }
 
 /** The newest verification in a note's text; null for notes that are not ours. */
@@ -58,7 +57,7 @@ export function parseNote(text: string): VerificationNote | null {
 export function parseNoteHistory(text: string): VerificationNote[] {
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = yamlLib().parse(text);
   } catch {
     return []; // not YAML: someone else's note
   }
@@ -116,23 +115,23 @@ export async function addVerificationNote(store: Store, commit: string, note: Ve
     await replaceFannedNote(store, found.path, text, author);
     return;
   }
-  await git.addNote({ ...base, ref: NOTES_REF, oid: commit, note: text, force: true, author });
+  await isoGit().addNote({ ...base, ref: NOTES_REF, oid: commit, note: text, force: true, author });
 }
 
 async function replaceFannedNote(store: Store, path: string, text: string, author: Person & { timestamp: number }): Promise<void> {
   const base = { fs, gitdir: store.gitdir, cache: store.igCache };
   const parent = readRef(store.gitdir, NOTES_REF)!;
-  const blob = await git.writeBlob({ ...base, blob: Buffer.from(text, 'utf8') });
+  const blob = await isoGit().writeBlob({ ...base, blob: Buffer.from(text, 'utf8') });
   const rewrite = async (treeOid: string, parts: string[]): Promise<string> => {
-    const entries = (await git.readTree({ ...base, oid: treeOid })).tree;
+    const entries = (await isoGit().readTree({ ...base, oid: treeOid })).tree;
     const [head, ...rest] = parts;
     const i = entries.findIndex((e) => e.path === head);
     const oid = rest.length === 0 ? blob : await rewrite(entries[i]!.oid, rest);
     entries[i] = { ...entries[i]!, oid };
-    return git.writeTree({ ...base, tree: entries });
+    return isoGit().writeTree({ ...base, tree: entries });
   };
   const tree = await rewrite(parseCommit(store.objects.read(parent).content).tree, path.split('/'));
-  await git.commit({ ...base, ref: NOTES_REF, tree, parent: [parent], message: 'Notes added by cfgtrail\n', author });
+  await isoGit().commit({ ...base, ref: NOTES_REF, tree, parent: [parent], message: 'Notes added by cfgtrail\n', author });
 }
 
 /** The newest verification attached to `commit`, or null. */

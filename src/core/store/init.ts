@@ -1,6 +1,6 @@
 import fs, { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import git from 'isomorphic-git';
+import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { STORE_NAME, type StoreLocation } from './locate.js';
 import { SETTINGS_FILE, SETTINGS_TEMPLATE } from './settings.js';
@@ -29,7 +29,7 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
     throw new CfgtrailError('STORE_EXISTS', `'${gitdir}' is already a git repository`, { gitdir });
   }
   mkdirSync(gitdir, { recursive: true });
-  await git.init({ fs, dir: root, gitdir, defaultBranch: 'main' });
+  await isoGit().init({ fs, dir: root, gitdir, defaultBranch: 'main' });
   // isomorphic-git writes filemode=false, symlinks=false, ignorecase=true; native git
   // would then check symlinks out as text files.
   const config: [string, string | boolean][] = [
@@ -39,7 +39,7 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
     ['core.bare', false],
     ['core.worktree', root],
   ];
-  for (const [path, value] of config) await git.setConfig({ fs, gitdir, path, value });
+  for (const [path, value] of config) await isoGit().setConfig({ fs, gitdir, path, value });
   mkdirSync(join(gitdir, 'info'), { recursive: true });
   writeFileSync(join(gitdir, 'info', 'exclude'), `/${STORE_NAME}\n/${STORE_NAME}.lock\n*.swp\n*.swx\n*~\n.#*\n`);
   writeFileSync(join(gitdir, 'description'), `cfgtrail store for ${root}\n`);

@@ -1,4 +1,4 @@
-import lockfile from 'proper-lockfile';
+import { lockfileLib } from '../lazy.js';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 
@@ -23,7 +23,7 @@ export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: ()
   let release: (() => Promise<void>) | null = null;
   for (;;) {
     try {
-      release = await lockfile.lock(gitdir, {
+      release = await lockfileLib().lock(gitdir, {
         lockfilePath: join(gitdir, 'cfgtrail.lock'),
         realpath: false,
         stale: 30_000,

@@ -4,7 +4,8 @@ import { openObjectStore, type ObjectStore } from '../repo/objects.js';
 
 /** An opened store: where it is, its settings, and a reader for its objects. */
 export interface Store extends StoreLocation {
-  settings: Settings;
+  /** Read and checked on first use: an audit query that needs none skips parsing YAML. */
+  readonly settings: Settings;
   objects: ObjectStore;
   /** Shared isomorphic-git cache: without it every call re-reads packs. */
   igCache: object;
@@ -13,5 +14,14 @@ export interface Store extends StoreLocation {
 /** Finds the store above `start` and opens it. */
 export function openStore(start: string): Store {
   const loc = findStore(start);
-  return { ...loc, settings: loadSettings(loc.gitdir), objects: openObjectStore(loc.gitdir), igCache: {} };
+  let settings: Settings | undefined;
+  return {
+    ...loc,
+    get settings() {
+      settings ??= loadSettings(loc.gitdir);
+      return settings;
+    },
+    objects: openObjectStore(loc.gitdir),
+    igCache: {},
+  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 
 /** Store settings, from `STORE/settings.yaml`. */
@@ -71,6 +72,7 @@ export function loadSettings(gitdir: string): Settings {
 
 /** Parses settings text; errors name the file, line and key. */
 export function parseSettings(text: string, file: string): Settings {
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const first = doc.errors[0];
@@ -116,6 +118,7 @@ export function parseSettings(text: string, file: string): Settings {
 }
 
 function lineOfPath(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+  const { isMap, isScalar, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let pos: number | undefined;
   for (const seg of path) {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import git from 'isomorphic-git';
+import { isoGit } from '../lazy.js';
 import type { LiveFile } from './scan.js';
 import { formatMeta, META_FILE } from './meta.js';
 import { blobOid } from './scan.js';
@@ -22,7 +22,7 @@ export async function writeLiveTree(gitdir: string, files: Map<string, LiveFile>
   all.push([META_FILE, { mode: '100644', content: metaBuf, oid: blobOid(metaBuf) }]);
   const root: Dir = new Map();
   for (const [path, f] of all) {
-    const oid = has(f.oid) ? f.oid : await git.writeBlob({ fs, gitdir, blob: f.content });
+    const oid = has(f.oid) ? f.oid : await isoGit().writeBlob({ fs, gitdir, blob: f.content });
     const parts = path.split('/');
     let dir = root;
     for (const p of parts.slice(0, -1)) {
@@ -46,5 +46,5 @@ async function writeDir(gitdir: string, dir: Dir, has: (oid: string) => boolean)
   }
   // Hash the tree ourselves first: an unchanged directory costs no write.
   const oid = hashObject('tree', serializeTree(tree.map((e) => ({ mode: e.mode === '040000' ? '40000' : e.mode, path: e.path, oid: e.oid }))));
-  return has(oid) ? oid : git.writeTree({ fs, gitdir, tree });
+  return has(oid) ? oid : isoGit().writeTree({ fs, gitdir, tree });
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import git from 'isomorphic-git';
+import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import type { FileStatus, Person, Trailer } from '../types.js';
 import { formatMessage } from '../record/message.js';
@@ -101,7 +101,7 @@ export async function writeSnapshotLocked(
   const tz = opts.tzOffset ?? -new Date(when * 1000).getTimezoneOffset();
   // isomorphic-git's timezoneOffset has JavaScript's sign (minutes behind UTC).
   const sig = (p: Person) => ({ name: p.name, email: p.email, timestamp: when, timezoneOffset: -tz });
-  const commit = await git.writeCommit({
+  const commit = await isoGit().writeCommit({
     fs,
     gitdir: store.gitdir,
     commit: { message, tree, parent: head ? [head] : [], author: sig(opts.author), committer: sig(opts.committer ?? opts.author) },

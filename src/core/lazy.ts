@@ -1,0 +1,32 @@
+/**
+ * Heavy libraries, loaded on first use. A one-shot CLI pays for every module
+ * it evaluates: isomorphic-git, yaml and jsdiff together cost ~40-60 ms of
+ * start-up even bundled, and `cfgtrail log` needs none of them. A plain
+ * `require()` call is bundled by esbuild as a lazily evaluated module (an ESM
+ * `import` would be evaluated at start-up); `dist/` gets `require` from the
+ * build banner, and the test setup defines it for vitest.
+ */
+import type * as YamlLib from 'yaml';
+import type * as IsoGit from 'isomorphic-git';
+import type * as JsDiff from 'diff';
+import type * as ProperLockfile from 'proper-lockfile';
+
+/** The `yaml` package. */
+export function yamlLib(): typeof YamlLib {
+  return require('yaml') as typeof YamlLib;
+}
+
+/** isomorphic-git (its functions, as the package's CommonJS entry exports them). */
+export function isoGit(): typeof IsoGit {
+  return require('isomorphic-git') as typeof IsoGit;
+}
+
+/** jsdiff (the `diff` package), for text-diff fallbacks. */
+export function jsDiff(): typeof JsDiff {
+  return require('diff') as typeof JsDiff;
+}
+
+/** proper-lockfile, the cross-process store lock. */
+export function lockfileLib(): typeof ProperLockfile {
+  return require('proper-lockfile') as typeof ProperLockfile;
+}

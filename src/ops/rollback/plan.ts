@@ -16,6 +16,7 @@ import { firstTrailer } from '../../core/record/trailers.js';
 import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
 import { readJournal, type RollbackJournal } from './journal.js';
+import type { AuditEntry } from '../../core/types.js';
 import { dependencyWarnings, undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFiles } from './states.js';
@@ -64,7 +65,13 @@ export function pendingJournal(store: Store, index: IndexData, head: string): Ro
   if (j.commit) return j.commit === head ? j : null;
   if (head === j.head) return j;
   const e = lookupEntry(store, index, head);
-  return e.parents[0] === j.head && firstTrailer(e.trailers, 'Snapshot-Of') === 'drift' ? j : null;
+  const isDriftOfJournal = (x: AuditEntry) => x.parents[0] === j.head && firstTrailer(x.trailers, 'Snapshot-Of') === 'drift';
+  if (isDriftOfJournal(e)) return j;
+  // Killed after the rollback commit was made but before the journal noted it:
+  // the commit is there, what remains is restarting and verifying.
+  const parent = e.parents[0];
+  const madeHere = parent !== undefined && (parent === j.head || isDriftOfJournal(lookupEntry(store, index, parent)));
+  return madeHere && firstTrailer(e.trailers, 'Rollback-To') === j.target ? { ...j, commit: head } : null;
 }
 
 function resolveTarget(store: Store, index: IndexData, req: RollbackRequest): string {

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, symlinkSy
 import { join } from 'node:path';
 import { planRollback, type RollbackRequest } from '../../../src/ops/rollback/plan.js';
 import { applyRollback } from '../../../src/ops/rollback/apply.js';
+import { writeJournal } from '../../../src/ops/rollback/journal.js';
 import type { RollbackEvent } from '../../../src/ops/rollback/types.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { parseTrailers } from '../../../src/core/record/trailers.js';
@@ -176,5 +177,27 @@ describe('applyRollback', () => {
     expect(result.verification?.report.ok).toBe(true);
     expect(readVerificationNote(store(), result.commit!)).toMatchObject({ result: 'passed', kind: 'rollback' });
     expect(events.filter((e) => e.step === 'done').map((e) => e.phase)).toEqual(['lock', 'write', 'commit', 'restart', 'verify', 'record']);
+  });
+});
+
+describe('resuming after a crash between the rollback commit and the journal', () => {
+  it('finds the rollback commit, finishes the job and removes the journal', async () => {
+    const { dir, store } = await storeWith({ 'a.yaml': 'a: 1\n' });
+    const one = await snap(dir, 'one');
+    writeFiles(dir, { 'a.yaml': 'a: 2\n' });
+    const two = await snap(dir, 'two');
+    const { result } = await run(store(), req({ rev: one.commit }));
+    // The state a SIGKILL leaves right after the commit: the journal still says "no commit yet".
+    writeJournal(store().gitdir, {
+      version: 1, head: two.commit!, preRollbackCommit: null, commit: null, target: one.commit!, files: null,
+      reason: null, restart: true, verify: true, startedAt: new Date(0).toISOString(),
+    });
+    const plan = planRollback(store(), req({ rev: one.commit }));
+    expect(plan.resume?.stage).toBe('after-commit');
+    expect(plan.nothingToDo).toBe(false);
+    const again = await applyRollback(plan, { store: store(), services: [], clock: instantClock, author });
+    expect(again.commit).toBe(result.commit); // no second rollback commit
+    expect(readHead(store().gitdir)).toBe(result.commit);
+    expect(existsSync(join(store().gitdir, 'cfgtrail-rollback.json'))).toBe(false);
   });
 });

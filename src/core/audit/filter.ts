@@ -84,7 +84,8 @@ function stateless(re: RegExp): RegExp {
   return re.global || re.sticky ? new RegExp(re.source, re.flags.replace(/[gy]/g, '')) : re;
 }
 
-function messageLines(r: IndexRecord): string[] {
+/** The lines `--grep` is tested on, one by one: title, body, then trailers (`Key: value`), as git does. */
+export function messageLines(r: Pick<IndexRecord, 'title' | 'body' | 'trailers'>): string[] {
   const trailerLines = r.trailers.map((t) => `${t.key}: ${t.value}`);
   return [...`${r.title}\n${r.body}`.split('\n'), ...trailerLines];
 }

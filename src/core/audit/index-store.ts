@@ -2,15 +2,17 @@ import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileS
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { IndexRecord } from '../types.js';
+import { messageLines } from './filter.js';
 
 /**
  * The derived audit index: one line per commit, oldest first, next to the
  * store (`STORE/cfgtrail-index/`). Git stays the only source of truth; this
  * is rebuilt whenever it is missing, stale or damaged.
  *
- * Line: `oid \t timestamp \t changeId \t author \t fields \t entry-json`, where
- * author is `Name <email>`, fields are `file\x1epathText` joined by `\x1f`,
- * and entry-json is the `log --json` entry, so `log --json` needs no parsing.
+ * Line: `oid \t timestamp \t changeId \t author \t fields \t message \t entry-json`,
+ * where author is `Name <email>`, fields are `file\x1epathText` joined by
+ * `\x1f`, message is the lines `--grep` searches joined by `\x1d`, and
+ * entry-json is the `log --json` entry, so `log --json` needs no parsing.
  */
 export interface IndexData {
   text: string;
@@ -27,7 +29,7 @@ interface HeadFile {
   crc: number;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */
@@ -57,7 +59,8 @@ export function recordLine(r: IndexRecord): string {
       return `${clean(x.slice(0, tab))}\x1e${clean(x.slice(tab + 1))}`;
     })
     .join('\x1f');
-  return `${r.commit}\t${timestamp}\t${clean(r.changeId ?? '')}\t${author}\t${f}\t${JSON.stringify(entry)}\n`;
+  const message = messageLines(r).map((l) => l.replace(/[\t\x1d]/g, ' ')).join('\x1d');
+  return `${r.commit}\t${timestamp}\t${clean(r.changeId ?? '')}\t${author}\t${f}\t${message}\t${JSON.stringify(entry)}\n`;
 }
 
 /** Replaces the index with `lines` (a rebuild). */
@@ -109,6 +112,8 @@ export interface IndexLine {
   changeId: string;
   author: string;
   fields: string;
+  /** `--grep` lines joined by `\x1d`. */
+  message: string;
   json: string;
 }
 
@@ -119,14 +124,16 @@ export function splitLine(line: string): IndexLine | null {
   const t3 = line.indexOf('\t', t2 + 1);
   const t4 = line.indexOf('\t', t3 + 1);
   const t5 = line.indexOf('\t', t4 + 1);
-  if (t1 !== 40 || t5 < 0) return null;
+  const t6 = line.indexOf('\t', t5 + 1);
+  if (t1 !== 40 || t6 < 0) return null;
   return {
     oid: line.slice(0, t1),
     timestamp: Number(line.slice(t1 + 1, t2)),
     changeId: line.slice(t2 + 1, t3),
     author: line.slice(t3 + 1, t4),
     fields: line.slice(t4 + 1, t5),
-    json: line.slice(t5 + 1),
+    message: line.slice(t5 + 1, t6),
+    json: line.slice(t6 + 1),
   };
 }
 

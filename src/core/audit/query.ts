@@ -26,8 +26,10 @@ export function queryHistory(store: Store, filter: AuditFilter, index?: IndexDat
 
 /** The query itself over index text (exported for benchmarks of the library call). */
 export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
-  const full = compileFilter(filter);
-  const needsEntry = Boolean(filter.grep || filter.trailers?.length || filter.risk || filter.component || filter.file);
+  // --grep is answered from the message column below, without parsing entries.
+  const full = compileFilter({ ...filter, grep: undefined });
+  const needsEntry = Boolean(filter.trailers?.length || filter.risk || filter.component || filter.file);
+  const grep = filter.grep ? new RegExp(filter.grep.source, filter.grep.flags.replace(/[gy]/g, '')) : null;
   const fieldHints = filter.field ? fieldHintsOf(filter.field) : null;
   const needles = substrings(filter);
   const limit = filter.limit ?? Infinity;
@@ -41,6 +43,7 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
     if (filter.changeId !== undefined && col.changeId !== filter.changeId) return true;
     if (filter.author && !filter.author.test(col.author)) return true;
     if (needles.some((n) => !line.includes(n))) return true;
+    if (grep && !col.message.split('\x1d').some((l) => grep.test(l))) return true;
     if (fieldHints !== null && !fieldHints.some((h) => col.fields.includes(h))) return true;
     if (needsEntry || fieldHints !== null) {
       // Only the field list is needed for --field alone: skip parsing the entry.

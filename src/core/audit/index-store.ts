@@ -76,16 +76,45 @@ export function writeIndex(gitdir: string, head: string | null, text: string, co
   return { text, head, count, crc };
 }
 
-/** Appends records to a valid index `data` (a snapshot or catch-up). */
-export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
+/** Where the index ends: enough to append to it without reading it. */
+export interface IndexTail {
+  head: string | null;
+  count: number;
+  bytes: number;
+  crc: number;
+}
+
+/**
+ * The index's tail as head.json records it, when the commits file still has
+ * the recorded size and checksum; null otherwise. A snapshot appends to this
+ * without decoding the index (71 MB at 100,000 commits) into lines.
+ */
+export function readIndexTail(gitdir: string): IndexTail | null {
+  try {
+    const head = JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as HeadFile;
+    if (head.version !== VERSION) return null;
+    const buf = readFileSync(join(gitdir, INDEX_DIR, 'commits'));
+    if (buf.length !== head.bytes || crc32(buf) !== head.crc || countNewlines(buf) !== head.count) return null;
+    return { head: head.head, count: head.count, bytes: head.bytes, crc: head.crc };
+  } catch {
+    return null; // missing or unreadable: the caller rebuilds
+  }
+}
+
+/** Appends index lines after `tail`; returns the new tail. */
+export function appendLines(gitdir: string, tail: IndexTail, head: string, lines: string): IndexTail {
   const dir = join(gitdir, INDEX_DIR);
   const buf = Buffer.from(lines);
   appendFileSync(join(dir, 'commits'), buf);
-  const crc = crc32(buf, data.crc);
-  const text = data.text + lines;
-  const count = data.count + countLines(lines);
-  writeHead(dir, { version: VERSION, head, count, bytes: Buffer.byteLength(text), crc });
-  return { text, head, count, crc };
+  const next = { head, count: tail.count + countLines(lines), bytes: tail.bytes + buf.length, crc: crc32(buf, tail.crc) };
+  writeHead(dir, { version: VERSION, ...next });
+  return next;
+}
+
+/** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
+export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
+  const next = appendLines(gitdir, { ...data, bytes: Buffer.byteLength(data.text) }, head, lines);
+  return { text: data.text + lines, head, count: next.count, crc: next.crc };
 }
 
 /** Removes the index (it will be rebuilt on next use). */
@@ -97,6 +126,12 @@ function writeHead(dir: string, h: HeadFile): void {
   const tmp = join(dir, `head.${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify(h));
   renameSync(tmp, join(dir, 'head.json'));
+}
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 function countLines(s: string): number {

@@ -53,7 +53,8 @@ export function writeLooseObject(gitdir: string, type: ObjectType, content: Buff
   const file = loosePath(gitdir, oid);
   if (fs.existsSync(file)) return oid;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  // git's own temp-file name: `git fsck` skips leftovers of a killed writer.
+  const tmp = path.join(path.dirname(file), `tmp_obj_${process.pid}_${crypto.randomBytes(4).toString('hex')}`);
   const data = zlib.deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]));
   try {
     fs.writeFileSync(tmp, data, { mode: 0o444 });

@@ -1,14 +1,13 @@
-import fs from 'node:fs';
-import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import type { FileStatus, Person, Trailer } from '../types.js';
 import { formatMessage } from '../record/message.js';
 import { generateChangeId } from '../record/change-id.js';
-import { parseCommit } from '../repo/commit.js';
+import { parseCommit, serializeCommit } from '../repo/commit.js';
+import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, writeRef } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
 import { buildRecord, flatTree } from '../audit/record.js';
-import { appendIndex, recordLine } from '../audit/index-store.js';
+import { appendLines, readIndexTail, recordLine, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
@@ -87,30 +86,41 @@ export async function writeSnapshotLocked(
   opts: SnapshotOptions,
   warnings: ParseWarning[] = [],
 ): Promise<SnapshotResult> {
-  const index = syncIndex(store, { persist: true });
   const head = readHead(store.gitdir);
+  const tail = indexTailAt(store, head, opts.changeId);
   const changeId = opts.changeId ?? generateChangeId();
-  if (index.text.includes(`\t${changeId}\t`)) {
-    throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${changeId} is already used in this store`, { changeId });
-  }
   const parentTree = head ? parseCommit(store.objects.read(head).content).tree : null;
   const tree = await writeLiveTree(store.gitdir, live, (oid) => store.objects.has(oid));
   if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
   const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
   const when = Math.floor((opts.now ?? Date.now)() / 1000);
   const tz = opts.tzOffset ?? -new Date(when * 1000).getTimezoneOffset();
-  // isomorphic-git's timezoneOffset has JavaScript's sign (minutes behind UTC).
-  const sig = (p: Person) => ({ name: p.name, email: p.email, timestamp: when, timezoneOffset: -tz });
-  const commit = await isoGit().writeCommit({
-    fs,
-    gitdir: store.gitdir,
-    commit: { message, tree, parent: head ? [head] : [], author: sig(opts.author), committer: sig(opts.committer ?? opts.author) },
-  });
+  // Angle brackets and newlines would break git's `Name <email> time zone` line.
+  const clean = (v: string) => v.replace(/[<>\n]/g, '').trim();
+  const sig = (p: Person) => ({ name: clean(p.name), email: clean(p.email), timestamp: when, timezoneOffset: tz });
+  const body = serializeCommit({ tree, parents: head ? [head] : [], author: sig(opts.author), committer: sig(opts.committer ?? opts.author), message });
+  // Written like the blobs and trees (see writeLiveTree): atomically, native zlib.
+  const commit = writeLooseObject(store.gitdir, 'commit', body);
   writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
   const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema });
-  const updated = appendIndex(store.gitdir, index, commit, recordLine(record));
+  const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
+}
+
+/**
+ * The index, caught up with HEAD, ready for one more line. A Change-Id given
+ * by the user is checked against the whole index; a generated one (64 random
+ * bits) is not, which spares reading the index on every snapshot.
+ */
+function indexTailAt(store: Store, head: string | null, givenChangeId: string | undefined): IndexTail {
+  const tail = givenChangeId === undefined ? readIndexTail(store.gitdir) : null;
+  if (tail && tail.head === head) return tail;
+  const index = syncIndex(store, { persist: true });
+  if (givenChangeId !== undefined && index.text.includes(`\t${givenChangeId}\t`)) {
+    throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${givenChangeId} is already used in this store`, { changeId: givenChangeId });
+  }
+  return readIndexTail(store.gitdir) ?? { head: index.head, count: index.count, bytes: Buffer.byteLength(index.text), crc: index.crc };
 }
 
 /**

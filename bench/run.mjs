@@ -2,6 +2,7 @@
 // `npm run bench -- --large` (also 100,000). See bench/README.md.
 // Never fails on a missed target: it reports PASS/MISS per row.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,rollback, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -84,6 +85,12 @@ if (opts.large) log('--large: the 100,000-snapshot store takes much longer (see 
 for (const size of opts.sizes ?? (opts.large ? [10000, 100000] : [10000])) if (wanted('store')) await benchGenerated(size);
 if (wanted('corpus')) await benchCorpus();
 if (wanted('yaml')) benchYaml(ctx, OUT);
+if (wanted('rollback')) {
+  // Rollback (whole process) and time to recover a real supervisord service: bench/rollback.mjs.
+  log('rollback and recovery');
+  const r = spawnSync(process.execPath, [join(here, 'rollback.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) log(`rollback bench exited ${r.status}`);
+}
 
 const gitVersion = run('git', ['--version']).trim();
 const meta = { date: new Date().toISOString(), node: process.version, git: gitVersion, cpus: cpus().length, cpu: cpus()[0]?.model, runs: opts.runs, large: opts.large, totalSeconds: (performance.now() - started) / 1000 };

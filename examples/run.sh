@@ -23,6 +23,13 @@ ct log
 ct log --field database.pool.max --oneline
 ct show HEAD
 ct export HEAD
+echo; echo "# 3 a.m.: the bigger pool exhausts the database; someone also edited a file by hand"
+echo "# extra: true" >> conf.d/cache.yaml
+ct rollback --previous --dry-run
+ct rollback --previous --yes -m "pool exhaustion on db-2"
+ct log --oneline
+ct show HEAD
+ct status
 echo; echo "# native git reads the same store:"
 echo "\$ git --git-dir=.cfgtrail log --format='%h %s [%(trailers:key=Change-Id,valueonly,separator=)]'"
 git --git-dir=.cfgtrail log --format='%h %s [%(trailers:key=Change-Id,valueonly,separator=)]'

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import type { CliDeps } from './context.js';
 import { registerInit } from './commands/init.js';
 import { registerSnapshot } from './commands/snapshot.js';
@@ -17,6 +18,7 @@ export function createProgram(deps: CliDeps): Command {
   const program = new Command('cfgtrail')
     .description('Safe, traceable config changes: snapshots with change records, field-level diffs, rollback.')
     .option('-C <dir>', 'run as if started in <dir> (like git -C)')
+    .version(pkg.version, '-V, --version')
     .option('--no-color', 'never colour the output')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })

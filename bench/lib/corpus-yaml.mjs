@@ -2,12 +2,14 @@
 // YAML parse + field diff throughput.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compare, median, timeOnce } from './measure.mjs';
 import { run } from './gen-store.mjs';
 import { AUTHORS, COMPONENTS } from './synth.mjs';
 import { inproc } from './store-bench.mjs';
 
-export const CORPUS = '/work/shared/corpus/helm-values/kube-prometheus-stack';
+// The shared corpus lies beside the repository (../shared), as on every machine of the project.
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/helm-values/kube-prometheus-stack', import.meta.url));
 const RISKS = ['low', 'medium', 'high', 'low', 'critical'];
 
 /** Rows of manifest.tsv: { version, date, subject }. */

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { exportRecord, formatExport } from '../../../src/cli/format/export.js';
 import type { AuditEntry, FieldChange } from '../../../src/core/types.js';
 
-const CORPUS = '/work/shared/corpus/helm-values';
+import { CORPUS } from '../../helpers/cli.js';
 
 function entry(over: Partial<AuditEntry> = {}): AuditEntry {
   return {

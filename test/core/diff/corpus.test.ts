@@ -6,7 +6,7 @@ import { diffDocuments } from '../../../src/core/diff/diff-trees.js';
 import { parseConfig } from '../../../src/core/diff/parse-config.js';
 import { applyChanges } from './apply-changes.js';
 
-const CORPUS = '/work/shared/corpus/helm-values';
+import { CORPUS } from '../../helpers/cli.js';
 
 /** Every version of a chart's values.yaml, oldest first, parsed (read-only corpus: nothing is written). */
 function loadChart(chart: string): { name: string; docs: unknown[] }[] {

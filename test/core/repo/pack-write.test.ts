@@ -7,7 +7,9 @@ import { parsePackIndex } from '../../../src/core/repo/pack-read.js';
 import { buildIndex, writePack } from '../../../src/core/repo/pack-write.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
-const CORPUS = '/work/shared/corpus/helm-values/prometheus';
+import { CORPUS as CHARTS } from '../../helpers/cli.js';
+
+const CORPUS = `${CHARTS}/prometheus`;
 
 /** Replays every corpus version as a commit of one file (plus static files) with git fast-import. */
 function importCorpus(dir: string): number {

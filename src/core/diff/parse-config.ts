@@ -59,7 +59,9 @@ function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
   const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { merge: true, schema, lineCounter, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    // yaml's own uniqueKeys check compares every key with every other (a 10k-key
+    // map took seconds); duplicateKey() below does the same check in one pass.
+    docs = parseAllDocuments(text, { merge: true, schema, lineCounter, prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
   } catch (e) {
     return { ok: false, error: { message: messageOf(e), line: 1, col: 1 } };
   }
@@ -67,6 +69,8 @@ function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) return { ok: false, error: { message: err.message, ...at(err.pos[0]) } };
+    const dup = duplicateKey(doc);
+    if (dup !== null) return { ok: false, error: { message: 'Map keys must be unique', ...at(dup) } };
     try {
       values.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
     } catch (e) {
@@ -75,6 +79,27 @@ function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
     }
   }
   return { ok: true, docs: values };
+}
+
+/** Offset of the first repeated scalar key in any map (merge keys `<<` may repeat), or null. */
+function duplicateKey(doc: Document.Parsed): number | null {
+  const { visit, isScalar } = yamlLib();
+  let found: number | null = null;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || pair.key.value === '<<') continue;
+        if (seen.has(pair.key.value)) {
+          found = pair.key.range?.[0] ?? 0;
+          return visit.BREAK;
+        }
+        seen.add(pair.key.value);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstAliasOffset(doc: Document.Parsed): number {

@@ -2,6 +2,7 @@ import { readHead } from '../repo/refs.js';
 import { parseCommit } from '../repo/commit.js';
 import type { Store } from '../store/open.js';
 import { buildRecord, type FlatTree } from './record.js';
+import type { ParsedConfig } from '../diff/parse-config.js';
 import { appendIndex, eachNewestFirst, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
@@ -61,8 +62,9 @@ export function rebuildIndex(store: Store, head: string | null, persist: boolean
 
 function recordLines(store: Store, oids: string[]): string {
   const treeCache = new Map<string, FlatTree>();
+  const parseCache = new Map<string, ParsedConfig | null>();
   let out = '';
-  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, treeCache }));
+  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, treeCache, parseCache }));
   return out;
 }
 

@@ -5,6 +5,7 @@ import { readTreeRecursive } from '../repo/tree.js';
 import { splitMessage } from '../record/message.js';
 import { firstTrailer } from '../record/trailers.js';
 import { diffFile } from '../diff/diff-file.js';
+import { parseConfig, type ParsedConfig } from '../diff/parse-config.js';
 import { META_FILE, parseMeta } from '../store/meta.js';
 
 export type FlatTree = Map<string, { mode: string; oid: string }>;
@@ -13,6 +14,8 @@ export interface RecordOptions {
   schema?: 'core' | 'yaml-1.1';
   /** Flattened trees by tree id; lets a history walk read each tree once. */
   treeCache?: Map<string, FlatTree>;
+  /** Parsed files by `blob id:path`; a history walk parses each version once, not twice. */
+  parseCache?: Map<string, ParsedConfig | null>;
 }
 
 const EMPTY: FlatTree = new Map();
@@ -29,7 +32,10 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
     if (f.status === 'mode') continue;
     const before = parentTree.get(f.path);
     const after = tree.get(f.path);
-    const d = diffFile(f.path, blob(objects, before), blob(objects, after), { schema: opts.schema });
+    const a = blob(objects, before);
+    const b = blob(objects, after);
+    const parse = cachedParse(f.path, [{ buf: a, oid: before?.oid }, { buf: b, oid: after?.oid }], opts);
+    const d = diffFile(f.path, a, b, { schema: opts.schema, parse });
     for (const ch of d.changes) fields.push(`${f.path}\t${ch.pathText}`);
   }
   return {
@@ -80,6 +86,22 @@ export function flatTree(objects: ObjectStore, treeOid: string, opts: RecordOpti
     opts.treeCache.set(treeOid, t);
   }
   return t;
+}
+
+/** A parse function for one file diff that reuses and fills `opts.parseCache`, keyed by blob id. */
+function cachedParse(path: string, sides: { buf: Buffer | null; oid?: string }[], opts: RecordOptions) {
+  const cache = opts.parseCache;
+  if (!cache) return undefined;
+  return (file: string, content: Buffer): ParsedConfig | null => {
+    const oid = sides.find((x) => x.buf === content)?.oid;
+    if (oid === undefined) return parseConfig(file, content, { schema: opts.schema });
+    const key = `${oid}:${path}`;
+    if (cache.has(key)) return cache.get(key)!;
+    const parsed = parseConfig(file, content, { schema: opts.schema });
+    if (cache.size > 256) cache.delete(cache.keys().next().value!);
+    cache.set(key, parsed);
+    return parsed;
+  };
 }
 
 function blob(objects: ObjectStore, e: { oid: string } | undefined): Buffer | null {

@@ -5,6 +5,8 @@ import { diffDocuments, diffWholeFile } from './diff-trees.js';
 import { parseConfig, type ParseOptions, type ParsedConfig } from './parse-config.js';
 
 export interface DiffOptions extends ParseOptions {
+  /** Parses one side; lets a caller that diffs many versions parse each only once. @default parseConfig */
+  parse?: (file: string, content: Buffer) => ParsedConfig | null;
   /** Context lines around text hunks. @default 3 */
   context?: number;
 }
@@ -26,8 +28,9 @@ export function diffFile(file: string, before: Buffer | null, after: Buffer | nu
   if ((before !== null && isBinary(before)) || (after !== null && isBinary(after))) {
     return { file, status, format: 'binary', changes: [], fromSize: before?.length, toSize: after?.length };
   }
-  const parsedA = before === null ? null : parseConfig(file, before, opts);
-  const parsedB = after === null ? null : parseConfig(file, after, opts);
+  const parse = opts.parse ?? ((f: string, c: Buffer) => parseConfig(f, c, opts));
+  const parsedA = before === null ? null : parse(file, before);
+  const parsedB = after === null ? null : parse(file, after);
   if (parsedA?.ok !== false && parsedB?.ok !== false && (parsedA !== null || parsedB !== null)) {
     return treeDiff(file, status, before, after, parsedA, parsedB);
   }

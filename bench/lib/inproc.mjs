@@ -42,7 +42,9 @@ const modes = {
   },
   /** The field path changed by most commits (`file:path`), for a realistic --field query. */
   topField({ root }) {
-    const data = lib.readIndex(lib.openStore(root).gitdir);
+    const store = lib.openStore(root);
+    // An index written by an older cfgtrail is rebuilt (and saved) first.
+    const data = lib.readIndex(store.gitdir) ?? lib.syncIndex(store, { persist: true });
     const counts = new Map();
     for (const line of data.text.split('\n')) {
       const fields = line.split('\t')[4];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cfgtrail, configDir, git } from '../helpers/cli.js';
+import { BIN, FIXTURES, cfgtrail, cliEnv, configDir, git } from '../helpers/cli.js';
 import { picture } from '../ops/rollback/builders.js';
 
 function twoVersions(): string {
@@ -36,5 +37,42 @@ describe('cfgtrail rollback through bin/', () => {
     expect(r.stdout).toMatch(/nothing to do/);
     expect(cfgtrail(['rollback', 'deadbeef', '--yes'], { cwd: dir }).code).toBe(4);
     expect(git(['--git-dir', join(dir, '.cfgtrail'), 'rev-list', '--count', 'HEAD']).trim()).toBe('2');
+  });
+});
+
+/** Runs the CLI on a real pseudo-terminal (util-linux `script`), typing `answer` at the prompt. */
+function onTerminal(args: string[], cwd: string, answer: string): { code: number; output: string } {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd, env: cliEnv(), input: answer, encoding: 'utf8' });
+  return { code: r.status ?? -1, output: r.stdout };
+}
+
+describe('rollback on a terminal and under the lock', () => {
+  it('shows the plan and asks on an interactive terminal; only "y" rolls back', () => {
+    const dir = twoVersions();
+    const before = picture(dir, '');
+    const no = onTerminal(['rollback', '--previous'], dir, 'n\n');
+    expect(no.output).toMatch(/Changes undone:[\s\S]*two[\s\S]*Roll back\? \[y\/N\]/);
+    expect(no.output).toMatch(/rollback cancelled; nothing was changed/);
+    expect(no.code).toBe(13);
+    expect(picture(dir, '')).toEqual(before);
+    const yes = onTerminal(['rollback', '--previous'], dir, 'y\n');
+    expect(yes.code).toBe(0);
+    expect(yes.output).toMatch(/Rolled back to [0-9a-f]{7} as commit/);
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'example', 'config.yaml'), 'utf8'));
+  });
+
+  it('waits for the store lock, then fails with LOCKED (exit 6) and changes nothing', () => {
+    const dir = twoVersions();
+    const store = join(dir, '.cfgtrail');
+    const settings = join(store, 'settings.yaml');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('lock_timeout: 10', 'lock_timeout: 1'));
+    mkdirSync(join(store, 'cfgtrail.lock')); // held by another cfgtrail command (a fresh proper-lockfile lock)
+    const before = picture(dir, '');
+    const r = cfgtrail(['rollback', '--previous', '--yes'], { cwd: dir });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/^cfgtrail: the store is locked by another cfgtrail command/);
+    rmdirSync(join(store, 'cfgtrail.lock'));
+    expect(picture(dir, '')).toEqual(before);
   });
 });

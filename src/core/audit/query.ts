@@ -30,6 +30,9 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   const full = compileFilter({ ...filter, grep: undefined });
   const needsEntry = Boolean(filter.trailers?.length || filter.risk || filter.component || filter.file);
   const grep = filter.grep ? new RegExp(filter.grep.source, filter.grep.flags.replace(/[gy]/g, '')) : null;
+  // Without anchors or lookarounds, a regex that matches no part of the whole
+  // message matches none of its lines either: one exec rejects most entries.
+  const grepWhole = grep && !/[$^]|\(\?<?[=!]/.test(grep.source) ? grep : null;
   const fieldHints = filter.field ? fieldHintsOf(filter.field) : null;
   const needles = substrings(filter);
   const limit = filter.limit ?? Infinity;
@@ -43,6 +46,7 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
     if (filter.changeId !== undefined && col.changeId !== filter.changeId) return true;
     if (filter.author && !filter.author.test(col.author)) return true;
     if (needles.some((n) => !line.includes(n))) return true;
+    if (grepWhole && !grepWhole.test(col.message)) return true;
     if (grep && !col.message.split('\x1d').some((l) => grep.test(l))) return true;
     if (fieldHints !== null && !fieldHints.some((h) => col.fields.includes(h))) return true;
     if (needsEntry || fieldHints !== null) {

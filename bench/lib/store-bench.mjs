@@ -27,7 +27,7 @@ export function queryTarget(size) {
 export function benchIndexRebuild(ctx, label, store) {
   rmSync(join(store.gitdir, 'cfgtrail-index'), { recursive: true, force: true });
   const cliRun = timeOnce([process.execPath, ctx.cli, '-C', store.root, 'log', '-n', '1']);
-  ctx.row({ section: label, name: 'index rebuild (one-off): cfgtrail log -n 1, no index', oursMs: cliRun.ms, note: 'not persisted by log: see README' });
+  ctx.row({ section: label, name: 'index rebuild (one-off): cfgtrail log -n 1, no index', oursMs: cliRun.ms, note: 'written back by log when the store lock is free' });
   const lib = inproc('rebuild', { root: store.root });
   ctx.row({ section: label, name: 'index rebuild (one-off): rebuildIndex(persist) in-process', oursMs: lib.ms, note: `${lib.count} commits, index ${(lib.bytes / 1e6).toFixed(1)} MB` });
 }

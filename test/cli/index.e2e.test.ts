@@ -128,8 +128,8 @@ describe('a missing or damaged index is rebuilt from git', () => {
     });
   }
 
-  // Known bug: readIndex (src/core/audit/index-store.ts) checks size and CRC but not
-  // the count, so a wrong count survives every later append (and skews gc_every).
+  // readIndex checks the line count as well as size and CRC: a wrong count
+  // would otherwise survive every later append (and skew gc_every).
   it('a wrong count in head.json is caught like any other damage', () => {
     const { dir, store } = copy();
     const before = logJson(dir);
@@ -139,6 +139,21 @@ describe('a missing or damaged index is rebuilt from git', () => {
     expect(logJson(dir)).toBe(before);
     edit(dir, 'limits.json', '"burst": 50', '"burst": 60');
     snapshot(dir, 'After damage', 10);
+    expectValidIndex(store);
+  });
+
+  it('a snapshot appends to a same-size damaged index without reading it; the next read rebuilds it', () => {
+    const { dir, store } = copy();
+    const before = logJson(dir);
+    const buf = readFileSync(idx(store, 'commits'));
+    const mid = Math.floor(buf.length / 2);
+    for (let i = mid; i < mid + 8; i++) buf[i] = buf[i]! ^ 0x5a;
+    writeFileSync(idx(store, 'commits'), buf);
+    edit(dir, 'limits.json', '"burst": 50', '"burst": 60');
+    const next = snapshot(dir, 'Straight after damage', 10);
+    const after = logJson(dir);
+    expect(JSON.parse(after)[0].commit).toBe(next);
+    expect(after.endsWith(before.slice(2))).toBe(true);
     expectValidIndex(store);
   });
 });

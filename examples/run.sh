@@ -3,7 +3,15 @@
 # cfgtrail from snapshot to audit. Run with `npm run example`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-ct() { echo; echo "\$ cfgtrail $*"; node "$here/bin/cfgtrail.js" "$@"; }
+# Prints the command as one would type it (single-quoting where needed), then runs it.
+ct() {
+  local shown='$ cfgtrail' a
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=@~-]+$ ]]; then shown+=" $a"; else shown+=" '${a//\'/\'\\\'\'}'"; fi
+  done
+  printf '\n%s\n' "$shown"
+  node "$here/bin/cfgtrail.js" "$@"
+}
 work=$(mktemp -d "${TMPDIR:-/tmp}/cfgtrail-example.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -r "$here/fixtures/example/." "$work/"

@@ -1,5 +1,4 @@
 /** Restarting the services whose config files changed. */
-import { CfgtrailError } from '../core/errors.js';
 import type { OnEvent, RestartResult, ServiceControl, ServiceEvent } from './ports.js';
 import type { ServiceConfig } from './services-config.js';
 
@@ -42,13 +41,3 @@ async function restartOne(control: ServiceControl, service: ServiceConfig, signa
   }
 }
 
-/**
- * Throws RESTART_FAILED naming every service that did not restart.
- * @throws CfgtrailError RESTART_FAILED with `data.failed: { service, message }[]`
- */
-export function assertRestarted(report: RestartReport): void {
-  const failed = report.results.filter((r) => !r.result.ok).map((r) => ({ service: r.service, message: r.result.message }));
-  if (failed.length === 0) return;
-  const text = failed.map((f) => `${f.service}: ${f.message}`).join('; ');
-  throw new CfgtrailError('RESTART_FAILED', `restart failed: ${text}`, { failed });
-}

@@ -58,26 +58,6 @@ export function formatShowHeader(entry: AuditEntry, opts: { color?: boolean; not
   return `${lines.join('\n')}\n`;
 }
 
-/** `log --json`: one pretty-printed array of entries in exactly the `AuditEntry` shape and key order. */
-export function formatLogJson(entries: readonly AuditEntry[]): string {
-  return `${JSON.stringify(entries.map(toAuditEntry), null, 2)}\n`;
-}
-
-/** Drops whatever else a record carries (index fields) and fixes the key order. */
-function toAuditEntry(e: AuditEntry): AuditEntry {
-  return {
-    commit: e.commit,
-    parents: [...e.parents],
-    changeId: e.changeId,
-    title: e.title,
-    body: e.body,
-    author: { name: e.author.name, email: e.author.email },
-    date: e.date,
-    trailers: e.trailers.map((t) => ({ key: t.key, value: t.value })),
-    files: e.files.map((f) => ({ path: f.path, status: f.status })),
-  };
-}
-
 /**
  * git's default date format (`%ad`), in the offset the ISO date carries:
  * `2026-11-26T15:19:07+01:00` → `Thu Nov 26 15:19:07 2026 +0100`.

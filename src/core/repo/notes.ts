@@ -140,16 +140,6 @@ export function readVerificationNote(store: Store, commit: string): Verification
   return found ? parseNote(readBlobText(store, found.blob)) : null;
 }
 
-/** Every commit with a cfgtrail verification note and its newest verification. */
-export function notesMap(store: Store): Map<string, VerificationNote> {
-  const out = new Map<string, VerificationNote>();
-  for (const [commit, blob] of noteBlobs(store)) {
-    const note = parseNote(readBlobText(store, blob));
-    if (note) out.set(commit, note);
-  }
-  return out;
-}
-
 /** Newest verification of each of `commits` that has one (reads the notes tree once, parses only those notes). */
 export function notesFor(store: Store, commits: readonly string[]): Map<string, VerificationNote> {
   const out = new Map<string, VerificationNote>();

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 
@@ -29,28 +29,6 @@ export function readRef(gitdir: string, name: string): string | null {
     return loose;
   }
   return packedRefs(gitdir).get(name) ?? null;
-}
-
-/** Refs under a prefix (e.g. `refs/tags/`), loose and packed, name → oid. */
-export function listRefs(gitdir: string, prefix: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, oid] of packedRefs(gitdir)) if (name.startsWith(prefix)) out.set(name, oid);
-  const walk = (rel: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(join(gitdir, rel));
-    } catch {
-      return; // no such ref directory: no refs there
-    }
-    for (const n of names) {
-      const r = `${rel}/${n}`.replace(/^\//, '');
-      const text = readText(join(gitdir, r));
-      if (text === null) walk(r);
-      else if (OID.test(text.trim())) out.set(r, text.trim());
-    }
-  };
-  walk(prefix.replace(/\/$/, ''));
-  return out;
 }
 
 /** Points `name` at `oid`, atomically (temp file + rename). Caller holds the store lock. */

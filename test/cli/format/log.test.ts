@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { formatGitDate, formatLog, formatLogJson, formatShowHeader } from '../../../src/cli/format/log.js';
-import type { AuditEntry, IndexRecord } from '../../../src/core/types.js';
+import { formatGitDate, formatLog, formatShowHeader } from '../../../src/cli/format/log.js';
+import type { AuditEntry } from '../../../src/core/types.js';
 
 function entry(over: Partial<AuditEntry> = {}): AuditEntry {
   return {
@@ -167,19 +167,4 @@ describe('formatGitDate', () => {
   });
 });
 
-describe('formatLogJson', () => {
-  it('prints the AuditEntry shape only, in key order', () => {
-    const rec: IndexRecord = { ...entry(), timestamp: 1, fields: ['config.yaml\tdatabase.pool.max'] };
-    const out = formatLogJson([rec]);
-    const parsed = JSON.parse(out) as Record<string, unknown>[];
-    expect(Object.keys(parsed[0] as object)).toEqual([
-      'commit', 'parents', 'changeId', 'title', 'body', 'author', 'date', 'trailers', 'files',
-    ]);
-    expect(parsed).toEqual([entry()]);
-    expect(out).toBe(`${JSON.stringify([entry()], null, 2)}\n`);
-  });
 
-  it('prints an empty array', () => {
-    expect(formatLogJson([])).toBe('[]\n');
-  });
-});

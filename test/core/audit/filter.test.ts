@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { compileFilter, makeRegex } from '../../../src/core/audit/filter.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
-import { formatPathText } from '../../../src/core/diff/path-text.js';
-import type { AuditFilter, IndexRecord, PathSegment } from '../../../src/core/types.js';
+import type { AuditFilter, IndexRecord } from '../../../src/core/types.js';
 
 let counter = 0;
 

@@ -10,7 +10,7 @@ import {
   addVerificationNote,
   formatNote,
   lastGoodCommit,
-  notesMap,
+  notesFor,
   parseNote,
   parseNoteHistory,
   readVerificationNote,
@@ -116,7 +116,7 @@ describe('verification notes in a real store', () => {
     expect(readVerificationNote(packed, commits[0]!)).toEqual(first);
     const second = note('failed', '2026-11-26T12:01:00.000Z');
     await addVerificationNote(packed, commits[1]!, second);
-    expect(notesMap(openStore(store.root))).toEqual(new Map([[commits[0]!, first], [commits[1]!, second]]));
+    expect(notesFor(openStore(store.root), commits)).toEqual(new Map([[commits[0]!, first], [commits[1]!, second]]));
     expect(parseNote(notesGit(store, ['show', commits[0]!]))).toEqual(first);
     git(['--git-dir', store.gitdir, 'fsck', '--strict']);
   });
@@ -141,7 +141,7 @@ describe('verification notes in a real store', () => {
 
     expect(readVerificationNote(store, commits[0]!)).toEqual(old);
     expect(readVerificationNote(store, commits[1]!)).toBeNull();
-    const all = notesMap(store);
+    const all = notesFor(store, [...commits, ...blobs]);
     expect(all.size).toBe(1); // the other tool's notes are not ours
     expect(all.get(commits[0]!)).toEqual(old);
 

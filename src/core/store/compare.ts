@@ -6,7 +6,7 @@ import { diffFile } from '../diff/diff-file.js';
 import { redactChanges } from '../diff/redact.js';
 import { redactPatch } from '../diff/redact-patch.js';
 import { DEFAULT_SECRET_PATTERNS } from '../diff/redact.js';
-import { META_FILE, parseMeta } from './meta.js';
+import { META_FILE, parseMeta, type FileMeta } from './meta.js';
 import { scanLive } from './scan.js';
 
 /** One side of a comparison: a file set with lazily loaded content. */
@@ -15,13 +15,28 @@ export interface FileState {
   load(path: string): Buffer;
 }
 
-/** The files of a commit (permissions from `.cfgtrail-meta`). */
-export function revState(store: Store, commit: string): FileState {
+/** A file of a commit, with the permissions and owner `.cfgtrail-meta` recorded for it (if any). */
+export interface CommitFile {
+  mode: string;
+  oid: string;
+  perm?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/** The files of a commit, `.cfgtrail-meta` itself left out and applied. */
+export function commitFiles(store: Store, commit: string): Map<string, CommitFile> {
   const tree = flatTree(store.objects, parseCommit(store.objects.read(commit).content).tree);
   const metaEntry = tree.get(META_FILE);
-  const meta = metaEntry ? parseMeta(store.objects.read(metaEntry.oid).content.toString('utf8')) : new Map();
-  const files = new Map<string, { mode: string; oid: string; perm?: number }>();
-  for (const [path, e] of tree) if (path !== META_FILE) files.set(path, { ...e, perm: meta.get(path)?.perm });
+  const meta = metaEntry ? parseMeta(store.objects.read(metaEntry.oid).content.toString('utf8')) : new Map<string, FileMeta>();
+  const files = new Map<string, CommitFile>();
+  for (const [path, e] of tree) if (path !== META_FILE) files.set(path, { ...e, ...meta.get(path) });
+  return files;
+}
+
+/** The files of a commit (permissions from `.cfgtrail-meta`). */
+export function revState(store: Store, commit: string): FileState {
+  const files = commitFiles(store, commit);
   return { files, load: (p) => store.objects.read(files.get(p)!.oid).content };
 }
 

@@ -2,23 +2,16 @@
 import type { FileDiff, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import type { LiveFile } from '../../core/store/scan.js';
-import { parseCommit } from '../../core/repo/commit.js';
-import { flatTree } from '../../core/audit/record.js';
-import { META_FILE, parseMeta } from '../../core/store/meta.js';
-import { compareStates, revState } from '../../core/store/compare.js';
+import { commitFiles, compareStates, revState } from '../../core/store/compare.js';
 import type { ChangeRef, FileAction, TargetFile } from './types.js';
 
 /** Files of a commit with the permissions and owners `.cfgtrail-meta` recorded. */
 export function targetFiles(store: Store, commit: string): Map<string, TargetFile> {
-  const tree = flatTree(store.objects, parseCommit(store.objects.read(commit).content).tree);
-  const metaEntry = tree.get(META_FILE);
-  const meta = metaEntry ? parseMeta(store.objects.read(metaEntry.oid).content.toString('utf8')) : new Map();
   const out = new Map<string, TargetFile>();
-  for (const [path, e] of tree) {
-    if (path === META_FILE) continue;
-    const m = meta.get(path);
-    const perm = m?.perm ?? (e.mode === '100755' ? 0o755 : 0o644);
-    out.set(path, { mode: e.mode, oid: e.oid, perm, ...(m ? { uid: m.uid, gid: m.gid } : {}) });
+  for (const [path, f] of commitFiles(store, commit)) {
+    // Without a recorded permission, git's own mode is all there is.
+    const perm = f.perm ?? (f.mode === '100755' ? 0o755 : 0o644);
+    out.set(path, { mode: f.mode, oid: f.oid, perm, ...(f.uid !== undefined && f.gid !== undefined ? { uid: f.uid, gid: f.gid } : {}) });
   }
   return out;
 }

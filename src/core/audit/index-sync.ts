@@ -1,8 +1,7 @@
 import { readHead } from '../repo/refs.js';
 import { parseCommit } from '../repo/commit.js';
 import type { Store } from '../store/open.js';
-import { buildRecord, type FlatTree } from './record.js';
-import type { ParsedConfig } from '../diff/parse-config.js';
+import { buildRecord, type FlatTree, type ParseCache } from './record.js';
 import { appendIndex, eachNewestFirst, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
@@ -62,7 +61,7 @@ export function rebuildIndex(store: Store, head: string | null, persist: boolean
 
 function recordLines(store: Store, oids: string[]): string {
   const treeCache = new Map<string, FlatTree>();
-  const parseCache = new Map<string, ParsedConfig | null>();
+  const parseCache: ParseCache = new Map();
   let out = '';
   for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, treeCache, parseCache }));
   return out;

@@ -14,8 +14,16 @@ export interface RecordOptions {
   schema?: 'core' | 'yaml-1.1';
   /** Flattened trees by tree id; lets a history walk read each tree once. */
   treeCache?: Map<string, FlatTree>;
-  /** Parsed files by `blob id:path`; a history walk parses each version once, not twice. */
-  parseCache?: Map<string, ParsedConfig | null>;
+  /** Parsed files (see `parseCacheKey`); a history walk parses each version once, not twice. */
+  parseCache?: ParseCache;
+}
+
+/** Parsed config files by blob id and path (the parse depends on the file's extension). */
+export type ParseCache = Map<string, ParsedConfig | null>;
+
+/** The key of a parsed file in a `ParseCache`. */
+export function parseCacheKey(oid: string, path: string): string {
+  return `${oid}:${path}`;
 }
 
 const EMPTY: FlatTree = new Map();
@@ -95,7 +103,7 @@ function cachedParse(path: string, sides: { buf: Buffer | null; oid?: string }[]
   return (file: string, content: Buffer): ParsedConfig | null => {
     const oid = sides.find((x) => x.buf === content)?.oid;
     if (oid === undefined) return parseConfig(file, content, { schema: opts.schema });
-    const key = `${oid}:${path}`;
+    const key = parseCacheKey(oid, path);
     if (cache.has(key)) return cache.get(key)!;
     const parsed = parseConfig(file, content, { schema: opts.schema });
     if (cache.size > 256) cache.delete(cache.keys().next().value!);

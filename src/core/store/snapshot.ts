@@ -6,7 +6,7 @@ import { parseCommit, serializeCommit } from '../repo/commit.js';
 import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, writeRef } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
-import { buildRecord, flatTree } from '../audit/record.js';
+import { buildRecord, flatTree, parseCacheKey, type ParseCache } from '../audit/record.js';
 import { appendLines, readIndexTail, recordLine, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
@@ -56,16 +56,17 @@ export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promis
   const scan = () => scanLive(store.root, { include: settings.include, exclude: settings.exclude, gitdir: store.gitdir });
   // Parse outside the lock: a big YAML file must not hold up other writers.
   const early = scan();
-  const checked = new Map<string, ParseWarning[]>();
-  const warnings = parseWarnings(store, early, readHead(store.gitdir), checked);
+  // Files parsed here are not parsed again for the index record.
+  const parsed: ParseCache = new Map();
+  const warnings = parseWarnings(store, early, readHead(store.gitdir), parsed);
   failIfStrict(warnings, opts);
   return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, async () => {
     // Scan again under the lock: while this command waited, another may have
     // committed, and the files may have changed since the first scan.
     const live = scan();
-    const final = parseWarnings(store, live, readHead(store.gitdir), checked);
+    const final = parseWarnings(store, live, readHead(store.gitdir), parsed);
     failIfStrict(final, opts);
-    return writeSnapshotLocked(store, live, opts, final);
+    return writeSnapshotLocked(store, live, opts, final, parsed);
   });
 }
 
@@ -85,6 +86,7 @@ export async function writeSnapshotLocked(
   live: Map<string, LiveFile>,
   opts: SnapshotOptions,
   warnings: ParseWarning[] = [],
+  parseCache: ParseCache = new Map(),
 ): Promise<SnapshotResult> {
   const head = readHead(store.gitdir);
   const tail = indexTailAt(store, head, opts.changeId);
@@ -102,7 +104,7 @@ export async function writeSnapshotLocked(
   // Written like the blobs and trees (see writeLiveTree): atomically, native zlib.
   const commit = writeLooseObject(store.gitdir, 'commit', body);
   writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
-  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema });
+  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, parseCache });
   const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
@@ -124,22 +126,18 @@ function indexTailAt(store: Store, head: string | null, givenChangeId: string | 
 }
 
 /**
- * YAML/JSON files that changed since `head` and do not parse. `checked`
- * (blob id → warnings) lets a second pass parse only what it has not seen.
+ * YAML/JSON files that changed since `head` and do not parse. Each version
+ * is parsed once into `cache`, which a second pass and the index record reuse.
  */
-function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string | null, checked: Map<string, ParseWarning[]>): ParseWarning[] {
+function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string | null, cache: ParseCache): ParseWarning[] {
   const before = head ? flatTree(store.objects, parseCommit(store.objects.read(head).content).tree) : new Map();
   const out: ParseWarning[] = [];
   for (const [path, f] of live) {
     if (before.get(path)?.oid === f.oid || f.mode === '120000') continue;
-    const key = `${f.oid}\t${path}`;
-    let found = checked.get(key);
-    if (!found) {
-      const parsed = parseConfig(path, f.content, { schema: store.settings.yamlSchema });
-      found = parsed && !parsed.ok ? [{ file: path, ...parsed.error }] : [];
-      checked.set(key, found);
-    }
-    out.push(...found);
+    const key = parseCacheKey(f.oid, path);
+    if (!cache.has(key)) cache.set(key, parseConfig(path, f.content, { schema: store.settings.yamlSchema }));
+    const parsed = cache.get(key);
+    if (parsed && !parsed.ok) out.push({ file: path, ...parsed.error });
   }
   return out;
 }

@@ -17,18 +17,21 @@ export interface SyncOptions {
  * rebuilt from git when missing, damaged or when history moved elsewhere.
  */
 export function syncIndex(store: Store, opts: SyncOptions): IndexData {
-  const head = readHead(store.gitdir);
-  const data = readIndex(store.gitdir);
+  return syncFrom(store, readHead(store.gitdir), readIndex(store.gitdir), opts.persist);
+}
+
+/** `syncIndex` from an index already read (`data`, null when missing or damaged). */
+function syncFrom(store: Store, head: string | null, data: IndexData | null, persist: boolean): IndexData {
   if (data && data.head === head) return data;
   if (data && data.head !== null && head !== null) {
     const fresh = newCommits(store, head, data);
     if (fresh) {
       const lines = recordLines(store, fresh);
-      if (!opts.persist) return { ...data, text: data.text + lines, head, count: data.count + fresh.length };
+      if (!persist) return { ...data, text: data.text + lines, head, count: data.count + fresh.length };
       return appendIndex(store.gitdir, data, head, lines);
     }
   }
-  return rebuildIndex(store, head, opts.persist);
+  return rebuildIndex(store, head, persist);
 }
 
 /**
@@ -40,7 +43,7 @@ export async function syncIndexForRead(store: Store): Promise<IndexData> {
   const head = readHead(store.gitdir);
   const current = readIndex(store.gitdir);
   if (current && current.head === head) return current;
-  const fresh = syncIndex(store, { persist: false });
+  const fresh = syncFrom(store, head, current, false);
   try {
     await withStoreLock(store.gitdir, { timeoutMs: 0 }, async () => {
       if (readHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.text, fresh.count);

@@ -98,12 +98,17 @@ function substrings(f: AuditFilter): string[] {
 
 /** The log entry of one commit: from the index, or built from git when the index does not hold it. */
 export function lookupEntry(store: Store, index: IndexData, oid: string): AuditEntry {
-  const at = index.text.startsWith(`${oid}\t`) ? 0 : index.text.indexOf(`\n${oid}\t`) + 1;
-  if (at > 0 || index.text.startsWith(`${oid}\t`)) {
+  // Start of the commit's line: the first line, or the one after a newline (-1: not indexed).
+  const at = index.text.startsWith(`${oid}\t`) ? 0 : afterNewline(index.text.indexOf(`\n${oid}\t`));
+  if (at >= 0) {
     const end = index.text.indexOf('\n', at);
     const col = splitLine(index.text.slice(at, end < 0 ? undefined : end));
     if (col) return JSON.parse(col.json) as AuditEntry;
   }
   const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, { schema: store.settings.yamlSchema });
   return entry;
+}
+
+function afterNewline(pos: number): number {
+  return pos < 0 ? -1 : pos + 1;
 }

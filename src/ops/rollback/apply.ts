@@ -90,7 +90,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
       { planned: plan.head, head },
     );
   }
-  const pending = pendingJournal(store, syncIndex(store, { persist: false }), head);
+  const pending = pendingJournal(store, () => syncIndex(store, { persist: false }), head);
   if (pending?.commit) return { pre: pending.preRollbackCommit, commit: pending.commit, changeId: null, services: plan.services };
   const journal: RollbackJournal = pending ?? {
     version: 1, head, preRollbackCommit: null, commit: null, target: plan.target.commit, files: plan.files,

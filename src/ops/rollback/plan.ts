@@ -51,26 +51,29 @@ export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
   if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet: nothing to roll back to', {});
   const s = store.settings;
   const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
-  const journal = pendingJournal(store, index, head);
+  const journal = pendingJournal(store, () => index, head);
   if (journal) return resumePlan(store, index, head, live, journal, req);
   const target = resolveTarget(store, index, req);
   const files = normalizeFiles(req.files);
   return buildPlan(store, index, { head, live, target, files, reason: req.reason?.trim() || null, req, diffs: req.diffs });
 }
 
-/** The journal of an interrupted rollback that still applies to HEAD, or null. */
-export function pendingJournal(store: Store, index: IndexData, head: string): RollbackJournal | null {
+/**
+ * The journal of an interrupted rollback that still applies to HEAD, or null.
+ * `index` is asked for only when there is a journal to check against history.
+ */
+export function pendingJournal(store: Store, index: () => IndexData, head: string): RollbackJournal | null {
   const j = readJournal(store.gitdir);
   if (!j) return null;
   if (j.commit) return j.commit === head ? j : null;
   if (head === j.head) return j;
-  const e = lookupEntry(store, index, head);
+  const e = lookupEntry(store, index(), head);
   const isDriftOfJournal = (x: AuditEntry) => x.parents[0] === j.head && firstTrailer(x.trailers, 'Snapshot-Of') === 'drift';
   if (isDriftOfJournal(e)) return j;
   // Killed after the rollback commit was made but before the journal noted it:
   // the commit is there, what remains is restarting and verifying.
   const parent = e.parents[0];
-  const madeHere = parent !== undefined && (parent === j.head || isDriftOfJournal(lookupEntry(store, index, parent)));
+  const madeHere = parent !== undefined && (parent === j.head || isDriftOfJournal(lookupEntry(store, index(), parent)));
   return madeHere && firstTrailer(e.trailers, 'Rollback-To') === j.target ? { ...j, commit: head } : null;
 }
 

@@ -52,8 +52,8 @@ async function rollbackBench() {
   const nodeBare = [];
   for (let r = 0; r < RUNS; r++) {
     nodeBare.push(time(process.execPath, ['-e', '0'], dir).ms);
-    ours.push(time(process.execPath, [BIN, 'rollback', target, '--yes', '--no-restart', '--no-verify'], dir).ms);
-    time(process.execPath, [BIN, 'rollback', head, '--yes', '--no-restart', '--no-verify'], dir); // back, not measured
+    ours.push(time(BIN, ['rollback', target, '--yes', '--no-restart', '--no-verify'], dir).ms);
+    time(BIN, ['rollback', head, '--yes', '--no-restart', '--no-verify'], dir); // back, not measured
     gitRestore.push(time('git', ['--git-dir', gitdir, '--work-tree', dir, 'restore', `--source=${target}`, '--', '.'], dir).ms);
     rmSync(join(dir, '.cfgtrail-meta'), { force: true });
     time('git', ['--git-dir', gitdir, '--work-tree', dir, 'restore', `--source=${head}`, '--', '.'], dir);
@@ -82,16 +82,16 @@ async function recoveryBench() {
   const sup = spawn('supervisord', ['-n', '-c', svConf], { stdio: 'ignore' });
   try {
     await new Promise((r) => setTimeout(r, 2500));
-    time(process.execPath, [BIN, 'init'], dir);
+    time(BIN, ['init'], dir);
     writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), `services:\n  - name: sample\n    files: ["config.yaml"]\n    restart: { supervisor: { program: sample, config: "${svConf}" } }\n    timeout: 10s\n    health: [{ http: "http://127.0.0.1:${port}/health", retries: 20, timeout: 2s }]\n`);
-    time(process.execPath, [BIN, 'snapshot', '-m', 'good'], dir);
+    time(BIN, ['snapshot', '-m', 'good'], dir);
     writeFileSync(conf, cfg(5000));
-    time(process.execPath, [BIN, 'snapshot', '-m', 'bad'], dir);
-    time(process.execPath, [BIN, 'restart', 'sample'], dir);
+    time(BIN, ['snapshot', '-m', 'bad'], dir);
+    time(BIN, ['restart', 'sample'], dir);
     const status = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0);
     // Detected bad (status 500) -> rollback -> healthy: the whole process as an operator runs it.
     const t0 = performance.now();
-    const r = time(process.execPath, [BIN, 'rollback', '--previous', '--yes', '--json', '-m', 'bench'], dir);
+    const r = time(BIN, ['rollback', '--previous', '--yes', '--json', '-m', 'bench'], dir);
     const totalMs = performance.now() - t0;
     const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((x) => x.status);
     return { badStatus: status, healthyStatus: healthy, totalMs, phases: JSON.parse(r.stdout).result.timings };

@@ -34,13 +34,13 @@ export function ensureCorpusStore(outDir, cli, log) {
   mkdirSync(root, { recursive: true });
   const rows = readManifest();
   log(`replaying ${rows.length} versions of ${CORPUS} as snapshots ...`);
-  run(process.execPath, [cli, '-C', root, 'init']);
+  run(cli, ['-C', root, 'init']);
   const times = [];
   rows.forEach((r, i) => {
     copyFileSync(join(CORPUS, `${r.version}.yaml`), join(root, 'values.yaml'));
     const [name, email] = AUTHORS[i % AUTHORS.length];
     const args = ['-C', root, 'snapshot', '-m', r.subject, '--author', `${name} <${email}>`, '--risk', RISKS[i % RISKS.length], '--component', COMPONENTS[i % COMPONENTS.length], '--allow-empty'];
-    times.push(timeOnce([process.execPath, cli, ...args], { env: { ...process.env, GIT_AUTHOR_DATE: r.date } }).ms);
+    times.push(timeOnce([cli, ...args], { env: { ...process.env, GIT_AUTHOR_DATE: r.date } }).ms);
   });
   const replay = { versions: rows.length, totalMs: times.reduce((a, b) => a + b, 0), medianMs: median(times), maxMs: Math.max(...times) };
   writeFileSync(stamp, JSON.stringify(replay));

@@ -77,7 +77,7 @@ export async function ensureStore(outDir, n, cli, log) {
   mkdirSync(root, { recursive: true });
   log(`generating a store of ${n} snapshots in ${base} ...`);
   const t0 = performance.now();
-  run(process.execPath, [cli, '-C', root, 'init']);
+  run(cli, ['-C', root, 'init']);
   const texts = await importHistory(gitdir, n);
   texts.forEach((t, i) => {
     const p = join(root, filePath(i));

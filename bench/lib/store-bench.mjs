@@ -26,7 +26,7 @@ export function queryTarget(size) {
  */
 export function benchIndexRebuild(ctx, label, store) {
   rmSync(join(store.gitdir, 'cfgtrail-index'), { recursive: true, force: true });
-  const cliRun = timeOnce([process.execPath, ctx.cli, '-C', store.root, 'log', '-n', '1']);
+  const cliRun = timeOnce([ctx.cli, '-C', store.root, 'log', '-n', '1']);
   ctx.row({ section: label, name: 'index rebuild (one-off): cfgtrail log -n 1, no index', oursMs: cliRun.ms, note: 'written back by log when the store lock is free' });
   const lib = inproc('rebuild', { root: store.root });
   ctx.row({ section: label, name: 'index rebuild (one-off): rebuildIndex(persist) in-process', oursMs: lib.ms, note: `${lib.count} commits, index ${(lib.bytes / 1e6).toFixed(1)} MB` });
@@ -38,7 +38,7 @@ export function benchQueries(ctx, label, store, values, size) {
   for (const q of auditQueries(values)) {
     const [ours, git] = compare(
       [
-        { argv: [process.execPath, ctx.cli, '-C', store.root, ...q.cli] },
+        { argv: [ctx.cli, '-C', store.root, ...q.cli] },
         { argv: ['git', '--git-dir', store.gitdir, ...q.git], cwd: store.root },
       ],
       ctx.runs,
@@ -82,7 +82,7 @@ export function benchDiff(ctx, label, store, apart) {
   const [a, b] = run('git', ['--git-dir', store.gitdir, 'rev-parse', `HEAD~${apart}`, 'HEAD']).trim().split('\n');
   const [ours, git] = compare(
     [
-      { argv: [process.execPath, ctx.cli, '-C', store.root, 'diff', a, b] },
+      { argv: [ctx.cli, '-C', store.root, 'diff', a, b] },
       { argv: ['git', '--git-dir', store.gitdir, 'diff', a, b], cwd: store.root },
     ],
     ctx.runs,

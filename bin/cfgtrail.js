@@ -22,4 +22,52 @@ case ${command-} in
 esac
 exec node "$0" "$@"
 */
-import '../dist/cli.js';
+'use strict';
+// CommonJS (bin/package.json), so Node starts no ESM loader. dist/cli.cjs is
+// compiled with the V8 code cache the build made for it (scripts/build.mjs).
+// V8 only checks a cache's versions and the source's length, and crashes on a
+// damaged one, so the file starts with CRC-32s of the bundle and of the cache:
+// a cache that fails them, or that V8 rejects (another Node version), is not
+// used and the bundle is compiled from source.
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+const { crc32 } = require('node:zlib');
+
+const dist = join(__dirname, '..', 'dist');
+const file = join(dist, 'cli.cjs');
+const cacheFile = join(dist, 'cli.cache');
+const source = readFileSync(file);
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString()}\n})`, {
+  filename: file,
+  cachedData: checkedCache(source),
+});
+const mod = { exports: {} };
+script.runInThisContext()(mod.exports, createRequire(file), mod, file, dist);
+
+const out = process.env.CFGTRAIL_CODE_CACHE;
+if (out) {
+  // The build's run: the cache holds what this command compiled.
+  process.on('exit', () => {
+    const data = script.createCachedData();
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(crc32(source), 0);
+    header.writeUInt32BE(crc32(data), 4);
+    writeFileSync(`${out}.tmp`, Buffer.concat([header, data]));
+    renameSync(`${out}.tmp`, out);
+  });
+}
+
+/** The cache for `source`, or undefined when there is none or it fails its checksums. */
+function checkedCache(src) {
+  let buf;
+  try {
+    buf = readFileSync(cacheFile);
+  } catch {
+    return undefined; // no cache: compile from source
+  }
+  if (buf.length <= 8 || buf.readUInt32BE(0) !== crc32(src)) return undefined;
+  const data = buf.subarray(8);
+  return buf.readUInt32BE(4) === crc32(data) ? data : undefined;
+}

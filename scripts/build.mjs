@@ -1,17 +1,20 @@
 // Bundles the CLI into dist/ so a cold start loads few files and never scans
 // node_modules (isomorphic-git's ESM entry alone costs ~80 ms of CommonJS scanning).
+// Output: dist/cli.cjs (+ dist/cli.cache), dist/lib.js, dist/vendor/*.cjs.
 //
 // Heavy libraries (src/core/lazy.ts) are require()d on first use. Each is
 // bundled on its own into dist/vendor/<name>.cjs, so a command that does not
 // need it neither evaluates nor even parses it (`cfgtrail log` needs none).
 // ink and React stay external: only a terminal UI may load them.
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const LAZY = ['yaml', 'isomorphic-git', 'diff', 'proper-lockfile'];
-const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
 
-// Old chunks would pile up: esbuild names them by content hash.
+// A code cache must never outlive the bundle it was made for.
 rmSync('dist', { recursive: true, force: true });
 
 await Promise.all(
@@ -37,18 +40,62 @@ const vendored = {
   },
 };
 
+// The CLI is one CommonJS file: Node runs a CommonJS entry without starting
+// its ESM loader (~5 ms), and bin/cfgtrail.js can compile it with V8's code
+// cache (below). ink and React stay external: only a terminal UI may load them.
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', lib: 'src/core/index.ts' },
-  outdir: 'dist',
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   external: ['ink', 'react', 'react/jsx-runtime'],
   plugins: [vendored],
-  // Bundled CommonJS code and src/core/lazy.ts call require().
-  banner,
   logLevel: 'warning',
 });
+
+// The library entry (benchmarks load it), as ESM; src/core/lazy.ts calls require().
+await build({
+  entryPoints: { lib: 'src/core/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  plugins: [vendored],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+await writeCodeCache();
+
+/**
+ * V8's code cache for dist/cli.cjs, made by running a typical command (init,
+ * snapshot, then `log` and `diff` with CFGTRAIL_CODE_CACHE set) on a copy of
+ * the example: it holds the bytecode of every function those ran, so a cold
+ * start compiles almost nothing. V8 rejects a cache from another Node version
+ * and bin/cfgtrail.js then compiles from source; the cache is only ever made
+ * here, right after the bundle it belongs to.
+ */
+async function writeCodeCache() {
+  const dir = mkdtempSync(join(tmpdir(), 'cfgtrail-build-'));
+  try {
+    cpSync('fixtures/example', dir, { recursive: true });
+    const bin = resolve('bin/cfgtrail.js');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'Build', GIT_AUTHOR_EMAIL: 'build@localhost' };
+    const run = (args, extra = {}) => {
+      const r = spawnSync(process.execPath, [bin, '-C', dir, ...args], { env: { ...env, ...extra }, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`code cache: cfgtrail ${args.join(' ')} failed: ${r.stderr}`);
+    };
+    run(['init']);
+    run(['snapshot', '-m', 'first']);
+    writeFileSync(join(dir, 'build.yaml'), 'a: 1\n');
+    run(['snapshot', '-m', 'second']);
+    run(['log'], { CFGTRAIL_CODE_CACHE: resolve('dist/cli.cache') });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

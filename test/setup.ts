@@ -7,7 +7,8 @@ const configured = spawnSync('git', ['config', 'user.email'], { encoding: 'utf8'
 if (!configured && !process.env.EMAIL) process.env.EMAIL = 'tests@cfgtrail.invalid';
 
 // src/core/lazy.ts loads heavy libraries with require() (bundled lazily by
-// esbuild; dist/ defines require in its banner). vitest runs the sources as
+// esbuild; dist/cli.cjs is CommonJS, dist/lib.js defines require in its
+// banner). vitest runs the sources as
 // ES modules, which have no require: give them Node's.
 import { createRequire } from 'node:module';
 (globalThis as { require?: NodeRequire }).require ??= createRequire(import.meta.url);

@@ -50,6 +50,7 @@ if (isEntry) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0); // `cfgtrail log | head`
   });
-  const code = await runCli(process.argv.slice(2), deps);
-  process.exitCode = code;
+  void runCli(process.argv.slice(2), deps).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -8,6 +8,7 @@
 // ink and React stay external: only a terminal UI may load them.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -40,6 +41,34 @@ const vendored = {
   },
 };
 
+/**
+ * Node built-ins that cost 0.5-2 ms each to load and that most commands never
+ * use (`cfgtrail log` starts no process and hashes nothing): importers get a
+ * module of stand-ins that require() the real one on first call.
+ */
+const LAZY_BUILTINS = ['child_process', 'crypto', 'readline', 'fs/promises', 'net'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.map((n) => n.replace('/', '\\/')).join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      // The stand-ins' own require() gets the real module.
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const real = createRequire(import.meta.url)(`node:${args.path}`);
+      const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[A-Za-z_$][\w$]*$/.test(k));
+      const lines = [
+        'let real;',
+        `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+        ...names.map((k) => `export function ${k}(...a) { return new.target ? Reflect.construct(load().${k}, a) : load().${k}(...a); }`),
+        'export default new Proxy({}, { get: (_, k) => load()[k] });',
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 // The CLI is one CommonJS file: Node runs a CommonJS entry without starting
 // its ESM loader (~5 ms), and bin/cfgtrail.js can compile it with V8's code
 // cache (below). ink and React stay external: only a terminal UI may load them.
@@ -52,7 +81,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   external: ['ink', 'react', 'react/jsx-runtime'],
-  plugins: [vendored],
+  plugins: [vendored, lazyBuiltins],
   logLevel: 'warning',
 });
 

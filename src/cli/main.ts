@@ -51,6 +51,10 @@ if (isEntry) {
     if (e.code === 'EPIPE') process.exit(0); // `cfgtrail log | head`
   });
   void runCli(process.argv.slice(2), deps).then((code) => {
+    // Every command has finished its work here. Exiting now spares tearing down
+    // a heap that held the index (10-20 ms after a big query); only output still
+    // queued for stdout or stderr (a pipe on some systems) is left to drain.
+    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
     process.exitCode = code;
   });
 }

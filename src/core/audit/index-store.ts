@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { IndexRecord } from '../types.js';
@@ -15,7 +16,14 @@ import { messageLines } from './filter.js';
  * entry-json is the `log --json` entry, so `log --json` needs no parsing.
  */
 export interface IndexData {
-  text: string;
+  /** The whole index (decoded on first use when read from disk). */
+  readonly text: string;
+  /**
+   * The bytes of the index file as read and checked, when `text` is exactly
+   * their decoding: queries that look for a literal find candidate lines in
+   * these without decoding the rest (`text` is 8.7 MB at 10,000 commits).
+   */
+  readonly bytes?: Buffer;
   head: string | null;
   count: number;
   crc: number;
@@ -27,6 +35,8 @@ interface HeadFile {
   count: number;
   bytes: number;
   crc: number;
+  /** CRC-32 of the other members: damage to head.json itself is caught without counting lines. */
+  sum?: number;
 }
 
 const VERSION = 2;
@@ -43,9 +53,28 @@ export function readIndex(gitdir: string): IndexData | null {
     return null; // missing or unreadable: the caller rebuilds
   }
   if (head.version !== VERSION || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
-  const text = buf.toString('utf8');
-  if (countLines(text) !== head.count) return null;
-  return { text, head: head.head, count: head.count, crc: head.crc };
+  if (head.sum === undefined) {
+    // Written before head.json had its own checksum: count the lines instead.
+    const text = buf.toString('utf8');
+    return countLines(text) === head.count ? { text, head: head.head, count: head.count, crc: head.crc } : null;
+  }
+  if (head.sum !== headSum(head)) return null;
+  let text: string | undefined;
+  return {
+    get text() {
+      // ASCII (the usual index) decodes faster as latin1, to the same string.
+      text ??= buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
+      return text;
+    },
+    bytes: buf,
+    head: head.head,
+    count: head.count,
+    crc: head.crc,
+  };
+}
+
+function headSum(h: HeadFile): number {
+  return crc32(JSON.stringify([h.version, h.head, h.count, h.bytes, h.crc]));
 }
 
 /** Serialises one record as an index line (with its trailing newline). */
@@ -94,7 +123,8 @@ export interface IndexTail {
 export function readIndexTail(gitdir: string): IndexTail | null {
   try {
     const head = JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as HeadFile;
-    if (head.version !== VERSION || statSync(join(gitdir, INDEX_DIR, 'commits')).size !== head.bytes) return null;
+    if (head.version !== VERSION || head.sum !== headSum(head)) return null;
+    if (statSync(join(gitdir, INDEX_DIR, 'commits')).size !== head.bytes) return null;
     return { head: head.head, count: head.count, bytes: head.bytes, crc: head.crc };
   } catch {
     return null; // missing or unreadable: the caller rebuilds
@@ -124,7 +154,7 @@ export function dropIndex(gitdir: string): void {
 
 function writeHead(dir: string, h: HeadFile): void {
   const tmp = join(dir, `head.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(h));
+  writeFileSync(tmp, JSON.stringify({ ...h, sum: headSum(h) }));
   renameSync(tmp, join(dir, 'head.json'));
 }
 
@@ -174,5 +204,23 @@ export function eachNewestFirst(text: string, fn: (line: string) => boolean): vo
     const start = text.lastIndexOf('\n', end - 1) + 1;
     if (!fn(text.slice(start, end))) return;
     end = start - 1;
+  }
+}
+
+/**
+ * Calls `fn` for each line that contains `needle`, newest first, until it
+ * returns false. Searches the index's bytes, so only those lines are decoded.
+ */
+export function eachLineWithNewestFirst(bytes: Buffer, needle: string, fn: (line: string) => boolean): void {
+  const pattern = Buffer.from(needle);
+  const bounds: number[] = [];
+  for (let at = bytes.indexOf(pattern); at >= 0; ) {
+    const end = bytes.indexOf(10, at);
+    bounds.push(bytes.lastIndexOf(10, at) + 1, end < 0 ? bytes.length : end);
+    if (end < 0) break;
+    at = bytes.indexOf(pattern, end + 1);
+  }
+  for (let i = bounds.length - 2; i >= 0; i -= 2) {
+    if (!fn(bytes.toString('utf8', bounds[i], bounds[i + 1]))) return;
   }
 }

@@ -1,7 +1,7 @@
-import type { AuditEntry, AuditFilter, IndexRecord } from '../types.js';
+import type { AuditEntry, AuditFilter, IndexRecord, Trailer } from '../types.js';
 import type { Store } from '../store/open.js';
 import { compileFilter } from './filter.js';
-import { eachNewestFirst, splitLine, type IndexData } from './index-store.js';
+import { eachLineWithNewestFirst, eachNewestFirst, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
 import { buildRecord } from './record.js';
 
@@ -26,19 +26,26 @@ export function queryHistory(store: Store, filter: AuditFilter, index?: IndexDat
 
 /** The query itself over index text (exported for benchmarks of the library call). */
 export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
-  // --grep is answered from the message column below, without parsing entries.
-  const full = compileFilter({ ...filter, grep: undefined });
-  const needsEntry = Boolean(filter.trailers?.length || filter.risk || filter.component || filter.file);
+  // Columns answer time, Change-Id, author and --grep; the rest is checked on
+  // the parts of the entry it reads (trailers, files), parsed only for lines
+  // that pass the cheap checks.
+  const { trailers, risk, component, file, field } = filter;
+  const rest = compileFilter({ trailers, risk, component, file, field });
+  const needsTrailers = Boolean(trailers?.length || risk !== undefined || component !== undefined);
+  const needsFiles = file !== undefined;
+  const needsRest = needsTrailers || needsFiles || field !== undefined;
   const grep = filter.grep ? new RegExp(filter.grep.source, filter.grep.flags.replace(/[gy]/g, '')) : null;
   // Without anchors or lookarounds, a regex that matches no part of the whole
   // message matches none of its lines either: one exec rejects most entries.
   const grepWhole = grep && !/[$^]|\(\?<?[=!]/.test(grep.source) ? grep : null;
-  const fieldHints = filter.field ? fieldHintsOf(filter.field) : null;
+  // Plain text found in the whole message is found in one of its lines.
+  const grepLines = grep && !(grepWhole && isPlain(grep)) ? grep : null;
+  const fieldHints = field !== undefined ? fieldHintsOf(field) : null;
   const needles = substrings(filter);
   const limit = filter.limit ?? Infinity;
   if (limit <= 0) return { json: [], entries: () => [] }; // the loop below keeps its first match before checking
   const json: string[] = [];
-  eachNewestFirst(data.text, (line) => {
+  const visit = (line: string): boolean => {
     const col = splitLine(line);
     if (!col) return true; // a damaged line: syncIndex has checked the checksum, so this is a bug-free skip
     if (filter.since !== undefined && col.timestamp < filter.since) return true;
@@ -47,21 +54,43 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
     if (filter.author && !filter.author.test(col.author)) return true;
     if (needles.some((n) => !line.includes(n))) return true;
     if (grepWhole && !grepWhole.test(col.message)) return true;
-    if (grep && !col.message.split('\x1d').some((l) => grep.test(l))) return true;
+    if (grepLines && !col.message.split('\x1d').some((l) => grepLines.test(l))) return true;
     if (fieldHints !== null && !fieldHints.some((h) => col.fields.includes(h))) return true;
-    if (needsEntry || fieldHints !== null) {
-      // Only the field list is needed for --field alone: skip parsing the entry.
-      const rec = needsEntry ? toRecord(col.json, col.timestamp, col.fields) : fieldsOnly(col.timestamp, col.fields);
-      if (!full(rec)) return true;
+    if (needsRest) {
+      const rec = {
+        timestamp: col.timestamp,
+        fields: field !== undefined ? splitFields(col.fields) : [],
+        trailers: needsTrailers ? (jsonMember(col.json, 'trailers', 'files') as Trailer[]) : [],
+        files: needsFiles ? (jsonMember(col.json, 'files', null) as AuditEntry['files']) : [],
+      } as unknown as IndexRecord;
+      if (!rest(rec)) return true;
     }
     json.push(col.json);
     return json.length < limit;
-  });
+  };
+  // Every matching line contains this literal: search the bytes for it.
+  const literal = data.bytes ? longestLiteral(filter, needles, fieldHints) : null;
+  if (data.bytes && literal) eachLineWithNewestFirst(data.bytes, literal, visit);
+  else eachNewestFirst(data.text, visit);
   return { json, entries: () => json.map((j) => JSON.parse(j) as AuditEntry) };
 }
 
-function fieldsOnly(timestamp: number, fields: string): IndexRecord {
-  return { timestamp, fields: splitFields(fields) } as IndexRecord;
+/**
+ * One member of an entry's JSON text, parsed alone: `"trailers":[...]` ends
+ * where `,"files":` starts (`next`), the last member at the closing brace.
+ * Inside a JSON string every `"` is escaped, so `,"files":` cannot occur there.
+ */
+function jsonMember(json: string, key: string, next: string | null): unknown {
+  const at = json.indexOf(`,"${key}":`);
+  const end = next === null ? json.length - 1 : json.indexOf(`,"${next}":`, at);
+  if (at >= 0 && end > at) {
+    try {
+      return JSON.parse(json.slice(at + key.length + 4, end));
+    } catch {
+      // not the shape recordLine writes: parse the whole entry below
+    }
+  }
+  return (JSON.parse(json) as Record<string, unknown>)[key];
 }
 
 function splitFields(fields: string): string[] {
@@ -82,10 +111,27 @@ function fieldHintsOf(query: string): string[] {
   return colon < 0 ? [first(query)] : [first(query), first(query.slice(colon + 1))];
 }
 
-/** Parses an index entry back into the record the filter expects. */
-function toRecord(json: string, timestamp: number, fields: string): IndexRecord {
-  const e = JSON.parse(json) as AuditEntry;
-  return { ...e, timestamp, fields: splitFields(fields) };
+/**
+ * The longest text every matching index line contains, or null: a Change-Id
+ * with its column tabs, the literal needles, a single field hint, and
+ * `--author`/`--grep` patterns that are plain text (no regex syntax, case-sensitive).
+ */
+function longestLiteral(f: AuditFilter, needles: string[], fieldHints: string[] | null): string | null {
+  const found = [...needles];
+  if (f.changeId !== undefined) found.push(`\t${f.changeId}\t`);
+  if (fieldHints?.length === 1) found.push(fieldHints[0]!);
+  for (const re of [f.author, f.grep]) {
+    if (re && !re.flags.includes('i') && isPlain(re)) found.push(re.source);
+  }
+  // Columns have control characters replaced: such text is not searched for.
+  const usable = found.filter((t) => !/[\x00-\x08\x0a-\x1f]/.test(t));
+  const best = usable.reduce((a, b) => (b.length > a.length ? b : a), '');
+  return best === '' ? null : best;
+}
+
+/** A pattern with no regex syntax and no separator characters: it matches exactly its own text. */
+function isPlain(re: RegExp): boolean {
+  return !/[\\^$.*+?()[\]{}|\x00-\x1f]/.test(re.source);
 }
 
 /** Literal strings a matching line must contain: a fast reject before parsing. */

@@ -22,6 +22,7 @@ interface Made {
 
 const ANN = { name: 'Ann Ops', email: 'ann@ops.example' };
 const BEN = { name: 'Ben Dev', email: 'ben@dev.example' };
+const ZOE = { name: 'Zoë Ängström', email: 'zoe@ops.example' };
 const T = 1_790_000_000;
 
 const MADE: Made[] = [
@@ -41,6 +42,11 @@ const MADE: Made[] = [
   {
     title: 'Host move', author: BEN, at: T + 3 * 86400, trailers: [{ key: 'Risk', value: 'high' }, { key: 'Ticket', value: 'OPS-1' }, { key: 'Approved-By', value: 'Ann' }],
     changeId: 'I0000000000000004', files: { 'app.yaml': 'db:\n  pool: 9\n  host: b\n', 'notes.txt': 'moved\n' }, changedFiles: ['app.yaml', 'notes.txt'], fields: ['app.yaml\tdb.host'],
+  },
+  {
+    // Non-ASCII text, and a body line that looks like a trailer but is not one.
+    title: 'Größere Pools für Zoë', body: 'Nach dem capacity review.\nRisk: low', author: ZOE, at: T + 4 * 86400, trailers: [{ key: 'Risk', value: 'médium' }, { key: 'Ticket', value: 'OPS-1' }],
+    changeId: 'I0000000000000005', files: { 'app.yaml': 'db:\n  pool: 12\n  host: b\n' }, changedFiles: ['app.yaml'], fields: ['app.yaml\tdb.pool'],
   },
 ];
 
@@ -86,19 +92,32 @@ describe('queryIndex over an index built in-process', () => {
     ['field', { field: 'db.pool' }, (m) => m.fields.some((f) => f === 'app.yaml\tdb.pool' || f === 'app.yaml\tdb')],
     ['field in a file', { field: 'conf.d/cache.yaml:ttl' }, (m) => m.fields.includes('conf.d/cache.yaml\tttl')],
     ['field in another file', { field: 'conf.d/cache.yaml:db' }, () => false],
+    ['author as plain text (searched in the bytes), non-ASCII', { author: /Zoë Ä/ }, (m) => m.author === ZOE],
+    ['author as plain text, case-insensitive', { author: /zoë ä/i }, (m) => m.author === ZOE],
+    ['grep as plain text, non-ASCII, in the title', { grep: /für Zoë/ }, (m) => m.title.includes('für Zoë')],
+    ['grep as plain text in the body', { grep: /capacity review/ }, (m) => (m.body ?? '').includes('capacity review')],
+    ['grep of a body line that looks like a trailer', { grep: /^Risk: low$/ }, (m) => m.trailers.some((t) => t.key === 'Risk' && t.value === 'low') || (m.body ?? '').split('\n').includes('Risk: low')],
+    ['risk ignores a trailer-like body line', { risk: 'low' }, (m) => has(m, 'Risk', (v) => v === 'low')],
+    ['trailer with a non-ASCII value', { trailers: [{ key: 'Risk', value: 'médium' }] }, (m) => has(m, 'Risk', (v) => v === 'médium')],
+    ['plain grep AND author AND changeId', { grep: /Pools/, author: /Zoë/, changeId: 'I0000000000000005' }, (m) => m.changeId === 'I0000000000000005'],
     ['AND of several', { author: /Ben/, risk: 'high', field: 'db.host' }, (m) => m.author === BEN && has(m, 'Risk', (v) => v.toLowerCase() === 'high') && m.fields.some((f) => /db(\.host)?$/.test(f))],
   ];
 
   for (const [name, filter, keep] of cases) {
     it(name, () => {
+      // As read from disk (literal text is searched in the bytes), and as text only.
       const data = syncIndex(store, { persist: false });
-      expect(queryIndex(data, filter).json.map((j) => (JSON.parse(j) as { commit: string }).commit)).toEqual(expected(keep));
+      expect(data.bytes).toBeInstanceOf(Buffer);
+      const textOnly = { text: data.text, head: data.head, count: data.count, crc: data.crc };
+      for (const index of [data, textOnly]) {
+        expect(queryIndex(index, filter).json.map((j) => (JSON.parse(j) as { commit: string }).commit)).toEqual(expected(keep));
+      }
     });
   }
 
   it('limit keeps the newest matches; 0 gives none', () => {
     const data = syncIndex(store, { persist: false });
-    expect(queryIndex(data, { limit: 2 }).entries().map((e) => e.commit)).toEqual([oids[3], oids[2]]);
+    expect(queryIndex(data, { limit: 2 }).entries().map((e) => e.commit)).toEqual([oids[4], oids[3]]);
     expect(queryIndex(data, { limit: 1, author: /Ann/ }).entries().map((e) => e.commit)).toEqual([oids[2]]);
     expect(queryIndex(data, { limit: 0 }).json).toEqual([]);
   });

@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INDEX_DIR, eachLineWithNewestFirst, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
+import { tempDir } from '../../helpers/cli.js';
+
+const line = (n: number, text: string) => `${String(n).padStart(40, '0')}\t${n}\t\tA <a@x>\t\t${text}\t{}\n`;
+
+describe('the index file', () => {
+  it('reads back as written, ASCII or not, with its bytes for literal search', () => {
+    for (const text of [line(1, 'plain') + line(2, 'more'), line(1, 'Zoë') + line(2, 'Größe') + line(3, 'plain')]) {
+      const gitdir = tempDir();
+      writeIndex(gitdir, 'h', text, text.split('\n').length - 1);
+      const data = readIndex(gitdir)!;
+      expect(data.text).toBe(text);
+      expect(data.bytes!.equals(Buffer.from(text))).toBe(true);
+    }
+  });
+
+  it('head.json damaged in any member is caught by its own checksum; one without a checksum is checked by counting lines', () => {
+    const gitdir = tempDir();
+    const text = line(1, 'a') + line(2, 'b');
+    writeIndex(gitdir, 'h', text, 2);
+    const headPath = join(gitdir, INDEX_DIR, 'head.json');
+    const good = JSON.parse(readFileSync(headPath, 'utf8')) as Record<string, unknown>;
+    for (const [key, value] of [['count', 3], ['head', 'other'], ['crc', 1]] as const) {
+      writeFileSync(headPath, JSON.stringify({ ...good, [key]: value }));
+      expect({ key, data: readIndex(gitdir) }).toEqual({ key, data: null });
+    }
+    const { sum: _sum, ...older } = good;
+    writeFileSync(headPath, JSON.stringify(older));
+    expect(readIndex(gitdir)?.text).toBe(text);
+    writeFileSync(headPath, JSON.stringify({ ...older, count: 3 }));
+    expect(readIndex(gitdir)).toBeNull();
+  });
+
+  it('eachLineWithNewestFirst visits exactly the lines holding the text, newest first, and stops when told', () => {
+    const text = line(1, 'x needle') + line(2, 'none') + line(3, 'needle needle') + line(4, 'needlé') + line(5, 'end needle');
+    const seen: string[] = [];
+    eachLineWithNewestFirst(Buffer.from(text), 'needle', (l) => {
+      seen.push(l.split('\t')[5]!);
+      return true;
+    });
+    expect(seen).toEqual(['end needle', 'needle needle', 'x needle']);
+    const first: string[] = [];
+    eachLineWithNewestFirst(Buffer.from(text.slice(0, -1)), 'needle', (l) => {
+      first.push(l);
+      return false;
+    });
+    expect(first).toEqual([line(5, 'end needle').slice(0, -1)]);
+  });
+});

@@ -48,14 +48,13 @@ export function formatLog(entries: readonly AuditEntry[], opts: LogFormatOptions
  * `formatLog` entry without the file list. Ends in a newline.
  */
 export function formatShowHeader(entry: AuditEntry, opts: { color?: boolean; note?: string } = {}): string {
-  const lines = [yellow(`commit ${entry.commit}`, opts.color ?? false)];
-  if (entry.parents.length > 1) lines.push(`Merge: ${entry.parents.map((p) => p.slice(0, 7)).join(' ')}`);
-  if (entry.changeId !== null) lines.push(`Change-Id: ${entry.changeId}`);
-  lines.push(`Author: ${entry.author.name} <${entry.author.email}>`);
-  lines.push(`Date:   ${formatGitDate(entry.date)}`);
-  lines.push('', ...indent(messageOf(entry)));
-  if (opts.note !== undefined && opts.note.trim() !== '') lines.push('', 'Notes:', ...indent(opts.note.trimEnd()));
-  return `${lines.join('\n')}\n`;
+  // Built by concatenation: `log` formats thousands of these.
+  let out = `${yellow(`commit ${entry.commit}`, opts.color ?? false)}\n`;
+  if (entry.parents.length > 1) out += `Merge: ${entry.parents.map((p) => p.slice(0, 7)).join(' ')}\n`;
+  if (entry.changeId !== null) out += `Change-Id: ${entry.changeId}\n`;
+  out += `Author: ${entry.author.name} <${entry.author.email}>\nDate:   ${formatGitDate(entry.date)}\n\n${indent(messageOf(entry))}`;
+  if (opts.note !== undefined && opts.note.trim() !== '') out += `\n\nNotes:\n${indent(opts.note.trimEnd())}`;
+  return `${out}\n`;
 }
 
 /**
@@ -66,21 +65,30 @@ export function formatShowHeader(entry: AuditEntry, opts: { color?: boolean; not
 export function formatGitDate(iso: string): string {
   const m = ISO_RE.exec(iso);
   if (!m) return iso;
-  const [, y, mo, d, h, mi, s, zone = 'Z'] = m as unknown as string[];
-  const weekday = DAYS[new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDay()];
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const zone = m[7] ?? 'Z';
+  const weekday = DAYS[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()];
   const offset = zone === 'Z' ? '+0000' : zone.replace(':', '');
-  return `${weekday} ${MONTHS[Number(mo) - 1]} ${Number(d)} ${h}:${mi}:${s} ${y} ${offset}`;
+  return `${weekday} ${MONTHS[mo - 1]} ${d} ${m[4]}:${m[5]}:${m[6]} ${m[1]} ${offset}`;
 }
 
 /** Title, body and trailers as paragraphs; the Change-Id is already in the header. */
 function messageOf(e: AuditEntry): string {
-  const trailers = e.trailers.filter((t) => t.key.toLowerCase() !== 'change-id').map((t) => `${t.key}: ${t.value}`);
-  return [e.title, e.body, trailers.join('\n')].filter((p) => p !== '').join('\n\n');
+  let out = e.title;
+  if (e.body !== '') out = out === '' ? e.body : `${out}\n\n${e.body}`;
+  let trailers = '';
+  for (const t of e.trailers) {
+    if (t.key.toLowerCase() !== 'change-id') trailers += trailers === '' ? `${t.key}: ${t.value}` : `\n${t.key}: ${t.value}`;
+  }
+  if (trailers !== '') out = out === '' ? trailers : `${out}\n\n${trailers}`;
+  return out;
 }
 
 /** Four spaces on every line, blank ones included, as git does. */
-function indent(text: string): string[] {
-  return text.split('\n').map((line) => `    ${line}`);
+function indent(text: string): string {
+  return `    ${text.replaceAll('\n', '\n    ')}`;
 }
 
 function formatFiles(files: AuditEntry['files']): string {

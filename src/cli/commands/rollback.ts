@@ -35,7 +35,10 @@ export interface Prompt {
 
 /** The terminal prompt (node:readline on stdin, question on stderr). */
 export const terminalPrompt: Prompt = {
-  interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  // A getter: touching process.stdin sets up a stream, which other commands should not pay for.
+  get interactive() {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  },
   ask: (question) => new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     rl.question(question, (answer) => {

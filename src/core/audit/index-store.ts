@@ -224,3 +224,25 @@ export function eachLineWithNewestFirst(bytes: Buffer, needle: string, fn: (line
     if (!fn(bytes.toString('utf8', bounds[i], bounds[i + 1]))) return;
   }
 }
+
+/**
+ * One member of an entry's JSON text (the `json` column), parsed alone:
+ * `"trailers":[...]` ends where `,"files":` starts (`next`), the last member
+ * at the closing brace. Inside a JSON string every `"` is escaped, so
+ * `,"files":` cannot occur there. Members, in order: commit, parents,
+ * changeId, title, body, author, date, trailers, files.
+ *
+ * @example entryMember(col.json, 'title', 'body') // 'Raise pool size'
+ */
+export function entryMember(json: string, key: string, next: string | null): unknown {
+  const at = json.indexOf(`,"${key}":`);
+  const end = next === null ? json.length - 1 : json.indexOf(`,"${next}":`, at);
+  if (at >= 0 && end > at) {
+    try {
+      return JSON.parse(json.slice(at + key.length + 4, end));
+    } catch {
+      // not the shape recordLine writes: parse the whole entry below
+    }
+  }
+  return (JSON.parse(json) as Record<string, unknown>)[key];
+}

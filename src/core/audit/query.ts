@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditFilter, IndexRecord, Trailer } from '../types.js';
 import type { Store } from '../store/open.js';
 import { compileFilter } from './filter.js';
-import { eachLineWithNewestFirst, eachNewestFirst, splitLine, type IndexData } from './index-store.js';
+import { eachLineWithNewestFirst, eachNewestFirst, entryMember, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
 import { buildRecord } from './record.js';
 
@@ -60,8 +60,8 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
       const rec = {
         timestamp: col.timestamp,
         fields: field !== undefined ? splitFields(col.fields) : [],
-        trailers: needsTrailers ? (jsonMember(col.json, 'trailers', 'files') as Trailer[]) : [],
-        files: needsFiles ? (jsonMember(col.json, 'files', null) as AuditEntry['files']) : [],
+        trailers: needsTrailers ? (entryMember(col.json, 'trailers', 'files') as Trailer[]) : [],
+        files: needsFiles ? (entryMember(col.json, 'files', null) as AuditEntry['files']) : [],
       } as unknown as IndexRecord;
       if (!rest(rec)) return true;
     }
@@ -73,24 +73,6 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   if (data.bytes && literal) eachLineWithNewestFirst(data.bytes, literal, visit);
   else eachNewestFirst(data.text, visit);
   return { json, entries: () => json.map((j) => JSON.parse(j) as AuditEntry) };
-}
-
-/**
- * One member of an entry's JSON text, parsed alone: `"trailers":[...]` ends
- * where `,"files":` starts (`next`), the last member at the closing brace.
- * Inside a JSON string every `"` is escaped, so `,"files":` cannot occur there.
- */
-function jsonMember(json: string, key: string, next: string | null): unknown {
-  const at = json.indexOf(`,"${key}":`);
-  const end = next === null ? json.length - 1 : json.indexOf(`,"${next}":`, at);
-  if (at >= 0 && end > at) {
-    try {
-      return JSON.parse(json.slice(at + key.length + 4, end));
-    } catch {
-      // not the shape recordLine writes: parse the whole entry below
-    }
-  }
-  return (JSON.parse(json) as Record<string, unknown>)[key];
 }
 
 function splitFields(fields: string): string[] {

@@ -82,6 +82,13 @@ describe('planRollback', () => {
     expect(selective.dependencies).toEqual([{ undone: schema.changeId, dependent: { commit: app.commit, changeId: app.changeId, title: 'app uses it' } }]);
     // Rolling everything back undoes the dependent too: nothing is left broken.
     expect(planRollback(store(), req({ rev: base.commit })).dependencies).toEqual([]);
+    // Two later changes, one with the key in another case; an unrelated one in between.
+    writeFiles(dir, { 'app.yaml': 'x: 3\n' });
+    await snap(dir, 'unrelated', [{ key: 'Depends-On', value: 'I00000000000000ff' }]);
+    writeFiles(dir, { 'app.yaml': 'x: 4\n' });
+    await snap(dir, 'app again', [{ key: 'depends-on', value: schema.changeId }]);
+    const later = planRollback(store(), req({ rev: base.commit, files: ['db.yaml'] }));
+    expect(later.dependencies.map((d) => [d.undone, d.dependent.title])).toEqual([[schema.changeId, 'app again'], [schema.changeId, 'app uses it']]);
   });
 });
 

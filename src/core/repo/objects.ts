@@ -115,6 +115,8 @@ export function openObjectStore(gitdir: string, opts: OpenStoreOptions = {}): Ob
 interface PackSlot {
   idxPath: string;
   pack?: PackFile;
+  /** The index was gone when first needed (a concurrent gc replaced the pack). */
+  gone?: boolean;
 }
 
 class PackedStore implements ObjectStore {
@@ -203,7 +205,13 @@ class PackedStore implements ObjectStore {
   private findInPacks(oid: string): { pack: PackFile; offset: number } | undefined {
     const key = Buffer.from(oid, 'hex');
     for (const slot of this.getSlots()) {
-      if (!fs.existsSync(slot.idxPath) && !slot.pack) continue; // removed by a concurrent gc
+      // Checked once, when the pack is first opened: an open pack stays readable
+      // even after a concurrent gc removes it (a stat per lookup per pack was
+      // a tenth of a rollback).
+      if (!slot.pack && (slot.gone || !fs.existsSync(slot.idxPath))) {
+        slot.gone = true;
+        continue;
+      }
       const pack = this.load(slot);
       const i = pack.index.find(key);
       if (i !== undefined) return { pack, offset: pack.index.offsetAt(i) };

@@ -33,6 +33,8 @@ function resolveBase(store: Store, index: IndexData, base: string, rev: string):
     if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet (run cfgtrail snapshot)', { rev });
     return head;
   }
+  // A full commit id names that commit, as in git: no need to search the index.
+  if (/^[0-9a-f]{40}$/.test(base) && store.objects.has(base) && store.objects.read(base).type === 'commit') return base;
   for (const ref of [`refs/tags/${base}`, `refs/heads/${base}`, base.startsWith('refs/') ? base : null]) {
     const oid = ref ? readRef(store.gitdir, ref) : null;
     if (oid) return peel(store, oid);

@@ -14,7 +14,7 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import type { Clock, HealthProbe, OnEvent, ServiceControl } from '../ports.js';
 import type { ServiceConfig } from '../services-config.js';
 import { applyFileActions } from './write-files.js';
-import { buildPlan, pendingJournal } from './plan.js';
+import { buildPlan, pendingJournal, planStillHolds } from './plan.js';
 import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
 import { driftPaths, headFiles, targetFiles } from './states.js';
 import { runServices } from './services.js';
@@ -102,10 +102,13 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   const pre = await recordDrift(ctx, head, live, journal, Boolean(pending), timed);
   if (pre) writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre });
   const now = readHead(store.gitdir)!;
-  const index = syncIndex(store, { persist: false });
   const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown };
-  // Same target and files, re-planned against what is live now (the drift commit is one of the undone changes).
-  const fresh = buildPlan(store, index, { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
+  // Same target and files, re-planned against what is live now (a drift commit is one of the undone
+  // changes), unless nothing moved since planning: then the plan stands as made.
+  const stands = !pending && !pre && now === plan.head && planStillHolds(plan, live, Boolean(ctx.chown), ctx.services);
+  const fresh = stands
+    ? plan
+    : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
   await timed('write', () => applyFileActions(store.root, fresh.actions, { readBlob: (oid) => store.objects.read(oid).content, chown: Boolean(ctx.chown) }), () => `${fresh.actions.length} file(s)`);
   const after = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
   const made = await timed('commit', () =>

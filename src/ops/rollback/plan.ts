@@ -125,7 +125,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   const before = headFiles(store, head);
   const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
   const msg = commitMessage(ref, files, undone, input.reason);
-  return {
+  const plan: RollbackPlan = {
     root: store.root,
     gitdir: store.gitdir,
     head,
@@ -147,6 +147,26 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     nothingToDo: actions.length === 0 && !journal,
     resume: journal ? { stage: journal.commit ? 'after-commit' : 'write', startedAt: journal.startedAt } : null,
   };
+  madeWith.set(plan, { live: liveKey(live, Boolean(input.req.chown)), services: input.req.services });
+  return plan;
+}
+
+/** What each plan was made from, so applying can tell whether it still stands. */
+const madeWith = new WeakMap<RollbackPlan, { live: string; services: RollbackRequest['services'] }>();
+
+function liveKey(live: Map<string, LiveFile>, chown: boolean): string {
+  const rows = [...live].map(([p, f]) => `${p}\0${f.mode}\0${f.perm}\0${f.uid}\0${f.gid}\0${f.oid}`);
+  return `${chown}\n${rows.sort().join('\n')}`;
+}
+
+/**
+ * True when `plan` (not a resumed one) was made from exactly these live files,
+ * with the same chown setting and service list: planned again now, against
+ * the same HEAD, it would come out the same.
+ */
+export function planStillHolds(plan: RollbackPlan, live: Map<string, LiveFile>, chown: boolean, services: RollbackRequest['services']): boolean {
+  const made = madeWith.get(plan);
+  return plan.resume === null && made !== undefined && made.services === services && made.live === liveKey(live, chown);
 }
 
 function inScopeOf(f: string): (p: string) => boolean {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { planRollback, type RollbackRequest } from '../../../src/ops/rollback/plan.js';
+import { planRollback, planStillHolds, type RollbackRequest } from '../../../src/ops/rollback/plan.js';
+import { scanLive } from '../../../src/core/store/scan.js';
 import { applyRollback } from '../../../src/ops/rollback/apply.js';
 import { writeJournal } from '../../../src/ops/rollback/journal.js';
 import type { RollbackEvent } from '../../../src/ops/rollback/types.js';
@@ -89,6 +90,26 @@ describe('planRollback', () => {
     await snap(dir, 'app again', [{ key: 'depends-on', value: schema.changeId }]);
     const later = planRollback(store(), req({ rev: base.commit, files: ['db.yaml'] }));
     expect(later.dependencies.map((d) => [d.undone, d.dependent.title])).toEqual([[schema.changeId, 'app again'], [schema.changeId, 'app uses it']]);
+  });
+});
+
+describe('planStillHolds', () => {
+  it('holds for the live files, chown setting and services the plan was made with, and for nothing else', async () => {
+    const { dir, store } = await storeWith({ 'a.yaml': 'x: 1\n' });
+    const base = await snap(dir, 'base');
+    writeFiles(dir, { 'a.yaml': 'x: 2\n' });
+    await snap(dir, 'two');
+    const r = req({ rev: base.commit });
+    const plan = planRollback(store(), r);
+    const live = () => scanLive(dir, { include: [], exclude: [], gitdir: join(dir, '.cfgtrail') });
+    expect(planStillHolds(plan, live(), false, r.services)).toBe(true);
+    expect(planStillHolds(plan, live(), true, r.services)).toBe(false);
+    expect(planStillHolds(plan, live(), false, [])).toBe(false); // another list, even an equal one
+    chmodSync(join(dir, 'a.yaml'), 0o600);
+    expect(planStillHolds(plan, live(), false, r.services)).toBe(false);
+    chmodSync(join(dir, 'a.yaml'), 0o644);
+    writeFiles(dir, { 'a.yaml': 'x: 3\n' });
+    expect(planStillHolds(plan, live(), false, r.services)).toBe(false);
   });
 });
 

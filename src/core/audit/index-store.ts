@@ -143,7 +143,7 @@ export function appendLines(gitdir: string, tail: IndexTail, head: string, lines
 
 /** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
 export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
-  const next = appendLines(gitdir, { ...data, bytes: Buffer.byteLength(data.text) }, head, lines);
+  const next = appendLines(gitdir, { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes?.length ?? Buffer.byteLength(data.text) }, head, lines);
   return { text: data.text + lines, head, count: next.count, crc: next.crc };
 }
 

@@ -27,7 +27,8 @@ function syncFrom(store: Store, head: string | null, data: IndexData | null, per
     const fresh = newCommits(store, head, data);
     if (fresh) {
       const lines = recordLines(store, fresh);
-      if (!persist) return { ...data, text: data.text + lines, head, count: data.count + fresh.length };
+      // A new object, not a spread: the file's bytes no longer match the text.
+      if (!persist) return { text: data.text + lines, head, count: data.count + fresh.length, crc: data.crc };
       return appendIndex(store.gitdir, data, head, lines);
     }
   }

@@ -102,10 +102,10 @@ await build({
 await writeCodeCache();
 
 /**
- * V8's code cache for dist/cli.cjs, made by running a typical command (init,
- * snapshot, then `log` and `diff` with CFGTRAIL_CODE_CACHE set) on a copy of
- * the example: it holds the bytecode of every function those ran, so a cold
- * start compiles almost nothing. V8 rejects a cache from another Node version
+ * V8's code cache for dist/cli.cjs, made by running `log` with
+ * CFGTRAIL_CODE_CACHE set on a copy of the example (after init and two
+ * snapshots): it holds the bytecode of every function that run compiled, so
+ * a cold start compiles little. V8 rejects a cache from another Node version
  * and bin/cfgtrail.js then compiles from source; the cache is only ever made
  * here, right after the bundle it belongs to.
  */

@@ -6,8 +6,9 @@ import type { ChangeRef, DependencyWarning } from './types.js';
 
 /** The first parent in an entry's JSON text (`"parents":["<oid>",...`), or null for a root commit. */
 function firstParent(json: string): string | null {
-  const at = json.indexOf('"parents":[') + 11;
-  return json[at] === '"' ? json.slice(at + 1, at + 41) : null;
+  const at = json.indexOf('"parents":["');
+  if (at >= 0) return json.slice(at + 12, at + 52);
+  return (JSON.parse(json) as AuditEntry).parents[0] ?? null; // no parent, or not the shape recordLine writes
 }
 
 /**

@@ -209,6 +209,27 @@ export function eachNewestFirst(text: string, fn: (line: string) => boolean): vo
 
 /**
  * Calls `fn` for each line that contains `needle`, newest first, until it
+ * returns false: in the index's bytes when it has them (only those lines are
+ * decoded), else in its text.
+ */
+export function eachLineWith(index: IndexData, needle: string, fn: (line: string) => boolean): void {
+  if (index.bytes) eachLineWithNewestFirst(index.bytes, needle, fn);
+  else eachNewestFirst(index.text, (line) => !line.includes(needle) || fn(line));
+}
+
+/** The index line of commit `oid` (without newline), or null when the index does not hold it. */
+export function lineOf(index: IndexData, oid: string): string | null {
+  let found: string | null = null;
+  eachLineWith(index, `${oid}\t`, (line) => {
+    if (!line.startsWith(`${oid}\t`)) return true;
+    found = line;
+    return false;
+  });
+  return found;
+}
+
+/**
+ * Calls `fn` for each line that contains `needle`, newest first, until it
  * returns false. Searches the index's bytes, so only those lines are decoded.
  */
 export function eachLineWithNewestFirst(bytes: Buffer, needle: string, fn: (line: string) => boolean): void {

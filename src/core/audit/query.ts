@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditFilter, IndexRecord, Trailer } from '../types.js';
 import type { Store } from '../store/open.js';
 import { compileFilter } from './filter.js';
-import { eachLineWithNewestFirst, eachNewestFirst, entryMember, splitLine, type IndexData } from './index-store.js';
+import { eachLineWithNewestFirst, eachNewestFirst, entryMember, lineOf, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
 import { buildRecord } from './record.js';
 
@@ -126,17 +126,9 @@ function substrings(f: AuditFilter): string[] {
 
 /** The log entry of one commit: from the index, or built from git when the index does not hold it. */
 export function lookupEntry(store: Store, index: IndexData, oid: string): AuditEntry {
-  // Start of the commit's line: the first line, or the one after a newline (-1: not indexed).
-  const at = index.text.startsWith(`${oid}\t`) ? 0 : afterNewline(index.text.indexOf(`\n${oid}\t`));
-  if (at >= 0) {
-    const end = index.text.indexOf('\n', at);
-    const col = splitLine(index.text.slice(at, end < 0 ? undefined : end));
-    if (col) return JSON.parse(col.json) as AuditEntry;
-  }
+  const line = lineOf(index, oid);
+  const col = line === null ? null : splitLine(line);
+  if (col) return JSON.parse(col.json) as AuditEntry;
   const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, { schema: store.settings.yamlSchema });
   return entry;
-}
-
-function afterNewline(pos: number): number {
-  return pos < 0 ? -1 : pos + 1;
 }

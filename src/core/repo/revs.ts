@@ -1,6 +1,6 @@
 import { CfgtrailError } from '../errors.js';
 import type { Store } from '../store/open.js';
-import { eachNewestFirst, splitLine, type IndexData } from '../audit/index-store.js';
+import { eachLineWith, splitLine, type IndexData, type IndexLine } from '../audit/index-store.js';
 import { parseCommit } from './commit.js';
 import { readHead, readRef } from './refs.js';
 
@@ -39,16 +39,10 @@ function resolveBase(store: Store, index: IndexData, base: string, rev: string):
     const oid = ref ? readRef(store.gitdir, ref) : null;
     if (oid) return peel(store, oid);
   }
-  const byChangeId: string[] = [];
-  const byPrefix: string[] = [];
   const hex = /^[0-9a-f]{4,40}$/i.test(base) ? base.toLowerCase() : null;
-  eachNewestFirst(index.text, (line) => {
-    const col = splitLine(line);
-    if (!col) return true;
-    if (col.changeId === base) byChangeId.push(col.oid);
-    if (hex && col.oid.startsWith(hex)) byPrefix.push(col.oid);
-    return true;
-  });
+  // Each kind of name is looked for as text in the index (its bytes, when read from disk), then checked by column.
+  const byChangeId = commitsWhere(index, `\t${base}\t`, (col) => col.changeId === base);
+  const byPrefix = hex ? commitsWhere(index, hex, (col) => col.oid.startsWith(hex)) : [];
   // A Change-Id names the newest commit carrying it (a re-applied change keeps its id).
   if (byChangeId.length > 0) return byChangeId[0]!;
   if (byPrefix.length === 1) return byPrefix[0]!;
@@ -58,6 +52,17 @@ function resolveBase(store: Store, index: IndexData, base: string, rev: string):
   if (hex && hex.length === 40 && store.objects.has(hex)) return peel(store, hex);
   const what = /^I[0-9a-f]{16}$/.test(base) ? 'Change-Id' : 'revision';
   throw new CfgtrailError(what === 'Change-Id' ? 'UNKNOWN_CHANGE_ID' : 'UNKNOWN_REV', `unknown ${what} '${rev}' (not a commit, Change-Id, tag or HEAD~N of this store)`, { rev });
+}
+
+/** Commits whose index line contains `needle` and passes `keep`, newest first. */
+function commitsWhere(index: IndexData, needle: string, keep: (col: IndexLine) => boolean): string[] {
+  const out: string[] = [];
+  eachLineWith(index, needle, (line) => {
+    const col = splitLine(line);
+    if (col && keep(col)) out.push(col.oid);
+    return true;
+  });
+  return out;
 }
 
 /** Follows annotated tags to the commit they name. */

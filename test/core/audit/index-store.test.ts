@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INDEX_DIR, eachLineWithNewestFirst, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
+import { INDEX_DIR, eachLineWithNewestFirst, lineOf, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const line = (n: number, text: string) => `${String(n).padStart(40, '0')}\t${n}\t\tA <a@x>\t\t${text}\t{}\n`;
@@ -48,5 +48,18 @@ describe('the index file', () => {
       return false;
     });
     expect(first).toEqual([line(5, 'end needle').slice(0, -1)]);
+  });
+
+  it('lineOf finds a commit by its own line, not by a later line that names it, from bytes or text', () => {
+    const oid = String(1).padStart(40, '0');
+    // The newer line names the older commit in its message column, right before a tab.
+    const text = line(1, 'first') + line(2, `Rollback\x1dRollback-To: ${oid}`);
+    const gitdir = tempDir();
+    writeIndex(gitdir, 'h', text, 2);
+    const data = readIndex(gitdir)!;
+    for (const index of [data, { text, head: 'h', count: 2, crc: 0 }]) {
+      expect(lineOf(index, oid)).toBe(line(1, 'first').slice(0, -1));
+      expect(lineOf(index, String(3).padStart(40, '0'))).toBeNull();
+    }
   });
 });

@@ -35,6 +35,11 @@ const { join } = require('node:path');
 const { Script } = require('node:vm');
 const { crc32 } = require('node:zlib');
 
+const out = process.env.CFGTRAIL_CODE_CACHE;
+const runs = out ? process.env.CFGTRAIL_CODE_CACHE_RUNS : undefined;
+// The build's run (scripts/build.mjs): the bundle does not run a command of
+// its own; the listed ones run below, and the cache holds what they compiled.
+if (runs) process.argv[1] = 'cfgtrail-code-cache';
 const dist = join(__dirname, '..', 'dist');
 const file = join(dist, 'cli.cjs');
 const cacheFile = join(dist, 'cli.cache');
@@ -46,9 +51,7 @@ const script = new Script(`(function (exports, require, module, __filename, __di
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, dist);
 
-const out = process.env.CFGTRAIL_CODE_CACHE;
 if (out) {
-  // The build's run: the cache holds what this command compiled.
   process.on('exit', () => {
     const data = script.createCachedData();
     const header = Buffer.alloc(8);
@@ -57,6 +60,19 @@ if (out) {
     writeFileSync(`${out}.tmp`, Buffer.concat([header, data]));
     renameSync(`${out}.tmp`, out);
   });
+}
+if (runs) void runAll(JSON.parse(runs));
+
+/** Runs each command line in this process, as the CLI would; stops at the first failure. */
+async function runAll(argvs) {
+  for (const argv of argvs) {
+    const deps = { stdout: () => {}, stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env, now: Date.now, isTTY: false, argv };
+    if ((await mod.exports.runCli(argv, deps)) !== 0) {
+      process.stderr.write(`code cache: cfgtrail ${argv.join(' ')} failed\n`);
+      process.exitCode = 1;
+      return;
+    }
+  }
 }
 
 /** The cache for `source`, or undefined when there is none or it fails its checksums. */

@@ -102,10 +102,10 @@ await build({
 await writeCodeCache();
 
 /**
- * V8's code cache for dist/cli.cjs, made by running `log` with
- * CFGTRAIL_CODE_CACHE set on a copy of the example (after init and two
- * snapshots): it holds the bytecode of every function that run compiled, so
- * a cold start compiles little. V8 rejects a cache from another Node version
+ * V8's code cache for dist/cli.cjs: bin/cfgtrail.js runs the usual commands
+ * in one process on a copy of the example (log, diff, snapshot, show,
+ * rollback) and saves the bytecode of every function they compiled, so a
+ * cold start compiles little. V8 rejects a cache from another Node version
  * and bin/cfgtrail.js then compiles from source; the cache is only ever made
  * here, right after the bundle it belongs to.
  */
@@ -116,14 +116,16 @@ async function writeCodeCache() {
     const bin = resolve('bin/cfgtrail.js');
     const env = { ...process.env, GIT_AUTHOR_NAME: 'Build', GIT_AUTHOR_EMAIL: 'build@localhost' };
     const run = (args, extra = {}) => {
-      const r = spawnSync(process.execPath, [bin, '-C', dir, ...args], { env: { ...env, ...extra }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extra }, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`code cache: cfgtrail ${args.join(' ')} failed: ${r.stderr}`);
     };
-    run(['init']);
-    run(['snapshot', '-m', 'first']);
+    run(['-C', dir, 'init']);
+    run(['-C', dir, 'snapshot', '-m', 'first']);
     writeFileSync(join(dir, 'build.yaml'), 'a: 1\n');
-    run(['snapshot', '-m', 'second']);
-    run(['log'], { CFGTRAIL_CODE_CACHE: resolve('dist/cli.cache') });
+    run(['-C', dir, 'snapshot', '-m', 'second']);
+    writeFileSync(join(dir, 'build.yaml'), 'a: 2\n');
+    const workload = [['log', '--grep', 'first'], ['log', '--author', 'Build', '--oneline'], ['diff'], ['snapshot', '-m', 'third'], ['show', 'HEAD'], ['rollback', '--previous', '--yes', '--no-restart', '--no-verify']];
+    run([], { CFGTRAIL_CODE_CACHE: resolve('dist/cli.cache'), CFGTRAIL_CODE_CACHE_RUNS: JSON.stringify(workload.map((a) => ['-C', dir, ...a])) });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,10 +14,10 @@ for arg in "$@"; do
   case $arg in
     -C) skip=1 ;;
     -*) ;;
-    *) command=$arg; break ;;
+    *) cmd=$arg; break ;;
   esac
 done
-case ${command-} in
+case ${cmd-} in
   init|snapshot|diff|status|log|show|export|gc) unset NODE_EXTRA_CA_CERTS ;;
 esac
 exec node "$0" "$@"

@@ -9,7 +9,7 @@ import { isoGit, yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import type { Person } from '../types.js';
 import type { Store } from '../store/open.js';
-import { eachNewestFirst, splitLine, type IndexData } from '../audit/index-store.js';
+import { eachFirstParent, type IndexData } from '../audit/index-store.js';
 import { parseCommit } from './commit.js';
 import { readRef } from './refs.js';
 import { parseTree } from './tree.js';
@@ -167,19 +167,13 @@ export function formatNoteSummary(n: VerificationNote): string {
 export function lastGoodCommit(store: Store, index: IndexData): string | null {
   const blobs = noteBlobs(store);
   if (blobs.size === 0) return null;
-  let expected = index.head;
   let found: string | null = null;
-  eachNewestFirst(index.text, (line) => {
-    const col = splitLine(line);
-    if (!col || col.oid !== expected) return true; // off the first-parent line
+  eachFirstParent(index, index.head, (col) => {
     const blob = blobs.get(col.oid);
     const result = blob ? parseNote(readBlobText(store, blob))?.result : undefined;
-    if (result === 'passed' || result === 'marked-good') {
-      found = col.oid;
-      return false;
-    }
-    expected = (JSON.parse(col.json) as { parents: string[] }).parents[0] ?? null;
-    return expected !== null;
+    if (result !== 'passed' && result !== 'marked-good') return true;
+    found = col.oid;
+    return false;
   });
   return found;
 }

@@ -1,15 +1,8 @@
 /** Which changes a rollback undoes, and which remaining changes depend on them (from the audit index). */
 import type { AuditEntry, Trailer } from '../../core/types.js';
-import { eachNewestFirst, entryMember, splitLine, type IndexData } from '../../core/audit/index-store.js';
+import { eachFirstParent, entryMember, type IndexData } from '../../core/audit/index-store.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import type { ChangeRef, DependencyWarning } from './types.js';
-
-/** The first parent in an entry's JSON text (`"parents":["<oid>",...`), or null for a root commit. */
-function firstParent(json: string): string | null {
-  const at = json.indexOf('"parents":["');
-  if (at >= 0) return json.slice(at + 12, at + 52);
-  return (JSON.parse(json) as AuditEntry).parents[0] ?? null; // no parent, or not the shape recordLine writes
-}
 
 /**
  * Commits after `target` on HEAD's first-parent line, newest first; with
@@ -20,10 +13,7 @@ function firstParent(json: string): string | null {
 export function undoneChanges(index: IndexData, head: string, target: string, inScope?: (path: string) => boolean): { undone: ChangeRef[]; reached: boolean } {
   const undone: ChangeRef[] = [];
   let reached = false;
-  let expected: string | null = head;
-  eachNewestFirst(index.text, (line) => {
-    const col = splitLine(line);
-    if (!col || col.oid !== expected) return true; // off the first-parent line
+  eachFirstParent(index, head, (col) => {
     if (col.oid === target) {
       reached = true;
       return false;
@@ -33,8 +23,7 @@ export function undoneChanges(index: IndexData, head: string, target: string, in
       const changeId = entryMember(col.json, 'changeId', 'title') as string | null;
       undone.push({ commit: col.oid, changeId, title: entryMember(col.json, 'title', 'body') as string });
     }
-    expected = firstParent(col.json);
-    return expected !== null;
+    return true;
   });
   return reached ? { undone, reached } : { undone: [], reached };
 }
@@ -51,10 +40,7 @@ export function dependencyWarnings(index: IndexData, head: string, undone: Chang
   const oldest = undone[undone.length - 1]?.commit;
   if (undoneIds.size === 0) return [];
   const out: DependencyWarning[] = [];
-  let expected: string | null = head;
-  eachNewestFirst(index.text, (line) => {
-    const col = splitLine(line);
-    if (!col || col.oid !== expected) return true; // off the first-parent line
+  eachFirstParent(index, head, (col) => {
     if (col.oid === oldest) return false;
     if (!undoneCommits.has(col.oid) && /"depends-on"/i.test(col.json)) {
       for (const id of trailerValues(entryMember(col.json, 'trailers', 'files') as Trailer[], 'Depends-On')) {
@@ -63,8 +49,7 @@ export function dependencyWarnings(index: IndexData, head: string, undone: Chang
         out.push({ undone: id, dependent });
       }
     }
-    expected = firstParent(col.json);
-    return expected !== null;
+    return true;
   });
   return out;
 }

@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditFilter, IndexRecord, Trailer } from '../types.js';
 import type { Store } from '../store/open.js';
 import { compileFilter } from './filter.js';
-import { eachLineWithNewestFirst, eachNewestFirst, entryMember, lineOf, splitLine, type IndexData } from './index-store.js';
+import { eachLineWith, eachNewestFirst, entryMember, lineOf, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
 import { buildRecord } from './record.js';
 
@@ -68,9 +68,9 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
     json.push(col.json);
     return json.length < limit;
   };
-  // Every matching line contains this literal: search the bytes for it.
-  const literal = data.bytes ? longestLiteral(filter, needles, fieldHints) : null;
-  if (data.bytes && literal) eachLineWithNewestFirst(data.bytes, literal, visit);
+  // Every matching line contains this literal: look for it (in the bytes, when read from disk).
+  const literal = longestLiteral(filter, needles, fieldHints);
+  if (literal) eachLineWith(data, literal, visit);
   else eachNewestFirst(data.text, visit);
   return { json, entries: () => json.map((j) => JSON.parse(j) as AuditEntry) };
 }

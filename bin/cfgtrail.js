@@ -35,23 +35,22 @@ const { join } = require('node:path');
 const { Script } = require('node:vm');
 const { crc32 } = require('node:zlib');
 
-const out = process.env.CFGTRAIL_CODE_CACHE;
-const runs = out ? process.env.CFGTRAIL_CODE_CACHE_RUNS : undefined;
-// The build's run (scripts/build.mjs): the bundle does not run a command of
-// its own; the listed ones run below, and the cache holds what they compiled.
-if (runs) process.argv[1] = 'cfgtrail-code-cache';
 const dist = join(__dirname, '..', 'dist');
 const file = join(dist, 'cli.cjs');
 const cacheFile = join(dist, 'cli.cache');
 const source = readFileSync(file);
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString()}\n})`, {
-  filename: file,
-  cachedData: checkedCache(source),
-});
+const cachedData = checkedCache(source);
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString()}\n})`, { filename: file, cachedData });
+if (process.env.CFGTRAIL_DEBUG && (cachedData === undefined || script.cachedDataRejected)) {
+  process.stderr.write('cfgtrail: code cache not used: compiled from source\n');
+}
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, dist);
 
+const out = process.env.CFGTRAIL_CODE_CACHE;
 if (out) {
+  // The build's run (scripts/build.mjs): the listed command lines run in this
+  // process, and the cache holds what they compiled.
   process.on('exit', () => {
     const data = script.createCachedData();
     const header = Buffer.alloc(8);
@@ -60,14 +59,15 @@ if (out) {
     writeFileSync(`${out}.tmp`, Buffer.concat([header, data]));
     renameSync(`${out}.tmp`, out);
   });
+  void runAll(JSON.parse(process.env.CFGTRAIL_CODE_CACHE_RUNS ?? '[]'));
+} else {
+  void mod.exports.main(process.argv.slice(2));
 }
-if (runs) void runAll(JSON.parse(runs));
 
-/** Runs each command line in this process, as the CLI would; stops at the first failure. */
+/** Runs each command line in this process, output discarded; stops at the first failure. */
 async function runAll(argvs) {
   for (const argv of argvs) {
-    const deps = { stdout: () => {}, stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env, now: Date.now, isTTY: false, argv };
-    if ((await mod.exports.runCli(argv, deps)) !== 0) {
+    if ((await mod.exports.runCli(argv, mod.exports.processDeps(argv, { stdout: () => {}, isTTY: false }))) !== 0) {
       process.stderr.write(`code cache: cfgtrail ${argv.join(' ')} failed\n`);
       process.exitCode = 1;
       return;

@@ -36,25 +36,29 @@ function reportError(e: unknown, deps: CliDeps): number {
   return ExitCode.INTERNAL;
 }
 
-const isEntry = process.argv[1] !== undefined && /cfgtrail(\.js)?$|cli\.js$/.test(process.argv[1]);
-if (isEntry) {
-  const deps: CliDeps = {
+/** The process's own stdout, stderr, cwd, env and clock; `over` replaces parts of them. */
+export function processDeps(argv: string[], over: Partial<CliDeps> = {}): CliDeps {
+  return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
     now: Date.now,
     isTTY: Boolean(process.stdout.isTTY),
-    argv: process.argv.slice(2),
+    argv,
+    ...over,
   };
+}
+
+/** Runs one command line as the `cfgtrail` process and exits with its code (bin/cfgtrail.js calls this). */
+export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0); // `cfgtrail log | head`
   });
-  void runCli(process.argv.slice(2), deps).then((code) => {
-    // Every command has finished its work here. Exiting now spares tearing down
-    // a heap that held the index (10-20 ms after a big query); only output still
-    // queued for stdout or stderr (a pipe on some systems) is left to drain.
-    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
-    process.exitCode = code;
-  });
+  const code = await runCli(argv, processDeps(argv));
+  // Every command has finished its work here. Exiting now spares tearing down
+  // a heap that held the index (10-20 ms after a big query); only output still
+  // queued for stdout or stderr (a pipe on some systems) is left to drain.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  process.exitCode = code;
 }

@@ -9,7 +9,7 @@ import { AUTHORS, COMPONENTS } from './synth.mjs';
 import { inproc } from './store-bench.mjs';
 
 // The shared corpus lies beside the repository (../shared), as on every machine of the project.
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/helm-values/kube-prometheus-stack', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/helm-values/kube-prometheus-stack', import.meta.url));
 const RISKS = ['low', 'medium', 'high', 'low', 'critical'];
 
 /** Rows of manifest.tsv: { version, date, subject }. */

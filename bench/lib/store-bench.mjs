@@ -15,7 +15,7 @@ export function inproc(mode, args) {
 }
 
 /** `queryTarget(size)`: the issue's bound on cfgtrail/native for audit queries. */
-export function queryTarget(size) {
+function queryTarget(size) {
   if (size >= 100000) return { max: 0.5, text: '≤ 0.5× git' };
   return { max: 1, text: '≤ 1× git' };
 }

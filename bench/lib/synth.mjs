@@ -61,7 +61,6 @@ const FIELDS = [
   ['autoscaling.targetCPU', (r) => 40 + Math.floor(r() * 50)],
   ['env.FEATURE_BUDGET', (r) => String(Math.floor(r() * 1000))],
 ];
-export const FIELD_NAMES = FIELDS.map((f) => f[0]);
 
 /** Path of the i-th config file in the config directory. */
 export function filePath(i) {

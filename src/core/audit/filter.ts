@@ -6,6 +6,7 @@ import { CfgtrailError } from '../errors.js';
 import type { AuditFilter, IndexRecord, PathSegment, Trailer } from '../types.js';
 import { parsePathText } from '../diff/path-text.js';
 import { segmentsMatch } from '../diff/field-match.js';
+import { trailerValues } from '../record/trailers.js';
 
 type Check = (r: IndexRecord) => boolean;
 
@@ -80,7 +81,7 @@ export function compileFilter(f: AuditFilter): (r: IndexRecord) => boolean {
 }
 
 /** A `g` or `y` RegExp keeps `lastIndex` between calls and would skip matches. */
-function stateless(re: RegExp): RegExp {
+export function stateless(re: RegExp): RegExp {
   return re.global || re.sticky ? new RegExp(re.source, re.flags.replace(/[gy]/g, '')) : re;
 }
 
@@ -91,8 +92,7 @@ export function messageLines(r: Pick<IndexRecord, 'title' | 'body' | 'trailers'>
 }
 
 function hasTrailer(trailers: Trailer[], key: string, value: (v: string) => boolean): boolean {
-  const k = key.toLowerCase();
-  return trailers.some((t) => t.key.toLowerCase() === k && value(t.value));
+  return trailerValues(trailers, key).some(value);
 }
 
 function normalizePath(p: string): string {

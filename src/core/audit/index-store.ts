@@ -44,21 +44,19 @@ export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */
 export function readIndex(gitdir: string): IndexData | null {
-  let head: HeadFile;
+  const head = readHeadFile(gitdir, true);
   let buf: Buffer;
   try {
-    head = JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as HeadFile;
     buf = readFileSync(join(gitdir, INDEX_DIR, 'commits'));
   } catch {
     return null; // missing or unreadable: the caller rebuilds
   }
-  if (head.version !== VERSION || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
+  if (!head || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
   if (head.sum === undefined) {
     // Written before head.json had its own checksum: count the lines instead.
     const text = buf.toString('utf8');
     return countLines(text) === head.count ? { text, head: head.head, count: head.count, crc: head.crc } : null;
   }
-  if (head.sum !== headSum(head)) return null;
   let text: string | undefined;
   return {
     get text() {
@@ -71,6 +69,23 @@ export function readIndex(gitdir: string): IndexData | null {
     count: head.count,
     crc: head.crc,
   };
+}
+
+/**
+ * head.json when it is this version and passes its own checksum; null when
+ * missing or damaged. `allowUnsummed` accepts one written before it had a
+ * checksum (readIndex then counts lines instead).
+ */
+function readHeadFile(gitdir: string, allowUnsummed = false): HeadFile | null {
+  let head: HeadFile;
+  try {
+    head = JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as HeadFile;
+  } catch {
+    return null; // missing or unreadable: the caller rebuilds
+  }
+  if (head.version !== VERSION) return null;
+  if (head.sum === undefined) return allowUnsummed ? head : null;
+  return head.sum === headSum(head) ? head : null;
 }
 
 function headSum(h: HeadFile): number {
@@ -121,14 +136,14 @@ export interface IndexTail {
  * reads the index rebuilds it from git.
  */
 export function readIndexTail(gitdir: string): IndexTail | null {
+  const head = readHeadFile(gitdir);
+  if (!head) return null;
   try {
-    const head = JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as HeadFile;
-    if (head.version !== VERSION || head.sum !== headSum(head)) return null;
     if (statSync(join(gitdir, INDEX_DIR, 'commits')).size !== head.bytes) return null;
-    return { head: head.head, count: head.count, bytes: head.bytes, crc: head.crc };
   } catch {
-    return null; // missing or unreadable: the caller rebuilds
+    return null; // missing: the caller rebuilds
   }
+  return { head: head.head, count: head.count, bytes: head.bytes, crc: head.crc };
 }
 
 /** Appends index lines after `tail`; returns the new tail. */

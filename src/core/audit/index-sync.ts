@@ -41,10 +41,9 @@ function syncFrom(store: Store, head: string | null, data: IndexData | null, per
  * the next query does not pay again; a busy lock only means it is not saved.
  */
 export async function syncIndexForRead(store: Store): Promise<IndexData> {
-  const head = readHead(store.gitdir);
   const current = readIndex(store.gitdir);
-  if (current && current.head === head) return current;
-  const fresh = syncFrom(store, head, current, false);
+  const fresh = syncFrom(store, readHead(store.gitdir), current, false);
+  if (fresh === current) return fresh; // up to date as read
   try {
     await withStoreLock(store.gitdir, { timeoutMs: 0 }, async () => {
       if (readHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.text, fresh.count);

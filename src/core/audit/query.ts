@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditFilter, IndexRecord, Trailer } from '../types.js';
 import type { Store } from '../store/open.js';
-import { compileFilter } from './filter.js';
+import { compileFilter, stateless } from './filter.js';
 import { eachLineWith, eachNewestFirst, entryMember, lineOf, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
 import { buildRecord } from './record.js';
@@ -34,7 +34,7 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   const needsTrailers = Boolean(trailers?.length || risk !== undefined || component !== undefined);
   const needsFiles = file !== undefined;
   const needsRest = needsTrailers || needsFiles || field !== undefined;
-  const grep = filter.grep ? new RegExp(filter.grep.source, filter.grep.flags.replace(/[gy]/g, '')) : null;
+  const grep = filter.grep ? stateless(filter.grep) : null;
   // Without anchors or lookarounds, a regex that matches no part of the whole
   // message matches none of its lines either: one exec rejects most entries.
   const grepWhole = grep && !/[$^]|\(\?<?[=!]/.test(grep.source) ? grep : null;

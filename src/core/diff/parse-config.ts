@@ -49,7 +49,7 @@ function parseJson(text: string): ParsedConfig {
   try {
     return { ok: true, docs: [JSON.parse(text) as unknown] };
   } catch (e) {
-    return { ok: false, error: locateJsonError(text, e instanceof Error ? e.message : String(e)) };
+    return { ok: false, error: locateJsonError(text, messageOf(e)) };
   }
 }
 

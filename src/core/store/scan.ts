@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createHash } from 'node:crypto';
 import { CfgtrailError } from '../errors.js';
+import { hashObject } from '../repo/objects.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { STORE_NAME } from './locate.js';
 import { META_FILE } from './meta.js';
@@ -92,7 +92,7 @@ function readLive(abs: string, st: Stats): LiveFile | null {
 
 /** Git's blob id of `content`. */
 export function blobOid(content: Buffer): string {
-  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+  return hashObject('blob', content);
 }
 
 function unreadable(path: string, e: unknown): CfgtrailError {

@@ -7,7 +7,7 @@ import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, writeRef } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
 import { buildRecord, flatTree, parseCacheKey, type ParseCache } from '../audit/record.js';
-import { appendLines, readIndexTail, recordLine, type IndexTail } from '../audit/index-store.js';
+import { appendLines, eachLineWith, readIndexTail, recordLine, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
@@ -119,10 +119,17 @@ function indexTailAt(store: Store, head: string | null, givenChangeId: string | 
   const tail = givenChangeId === undefined ? readIndexTail(store.gitdir) : null;
   if (tail && tail.head === head) return tail;
   const index = syncIndex(store, { persist: true });
-  if (givenChangeId !== undefined && index.text.includes(`\t${givenChangeId}\t`)) {
+  let used = false;
+  if (givenChangeId !== undefined) {
+    eachLineWith(index, `\t${givenChangeId}\t`, () => {
+      used = true;
+      return false;
+    });
+  }
+  if (used) {
     throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${givenChangeId} is already used in this store`, { changeId: givenChangeId });
   }
-  return readIndexTail(store.gitdir) ?? { head: index.head, count: index.count, bytes: Buffer.byteLength(index.text), crc: index.crc };
+  return readIndexTail(store.gitdir) ?? { head: index.head, count: index.count, bytes: index.bytes?.length ?? Buffer.byteLength(index.text), crc: index.crc };
 }
 
 /**

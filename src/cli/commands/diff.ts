@@ -5,7 +5,7 @@ import { resolveRev } from '../../core/repo/revs.js';
 import { readHead } from '../../core/repo/refs.js';
 import type { FileDiff } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
-import { formatFileDiffs } from '../format/diff.js';
+import { STATUS_LETTER, formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
 import { ExitWith, pathsAfterDashDash, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -71,10 +71,9 @@ export function registerStatus(program: Command, deps: CliDeps): void {
         deps.stdout(`clean: live config matches ${head.slice(0, 7)}\n`);
       } else {
         deps.stdout(`drift since ${head.slice(0, 7)} (run 'cfgtrail diff' for details):\n`);
-        const letters: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', mode: 'P', typechange: 'T' };
         for (const x of files) {
           const what = x.formattingOnly ? 'formatting only' : x.format === 'tree' && x.fields > 0 ? `${x.fields} field${x.fields === 1 ? '' : 's'}` : x.format;
-          deps.stdout(`  ${letters[x.status] ?? '?'} ${x.path}  (${what})\n`);
+          deps.stdout(`  ${STATUS_LETTER[x.status] ?? '?'} ${x.path}  (${what})\n`);
         }
       }
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);

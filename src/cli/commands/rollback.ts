@@ -8,7 +8,7 @@ import type { RollbackPlan, RollbackResult } from '../../ops/rollback/types.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
-import { formatEvent, formatOutcome, formatPlan, planToJson, resultToJson } from '../format/rollback.js';
+import { formatEvent, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
 import { collect, ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -94,7 +94,7 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
       const chown = typeof process.getuid === 'function' && process.getuid() === 0;
       const plan = planRollback(store, requestFromFlags(target, f, services, chown));
       const color = useColor(cmd, deps);
-      const printPlan = () => (f.json ? deps.stdout(`${JSON.stringify({ plan: planToJson(plan), result: null }, null, 2)}\n`) : deps.stdout(formatPlan(plan, { color })));
+      const printPlan = () => deps.stdout(f.json ? rollbackJson(plan, null) : formatPlan(plan, { color }));
       if (plan.nothingToDo) {
         if (f.json) printPlan();
         else deps.stdout(`nothing to do: the live files already match ${plan.target.commit.slice(0, 7)} (${plan.target.title})\n`);
@@ -106,7 +106,7 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
         throw new CfgtrailError('REFUSED', 'changes that stay in effect depend on changes this rollback undoes (listed above); add --force to roll back anyway', { dependencies: plan.dependencies });
       }
       if (!f.yes) await confirm(plan, prompt, deps, color);
-      await apply(store, plan, services, f, deps);
+      await apply(store, plan, services, chown, f, deps);
     });
 }
 
@@ -119,18 +119,16 @@ async function confirm(plan: RollbackPlan, prompt: Prompt, deps: CliDeps, color:
   if (answer !== 'y' && answer !== 'yes') throw new CfgtrailError('REFUSED', 'rollback cancelled; nothing was changed', {});
 }
 
-async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[], f: RollbackFlags, deps: CliDeps): Promise<void> {
+async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[], chown: boolean, f: RollbackFlags, deps: CliDeps): Promise<void> {
   const author = resolveAuthor(f.author, deps.env);
   const result = await applyRollback(plan, {
-    store, services, ...realPorts(), author, now: deps.now,
-    chown: typeof process.getuid === 'function' && process.getuid() === 0,
+    store, services, ...realPorts(), author, now: deps.now, chown,
     onEvent: f.json ? undefined : (e) => {
       const line = formatEvent(e);
       if (line) deps.stderr(line);
     },
   });
-  if (f.json) deps.stdout(`${JSON.stringify({ plan: planToJson(plan), result: resultToJson(result) }, null, 2)}\n`);
-  else deps.stdout(formatOutcome(plan, result));
+  deps.stdout(f.json ? rollbackJson(plan, result) : formatOutcome(plan, result));
   const code = exitCodeForResult(result);
   if (code !== ExitCode.OK) throw new ExitWith(code);
 }

@@ -9,7 +9,7 @@ import { formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
 import { formatShowHeader } from '../format/log.js';
 import { formatExport } from '../format/export.js';
-import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
+import { formatNoteSummary, readVerificationNote } from '../../core/repo/notes.js';
 import { storeFor, useColor, type CliDeps } from '../context.js';
 
 /** A change record and its diff against its first parent. */
@@ -33,7 +33,7 @@ export function registerShow(program: Command, deps: CliDeps): void {
     .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets));
-      const verification = notesFor(store, [entry.commit]).get(entry.commit) ?? null;
+      const verification = readVerificationNote(store, entry.commit);
       if (f.json) {
         deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs), verification }, null, 2)}\n`);
         return;

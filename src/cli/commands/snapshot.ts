@@ -6,6 +6,7 @@ import { writeSnapshot } from '../../core/store/snapshot.js';
 import { resolveAuthor } from '../identity.js';
 import { parseGitDate } from '../git-date.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
+import { STATUS_LETTER } from '../format/diff.js';
 
 interface SnapshotFlags {
   message: string;
@@ -92,8 +93,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         deps.stdout('nothing changed since the last snapshot (use --allow-empty to record one anyway)\n');
         return;
       }
-      const letters: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', mode: 'P', typechange: 'T' };
       deps.stdout(`[${r.commit.slice(0, 7)}] ${f.message}\n Change-Id: ${r.changeId}\n`);
-      for (const file of r.files) deps.stdout(` ${letters[file.status] ?? '?'} ${file.path}\n`);
+      for (const file of r.files) deps.stdout(` ${STATUS_LETTER[file.status] ?? '?'} ${file.path}\n`);
     });
 }

@@ -11,6 +11,9 @@ const MAX_VALUE_WIDTH = 80;
 const ANSI = { bold: '\x1b[1m', green: '\x1b[32m', red: '\x1b[31m', yellow: '\x1b[33m', cyan: '\x1b[36m', reset: '\x1b[0m' };
 type Paint = (text: string, color: keyof typeof ANSI) => string;
 
+/** One letter per changed file, as `git status --short` shows it (P: permissions only). */
+export const STATUS_LETTER: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', mode: 'P', typechange: 'T' };
+
 const STATUS_LABEL: Record<FileDiff['status'], string> = {
   added: 'added',
   deleted: 'deleted',

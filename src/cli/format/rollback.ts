@@ -39,13 +39,18 @@ function servicesLine(plan: RollbackPlan): string {
 }
 
 /** The plan as `--json` prints it (field diff in the `diff --json` row shape). */
-export function planToJson(plan: RollbackPlan): Record<string, unknown> {
+/** `rollback --json`: `{ plan, result }` (result null when nothing was applied), with a newline. */
+export function rollbackJson(plan: RollbackPlan, result: RollbackResult | null): string {
+  return `${JSON.stringify({ plan: planToJson(plan), result: result && resultToJson(result) }, null, 2)}\n`;
+}
+
+function planToJson(plan: RollbackPlan): Record<string, unknown> {
   const { diffs, ...rest } = plan;
   return { ...rest, diff: diffsToJson(diffs) };
 }
 
 /** The `result` object of `--json`. */
-export function resultToJson(r: RollbackResult): Record<string, unknown> {
+function resultToJson(r: RollbackResult): Record<string, unknown> {
   return {
     preRollbackCommit: r.preRollbackCommit,
     commit: r.commit,

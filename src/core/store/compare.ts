@@ -85,5 +85,10 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
 
 function modeText(mode: string, perm: number | undefined): string {
   if (mode === '120000') return 'symlink';
-  return (perm ?? (mode === '100755' ? 0o755 : 0o644)).toString(8).padStart(4, '0');
+  return (perm ?? defaultPerm(mode)).toString(8).padStart(4, '0');
+}
+
+/** The permissions a file has when none were recorded: git's own mode is all there is. */
+export function defaultPerm(mode: string): number {
+  return mode === '100755' ? 0o755 : 0o644;
 }

@@ -101,7 +101,8 @@ function unreadable(path: string, e: unknown): CfgtrailError {
   return new CfgtrailError('UNREADABLE_FILE', `cannot read '${path}': ${why}`, { path }, { cause: e });
 }
 
-function lstatOrNull(p: string): Stats | null {
+/** lstat, or null when the path does not exist (or cannot be looked at). */
+export function lstatOrNull(p: string): Stats | null {
   try {
     return lstatSync(p);
   } catch {

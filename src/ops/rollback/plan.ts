@@ -113,7 +113,8 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   const inScope = scopeOf(files);
   const wanted = targetFiles(store, target);
   if (files) {
-    const unknown = files.filter((f) => ![...wanted.keys(), ...live.keys()].some(inScopeOf(f)));
+    const known = [...wanted.keys(), ...live.keys()];
+    const unknown = files.filter((f) => !known.some(scopeOf([f])));
     if (unknown.length > 0) throw new CfgtrailError('BAD_INPUT', `not tracked at ${target.slice(0, 7)} nor live: ${unknown.join(', ')}`, { files: unknown });
   }
   const actions = fileActions(live, wanted, inScope, Boolean(input.req.chown));
@@ -167,10 +168,6 @@ function liveKey(live: Map<string, LiveFile>, chown: boolean): string {
 export function planStillHolds(plan: RollbackPlan, live: Map<string, LiveFile>, chown: boolean, services: RollbackRequest['services']): boolean {
   const made = madeWith.get(plan);
   return plan.resume === null && made !== undefined && made.services === services && made.live === liveKey(live, chown);
-}
-
-function inScopeOf(f: string): (p: string) => boolean {
-  return (p) => p === f || p.startsWith(`${f}/`);
 }
 
 function resumePlan(store: Store, index: IndexData, head: string, live: Map<string, LiveFile>, j: RollbackJournal, req: RollbackRequest): RollbackPlan {

@@ -1,8 +1,8 @@
 /** Refusing store entries that would write outside the config root, before anything is written. */
-import { lstatSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import { STORE_NAME } from '../../core/store/locate.js';
+import { lstatOrNull } from '../../core/store/scan.js';
 import type { FileAction } from './types.js';
 
 const WRITABLE_MODES = new Set(['100644', '100755', '120000']);
@@ -22,13 +22,6 @@ export function checkPathText(path: string): void {
   }
 }
 
-function lstatOrNull(p: string): Stats | null {
-  try {
-    return lstatSync(p);
-  } catch {
-    return null; // missing is the answer here
-  }
-}
 
 /**
  * Throws UNSAFE_PATH when any action would write outside `root`, into the

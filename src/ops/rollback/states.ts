@@ -2,15 +2,14 @@
 import type { FileDiff, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import type { LiveFile } from '../../core/store/scan.js';
-import { commitFiles, compareStates, revState } from '../../core/store/compare.js';
+import { commitFiles, compareStates, defaultPerm, revState } from '../../core/store/compare.js';
 import type { ChangeRef, FileAction, TargetFile } from './types.js';
 
 /** Files of a commit with the permissions and owners `.cfgtrail-meta` recorded. */
 export function targetFiles(store: Store, commit: string): Map<string, TargetFile> {
   const out = new Map<string, TargetFile>();
   for (const [path, f] of commitFiles(store, commit)) {
-    // Without a recorded permission, git's own mode is all there is.
-    const perm = f.perm ?? (f.mode === '100755' ? 0o755 : 0o644);
+    const perm = f.perm ?? defaultPerm(f.mode);
     out.set(path, { mode: f.mode, oid: f.oid, perm, ...(f.uid !== undefined && f.gid !== undefined ? { uid: f.uid, gid: f.gid } : {}) });
   }
   return out;

@@ -5,11 +5,12 @@
  * `checkout` writes in place, so it is not used here).
  */
 import {
-  closeSync, fchmodSync, fchownSync, fsync, fsyncSync, lchownSync, chmodSync, chownSync, lstatSync, mkdirSync, openSync,
+  closeSync, fchmodSync, fchownSync, fsync, fsyncSync, lchownSync, chmodSync, chownSync, mkdirSync, openSync,
   readdirSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { lstatOrNull } from '../../core/store/scan.js';
 import type { FileAction } from './types.js';
 
 export interface WriteOptions {
@@ -189,10 +190,3 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function lstatOrNull(p: string) {
-  try {
-    return lstatSync(p);
-  } catch {
-    return null; // missing is the answer here
-  }
-}

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initStore, openStore, writeSnapshot } from '../dist/lib.js';
+import { median, timeOnce } from './lib/measure.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/cfgtrail.js');
@@ -15,14 +16,20 @@ const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? Number
 const CHANGES = arg('--changes', 1000);
 const RUNS = arg('--runs', 5);
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com' };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (file, args, cwd) => {
-  const t0 = performance.now();
-  const r = spawnSync(file, args, { cwd, env, encoding: 'utf8' });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${file} ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return { ms, stdout: r.stdout };
+  const r = timeOnce([file, ...args], { cwd, env });
+  return { ms: r.ms, stdout: r.stdout.toString('utf8') };
 };
+
+/** Waits until supervisord reports `program` RUNNING (it started, then passed startsecs). */
+async function waitRunning(svConf, program) {
+  for (let i = 0; i < 100; i++) {
+    const r = spawnSync('supervisorctl', ['-c', svConf, 'status', program], { encoding: 'utf8' });
+    if (/\bRUNNING\b/.test(r.stdout)) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`supervisord did not report ${program} RUNNING within 10 s`);
+}
 
 async function buildStore() {
   const dir = mkdtempSync(join(tmpdir(), 'cfgtrail-bench-rb-'));
@@ -81,7 +88,7 @@ async function recoveryBench() {
   ].join('\n'));
   const sup = spawn('supervisord', ['-n', '-c', svConf], { stdio: 'ignore' });
   try {
-    await new Promise((r) => setTimeout(r, 2500));
+    await waitRunning(svConf, 'sample');
     time(BIN, ['init'], dir);
     writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), `services:\n  - name: sample\n    files: ["config.yaml"]\n    restart: { supervisor: { program: sample, config: "${svConf}" } }\n    timeout: 10s\n    health: [{ http: "http://127.0.0.1:${port}/health", retries: 20, timeout: 2s }]\n`);
     time(BIN, ['snapshot', '-m', 'good'], dir);

@@ -7,13 +7,14 @@
 // need it neither evaluates nor even parses it (`cfgtrail log` needs none).
 // ink and React stay external: only a terminal UI may load them.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-const LAZY = ['yaml', 'isomorphic-git', 'diff', 'proper-lockfile'];
+// The libraries src/core/lazy.ts require()s: read from it, so the two cannot disagree.
+const LAZY = [...readFileSync('src/core/lazy.ts', 'utf8').matchAll(/\brequire\('([^']+)'\)/g)].map((m) => m[1]);
 
 // A code cache must never outlive the bundle it was made for.
 rmSync('dist', { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { redactChanges } from '../diff/redact.js';
 import { redactPatch } from '../diff/redact-patch.js';
 import { DEFAULT_SECRET_PATTERNS } from '../diff/redact.js';
 import { META_FILE, parseMeta, type FileMeta } from './meta.js';
-import { scanLive } from './scan.js';
+import { scanLive, type LiveFile } from './scan.js';
 
 /** One side of a comparison: a file set with lazily loaded content. */
 export interface FileState {
@@ -40,10 +40,15 @@ export function revState(store: Store, commit: string): FileState {
   return { files, load: (p) => store.objects.read(files.get(p)!.oid).content };
 }
 
+/** The live directory's tracked files, as the store's settings select them. */
+export function liveFiles(store: Store): Map<string, LiveFile> {
+  const s = store.settings;
+  return scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+}
+
 /** The live directory's tracked files. */
 export function liveState(store: Store): FileState {
-  const s = store.settings;
-  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const live = liveFiles(store);
   return { files: live, load: (p) => live.get(p)!.content };
 }
 

@@ -26,8 +26,6 @@ export interface ScanOptions {
   exclude: string[];
   /** Absolute git dir, skipped when it lies inside the root. */
   gitdir: string;
-  /** Only these paths (and directories below them), relative to the root. */
-  paths?: string[];
 }
 
 /**
@@ -62,7 +60,6 @@ export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile>
         continue;
       }
       if (include.length > 0 && !matchesAny(rel, include)) continue;
-      if (opts.paths && !opts.paths.some((p) => rel === p || rel.startsWith(`${p}/`))) continue;
       const file = readLive(abs, st);
       if (file) out.set(rel, file);
     }

@@ -11,7 +11,8 @@ import { appendLines, eachLineWith, readIndexTail, recordLine, type IndexTail } 
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
-import { scanLive, type LiveFile } from './scan.js';
+import type { LiveFile } from './scan.js';
+import { liveFiles } from './compare.js';
 import { writeLiveTree } from './snapshot-tree.js';
 import type { Store } from './open.js';
 
@@ -53,7 +54,7 @@ export interface SnapshotResult {
  */
 export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promise<SnapshotResult> {
   const settings = store.settings;
-  const scan = () => scanLive(store.root, { include: settings.include, exclude: settings.exclude, gitdir: store.gitdir });
+  const scan = () => liveFiles(store);
   // Parse outside the lock: a big YAML file must not hold up other writers.
   const early = scan();
   // Files parsed here are not parsed again for the index record.

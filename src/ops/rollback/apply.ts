@@ -7,7 +7,8 @@ import { CfgtrailError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import { withStoreLock } from '../../core/store/lock.js';
-import { scanLive, type LiveFile } from '../../core/store/scan.js';
+import type { LiveFile } from '../../core/store/scan.js';
+import { liveFiles } from '../../core/store/compare.js';
 import { writeSnapshotLocked } from '../../core/store/snapshot.js';
 import { readHead } from '../../core/repo/refs.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
@@ -97,8 +98,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     reason: plan.reason, restart: plan.restart, verify: plan.verify, startedAt: new Date((ctx.now ?? Date.now)()).toISOString(),
   };
   writeJournal(store.gitdir, journal);
-  const s = store.settings;
-  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const live = liveFiles(store);
   const pre = await recordDrift(ctx, head, live, journal, Boolean(pending), timed);
   if (pre) writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre });
   const now = readHead(store.gitdir)!;
@@ -110,7 +110,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     ? plan
     : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
   await timed('write', () => applyFileActions(store.root, fresh.actions, { readBlob: (oid) => store.objects.read(oid).content, chown: Boolean(ctx.chown) }), () => `${fresh.actions.length} file(s)`);
-  const after = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const after = liveFiles(store);
   const made = await timed('commit', () =>
     writeSnapshotLocked(store, after, { title: fresh.commitTitle, body: fresh.commitBody, trailers: fresh.trailers, author: ctx.author, now: ctx.now, allowEmpty: true }),
   (r) => r.commit!.slice(0, 7));

@@ -212,7 +212,20 @@ export function splitLine(line: string): IndexLine | null {
 }
 
 /** Calls `fn` for each line, newest first, until it returns false. */
-export function eachNewestFirst(text: string, fn: (line: string) => boolean): void {
+export function eachNewestFirst(index: IndexData, fn: (line: string) => boolean): void {
+  const bytes = index.bytes;
+  if (bytes) {
+    // Lines are found in the bytes (a newline byte never occurs inside a UTF-8
+    // sequence) and only the lines visited are decoded: `log -n 10` reads 10.
+    let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
+    while (at > 0) {
+      const start = bytes.lastIndexOf(10, at - 1) + 1;
+      if (!fn(bytes.toString('utf8', start, at))) return;
+      at = start - 1;
+    }
+    return;
+  }
+  const text = index.text;
   let end = text.length;
   if (text.endsWith('\n')) end--;
   while (end > 0) {
@@ -230,7 +243,7 @@ export function eachNewestFirst(text: string, fn: (line: string) => boolean): vo
 export function eachFirstParent(index: IndexData, head: string | null, fn: (col: IndexLine) => boolean): void {
   let expected = head;
   if (expected === null) return;
-  eachNewestFirst(index.text, (line) => {
+  eachNewestFirst(index, (line) => {
     const col = splitLine(line);
     if (!col || col.oid !== expected) return true; // off the first-parent line
     if (!fn(col)) return false;
@@ -253,7 +266,7 @@ function firstParent(json: string): string | null {
  */
 export function eachLineWith(index: IndexData, needle: string, fn: (line: string) => boolean): void {
   if (index.bytes) eachLineWithNewestFirst(index.bytes, needle, fn);
-  else eachNewestFirst(index.text, (line) => !line.includes(needle) || fn(line));
+  else eachNewestFirst(index, (line) => !line.includes(needle) || fn(line));
 }
 
 /** The index line of commit `oid` (without newline), or null when the index does not hold it. */

@@ -76,7 +76,7 @@ function recordLines(store: Store, oids: string[]): string {
  */
 function newCommits(store: Store, head: string, data: IndexData): string[] | null {
   const known = new Set<string>();
-  eachNewestFirst(data.text, (line) => {
+  eachNewestFirst(data, (line) => {
     known.add(line.slice(0, 40));
     return true;
   });

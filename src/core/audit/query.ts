@@ -71,7 +71,7 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   // Every matching line contains this literal: look for it (in the bytes, when read from disk).
   const literal = longestLiteral(filter, needles, fieldHints);
   if (literal) eachLineWith(data, literal, visit);
-  else eachNewestFirst(data.text, visit);
+  else eachNewestFirst(data, visit);
   return { json, entries: () => json.map((j) => JSON.parse(j) as AuditEntry) };
 }
 

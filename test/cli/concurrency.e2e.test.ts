@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { BIN, cfgtrail, cliEnv, configDir, tempDir, type RunResult } from '../helpers/cli.js';
+import { BIN, cfgtrail, cliEnv, configDir, gitIn, tempDir, type RunResult } from '../helpers/cli.js';
 
 /** Starts the real bin without waiting, so several run at the same time. */
 function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult & { ms: number }> {
@@ -17,10 +17,6 @@ function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promis
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 }));
   });
-}
-
-function gitIn(store: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync('git', ['--git-dir', store, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', ...env } });
 }
 
 const lines = (s: string) => s.split('\n').filter(Boolean);

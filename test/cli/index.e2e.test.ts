@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { cfgtrail, FIXTURES, tempDir } from '../helpers/cli.js';
+import { cfgtrail, FIXTURES, gitIn, tempDir } from '../helpers/cli.js';
 
 const T0 = 1_790_000_000;
 let template = '';
@@ -44,10 +43,6 @@ function copy(): { dir: string; store: string } {
   const dir = tempDir();
   cpSync(template, dir, { recursive: true });
   return { dir, store: join(dir, '.cfgtrail') };
-}
-
-function gitIn(store: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync('git', ['--git-dir', store, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', ...env } });
 }
 
 const idx = (store: string, name: string) => join(store, 'cfgtrail-index', name);

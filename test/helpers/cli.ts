@@ -39,8 +39,13 @@ export function cfgtrail(args: string[], opts: { cwd: string; env?: NodeJS.Proce
 }
 
 /** Native git as an independent witness. */
-export function git(args: string[], cwd?: string, input?: string): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+export function git(args: string[], cwd?: string, input?: string, env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', ...env } });
+}
+
+/** Native git on a store (`--git-dir STORE`), with extra environment (e.g. an author date). */
+export function gitIn(store: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  return git(['--git-dir', store, ...args], undefined, undefined, env);
 }
 
 /** A temp directory removed when the test finishes. */

@@ -6,6 +6,7 @@ import { filterFromFlags, type LogFlags } from '../../src/cli/commands/log.js';
 import { trailersFromFlags } from '../../src/cli/commands/snapshot.js';
 import { isCfgtrailError } from '../../src/core/errors.js';
 import type { AuditFilter, Trailer } from '../../src/core/types.js';
+import { caught } from '../helpers/errors.js';
 
 const NOW = Date.UTC(2026, 10, 26, 15, 0, 0);
 const DAY = 86_400_000;
@@ -54,12 +55,7 @@ describe('log flags → audit filter', () => {
     ['--grep bad regex', { grep: '*x' }, /--grep/],
     ['--trailer without separator', { trailer: ['Ticket'] }, /Key: value/],
   ])('%s is BAD_INPUT', (_name, flags, message) => {
-    let error: unknown;
-    try {
-      filterFromFlags(flags, NOW);
-    } catch (e) {
-      error = e;
-    }
+    const error = caught(() => filterFromFlags(flags, NOW));
     expect(isCfgtrailError(error, 'BAD_INPUT')).toBe(true);
     expect((error as Error).message).toMatch(message);
   });

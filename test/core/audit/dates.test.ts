@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseDateSpec } from '../../../src/core/audit/dates.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
+import { caught } from '../../helpers/errors.js';
 
 const DAY = 86_400;
 
@@ -205,14 +206,9 @@ describe('parseDateSpec values', () => {
     'next week',
     '3 days; rm -rf',
   ])('refuses %j with BAD_INPUT', (spec) => {
-    let caught: unknown;
-    try {
-      parseDateSpec(spec, now);
-    } catch (e) {
-      caught = e;
-    }
-    expect(isCfgtrailError(caught, 'BAD_INPUT')).toBe(true);
-    expect((caught as Error).message).toContain(`cannot read date '${spec}'`);
-    expect((caught as Error).message).toContain("'3 days ago'");
+    const error = caught(() => parseDateSpec(spec, now));
+    expect(isCfgtrailError(error, 'BAD_INPUT')).toBe(true);
+    expect((error as Error).message).toContain(`cannot read date '${spec}'`);
+    expect((error as Error).message).toContain("'3 days ago'");
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { compileFilter, makeRegex } from '../../../src/core/audit/filter.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import type { AuditFilter, IndexRecord } from '../../../src/core/types.js';
+import { caught } from '../../helpers/errors.js';
 
 let counter = 0;
 
@@ -129,15 +130,10 @@ describe('makeRegex', () => {
     ['(unclosed', 'grep', '--grep'],
     ['[z-a]', '--author', '--author'],
   ])('refuses %s naming %s', (input, flag, shown) => {
-    let caught: unknown;
-    try {
-      makeRegex(input, flag);
-    } catch (e) {
-      caught = e;
-    }
-    expect(isCfgtrailError(caught, 'BAD_INPUT')).toBe(true);
-    expect((caught as Error).message).toContain(`invalid regular expression for ${shown}`);
-    expect((caught as { data: unknown }).data).toEqual({ flag: shown, input });
+    const error = caught(() => makeRegex(input, flag));
+    expect(isCfgtrailError(error, 'BAD_INPUT')).toBe(true);
+    expect((error as Error).message).toContain(`invalid regular expression for ${shown}`);
+    expect((error as { data: unknown }).data).toEqual({ flag: shown, input });
   });
 });
 

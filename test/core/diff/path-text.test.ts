@@ -3,6 +3,7 @@ import { isCfgtrailError } from '../../../src/core/errors.js';
 import { fieldMatches } from '../../../src/core/diff/field-match.js';
 import { formatPathText, parsePathText } from '../../../src/core/diff/path-text.js';
 import type { PathSegment } from '../../../src/core/types.js';
+import { caught } from '../../helpers/errors.js';
 
 const cases: [PathSegment[], string][] = [
   [[], ''],
@@ -33,12 +34,7 @@ describe('formatPathText / parsePathText', () => {
   });
 
   it.each(['a..b', 'a.', 'a[', 'a[x]', '"open', 'a[name="x]', 'a]b'])('rejects %s with BAD_INPUT', (text) => {
-    let error: unknown;
-    try {
-      parsePathText(text);
-    } catch (e) {
-      error = e;
-    }
+    const error = caught(() => parsePathText(text));
     expect(isCfgtrailError(error, 'BAD_INPUT')).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { diffFile } from '../../../src/core/diff/diff-file.js';
 import { diffTrees } from '../../../src/core/diff/diff-trees.js';
 import { redactPatch } from '../../../src/core/diff/redact-patch.js';
 import { isSecretKey, redactChanges, redactValue } from '../../../src/core/diff/redact.js';
+import { caught } from '../../helpers/errors.js';
 
 /** The mark computed independently: first 6 hex of sha256 of the value's JSON. */
 const mark = (value: unknown): string =>
@@ -22,11 +23,7 @@ describe('isSecretKey', () => {
     expect(isSecretKey('pin_code', ['pin'])).toBe(true);
     expect(isSecretKey('password', ['pin'])).toBe(false);
     expect(() => isSecretKey('x', ['('])).toThrow();
-    try {
-      isSecretKey('x', ['(']);
-    } catch (e) {
-      expect(isCfgtrailError(e, 'BAD_INPUT')).toBe(true);
-    }
+    expect(isCfgtrailError(caught(() => isSecretKey('x', ['('])), 'BAD_INPUT')).toBe(true);
   });
 });
 

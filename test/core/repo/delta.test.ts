@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyDelta, createDelta } from '../../../src/core/repo/delta.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { rng } from './objects-fixtures.js';
+import { caught } from '../../helpers/errors.js';
 
 function randomBytes(rand: () => number, n: number, alphabet = 256): Buffer {
   const b = Buffer.alloc(n);
@@ -68,9 +69,7 @@ describe('createDelta / applyDelta', () => {
       () => applyDelta(base, Buffer.from([base.length, 5, 0x91, 200, 5])),
     ];
     for (const f of wrong) {
-      let err: unknown;
-      try { f(); } catch (e) { err = e; }
-      expect(isCfgtrailError(err, 'CORRUPT_STORE')).toBe(true);
+      expect(isCfgtrailError(caught(f), 'CORRUPT_STORE')).toBe(true);
     }
   });
 });

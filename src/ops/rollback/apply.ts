@@ -99,13 +99,15 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   };
   writeJournal(store.gitdir, journal);
   const live = liveFiles(store);
-  const pre = await recordDrift(ctx, head, live, journal, Boolean(pending), timed);
+  // Unless a rollback is resumed, a plan made from exactly these files (HEAD has not moved) already knows the drift.
+  const holds = !pending && planStillHolds(plan, live, Boolean(ctx.chown), ctx.services);
+  const pre = await recordDrift(ctx, head, live, journal, Boolean(pending), timed, holds ? plan.drift : undefined);
   if (pre) writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre });
   const now = readHead(store.gitdir)!;
   const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown };
   // Same target and files, re-planned against what is live now (a drift commit is one of the undone
   // changes), unless nothing moved since planning: then the plan stands as made.
-  const stands = !pending && !pre && now === plan.head && planStillHolds(plan, live, Boolean(ctx.chown), ctx.services);
+  const stands = holds && !pre && now === plan.head;
   const fresh = stands
     ? plan
     : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
@@ -118,8 +120,8 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   return { pre: pre ?? journal.preRollbackCommit, commit: made.commit!, changeId: made.changeId, services: fresh.services };
 }
 
-/** Snapshots live files that differ from HEAD, so the rollback never loses them. */
-async function recordDrift(ctx: ApplyContext, head: string, live: Map<string, LiveFile>, journal: RollbackJournal, resuming: boolean, timed: Timer): Promise<string | null> {
+/** Snapshots live files that differ from HEAD, so the rollback never loses them (`known`: already worked out). */
+async function recordDrift(ctx: ApplyContext, head: string, live: Map<string, LiveFile>, journal: RollbackJournal, resuming: boolean, timed: Timer, known?: string[]): Promise<string | null> {
   const { store } = ctx;
   const resumed = journal.head !== head ? head : null; // the drift commit of the interrupted run
   let ignore: ((p: string) => boolean) | undefined;
@@ -128,7 +130,7 @@ async function recordDrift(ctx: ApplyContext, head: string, live: Map<string, Li
     const wanted = targetFiles(store, journal.target);
     ignore = (p) => wanted.get(p)?.oid === live.get(p)?.oid;
   }
-  const drift = driftPaths(headFiles(store, head), live, ignore);
+  const drift = known ?? driftPaths(headFiles(store, head), live, ignore);
   if (drift.length === 0) return resumed ?? journal.preRollbackCommit;
   const r = await timed('drift-snapshot', () =>
     writeSnapshotLocked(store, live, {

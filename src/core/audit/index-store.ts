@@ -158,8 +158,13 @@ export function appendLines(gitdir: string, tail: IndexTail, head: string, lines
 
 /** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
 export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
-  const next = appendLines(gitdir, { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes?.length ?? Buffer.byteLength(data.text) }, head, lines);
+  const next = appendLines(gitdir, tailOf(data), head, lines);
   return { text: data.text + lines, head, count: next.count, crc: next.crc };
+}
+
+/** Where a valid, saved index ends (what appending to it needs). */
+export function tailOf(data: IndexData): IndexTail {
+  return { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes?.length ?? Buffer.byteLength(data.text) };
 }
 
 /** Removes the index (it will be rebuilt on next use). */

@@ -7,7 +7,7 @@ import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, writeRef } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
 import { buildRecord, flatTree, parseCacheKey, type ParseCache } from '../audit/record.js';
-import { appendLines, eachLineWith, readIndexTail, recordLine, type IndexTail } from '../audit/index-store.js';
+import { appendLines, eachLineWith, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
@@ -130,7 +130,7 @@ function indexTailAt(store: Store, head: string | null, givenChangeId: string | 
   if (used) {
     throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${givenChangeId} is already used in this store`, { changeId: givenChangeId });
   }
-  return readIndexTail(store.gitdir) ?? { head: index.head, count: index.count, bytes: index.bytes?.length ?? Buffer.byteLength(index.text), crc: index.crc };
+  return tailOf(index); // saved by syncIndex: it is what head.json now says
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Document } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { locateJsonError } from './json-error.js';
+import { parsePlainYaml } from './plain-yaml.js';
 
 /** YAML schema: `core` is YAML 1.2 (`yes` is a string, `0755` is 755); `yaml-1.1` is what Kubernetes reads. */
 export type YamlSchema = 'core' | 'yaml-1.1';
@@ -54,6 +55,10 @@ function parseJson(text: string): ParsedConfig {
 }
 
 function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
+  if (schema === 'core') {
+    const plain = parsePlainYaml(text);
+    if (plain !== undefined) return { ok: true, docs: plain };
+  }
   const { LineCounter, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);

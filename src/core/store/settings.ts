@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
+import { parsePlainYaml } from '../diff/plain-yaml.js';
 
 /** Store settings, from `STORE/settings.yaml`. */
 export interface Settings {
@@ -72,16 +73,12 @@ export function loadSettings(gitdir: string): Settings {
 
 /** Parses settings text; errors name the file, line and key. */
 export function parseSettings(text: string, file: string): Settings {
-  const { LineCounter, parseDocument } = yamlLib();
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = lc.linePos(first.pos[0]);
-    throw new CfgtrailError('BAD_SETTINGS', `${file}:${pos.line}:${pos.col}: ${first.message.split('\n')[0]}`, { file, line: pos.line });
-  }
-  const lineOf = (path: (string | number)[]) => lineOfPath(doc, lc, path);
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  // Most settings files are plain YAML: the yaml package is then loaded only to point at a line in an error.
+  const plain = parsePlainYaml(text);
+  let full: { doc: Document; lc: LineCounter } | undefined;
+  const parseFull = () => (full ??= parseSettingsDocument(text, file));
+  const raw = ((plain?.length === 1 ? plain[0] : parseFull().doc.toJS()) ?? {}) as Record<string, unknown>;
+  const lineOf = (path: (string | number)[]) => lineOfPath(parseFull(), path);
   const fail = (key: string, msg: string): never => {
     const line = lineOf([key]);
     throw new CfgtrailError('BAD_SETTINGS', `${file}${line ? `:${line}` : ''}: ${key}: ${msg}`, { file, line, key });
@@ -117,7 +114,20 @@ export function parseSettings(text: string, file: string): Settings {
   };
 }
 
-function lineOfPath(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
+/** The settings file as a yaml Document, for values and line numbers; a syntax error names its line. */
+function parseSettingsDocument(text: string, file: string): { doc: Document; lc: LineCounter } {
+  const { LineCounter, parseDocument } = yamlLib();
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lc.linePos(first.pos[0]);
+    throw new CfgtrailError('BAD_SETTINGS', `${file}:${pos.line}:${pos.col}: ${first.message.split('\n')[0]}`, { file, line: pos.line });
+  }
+  return { doc, lc };
+}
+
+function lineOfPath({ doc, lc }: { doc: Document; lc: LineCounter }, path: (string | number)[]): number | undefined {
   const { isMap, isScalar, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let pos: number | undefined;

@@ -1,7 +1,7 @@
 import { CfgtrailError } from '../errors.js';
 import type { Trailer } from '../types.js';
 import { findTrailerBlock, isBlankLine, nextLine, trimGitSpace } from './trailer-block.js';
-import { formatTrailers, parseTrailers } from './trailers.js';
+import { formatTrailers, parseTrailers, trailersIn } from './trailers.js';
 
 /** A commit message taken apart: git's subject, the prose, the trailers. */
 export interface SplitMessage {
@@ -53,11 +53,11 @@ function readTitle(message: string): { title: string; end: number } {
  */
 export function splitMessage(message: string): SplitMessage {
   const { title, end: titleEnd } = readTitle(message);
-  const { start, end } = findTrailerBlock(message);
+  const block = findTrailerBlock(message);
   // Without a trailer block the body is all the rest, as `git log --format=%b` shows it.
-  const bodyEnd = start === end ? message.length : Math.max(titleEnd, start);
+  const bodyEnd = block.start === block.end ? message.length : Math.max(titleEnd, block.start);
   const body = normalizeBody(message.slice(titleEnd, bodyEnd));
-  return { title, body, trailers: parseTrailers(message) };
+  return { title, body, trailers: trailersIn(message, block) };
 }
 
 function badInput(message: string, data: Record<string, unknown> = {}): CfgtrailError {

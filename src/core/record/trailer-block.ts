@@ -19,7 +19,9 @@ export function isGitSpace(ch: string | undefined): boolean {
 }
 
 function isAsciiAlnum(ch: string | undefined): boolean {
-  return ch !== undefined && /^[A-Za-z0-9]$/.test(ch);
+  if (ch === undefined || ch.length !== 1) return false;
+  const c = ch.charCodeAt(0) | 0x20; // folds A-Z onto a-z; digits have 0x20 set already
+  return (c >= 0x61 && c <= 0x7a) || (ch >= '0' && ch <= '9');
 }
 
 /** git's `strbuf_trim`: strip git whitespace from both ends. */

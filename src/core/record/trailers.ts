@@ -1,6 +1,6 @@
 import { CfgtrailError } from '../errors.js';
 import type { Trailer } from '../types.js';
-import { findSeparator, findTrailerBlock, isGitSpace, trimGitSpace } from './trailer-block.js';
+import { findSeparator, findTrailerBlock, isGitSpace, trimGitSpace, type TrailerBlock } from './trailer-block.js';
 
 const TRAILER_KEY = /^[A-Za-z0-9-]+$/;
 
@@ -11,6 +11,7 @@ export function isTrailerKey(key: string): boolean {
 
 /** git's `unfold_value`: each newline plus the whitespace after it becomes one space. */
 function unfoldValue(value: string): string {
+  if (!value.includes('\n')) return trimGitSpace(value);
   let out = '';
   let i = 0;
   while (i < value.length) {
@@ -53,7 +54,11 @@ function blockEntries(block: string): string[] {
  * // [{ key: 'Risk', value: 'low' }, { key: 'Ticket', value: 'OPS-1' }]
  */
 export function parseTrailers(message: string): Trailer[] {
-  const { start, end } = findTrailerBlock(message);
+  return trailersIn(message, findTrailerBlock(message));
+}
+
+/** The trailers in `block`, the trailer block {@link findTrailerBlock} found in `message`. */
+export function trailersIn(message: string, { start, end }: TrailerBlock): Trailer[] {
   const trailers: Trailer[] = [];
   for (const entry of blockEntries(message.slice(start, end))) {
     if (entry[0] === '#') continue;

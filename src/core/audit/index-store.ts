@@ -241,30 +241,6 @@ export function eachNewestFirst(index: IndexData, fn: (line: string) => boolean)
 }
 
 /**
- * Calls `fn` for each commit on the first-parent line from `head`, newest
- * first, with its columns, until it returns false or the line ends. The
- * first parent is read from the entry text without parsing the entry.
- */
-export function eachFirstParent(index: IndexData, head: string | null, fn: (col: IndexLine) => boolean): void {
-  let expected = head;
-  if (expected === null) return;
-  eachNewestFirst(index, (line) => {
-    const col = splitLine(line);
-    if (!col || col.oid !== expected) return true; // off the first-parent line
-    if (!fn(col)) return false;
-    expected = firstParent(col.json);
-    return expected !== null;
-  });
-}
-
-/** The first parent in an entry's JSON text (`"parents":["<oid>",...`), or null for a root commit. */
-function firstParent(json: string): string | null {
-  const at = json.indexOf('"parents":["');
-  if (at >= 0) return json.slice(at + 12, at + 52);
-  return (entryMember(json, 'parents', 'changeId') as string[])[0] ?? null; // no parent, or not the shape recordLine writes
-}
-
-/**
  * Calls `fn` for each line that contains `needle`, newest first, until it
  * returns false: in the index's bytes when it has them (only those lines are
  * decoded), else in its text.

@@ -1,6 +1,7 @@
 /** Which changes a rollback undoes, and which remaining changes depend on them (from the audit index). */
 import type { AuditEntry, Trailer } from '../../core/types.js';
-import { eachFirstParent, entryMember, type IndexData } from '../../core/audit/index-store.js';
+import type { IndexData } from '../../core/audit/index-store.js';
+import { eachFirstParent } from '../../core/audit/first-parent.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import type { ChangeRef, DependencyWarning } from './types.js';
 
@@ -13,15 +14,14 @@ import type { ChangeRef, DependencyWarning } from './types.js';
 export function undoneChanges(index: IndexData, head: string, target: string, inScope?: (path: string) => boolean): { undone: ChangeRef[]; reached: boolean } {
   const undone: ChangeRef[] = [];
   let reached = false;
-  eachFirstParent(index, head, (col) => {
-    if (col.oid === target) {
+  eachFirstParent(index, head, (e) => {
+    if (e.oid === target) {
       reached = true;
       return false;
     }
-    const files = inScope ? (entryMember(col.json, 'files', null) as AuditEntry['files']) : null;
+    const files = inScope ? (e.member('files', null) as AuditEntry['files']) : null;
     if (!files || files.some((f) => inScope!(f.path))) {
-      const changeId = entryMember(col.json, 'changeId', 'title') as string | null;
-      undone.push({ commit: col.oid, changeId, title: entryMember(col.json, 'title', 'body') as string });
+      undone.push({ commit: e.oid, changeId: e.member('changeId', 'title') as string | null, title: e.member('title', 'body') as string });
     }
     return true;
   });
@@ -40,12 +40,14 @@ export function dependencyWarnings(index: IndexData, head: string, undone: Chang
   const oldest = undone[undone.length - 1]?.commit;
   if (undoneIds.size === 0) return [];
   const out: DependencyWarning[] = [];
-  eachFirstParent(index, head, (col) => {
-    if (col.oid === oldest) return false;
-    if (!undoneCommits.has(col.oid) && /"depends-on"/i.test(col.json)) {
-      for (const id of trailerValues(entryMember(col.json, 'trailers', 'files') as Trailer[], 'Depends-On')) {
+  eachFirstParent(index, head, (e) => {
+    if (e.oid === oldest) return false;
+    if (undoneCommits.has(e.oid)) return true;
+    const trailers = e.memberText('trailers', 'files');
+    if (/"depends-on"/i.test(trailers)) {
+      for (const id of trailerValues(JSON.parse(trailers) as Trailer[], 'Depends-On')) {
         if (!undoneIds.has(id)) continue;
-        const dependent = { commit: col.oid, changeId: entryMember(col.json, 'changeId', 'title') as string | null, title: entryMember(col.json, 'title', 'body') as string };
+        const dependent = { commit: e.oid, changeId: e.member('changeId', 'title') as string | null, title: e.member('title', 'body') as string };
         out.push({ undone: id, dependent });
       }
     }

@@ -1,19 +1,32 @@
 import type { IndexData } from './index-store.js';
 
 /**
- * One commit on the first-parent line, read from the index's bytes: only
- * the members asked for are decoded. A rollback to 1,000 changes back walks
- * 1,000 lines, and a rollback's own line holds its list of undone changes
- * twice (message and entry), so decoding whole lines cost more than the rest
- * of the walk.
+ * One commit on the first-parent line, read from the index's bytes: its id,
+ * Change-Id and title come from the head of its entry, and other members are
+ * decoded only when asked for. A rollback to 1,000 changes back walks 1,000
+ * lines, and a rollback's own line holds its list of undone changes twice
+ * (message and entry): decoding whole lines cost more than the rest of the walk.
  */
 export interface FirstParentEntry {
   oid: string;
+  changeId: string | null;
+  title: string;
   /** The raw JSON text of one member of the entry (see `entryMember` for `key` and `next`). */
   memberText(key: string, next: string | null): string;
   /** One member of the entry, parsed. */
   member(key: string, next: string | null): unknown;
 }
+
+/** The members an entry starts with, as recordLine writes them. */
+interface EntryHead {
+  commit: string;
+  parents: string[];
+  changeId: string | null;
+  title: string;
+}
+
+const ENTRY_START = Buffer.from('\t{"commit":"');
+const BODY = Buffer.from(',"body":');
 
 /**
  * Calls `fn` for each commit on the first-parent line from `head`, newest
@@ -24,21 +37,22 @@ export function eachFirstParent(index: IndexData, head: string | null, fn: (entr
   if (head === null) return;
   // An index just rebuilt or caught up has no bytes; encoding it once is still cheaper than decoding every line.
   const bytes = index.bytes ?? Buffer.from(index.text);
-  let expected = Buffer.from(head, 'latin1');
+  let expected: string = head;
   let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
   while (at > 0) {
     const start = bytes.lastIndexOf(10, at - 1) + 1;
     const end = at;
     at = start - 1;
-    if (bytes[start + 40] !== 9 || bytes.compare(expected, 0, 40, start, start + 40) !== 0) continue; // off the first-parent line
-    const json = jsonColumn(bytes, start, end);
+    // Few native calls per line: the walk is interpreted code in a one-shot process.
+    let json = bytes.indexOf(ENTRY_START, start) + 1;
+    if (json === 0 || json >= end) json = jsonColumn(bytes, start, end); // an entry in another member order
     if (json < 0) continue;
-    const entry = lineEntry(bytes, json, end, expected.toString('latin1'));
-    if (!fn(entry)) return;
-    let parent = firstParent(bytes, json, end);
-    if (parent === undefined) parent = (entry.member('parents', 'changeId') as string[])[0] ?? null;
-    if (parent === null) return;
-    expected = Buffer.from(parent, 'latin1');
+    const e = entryAt(bytes, json, end);
+    if (e.head.commit !== expected) continue; // off the first-parent line
+    if (!fn(e.entry)) return;
+    const parent = e.head.parents[0];
+    if (parent === undefined) return;
+    expected = parent;
   }
 }
 
@@ -52,28 +66,20 @@ function jsonColumn(bytes: Buffer, start: number, end: number): number {
   return p;
 }
 
-const PARENTS = Buffer.from('"parents":[');
-
-/** The first parent as recordLine writes it (`"parents":["<oid>"`); null for a root commit; undefined for another shape. */
-function firstParent(bytes: Buffer, json: number, end: number): string | null | undefined {
-  const p = bytes.indexOf(PARENTS, json);
-  if (p < 0 || p >= end) return undefined;
-  const q = p + PARENTS.length;
-  if (bytes[q] === 0x5d) return null; // ]
-  return bytes[q] === 0x22 && bytes[q + 41] === 0x22 ? bytes.toString('latin1', q + 1, q + 41) : undefined;
-}
-
-function lineEntry(bytes: Buffer, json: number, end: number, oid: string): FirstParentEntry {
+function entryAt(bytes: Buffer, json: number, end: number): { head: EntryHead; entry: FirstParentEntry } {
   const whole = () => JSON.parse(bytes.toString('utf8', json, end)) as Record<string, unknown>;
+  const head = headOf(bytes, json, end) ?? (whole() as unknown as EntryHead);
   const memberText = (key: string, next: string | null): string => {
     // as entryMember: a `,"key":` cannot occur inside a JSON string, where every `"` is escaped
-    const at = bytes.indexOf(`,"${key}":`, json);
-    const stop = next === null ? end - 1 : bytes.indexOf(`,"${next}":`, at);
-    if (at < 0 || at >= end || stop <= at || stop > end) return JSON.stringify(whole()[key] ?? null);
-    return bytes.toString('utf8', at + key.length + 4, stop);
+    const from = bytes.indexOf(mark(key), json);
+    const stop = next === null ? end - 1 : bytes.indexOf(mark(next), from);
+    if (from < 0 || from >= end || stop <= from || stop > end) return JSON.stringify(whole()[key] ?? null);
+    return bytes.toString('utf8', from + key.length + 4, stop);
   };
-  return {
-    oid,
+  const entry: FirstParentEntry = {
+    oid: head.commit,
+    changeId: head.changeId ?? null,
+    title: head.title,
     memberText,
     member(key, next) {
       try {
@@ -83,4 +89,25 @@ function lineEntry(bytes: Buffer, json: number, end: number, oid: string): First
       }
     },
   };
+  return { head, entry };
+}
+
+/** The members before `body`, parsed alone; undefined when the entry is not in recordLine's order. */
+function headOf(bytes: Buffer, json: number, end: number): EntryHead | undefined {
+  const body = bytes.indexOf(BODY, json);
+  if (body < 0 || body >= end) return undefined;
+  try {
+    const head = JSON.parse(`${bytes.toString('utf8', json, body)}}`) as Partial<EntryHead>;
+    return typeof head.commit === 'string' && Array.isArray(head.parents) && typeof head.title === 'string' ? (head as EntryHead) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `,"key":` as bytes, made once per key. */
+const MARKS = new Map<string, Buffer>();
+function mark(key: string): Buffer {
+  let m = MARKS.get(key);
+  if (!m) MARKS.set(key, (m = Buffer.from(`,"${key}":`)));
+  return m;
 }

@@ -34,6 +34,8 @@ const OID_RE = /^[0-9a-f]{40}$/;
 const TYPES = new Set(['blob', 'tree', 'commit', 'tag']);
 /** Delta bases kept per store, by total size. */
 const BASE_CACHE_BYTES = 64 * 1024 * 1024;
+/** Checked objects kept per store by id, by total size. */
+const RECENT_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** The git object id of `content` stored as `type`. */
 export function hashObject(type: ObjectType, content: Buffer): string {
@@ -121,23 +123,30 @@ interface PackSlot {
 
 class PackedStore implements ObjectStore {
   private slots: PackSlot[] | undefined;
-  private readonly bases = new Map<string, GitObject>();
-  private baseBytes = 0;
+  /** Delta bases by `pack:offset`. */
+  private readonly bases = new ObjectCache(BASE_CACHE_BYTES);
+  /** Objects read and checked, by id: a rollback reads each target blob to write it, then again to record it. */
+  private readonly recent = new ObjectCache(RECENT_CACHE_BYTES);
 
   constructor(private readonly gitdir: string, private readonly onlyPacks?: string[]) {}
 
   read(oid: string): GitObject {
+    const known = this.recent.get(oid);
+    if (known) return known;
     if (!OID_RE.test(oid)) throw corrupt(oid, 'not a full object id');
     const obj = this.readLoose(oid) ?? this.readPacked(oid) ?? (this.rescan() ? this.readPacked(oid) : undefined);
     if (!obj) throw corrupt(oid, 'object not found');
     if (hashObject(obj.type, obj.content) !== oid) throw corrupt(oid, 'content does not match its hash');
+    this.recent.set(oid, obj);
     return obj;
   }
 
   has(oid: string): boolean {
     if (!OID_RE.test(oid)) return false;
+    // Packs first: a lookup there is a search in memory, a loose object a stat (a rollback asks for 50 blobs).
+    if (this.findInPacks(oid) !== undefined) return true;
     if (!this.onlyPacks && fs.existsSync(loosePath(this.gitdir, oid))) return true;
-    return this.findInPacks(oid) !== undefined || (this.rescan() && this.findInPacks(oid) !== undefined);
+    return this.rescan() && this.findInPacks(oid) !== undefined;
   }
 
   resolvePrefix(prefix: string): string[] {
@@ -156,7 +165,7 @@ class PackedStore implements ObjectStore {
     for (const slot of this.slots ?? []) slot.pack?.close();
     this.slots = undefined;
     this.bases.clear();
-    this.baseBytes = 0;
+    this.recent.clear();
   }
 
   private readLoose(oid: string): GitObject | undefined {
@@ -252,21 +261,36 @@ class PackedStore implements ObjectStore {
       }
     }
     for (let i = deltas.length - 1; i >= 0; i--) {
-      if (baseKey) this.remember(baseKey, base);
+      if (baseKey) this.bases.set(baseKey, base);
       base = { type: base.type, content: applyDelta(base.content, deltas[i]!.data) };
       baseKey = deltas[i]!.key;
     }
     return base;
   }
+}
 
-  private remember(key: string, obj: GitObject): void {
-    if (this.bases.has(key) || obj.content.length > BASE_CACHE_BYTES / 4) return;
-    if (this.baseBytes + obj.content.length > BASE_CACHE_BYTES) {
-      this.bases.clear();
-      this.baseBytes = 0;
-    }
-    this.bases.set(key, obj);
-    this.baseBytes += obj.content.length;
+/** Objects by key, up to a total content size; a full cache is emptied (simple, and refilled by use). */
+class ObjectCache {
+  private readonly map = new Map<string, GitObject>();
+  private bytes = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): GitObject | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, obj: GitObject): void {
+    const size = obj.content.length;
+    if (this.map.has(key) || size > this.limit / 4) return;
+    if (this.bytes + size > this.limit) this.clear();
+    this.map.set(key, obj);
+    this.bytes += size;
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
   }
 }
 

@@ -21,7 +21,7 @@ export function undoneChanges(index: IndexData, head: string, target: string, in
     }
     const files = inScope ? (e.member('files', null) as AuditEntry['files']) : null;
     if (!files || files.some((f) => inScope!(f.path))) {
-      undone.push({ commit: e.oid, changeId: e.member('changeId', 'title') as string | null, title: e.member('title', 'body') as string });
+      undone.push({ commit: e.oid, changeId: e.changeId, title: e.title });
     }
     return true;
   });
@@ -47,7 +47,7 @@ export function dependencyWarnings(index: IndexData, head: string, undone: Chang
     if (/"depends-on"/i.test(trailers)) {
       for (const id of trailerValues(JSON.parse(trailers) as Trailer[], 'Depends-On')) {
         if (!undoneIds.has(id)) continue;
-        const dependent = { commit: e.oid, changeId: e.member('changeId', 'title') as string | null, title: e.member('title', 'body') as string };
+        const dependent = { commit: e.oid, changeId: e.changeId, title: e.title };
         out.push({ undone: id, dependent });
       }
     }

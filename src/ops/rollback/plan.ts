@@ -136,7 +136,8 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     diffs: input.diffs === false ? [] : diffLiveToTarget(store, live, target, files),
     drift,
     undone,
-    dependencies: dependencyWarnings(index, head, undone),
+    // A whole rollback undoes every change after the target: none stays in effect to depend on one.
+    dependencies: files ? dependencyWarnings(index, head, undone) : [],
     services: services.map((s) => s.name),
     checks: services.flatMap((s) => s.health.map((c) => ({ service: s.name, check: checkLabel(c) }))),
     restart: input.req.restart,

@@ -25,8 +25,12 @@ export interface WriteOptions {
 /** Temp names end in `~`, which scans never track, so a crash's leftovers are never recorded. */
 const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}~$/;
 
+let runTag: string | undefined;
+
+/** A temp name beside `abs`: the file's own name keeps it unique within a run, the run's random tag across runs. */
 function tempName(abs: string): string {
-  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${randomBytes(4).toString('hex')}~`);
+  runTag ??= randomBytes(4).toString('hex');
+  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${runTag}~`);
 }
 
 /** Files staged at once: their fsyncs run together, and this many descriptors stay open. */
@@ -44,6 +48,7 @@ const BATCH = 64;
  */
 export async function applyFileActions(root: string, actions: FileAction[], opts: WriteOptions): Promise<void> {
   const dirs = new Set<string>();
+  const seen = new Set<string>();
   cleanTemps(new Set(actions.map((a) => dirname(join(root, a.path)))));
   let n = 0;
   const done = async (a: FileAction) => {
@@ -60,7 +65,7 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
   const rest = actions.filter((a) => a.action !== 'delete');
   for (let i = 0; i < rest.length; i += BATCH) {
     const batch = rest.slice(i, i + BATCH);
-    const staged = await stageBatch(root, batch, opts, dirs);
+    const staged = await stageBatch(root, batch, opts, dirs, seen);
     try {
       for (const [k, a] of batch.entries()) {
         const abs = join(root, a.path);
@@ -77,7 +82,7 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
 }
 
 /** Writes the batch's temp files and fsyncs them together; returns their names (null for chmod). */
-async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions, dirs: Set<string>): Promise<(string | null)[]> {
+async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions, dirs: Set<string>, seen: Set<string>): Promise<(string | null)[]> {
   const temps: (string | null)[] = [];
   const fds: number[] = [];
   try {
@@ -87,7 +92,7 @@ async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions,
         continue;
       }
       const abs = join(root, a.path);
-      makeParents(root, dirname(abs), dirs);
+      makeParents(root, dirname(abs), dirs, seen);
       const tmp = tempName(abs);
       temps.push(tmp);
       const fd = writeTemp(tmp, a, opts.readBlob(a.oid), opts.chown);
@@ -126,9 +131,13 @@ function writeTemp(tmp: string, a: Extract<FileAction, { action: 'write' }>, con
 /** Renames a staged temp file over `abs`. */
 function putInPlace(abs: string, tmp: string): void {
   try {
-    const st = lstatOrNull(abs);
-    if (st?.isDirectory()) rmdirSync(abs); // an empty directory left where the file goes
-    renameSync(tmp, abs);
+    try {
+      renameSync(tmp, abs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
+      rmdirSync(abs); // an empty directory left where the file goes
+      renameSync(tmp, abs);
+    }
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
@@ -158,10 +167,14 @@ function deleteOne(root: string, abs: string, dirs: Set<string>): void {
   }
 }
 
-function makeParents(root: string, dir: string, dirs: Set<string>): void {
-  if (lstatOrNull(dir)) return;
-  mkdirSync(dir, { recursive: true });
-  for (let d = dir; d !== root && d.startsWith(`${root}/`); d = dirname(d)) dirs.add(dirname(d));
+/** Creates `dir` when missing (noting the directories to fsync); `seen` holds the ones already known to exist. */
+function makeParents(root: string, dir: string, dirs: Set<string>, seen: Set<string>): void {
+  if (seen.has(dir)) return;
+  if (!lstatOrNull(dir)) {
+    mkdirSync(dir, { recursive: true });
+    for (let d = dir; d !== root && d.startsWith(`${root}/`); d = dirname(d)) dirs.add(dirname(d));
+  }
+  seen.add(dir);
 }
 
 function cleanTemps(dirs: Set<string>): void {

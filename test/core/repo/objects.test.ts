@@ -113,6 +113,19 @@ describe('openObjectStore', () => {
     expect(store.read(head).type).toBe('commit');
   });
 
+  it('answers a second read of an object from memory, while has() keeps asking the disk', () => {
+    const { gitdir } = tempRepo();
+    const content = Buffer.from('read twice\n');
+    const oid = writeLooseObject(gitdir, 'blob', content);
+    const store = openObjectStore(gitdir);
+    expect(store.read(oid).content.equals(content)).toBe(true);
+    fs.rmSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
+    expect(store.read(oid).content.equals(content)).toBe(true);
+    // a snapshot skips writing objects has() reports, so it must never answer from the cache
+    expect(store.has(oid)).toBe(false);
+    expect(codeOf(() => openObjectStore(gitdir).read(oid))).toBe('CORRUPT_STORE');
+  });
+
   it('throws CORRUPT_STORE for missing, damaged and truncated loose objects', () => {
     const { gitdir } = tempRepo();
     const oid = writeLooseObject(gitdir, 'blob', Buffer.from('some content that will be damaged\n'.repeat(10)));

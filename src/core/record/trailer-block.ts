@@ -18,12 +18,6 @@ export function isGitSpace(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 }
 
-function isAsciiAlnum(ch: string | undefined): boolean {
-  if (ch === undefined || ch.length !== 1) return false;
-  const c = ch.charCodeAt(0) | 0x20; // folds A-Z onto a-z; digits have 0x20 set already
-  return (c >= 0x61 && c <= 0x7a) || (ch >= '0' && ch <= '9');
-}
-
 /** git's `strbuf_trim`: strip git whitespace from both ends. */
 export function trimGitSpace(s: string): string {
   let start = 0;
@@ -46,24 +40,17 @@ export function isBlankLine(buf: string, pos: number): boolean {
   return i >= buf.length || buf[i] === '\n';
 }
 
+/** `find_separator`'s grammar: a token of ASCII letters, digits and `-`, optional spaces/tabs after it, then `:`. */
+const SEPARATOR = /(?:[A-Za-z0-9-]+[ \t]*)?:/y;
+
 /**
  * Offset of the `:` that makes the line at `pos` a `Key: value` line, or -1.
  * Mirrors `find_separator`: a token of ASCII letters, digits and `-`, then
- * optional spaces/tabs, then the separator.
+ * optional spaces/tabs, then the separator (a line starting with `:` gives 0).
  */
 export function findSeparator(buf: string, pos = 0): number {
-  let whitespaceFound = false;
-  for (let i = pos; i < buf.length; i++) {
-    const ch = buf[i];
-    if (ch === ':') return i - pos;
-    if (!whitespaceFound && (isAsciiAlnum(ch) || ch === '-')) continue;
-    if (i !== pos && (ch === ' ' || ch === '\t')) {
-      whitespaceFound = true;
-      continue;
-    }
-    break;
-  }
-  return -1;
+  SEPARATOR.lastIndex = pos;
+  return SEPARATOR.test(buf) ? SEPARATOR.lastIndex - 1 - pos : -1;
 }
 
 /** A `---` line followed by whitespace starts a patch: the message ends there. */

@@ -24,6 +24,12 @@ export interface ObjectStore {
   /** Throws CORRUPT_STORE when the object is missing or damaged. */
   read(oid: string): GitObject;
   has(oid: string): boolean;
+  /**
+   * Notes that `content` is blob `oid` (the caller hashed it, as a scan of the
+   * live files does), so a later read of that blob needs no disk. has() is not
+   * affected: it still reports only what the store holds.
+   */
+  rememberBlob(oid: string, content: Buffer): void;
   /** All oids (loose and packed) starting with `prefix` (≥ 4 hex chars). */
   resolvePrefix(prefix: string): string[];
   /** Closes pack file descriptors; the store reopens them if used again. */
@@ -139,6 +145,10 @@ class PackedStore implements ObjectStore {
     if (hashObject(obj.type, obj.content) !== oid) throw corrupt(oid, 'content does not match its hash');
     this.recent.set(oid, obj);
     return obj;
+  }
+
+  rememberBlob(oid: string, content: Buffer): void {
+    this.recent.set(oid, { type: 'blob', content });
   }
 
   has(oid: string): boolean {

@@ -40,10 +40,16 @@ export function revState(store: Store, commit: string): FileState {
   return { files, load: (p) => store.objects.read(files.get(p)!.oid).content };
 }
 
-/** The live directory's tracked files, as the store's settings select them. */
+/**
+ * The live directory's tracked files, as the store's settings select them.
+ * Their contents are blobs the store may read next (recording a snapshot or
+ * a rollback diffs them), so the object store keeps them.
+ */
 export function liveFiles(store: Store): Map<string, LiveFile> {
   const s = store.settings;
-  return scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  for (const f of live.values()) store.objects.rememberBlob(f.oid, f.content);
+  return live;
 }
 
 /** The live directory's tracked files. */

@@ -63,6 +63,9 @@ export function diffLiveToTarget(store: Store, live: Map<string, LiveFile>, targ
   return compareStates(store, liveState, revState(store, target), { paths: files ?? undefined });
 }
 
+/** Undone changes the body lists one per line; the trailers name them all. */
+const LISTED_UNDONE = 20;
+
 /** Title, body and trailers of the rollback commit. */
 export function commitMessage(target: ChangeRef, files: string[] | null, undone: ChangeRef[], reason: string | null): { commitTitle: string; commitBody: string; trailers: Trailer[] } {
   const short = target.commit.slice(0, 7);
@@ -71,7 +74,12 @@ export function commitMessage(target: ChangeRef, files: string[] | null, undone:
   const lines = [reason ?? 'No reason given.'];
   if (undone.length > 0) {
     lines.push('', 'Undone changes:');
-    for (const u of undone) lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
+    for (const u of undone.slice(0, LISTED_UNDONE)) lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
+    const rest = undone.slice(LISTED_UNDONE);
+    if (rest.length > 0) {
+      const range = `${rest[rest.length - 1]!.commit.slice(0, 7)}..${rest[0]!.commit.slice(0, 7)}`;
+      lines.push(`- and ${rest.length} older (${range}); every Change-Id is in the Rollback-Of trailers`);
+    }
   }
   const trailers: Trailer[] = [{ key: 'Rollback-To', value: target.commit }];
   for (const u of undone) if (u.changeId) trailers.push({ key: 'Rollback-Of', value: u.changeId });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { commitMessage } from '../../../src/ops/rollback/states.js';
+
+const ref = (n: number) => ({ commit: n.toString(16).padStart(40, 'a'), changeId: n === 3 ? null : `I${String(n).padStart(16, '0')}`, title: `change ${n}` });
+
+describe('commitMessage', () => {
+  it('lists the newest 20 undone changes in the body and names every Change-Id in the trailers', () => {
+    const undone = Array.from({ length: 25 }, (_, i) => ref(25 - i)); // newest first, as undoneChanges returns them
+    const msg = commitMessage(ref(0), null, undone, 'pool exhausted');
+    const listed = msg.commitBody.split('\n').filter((l) => l.startsWith('- '));
+    expect(listed).toHaveLength(21);
+    expect(listed[0]).toBe(`- ${ref(25).commit.slice(0, 7)} ${ref(25).changeId} change 25`);
+    expect(listed[20]).toBe(`- and 5 older (${ref(1).commit.slice(0, 7)}..${ref(5).commit.slice(0, 7)}); every Change-Id is in the Rollback-Of trailers`);
+    const of = msg.trailers.filter((t) => t.key === 'Rollback-Of').map((t) => t.value);
+    expect(of).toEqual(undone.filter((u) => u.changeId).map((u) => u.changeId));
+    expect(of).toHaveLength(24);
+    expect(msg.trailers[0]).toEqual({ key: 'Rollback-To', value: ref(0).commit });
+    expect(msg.trailers.at(-1)).toEqual({ key: 'Reason', value: 'pool exhausted' });
+  });
+
+  it('lists them all when there are 20 or fewer', () => {
+    const undone = [ref(2), ref(1)];
+    const msg = commitMessage(ref(0), ['a.yaml'], undone, null);
+    expect(msg.commitTitle).toBe(`Rollback of a.yaml to ${ref(0).commit.slice(0, 7)}: change 0`);
+    expect(msg.commitBody).toBe(`No reason given.\n\nUndone changes:\n- ${ref(2).commit.slice(0, 7)} ${ref(2).changeId} change 2\n- ${ref(1).commit.slice(0, 7)} ${ref(1).changeId} change 1`);
+  });
+});

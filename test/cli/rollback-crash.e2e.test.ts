@@ -40,7 +40,7 @@ describe('rollback under SIGKILL', () => {
     const args = ['rollback', target, '--yes', '--no-restart', '--no-verify', '-m', 'crash test'];
     let kills = 0;
     let mixed = 0;
-    for (let delay = 150; delay < 3000; delay += 90) {
+    for (let delay = 40; delay < 3000; delay += 30) {
       const code = await runAndKill(args, dir, delay);
       if (code !== null) break; // it finished before the kill
       kills++;

@@ -1,7 +1,7 @@
 // cfgtrail benchmark suite: `npm run bench` (10,000 snapshots) or
 // `npm run bench -- --large` (also 100,000). See bench/README.md.
 // Never fails on a missed target: it reports PASS/MISS per row.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,18 @@ if (wanted('rollback')) {
   log('rollback and recovery');
   const r = spawnSync(process.execPath, [join(here, 'rollback.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) log(`rollback bench exited ${r.status}`);
+  else rollbackRows(JSON.parse(readFileSync(join(OUT, 'rollback.json'), 'utf8')));
+}
+
+/** The rollback bench's numbers (bench/out/rollback.json) as rows of the results. */
+function rollbackRows({ rollback: rb, recovery: rec }) {
+  const section = `rollback: ${rb.files} files to a revision ${rb.changes} changes back (--yes --no-restart --no-verify)`;
+  const name = 'cfgtrail rollback (whole process)';
+  const budget = rb.nodeBareMs + 100;
+  ctx.row({ section, name, oursMs: rb.cfgtrailRollbackMs, native: 'node -e 0', nativeMs: rb.nodeBareMs, target: '≤ node -e 0 + 100 ms', pass: rb.cfgtrailRollbackMs <= budget, note: `budget ${budget.toFixed(1)} ms` });
+  ctx.row({ section, name, oursMs: rb.cfgtrailRollbackMs, native: 'git restore --source=REV -- . (no fsync, no commit)', nativeMs: rb.gitRestoreMs, ratio: rb.cfgtrailRollbackMs / rb.gitRestoreMs });
+  const phases = ['lock', 'drift-snapshot', 'write', 'commit', 'restart', 'verify', 'record'].map((p) => `${p} ${rec.phases[p] ?? 0} ms`).join(', ');
+  ctx.row({ section: 'recovery of the supervisord sample (HTTP 500 to 200)', name: 'rollback --previous --yes, whole process', oursMs: rec.totalMs, note: phases });
 }
 
 const gitVersion = run('git', ['--version']).trim();

@@ -194,7 +194,7 @@ function quoted(text: string, q: string): string {
 }
 
 /** A plain scalar as the yaml package's core schema reads it (yaml 2.x `schema/core`, tags tried in this order). */
-export function resolvePlain(s: string): unknown {
+function resolvePlain(s: string): unknown {
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);

@@ -25,12 +25,16 @@ export interface WriteOptions {
 /** Temp names end in `~`, which scans never track, so a crash's leftovers are never recorded. */
 const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}~$/;
 
-let runTag: string | undefined;
+/** What one applyFileActions call tracks: directories to fsync, directories known to exist, its temp-name tag. */
+interface Run {
+  dirs: Set<string>;
+  seen: Set<string>;
+  /** Random per call: with the file's own name, it makes every temp name unique. */
+  tag: string;
+}
 
-/** A temp name beside `abs`: the file's own name keeps it unique within a run, the run's random tag across runs. */
-function tempName(abs: string): string {
-  runTag ??= randomBytes(4).toString('hex');
-  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${runTag}~`);
+function tempName(abs: string, run: Run): string {
+  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${run.tag}~`);
 }
 
 /** Files staged at once: their fsyncs run together, and this many descriptors stay open. */
@@ -47,8 +51,8 @@ const BATCH = 64;
  * in order. A file is renamed only once its content is on disk.
  */
 export async function applyFileActions(root: string, actions: FileAction[], opts: WriteOptions): Promise<void> {
-  const dirs = new Set<string>();
-  const seen = new Set<string>();
+  const run: Run = { dirs: new Set(), seen: new Set(), tag: randomBytes(4).toString('hex') };
+  const { dirs } = run;
   cleanTemps(new Set(actions.map((a) => dirname(join(root, a.path)))));
   let n = 0;
   const done = async (a: FileAction) => {
@@ -65,7 +69,7 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
   const rest = actions.filter((a) => a.action !== 'delete');
   for (let i = 0; i < rest.length; i += BATCH) {
     const batch = rest.slice(i, i + BATCH);
-    const staged = await stageBatch(root, batch, opts, dirs, seen);
+    const staged = await stageBatch(root, batch, opts, run);
     try {
       for (const [k, a] of batch.entries()) {
         const abs = join(root, a.path);
@@ -82,7 +86,7 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
 }
 
 /** Writes the batch's temp files and fsyncs them together; returns their names (null for chmod). */
-async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions, dirs: Set<string>, seen: Set<string>): Promise<(string | null)[]> {
+async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions, run: Run): Promise<(string | null)[]> {
   const temps: (string | null)[] = [];
   const fds: number[] = [];
   try {
@@ -92,8 +96,8 @@ async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions,
         continue;
       }
       const abs = join(root, a.path);
-      makeParents(root, dirname(abs), dirs, seen);
-      const tmp = tempName(abs);
+      makeParents(root, dirname(abs), run);
+      const tmp = tempName(abs, run);
       temps.push(tmp);
       const fd = writeTemp(tmp, a, opts.readBlob(a.oid), opts.chown);
       if (fd !== null) fds.push(fd);
@@ -167,14 +171,14 @@ function deleteOne(root: string, abs: string, dirs: Set<string>): void {
   }
 }
 
-/** Creates `dir` when missing (noting the directories to fsync); `seen` holds the ones already known to exist. */
-function makeParents(root: string, dir: string, dirs: Set<string>, seen: Set<string>): void {
-  if (seen.has(dir)) return;
+/** Creates `dir` when missing (noting the directories to fsync), checking each directory once per run. */
+function makeParents(root: string, dir: string, run: Run): void {
+  if (run.seen.has(dir)) return;
   if (!lstatOrNull(dir)) {
     mkdirSync(dir, { recursive: true });
-    for (let d = dir; d !== root && d.startsWith(`${root}/`); d = dirname(d)) dirs.add(dirname(d));
+    for (let d = dir; d !== root && d.startsWith(`${root}/`); d = dirname(d)) run.dirs.add(dirname(d));
   }
-  seen.add(dir);
+  run.seen.add(dir);
 }
 
 function cleanTemps(dirs: Set<string>): void {

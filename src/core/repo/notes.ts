@@ -1,19 +1,19 @@
 /**
- * Verification results as git notes under `refs/notes/cfgtrail`: written with
- * isomorphic-git (native `git notes --ref=cfgtrail show` reads them), read
- * with our own object reader. A note keeps the commit's earlier verifications
+ * Verification results as git notes under `refs/notes/cfgtrail`, written and
+ * read with our own object code (native `git notes --ref=cfgtrail show` reads
+ * them). A note keeps the commit's earlier verifications
  * too, so a re-verification never loses the previous outcome.
  */
-import fs from 'node:fs';
-import { isoGit, yamlLib } from '../lazy.js';
+import { yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import type { Person } from '../types.js';
 import type { Store } from '../store/open.js';
 import type { IndexData } from '../audit/index-store.js';
 import { eachFirstParent } from '../audit/first-parent.js';
-import { parseCommit } from './commit.js';
-import { readRef } from './refs.js';
-import { parseTree } from './tree.js';
+import { parseCommit, serializeCommit } from './commit.js';
+import { writeLooseObject } from './objects.js';
+import { readRef, writeRef } from './refs.js';
+import { parseTree, serializeTree } from './tree.js';
 
 export const NOTES_REF = 'refs/notes/cfgtrail';
 
@@ -106,33 +106,34 @@ export async function addVerificationNote(store: Store, commit: string, note: Ve
   }
   const found = findNote(store, commit);
   const earlier = found ? parseNoteHistory(readBlobText(store, found.blob)) : [];
-  const text = formatNote(note, earlier);
   const who = opts.author ?? { name: 'cfgtrail', email: 'cfgtrail@localhost' };
-  const author = { ...who, timestamp: Math.floor((opts.now ?? Date.now)() / 1000) };
-  const base = { fs, gitdir: store.gitdir, cache: store.igCache };
-  if (found && found.path.includes('/')) {
-    // isomorphic-git's addNote only sees flat trees; it would leave the fanned-out
-    // copy, and git shows both concatenated. Replace it in place instead.
-    await replaceFannedNote(store, found.path, text, author);
-    return;
-  }
-  await isoGit().addNote({ ...base, ref: NOTES_REF, oid: commit, note: text, force: true, author });
+  // A fanned-out note (`ab/cdef…`, as git writes many notes) is replaced where it is: a second,
+  // flat copy would make git show both, concatenated.
+  writeNote(store, found?.path ?? commit, formatNote(note, earlier), who, Math.floor((opts.now ?? Date.now)() / 1000));
 }
 
-async function replaceFannedNote(store: Store, path: string, text: string, author: Person & { timestamp: number }): Promise<void> {
-  const base = { fs, gitdir: store.gitdir, cache: store.igCache };
-  const parent = readRef(store.gitdir, NOTES_REF)!;
-  const blob = await isoGit().writeBlob({ ...base, blob: Buffer.from(text, 'utf8') });
-  const rewrite = async (treeOid: string, parts: string[]): Promise<string> => {
-    const entries = (await isoGit().readTree({ ...base, oid: treeOid })).tree;
-    const [head, ...rest] = parts;
-    const i = entries.findIndex((e) => e.path === head);
-    const oid = rest.length === 0 ? blob : await rewrite(entries[i]!.oid, rest);
-    entries[i] = { ...entries[i]!, oid };
-    return isoGit().writeTree({ ...base, tree: entries });
+/**
+ * Writes `text` at `path` of the notes tree and commits it on the notes ref.
+ * Objects are written like a snapshot's (temp file and rename), so a kill
+ * leaves no truncated object, and without loading isomorphic-git.
+ */
+function writeNote(store: Store, path: string, text: string, who: Person, timestamp: number): void {
+  const { gitdir } = store;
+  const parent = readRef(gitdir, NOTES_REF);
+  const blob = writeLooseObject(gitdir, 'blob', Buffer.from(text, 'utf8'));
+  const rewrite = (treeOid: string | null, parts: string[]): string => {
+    const entries = treeOid ? parseTree(store.objects.read(treeOid).content) : [];
+    const [name, ...rest] = parts as [string, ...string[]];
+    const i = entries.findIndex((e) => e.path === name);
+    const entry = rest.length === 0 ? { mode: '100644', path: name, oid: blob } : { mode: '40000', path: name, oid: rewrite(i >= 0 ? entries[i]!.oid : null, rest) };
+    if (i >= 0) entries[i] = entry;
+    else entries.push(entry);
+    return writeLooseObject(gitdir, 'tree', serializeTree(entries));
   };
-  const tree = await rewrite(parseCommit(store.objects.read(parent).content).tree, path.split('/'));
-  await isoGit().commit({ ...base, ref: NOTES_REF, tree, parent: [parent], message: 'Notes added by cfgtrail\n', author });
+  const tree = rewrite(parent ? parseCommit(store.objects.read(parent).content).tree : null, path.split('/'));
+  const sig = { name: who.name, email: who.email, timestamp, timezoneOffset: -new Date(timestamp * 1000).getTimezoneOffset() };
+  const body = serializeCommit({ tree, parents: parent ? [parent] : [], author: sig, committer: sig, message: 'Notes added by cfgtrail\n' });
+  writeRef(gitdir, NOTES_REF, writeLooseObject(gitdir, 'commit', body));
 }
 
 /** The newest verification attached to `commit`, or null. */

@@ -7,8 +7,6 @@ export interface Store extends StoreLocation {
   /** Read and checked on first use: an audit query that needs none skips parsing YAML. */
   readonly settings: Settings;
   objects: ObjectStore;
-  /** Shared isomorphic-git cache: without it every call re-reads packs. */
-  igCache: object;
 }
 
 /** Finds the store above `start` and opens it. */
@@ -22,6 +20,5 @@ export function openStore(start: string): Store {
       return settings;
     },
     objects: openObjectStore(loc.gitdir),
-    igCache: {},
   };
 }

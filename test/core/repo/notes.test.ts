@@ -94,6 +94,16 @@ describe('verification notes in a real store', () => {
     git(['--git-dir', store.gitdir, 'fsck', '--strict']);
   });
 
+  it('notes on several commits sit side by side in one tree, each notes commit on the last', async () => {
+    const { store, commits } = await storeWithCommits(3);
+    for (const [i, c] of commits.entries()) await addVerificationNote(store, c, note('passed', `2026-11-26T12:00:0${i}.000Z`), { author: AUTHOR, now: () => T0 + i * 1000 });
+    const listed = notesGit(store, ['list']).trim().split('\n').map((l) => l.split(' ')[1]);
+    expect(listed.sort()).toEqual([...commits].sort());
+    for (const [i, c] of commits.entries()) expect(parseNote(notesGit(store, ['show', c]))?.at).toBe(`2026-11-26T12:00:0${i}.000Z`);
+    expect(git(['--git-dir', store.gitdir, 'rev-list', '--count', 'refs/notes/cfgtrail']).trim()).toBe('3');
+    git(['--git-dir', store.gitdir, 'fsck', '--strict']);
+  });
+
   it('a second verification of the same commit keeps the first inside the note', async () => {
     const { store, commits } = await storeWithCommits(1);
     const first = note('failed', '2026-11-26T12:00:00.000Z');

@@ -35,8 +35,7 @@ const BODY = Buffer.from(',"body":');
  */
 export function eachFirstParent(index: IndexData, head: string | null, fn: (entry: FirstParentEntry) => boolean): void {
   if (head === null) return;
-  // An index just rebuilt or caught up has no bytes; encoding it once is still cheaper than decoding every line.
-  const bytes = index.bytes ?? Buffer.from(index.text);
+  const bytes = index.bytes;
   let expected: string = head;
   let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
   while (at > 0) {

@@ -16,17 +16,40 @@ import { messageLines } from './filter.js';
  * entry-json is the `log --json` entry, so `log --json` needs no parsing.
  */
 export interface IndexData {
-  /** The whole index (decoded on first use when read from disk). */
+  /** The whole index as text (decoded on first use when read from disk). */
   readonly text: string;
   /**
-   * The bytes of the index file as read and checked, when `text` is exactly
-   * their decoding: queries that look for a literal find candidate lines in
-   * these without decoding the rest (`text` is 8.7 MB at 10,000 commits).
+   * The index as UTF-8 bytes (the file as read and checked, or encoded on
+   * first use). Queries find lines in these and decode only the lines they
+   * visit (`text` is 8.7 MB at 10,000 commits).
    */
-  readonly bytes?: Buffer;
+  readonly bytes: Buffer;
   head: string | null;
   count: number;
   crc: number;
+}
+
+/**
+ * An index in memory, from its bytes or its text (or both, when the caller
+ * has both); the other form is made on first use.
+ */
+export function indexData(from: { bytes: Buffer; text?: string } | { text: string }, head: string | null, count: number, crc: number): IndexData {
+  let bytes = 'bytes' in from ? from.bytes : undefined;
+  let text = from.text;
+  return {
+    get bytes() {
+      bytes ??= Buffer.from(text!);
+      return bytes;
+    },
+    get text() {
+      // ASCII (the usual index) decodes faster as latin1, to the same string.
+      text ??= bytes!.toString(isAscii(bytes!) ? 'latin1' : 'utf8');
+      return text;
+    },
+    head,
+    count,
+    crc,
+  };
 }
 
 interface HeadFile {
@@ -55,20 +78,9 @@ export function readIndex(gitdir: string): IndexData | null {
   if (head.sum === undefined) {
     // Written before head.json had its own checksum: count the lines instead.
     const text = buf.toString('utf8');
-    return countLines(text) === head.count ? { text, head: head.head, count: head.count, crc: head.crc } : null;
+    return countLines(text) === head.count ? indexData({ bytes: buf, text }, head.head, head.count, head.crc) : null;
   }
-  let text: string | undefined;
-  return {
-    get text() {
-      // ASCII (the usual index) decodes faster as latin1, to the same string.
-      text ??= buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
-      return text;
-    },
-    bytes: buf,
-    head: head.head,
-    count: head.count,
-    crc: head.crc,
-  };
+  return indexData({ bytes: buf }, head.head, head.count, head.crc);
 }
 
 /**
@@ -117,7 +129,7 @@ export function writeIndex(gitdir: string, head: string | null, text: string, co
   renameSync(tmp, join(dir, 'commits'));
   const crc = crc32(buf);
   writeHead(dir, { version: VERSION, head, count, bytes: buf.length, crc });
-  return { text, head, count, crc };
+  return indexData({ bytes: buf, text }, head, count, crc);
 }
 
 /** Where the index ends: enough to append to it without reading it. */
@@ -159,12 +171,12 @@ export function appendLines(gitdir: string, tail: IndexTail, head: string, lines
 /** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
 export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
   const next = appendLines(gitdir, tailOf(data), head, lines);
-  return { text: data.text + lines, head, count: next.count, crc: next.crc };
+  return indexData({ text: data.text + lines }, head, next.count, next.crc);
 }
 
 /** Where a valid, saved index ends (what appending to it needs). */
 export function tailOf(data: IndexData): IndexTail {
-  return { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes?.length ?? Buffer.byteLength(data.text) };
+  return { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes.length };
 }
 
 /** Removes the index (it will be rebuilt on next use). */
@@ -216,38 +228,24 @@ export function splitLine(line: string): IndexLine | null {
   };
 }
 
-/** Calls `fn` for each line, newest first, until it returns false. */
+/**
+ * Calls `fn` for each line, newest first, until it returns false. Lines are
+ * found in the bytes (a newline byte never occurs inside a UTF-8 sequence)
+ * and only the lines visited are decoded: `log -n 10` reads 10.
+ */
 export function eachNewestFirst(index: IndexData, fn: (line: string) => boolean): void {
   const bytes = index.bytes;
-  if (bytes) {
-    // Lines are found in the bytes (a newline byte never occurs inside a UTF-8
-    // sequence) and only the lines visited are decoded: `log -n 10` reads 10.
-    let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
-    while (at > 0) {
-      const start = bytes.lastIndexOf(10, at - 1) + 1;
-      if (!fn(bytes.toString('utf8', start, at))) return;
-      at = start - 1;
-    }
-    return;
-  }
-  const text = index.text;
-  let end = text.length;
-  if (text.endsWith('\n')) end--;
-  while (end > 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    if (!fn(text.slice(start, end))) return;
-    end = start - 1;
+  let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
+  while (at > 0) {
+    const start = bytes.lastIndexOf(10, at - 1) + 1;
+    if (!fn(bytes.toString('utf8', start, at))) return;
+    at = start - 1;
   }
 }
 
-/**
- * Calls `fn` for each line that contains `needle`, newest first, until it
- * returns false: in the index's bytes when it has them (only those lines are
- * decoded), else in its text.
- */
+/** Calls `fn` for each line that contains `needle`, newest first, until it returns false (see eachLineWithNewestFirst). */
 export function eachLineWith(index: IndexData, needle: string, fn: (line: string) => boolean): void {
-  if (index.bytes) eachLineWithNewestFirst(index.bytes, needle, fn);
-  else eachNewestFirst(index, (line) => !line.includes(needle) || fn(line));
+  eachLineWithNewestFirst(index.bytes, needle, fn);
 }
 
 /** The index line of commit `oid` (without newline), or null when the index does not hold it. */

@@ -2,7 +2,7 @@ import { readHead } from '../repo/refs.js';
 import { parseCommit } from '../repo/commit.js';
 import type { Store } from '../store/open.js';
 import { buildRecord, type FlatTree, type ParseCache } from './record.js';
-import { appendIndex, eachNewestFirst, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
+import { appendIndex, eachNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
 
@@ -27,8 +27,7 @@ function syncFrom(store: Store, head: string | null, data: IndexData | null, per
     const fresh = newCommits(store, head, data);
     if (fresh) {
       const lines = recordLines(store, fresh);
-      // A new object, not a spread: the file's bytes no longer match the text.
-      if (!persist) return { text: data.text + lines, head, count: data.count + fresh.length, crc: data.crc };
+      if (!persist) return indexData({ text: data.text + lines }, head, data.count + fresh.length, data.crc);
       return appendIndex(store.gitdir, data, head, lines);
     }
   }
@@ -58,7 +57,7 @@ export async function syncIndexForRead(store: Store): Promise<IndexData> {
 export function rebuildIndex(store: Store, head: string | null, persist: boolean): IndexData {
   const oids = head ? ancestorsOldestFirst(store, head, new Set()) : [];
   const text = recordLines(store, oids);
-  if (!persist) return { text, head, count: oids.length, crc: 0 };
+  if (!persist) return indexData({ text }, head, oids.length, 0);
   return writeIndex(store.gitdir, head, text, oids.length);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eachFirstParent } from '../../../src/core/audit/first-parent.js';
-import { recordLine, type IndexData } from '../../../src/core/audit/index-store.js';
+import { indexData, recordLine, type IndexData } from '../../../src/core/audit/index-store.js';
 import type { IndexRecord } from '../../../src/core/types.js';
 
 const oid = (n: number) => n.toString(16).padStart(40, '0');
@@ -42,8 +42,8 @@ function walk(index: IndexData, head: string) {
 
 describe('eachFirstParent', () => {
   const text = LINES.join('');
-  const fromBytes: IndexData = { text, bytes: Buffer.from(text), head: oid(5), count: 5, crc: 0 };
-  const fromText: IndexData = { text, head: oid(5), count: 5, crc: 0 };
+  const fromBytes = indexData({ bytes: Buffer.from(text) }, oid(5), 5, 0);
+  const fromText = indexData({ text }, oid(5), 5, 0);
 
   it('walks the first parents from head to the root, decoding only the members asked for', () => {
     for (const index of [fromBytes, fromText]) {
@@ -74,7 +74,7 @@ describe('eachFirstParent', () => {
     let calls = 0;
     eachFirstParent(fromBytes, null, () => ++calls > 0);
     eachFirstParent(fromBytes, oid(99), () => ++calls > 0);
-    eachFirstParent({ text: '', head: null, count: 0, crc: 0 }, oid(1), () => ++calls > 0);
+    eachFirstParent(indexData({ text: '' }, null, 0, 0), oid(1), () => ++calls > 0);
     expect(calls).toBe(0);
   });
 });

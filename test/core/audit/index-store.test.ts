@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INDEX_DIR, eachLineWithNewestFirst, eachNewestFirst, lineOf, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
+import { INDEX_DIR, eachLineWithNewestFirst, eachNewestFirst, indexData, lineOf, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const line = (n: number, text: string) => `${String(n).padStart(40, '0')}\t${n}\t\tA <a@x>\t\t${text}\t{}\n`;
@@ -57,13 +57,13 @@ describe('the index file', () => {
     const gitdir = tempDir();
     writeIndex(gitdir, 'h', text, 2);
     const data = readIndex(gitdir)!;
-    for (const index of [data, { text, head: 'h', count: 2, crc: 0 }]) {
+    for (const index of [data, indexData({ text }, 'h', 2, 0)]) {
       expect(lineOf(index, oid)).toBe(line(1, 'first').slice(0, -1));
       expect(lineOf(index, String(3).padStart(40, '0'))).toBeNull();
     }
   });
 
-  it('eachNewestFirst gives the same lines from the bytes as from the text, and stops when told', () => {
+  it('eachNewestFirst gives the same lines for an index read from disk as for one made from text, and stops when told', () => {
     const text = line(1, 'Zoë') + line(2, '') + line(3, 'Größe — ok');
     const gitdir = tempDir();
     writeIndex(gitdir, 'h', text, 3);
@@ -76,7 +76,7 @@ describe('the index file', () => {
     };
     const expected = text.split('\n').slice(0, -1).reverse();
     expect(all(fromDisk)).toEqual(expected);
-    expect(all({ text, head: 'h', count: 3, crc: 0 })).toEqual(expected);
+    expect(all(indexData({ text }, 'h', 3, 0))).toEqual(expected);
     expect(all(fromDisk, 2)).toEqual(expected.slice(0, 2));
   });
 });

@@ -25,7 +25,6 @@ interface EntryHead {
   title: string;
 }
 
-const ENTRY_START = Buffer.from('\t{"commit":"');
 const BODY = Buffer.from(',"body":');
 
 /**
@@ -42,10 +41,11 @@ export function eachFirstParent(index: IndexData, head: string | null, fn: (entr
     const start = bytes.lastIndexOf(10, at - 1) + 1;
     const end = at;
     at = start - 1;
-    // Few native calls per line: the walk is interpreted code in a one-shot process.
-    let json = bytes.indexOf(ENTRY_START, start) + 1;
-    if (json === 0 || json >= end) json = jsonColumn(bytes, start, end); // an entry in another member order
-    if (json < 0) continue;
+    // The entry is the last column: JSON escapes tabs, and the other columns (where
+    // a title may look like JSON) come before it. Few native calls per line: the
+    // walk is interpreted code in a one-shot process.
+    const json = bytes.lastIndexOf(9, end - 1) + 1;
+    if (json <= start || bytes[json] !== 0x7b) continue; // not an index line
     const e = entryAt(bytes, json, end);
     if (e.head.commit !== expected) continue; // off the first-parent line
     if (!fn(e.entry)) return;
@@ -53,16 +53,6 @@ export function eachFirstParent(index: IndexData, head: string | null, fn: (entr
     if (parent === undefined) return;
     expected = parent;
   }
-}
-
-/** Offset of the entry-JSON column (after the sixth tab) of the line `start..end`, or -1. */
-function jsonColumn(bytes: Buffer, start: number, end: number): number {
-  let p = start;
-  for (let tabs = 0; tabs < 6; tabs++) {
-    p = bytes.indexOf(9, p) + 1;
-    if (p === 0 || p >= end) return -1;
-  }
-  return p;
 }
 
 function entryAt(bytes: Buffer, json: number, end: number): { head: EntryHead; entry: FirstParentEntry } {

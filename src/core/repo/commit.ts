@@ -35,6 +35,16 @@ export function parseSignature(line: string): Signature {
   return { name: m[1]!, email: m[2]!, timestamp: Number(m[3]), timezoneOffset: m[4] === '-' ? -minutes : minutes };
 }
 
+/**
+ * A signature for `person` at `timestamp` (seconds) and `timezoneOffset`
+ * (minutes east of UTC). Angle brackets and newlines are dropped: they would
+ * break git's `Name <email> time zone` line.
+ */
+export function signatureOf(person: { name: string; email: string }, timestamp: number, timezoneOffset: number): Signature {
+  const clean = (v: string) => v.replace(/[<>\n]/g, '').trim();
+  return { name: clean(person.name), email: clean(person.email), timestamp, timezoneOffset };
+}
+
 export function formatSignature(s: Signature): string {
   const abs = Math.abs(s.timezoneOffset);
   const tz = `${s.timezoneOffset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;

@@ -10,7 +10,7 @@ import type { Person } from '../types.js';
 import type { Store } from '../store/open.js';
 import type { IndexData } from '../audit/index-store.js';
 import { eachFirstParent } from '../audit/first-parent.js';
-import { parseCommit, serializeCommit } from './commit.js';
+import { parseCommit, serializeCommit, signatureOf } from './commit.js';
 import { writeLooseObject } from './objects.js';
 import { readRef, writeRef } from './refs.js';
 import { parseTree, serializeTree } from './tree.js';
@@ -131,7 +131,7 @@ function writeNote(store: Store, path: string, text: string, who: Person, timest
     return writeLooseObject(gitdir, 'tree', serializeTree(entries));
   };
   const tree = rewrite(parent ? parseCommit(store.objects.read(parent).content).tree : null, path.split('/'));
-  const sig = { name: who.name, email: who.email, timestamp, timezoneOffset: -new Date(timestamp * 1000).getTimezoneOffset() };
+  const sig = signatureOf(who, timestamp, -new Date(timestamp * 1000).getTimezoneOffset());
   const body = serializeCommit({ tree, parents: parent ? [parent] : [], author: sig, committer: sig, message: 'Notes added by cfgtrail\n' });
   writeRef(gitdir, NOTES_REF, writeLooseObject(gitdir, 'commit', body));
 }

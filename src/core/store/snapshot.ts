@@ -2,7 +2,7 @@ import { CfgtrailError } from '../errors.js';
 import type { FileStatus, Person, Trailer } from '../types.js';
 import { formatMessage } from '../record/message.js';
 import { generateChangeId } from '../record/change-id.js';
-import { parseCommit, serializeCommit } from '../repo/commit.js';
+import { parseCommit, serializeCommit, signatureOf } from '../repo/commit.js';
 import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, writeRef } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
@@ -98,10 +98,7 @@ export async function writeSnapshotLocked(
   const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
   const when = Math.floor((opts.now ?? Date.now)() / 1000);
   const tz = opts.tzOffset ?? -new Date(when * 1000).getTimezoneOffset();
-  // Angle brackets and newlines would break git's `Name <email> time zone` line.
-  const clean = (v: string) => v.replace(/[<>\n]/g, '').trim();
-  const sig = (p: Person) => ({ name: clean(p.name), email: clean(p.email), timestamp: when, timezoneOffset: tz });
-  const body = serializeCommit({ tree, parents: head ? [head] : [], author: sig(opts.author), committer: sig(opts.committer ?? opts.author), message });
+  const body = serializeCommit({ tree, parents: head ? [head] : [], author: signatureOf(opts.author, when, tz), committer: signatureOf(opts.committer ?? opts.author, when, tz), message });
   // Written like the blobs and trees (see writeLiveTree): atomically, native zlib.
   const commit = writeLooseObject(store.gitdir, 'commit', body);
   writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);

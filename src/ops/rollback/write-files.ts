@@ -23,18 +23,19 @@ export interface WriteOptions {
 }
 
 /** Temp names end in `~`, which scans never track, so a crash's leftovers are never recorded. */
-const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}~$/;
+const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}(?:-\d+)?~$/;
 
 /** What one applyFileActions call tracks: directories to fsync, directories known to exist, its temp-name tag. */
 interface Run {
   dirs: Set<string>;
   seen: Set<string>;
-  /** Random per call: with the file's own name, it makes every temp name unique. */
+  /** Random per call; with a counter, it makes every temp name unique (names are cut to 180 characters). */
   tag: string;
+  n: number;
 }
 
 function tempName(abs: string, run: Run): string {
-  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${run.tag}~`);
+  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`);
 }
 
 /** Files staged at once: their fsyncs run together, and this many descriptors stay open. */
@@ -51,7 +52,7 @@ const BATCH = 64;
  * in order. A file is renamed only once its content is on disk.
  */
 export async function applyFileActions(root: string, actions: FileAction[], opts: WriteOptions): Promise<void> {
-  const run: Run = { dirs: new Set(), seen: new Set(), tag: randomBytes(4).toString('hex') };
+  const run: Run = { dirs: new Set(), seen: new Set(), tag: randomBytes(4).toString('hex'), n: 0 };
   const { dirs } = run;
   cleanTemps(new Set(actions.map((a) => dirname(join(root, a.path)))));
   let n = 0;

@@ -70,6 +70,19 @@ describe('eachFirstParent', () => {
     expect(first).toEqual([oid(4)]);
   });
 
+  it('is not misled by a title or author that looks like the start of an entry', () => {
+    const fake = `{"commit":"${oid(9)}","parents":[],"changeId":null,"title":"x","body":"y"}`;
+    const lines = [
+      recordLine(record(1, [], 'root')),
+      recordLine({ ...record(2, [1], '{"commit":"deadbeef"} pasted JSON'), author: { name: '{"commit":"x', email: 'a@b' } }),
+      recordLine(record(3, [2], fake)),
+      recordLine(record(4, [3], 'top')),
+    ].join('');
+    const seen = walk(indexData({ text: lines }, oid(4), 4, 0), oid(4));
+    expect(seen.map((e) => e.oid)).toEqual([oid(4), oid(3), oid(2), oid(1)]);
+    expect(seen.map((e) => e.title)).toEqual(['top', fake, '{"commit":"deadbeef"} pasted JSON', 'root']);
+  });
+
   it('visits nothing for an empty history or a head the index does not hold', () => {
     let calls = 0;
     eachFirstParent(fromBytes, null, () => ++calls > 0);

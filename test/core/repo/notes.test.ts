@@ -94,6 +94,14 @@ describe('verification notes in a real store', () => {
     git(['--git-dir', store.gitdir, 'fsck', '--strict']);
   });
 
+  it('drops angle brackets and newlines from the notes commit author, as a snapshot does', async () => {
+    const { store, commits } = await storeWithCommits(1);
+    await addVerificationNote(store, commits[0]!, note('passed', '2026-11-26T12:00:00.000Z'), { author: { name: 'Jane\nDoe <ops>', email: '<j@x>' }, now: () => T0 });
+    expect(git(['--git-dir', store.gitdir, 'log', '-1', '--format=%an|%ae', 'refs/notes/cfgtrail']).trim()).toBe('JaneDoe ops|j@x');
+    git(['--git-dir', store.gitdir, 'fsck', '--strict']);
+    expect(readVerificationNote(store, commits[0]!)?.result).toBe('passed');
+  });
+
   it('notes on several commits sit side by side in one tree, each notes commit on the last', async () => {
     const { store, commits } = await storeWithCommits(3);
     for (const [i, c] of commits.entries()) await addVerificationNote(store, c, note('passed', `2026-11-26T12:00:0${i}.000Z`), { author: AUTHOR, now: () => T0 + i * 1000 });

@@ -126,6 +126,20 @@ describe('openObjectStore', () => {
     expect(codeOf(() => openObjectStore(gitdir).read(oid))).toBe('CORRUPT_STORE');
   });
 
+  it('keeps a small cached object in memory of its own size, not in a zlib chunk', () => {
+    const { dir, gitdir } = tempRepo();
+    buildHistory(dir, 3);
+    git(dir, ['gc', '-q']);
+    const store = openObjectStore(gitdir);
+    const head = git(dir, ['rev-parse', 'HEAD']);
+    const loose = writeLooseObject(gitdir, 'blob', Buffer.from('small\n'));
+    for (const oid of [head, loose]) {
+      store.read(oid);
+      const cached = store.read(oid).content;
+      expect(cached.buffer.byteLength).toBe(cached.length);
+    }
+  });
+
   it('throws CORRUPT_STORE for missing, damaged and truncated loose objects', () => {
     const { gitdir } = tempRepo();
     const oid = writeLooseObject(gitdir, 'blob', Buffer.from('some content that will be damaged\n'.repeat(10)));

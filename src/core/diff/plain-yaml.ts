@@ -68,7 +68,7 @@ function readDocuments(text: string): unknown[] {
   }
   return docs.map((lines) => {
     if (lines.length === 0) unsupported();
-    const [value, next] = readNode(lines, 0, lines[0]!.ind);
+    const [value, next] = readBlock(lines, 0, lines[0]!.ind);
     if (next !== lines.length) unsupported();
     return value;
   });
@@ -78,6 +78,18 @@ function indentOf(s: string): number {
   let i = 0;
   while (s.charCodeAt(i) === 32) i++;
   return i;
+}
+
+/**
+ * A map or sequence starting on its own line. A scalar alone on a line (a
+ * whole document, or a value below its `key:` or `-`) is left to the yaml
+ * package: there the rules for what continues it differ (a later `-` line at
+ * a lower indentation can, and comment lines in between matter).
+ */
+function readBlock(lines: Line[], i: number, ind: number): [unknown, number] {
+  const text = lines[i]!.text;
+  if (!isSeqItem(text) && !MAP_ENTRY.test(text)) unsupported();
+  return readNode(lines, i, ind);
 }
 
 /** The node whose first line is `lines[i]`, at indentation `ind`; returns it and the index after it. */
@@ -150,7 +162,7 @@ function readMap(lines: Line[], i: number, ind: number): [Record<string, unknown
 function nested(lines: Line[], i: number, ind: number, inMap: boolean): [unknown, number] {
   const next = lines[i + 1];
   if (next === undefined) return [null, i + 1];
-  if (next.ind > ind) return readNode(lines, i + 1, next.ind);
+  if (next.ind > ind) return readBlock(lines, i + 1, next.ind);
   if (inMap && next.ind === ind && isSeqItem(next.text)) return readSeq(lines, i + 1, ind);
   return [null, i + 1];
 }

@@ -104,6 +104,10 @@ describe('parsePlainYaml', () => {
     ['bad indentation', 'a:\n    b: 1\n  c: 2\n'],
     ['a key with a space before the colon', 'a : 1\n'],
     ['a sequence as a value on the same line', 'a: - b\n'],
+    ['a scalar alone on the line below its key', 'a:\n  b\nc: 1\n'],
+    ['a scalar below its key after a comment (yaml: an error)', 'a:\n##\n  ##\n  en\n\nb: true\n'],
+    ['a scalar below its dash, continued by a less indented dash (yaml: one scalar)', '-\n a\n-\n'],
+    ['a document that is one scalar', 'just text\n'],
   ])('leaves %s to the yaml package', (_what, text) => {
     expect(parsePlainYaml(text)).toBeUndefined();
   });
@@ -220,7 +224,9 @@ function generate(rand: () => number): string {
           if (rand() < 0.5) lines.push(`${pad}  ${inner.startsWith('-') ? '- ' : `${key()}: `}${pick(SCALARS)}`);
         } else {
           lines.push(rand() < 0.1 ? `${head} # c` : head);
-          block(seq || rand() < 0.8 ? ind + 2 : ind, depth + 1);
+          if (rand() < 0.15) lines.push(`${' '.repeat(Math.floor(rand() * (ind + 4)))}#`);
+          if (rand() < 0.15) lines.push(`${' '.repeat(ind + 1 + Math.floor(rand() * 2))}${pick(SCALARS)}`); // a scalar on its own line
+          else block(seq || rand() < 0.8 ? ind + 2 : ind, depth + 1);
         }
       } else {
         lines.push(`${head}${rand() < 0.9 ? ' ' : ''}${pick(SCALARS)}`);

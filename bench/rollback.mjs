@@ -3,7 +3,7 @@
 //    (--no-restart --no-verify --yes), next to `git restore --source=REV -- .` and `node -e 0`;
 // 2. time to recover a sample service under a real supervisord, split by phase.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,8 +31,26 @@ async function waitRunning(svConf, program) {
   throw new Error(`supervisord did not report ${program} RUNNING within 10 s`);
 }
 
-async function buildStore() {
+/**
+ * A copy of the 1,001-commit store (built once into bench/out, ~10 s, then
+ * copied for each run: the rollbacks change it). An untimed `log -n 1` brings
+ * its index up to date with this build.
+ */
+async function copyOfStore() {
+  const cache = join(ROOT, `bench/out/rollback-store-${CHANGES}`);
+  if (!existsSync(join(cache, '.complete'))) {
+    rmSync(cache, { recursive: true, force: true });
+    await buildStore(cache);
+    writeFileSync(join(cache, '.complete'), '');
+  }
   const dir = mkdtempSync(join(tmpdir(), 'cfgtrail-bench-rb-'));
+  cpSync(cache, dir, { recursive: true, filter: (src) => !src.endsWith('.complete') });
+  time(BIN, ['log', '-n', '1'], dir);
+  return dir;
+}
+
+async function buildStore(dir) {
+  mkdirSync(dir, { recursive: true });
   const files = Array.from({ length: 50 }, (_, i) => `conf.d/svc${String(i).padStart(2, '0')}.yaml`);
   mkdirSync(join(dir, 'conf.d'));
   for (const [i, f] of files.entries()) writeFileSync(join(dir, f), `name: svc${i}\nreplicas: 1\nimage: app:1.0.0\nlimits:\n  cpu: 100m\n  memory: 128Mi\n`);
@@ -44,12 +62,11 @@ async function buildStore() {
     if (c > 0) writeFileSync(join(dir, files[i]), `name: svc${i}\nreplicas: ${1 + (c % 7)}\nimage: app:1.0.${c}\nlimits:\n  cpu: ${100 + c}m\n  memory: 128Mi\n`);
     await writeSnapshot(openStore(dir), { title: `change ${c}`, trailers: [], author, now: () => (t += 60_000), tzOffset: 0 });
   }
-  return dir;
 }
 
 async function rollbackBench() {
   const t0 = performance.now();
-  const dir = await buildStore();
+  const dir = await copyOfStore();
   const buildMs = performance.now() - t0;
   const gitdir = join(dir, '.cfgtrail');
   const head = execFileSync('git', ['--git-dir', gitdir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();

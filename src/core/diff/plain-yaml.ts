@@ -6,9 +6,10 @@
  * reader takes microseconds, and gives up (returns undefined) at anything it
  * does not handle, so the caller falls back to the yaml package:
  * anchors, aliases, tags, block scalars, flow collections other than `[]`
- * and `{}`, multi-line scalars, escapes in double quotes, keys that are not
- * plain words (or that the core schema reads as a number, bool or null),
- * duplicate keys, directives, tabs, CR and other control characters.
+ * and `{}`, multi-line scalars, a scalar alone on its line (not after its
+ * `key:` or `- `), escapes in double quotes, keys that are not plain words
+ * (or that the core schema reads as a number, bool or null), duplicate keys,
+ * directives, tabs, CR and other control characters.
  *
  * What it accepts it reads as the yaml package does with the YAML 1.2 core
  * schema (the same tag tests, in the same order); test/core/diff/plain-yaml

@@ -31,11 +31,15 @@ export function readRef(gitdir: string, name: string): string | null {
   return packedRefs(gitdir).get(name) ?? null;
 }
 
-/** Points `name` at `oid`, atomically (temp file + rename). Caller holds the store lock. */
+/**
+ * Points `name` at `oid`, atomically (temp file + rename). Caller holds the
+ * store lock. The temp file ends in `.lock`, a name git never reads as a ref:
+ * one left by a killed process does not show up as a branch or a notes ref.
+ */
 export function writeRef(gitdir: string, name: string, oid: string): void {
   const file = join(gitdir, name);
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.lock`;
   writeFileSync(tmp, `${oid}\n`);
   renameSync(tmp, file);
 }

@@ -8,12 +8,11 @@ describe('writeRef', () => {
   it('points a ref at a commit as git reads it, leaving no temp file', () => {
     const { dir, gitdir } = tempRepo();
     buildHistory(dir, 2);
-    const [head, parent] = git(dir, ['rev-list', 'HEAD']).trim().split('\n');
-    writeRef(gitdir, 'refs/notes/cfgtrail', parent!);
+    const parent = git(dir, ['rev-parse', 'HEAD~1']).trim();
+    writeRef(gitdir, 'refs/notes/cfgtrail', parent);
     expect(readRef(gitdir, 'refs/notes/cfgtrail')).toBe(parent);
     expect(git(dir, ['rev-parse', 'refs/notes/cfgtrail']).trim()).toBe(parent);
     expect(readdirSync(join(gitdir, 'refs', 'notes'))).toEqual(['cfgtrail']);
-    expect(head).toBeDefined();
   });
 
   it('names its temp file so that git never reads one left by a killed process as a ref', () => {

@@ -153,9 +153,16 @@ class PackedStore implements ObjectStore {
 
   has(oid: string): boolean {
     if (!OID_RE.test(oid)) return false;
-    // Packs first: a lookup there is a search in memory, a loose object a stat (a rollback asks for 50 blobs).
-    if (this.findInPacks(oid) !== undefined) return true;
+    // Packs first: a lookup there is a search in memory, a loose object a stat (a rollback asks
+    // for 50 blobs). A pack that cannot be opened does not hide a loose copy.
+    let packError: unknown;
+    try {
+      if (this.findInPacks(oid) !== undefined) return true;
+    } catch (e) {
+      packError = e;
+    }
     if (!this.onlyPacks && fs.existsSync(loosePath(this.gitdir, oid))) return true;
+    if (packError !== undefined) throw packError;
     return this.rescan() && this.findInPacks(oid) !== undefined;
   }
 

@@ -190,6 +190,19 @@ describe('openObjectStore', () => {
     fs.writeFileSync(packFile, Buffer.from('PACK but not really'));
     expect(codeOf(() => openObjectStore(gitdir).read(oids[0]!))).toBe('CORRUPT_STORE');
   });
+
+  it('has() finds a loose object although a pack cannot be opened, and reports the pack otherwise', () => {
+    const { dir, gitdir } = tempRepo();
+    buildHistory(dir, 3);
+    git(dir, ['repack', '-adq']);
+    const loose = writeLooseObject(gitdir, 'blob', Buffer.from('loose beside a broken pack\n'));
+    const packDir = path.join(gitdir, 'objects', 'pack');
+    const packFile = path.join(packDir, fs.readdirSync(packDir).find((f) => f.endsWith('.pack'))!);
+    fs.chmodSync(packFile, 0o644);
+    fs.writeFileSync(packFile, Buffer.from('PACK but not really'));
+    expect(openObjectStore(gitdir).has(loose)).toBe(true);
+    expect(codeOf(() => openObjectStore(gitdir).has('1'.repeat(40)))).toBe('CORRUPT_STORE');
+  });
 });
 
 describe('writeLooseObject / hashObject', () => {

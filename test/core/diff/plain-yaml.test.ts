@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parsePlainYaml } from '../../../src/core/diff/plain-yaml.js';
 import { CORPUS } from '../../helpers/cli.js';
+import { createRng, pick, type Rng } from '../record/message-gen.js';
 
 /** What the yaml package makes of `text` (core schema, as parseConfig asks), or null when it reports an error. */
 function byYaml(text: string): unknown[] | null {
@@ -133,7 +134,7 @@ describe('parsePlainYaml', () => {
   });
 
   it('agrees with the yaml package on generated documents', () => {
-    const rand = seeded(20261126);
+    const rand = createRng(20261126);
     let accepted = 0;
     const N = 20_000;
     for (let n = 0; n < N; n++) {
@@ -146,7 +147,7 @@ describe('parsePlainYaml', () => {
   });
 
   it('agrees with the yaml package on corpus blocks with one character changed', () => {
-    const rand = seeded(7);
+    const rand = createRng(7);
     const blocks = readdirSync(join(CORPUS, 'prometheus'))
       .filter((f) => f.endsWith('.yaml'))
       .slice(-20)
@@ -156,10 +157,10 @@ describe('parsePlainYaml', () => {
     let accepted = 0;
     const N = 10_000;
     for (let n = 0; n < N; n++) {
-      const b = blocks[Math.floor(rand() * blocks.length)]!;
+      const b = pick(rand, blocks);
       const at = Math.floor(rand() * b.length);
       const cut = rand() < 0.3 ? 1 : 0;
-      const text = b.slice(0, at) + edits[Math.floor(rand() * edits.length)]! + b.slice(at + cut);
+      const text = b.slice(0, at) + pick(rand, edits) + b.slice(at + cut);
       const r = agrees(text);
       if (r.accepted) accepted++;
       if (!r.ok) expect.fail(`differs from yaml on:\n${JSON.stringify(text)}`);
@@ -184,16 +185,6 @@ function topLevelBlocks(text: string): string[] {
   return out;
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLAIN_KEYS = ['a', 'b', 'name', 'x.y/z', 'k-1', '_', 'port'];
 const KEYS = [...PLAIN_KEYS, 'null', 'True', '1', '0x1', 'Null', 'on', 'yes', '1e2', 'a b', '"q"', "'s'", '<<', '__proto__', '?', 'a#b', 'é'];
@@ -205,12 +196,11 @@ const SCALARS = [
 ];
 
 /** A small random document: maps, sequences and scalars picked from tricky tokens, with some random indentation. */
-function generate(rand: () => number): string {
-  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const key = (): string => pick(rand() < 0.8 ? PLAIN_KEYS : KEYS);
+function generate(rand: Rng): string {
+  const key = (): string => pick(rand, rand() < 0.8 ? PLAIN_KEYS : KEYS);
   const lines: string[] = [];
   const block = (ind: number, depth: number): void => {
-    const pad = ' '.repeat(Math.max(0, ind + (rand() < 0.05 ? pick([-1, 1]) : 0)));
+    const pad = ' '.repeat(Math.max(0, ind + (rand() < 0.05 ? pick(rand, [-1, 1]) : 0)));
     const seq = rand() < 0.35;
     const n = 1 + Math.floor(rand() * 3);
     for (let i = 0; i < n; i++) {
@@ -219,17 +209,17 @@ function generate(rand: () => number): string {
       if (depth < 3 && rand() < 0.3) {
         if (seq && rand() < 0.5) {
           // content on the item's own line: `- key: v` or `- - v`
-          const inner = rand() < 0.5 ? `${key()}: ${pick(SCALARS)}` : `- ${pick(SCALARS)}`;
+          const inner = rand() < 0.5 ? `${key()}: ${pick(rand, SCALARS)}` : `- ${pick(rand, SCALARS)}`;
           lines.push(`${head} ${inner}`);
-          if (rand() < 0.5) lines.push(`${pad}  ${inner.startsWith('-') ? '- ' : `${key()}: `}${pick(SCALARS)}`);
+          if (rand() < 0.5) lines.push(`${pad}  ${inner.startsWith('-') ? '- ' : `${key()}: `}${pick(rand, SCALARS)}`);
         } else {
           lines.push(rand() < 0.1 ? `${head} # c` : head);
           if (rand() < 0.15) lines.push(`${' '.repeat(Math.floor(rand() * (ind + 4)))}#`);
-          if (rand() < 0.15) lines.push(`${' '.repeat(ind + 1 + Math.floor(rand() * 2))}${pick(SCALARS)}`); // a scalar on its own line
+          if (rand() < 0.15) lines.push(`${' '.repeat(ind + 1 + Math.floor(rand() * 2))}${pick(rand, SCALARS)}`); // a scalar on its own line
           else block(seq || rand() < 0.8 ? ind + 2 : ind, depth + 1);
         }
       } else {
-        lines.push(`${head}${rand() < 0.9 ? ' ' : ''}${pick(SCALARS)}`);
+        lines.push(`${head}${rand() < 0.9 ? ' ' : ''}${pick(rand, SCALARS)}`);
       }
     }
   };

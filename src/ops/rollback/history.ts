@@ -10,48 +10,44 @@ import type { ChangeRef, DependencyWarning } from './types.js';
  * `inScope`, only those that touched a path in scope. `reached` is false when
  * `target` is not on that line (then nothing counts as undone). Reads only
  * the members it needs of each entry: a rollback may undo thousands.
+ *
+ * `dependencies`: the changes on that line that stay in effect (out of scope)
+ * but name an undone change in `Depends-On`, found in the same walk. Only a
+ * change later than an undone one can depend on it, so those older than the
+ * oldest undone change do not count; entries that mention no Depends-On
+ * trailer are stepped over without parsing.
  */
-export function undoneChanges(index: IndexData, head: string, target: string, inScope?: (path: string) => boolean): { undone: ChangeRef[]; reached: boolean } {
+export function undoneChanges(
+  index: IndexData,
+  head: string,
+  target: string,
+  inScope?: (path: string) => boolean,
+): { undone: ChangeRef[]; dependencies: DependencyWarning[]; reached: boolean } {
   const undone: ChangeRef[] = [];
+  // Kept changes that name some Depends-On, with how many undone changes were newer than them.
+  const kept: { ref: ChangeRef; dependsOn: string[]; undoneBefore: number }[] = [];
   let reached = false;
   eachFirstParent(index, head, (e) => {
     if (e.oid === target) {
       reached = true;
       return false;
     }
+    const ref = { commit: e.oid, changeId: e.changeId, title: e.title };
     const files = inScope ? (e.member('files', null) as AuditEntry['files']) : null;
     if (!files || files.some((f) => inScope!(f.path))) {
-      undone.push({ commit: e.oid, changeId: e.changeId, title: e.title });
+      undone.push(ref);
+      return true;
     }
-    return true;
-  });
-  return reached ? { undone, reached } : { undone: [], reached };
-}
-
-/**
- * Changes on HEAD's line that stay in effect but name an undone change in
- * `Depends-On`. Only changes later than an undone one can depend on it, so
- * the walk stops at the oldest undone change; entries that mention no
- * Depends-On trailer are stepped over without parsing.
- */
-export function dependencyWarnings(index: IndexData, head: string, undone: ChangeRef[]): DependencyWarning[] {
-  const undoneIds = new Set(undone.map((u) => u.changeId).filter((x): x is string => x !== null));
-  const undoneCommits = new Set(undone.map((u) => u.commit));
-  const oldest = undone[undone.length - 1]?.commit;
-  if (undoneIds.size === 0) return [];
-  const out: DependencyWarning[] = [];
-  eachFirstParent(index, head, (e) => {
-    if (e.oid === oldest) return false;
-    if (undoneCommits.has(e.oid)) return true;
     const trailers = e.memberText('trailers', 'files');
-    if (/"depends-on"/i.test(trailers)) {
-      for (const id of trailerValues(JSON.parse(trailers) as Trailer[], 'Depends-On')) {
-        if (!undoneIds.has(id)) continue;
-        const dependent = { commit: e.oid, changeId: e.changeId, title: e.title };
-        out.push({ undone: id, dependent });
-      }
-    }
+    if (/"depends-on"/i.test(trailers)) kept.push({ ref, dependsOn: trailerValues(JSON.parse(trailers) as Trailer[], 'Depends-On'), undoneBefore: undone.length });
     return true;
   });
-  return out;
+  if (!reached) return { undone: [], dependencies: [], reached };
+  const undoneIds = new Set(undone.map((u) => u.changeId).filter((x): x is string => x !== null));
+  const dependencies: DependencyWarning[] = [];
+  for (const k of kept) {
+    if (k.undoneBefore === undone.length) continue; // older than every undone change
+    for (const id of k.dependsOn) if (undoneIds.has(id)) dependencies.push({ undone: id, dependent: k.ref });
+  }
+  return { undone, dependencies, reached };
 }

@@ -18,7 +18,7 @@ import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
 import { readJournal, type RollbackJournal } from './journal.js';
 import type { AuditEntry } from '../../core/types.js';
-import { dependencyWarnings, undoneChanges } from './history.js';
+import { undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFiles } from './states.js';
 import type { ChangeRef, RollbackPlan } from './types.js';
@@ -62,9 +62,11 @@ export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
  * The journal of an interrupted rollback that still applies to HEAD, or null.
  * `index` is asked for only when there is a journal to check against history.
  */
-export function pendingJournal(store: Store, index: () => IndexData, head: string): RollbackJournal | null {
+export function pendingJournal(store: Store, readIndex: () => IndexData, head: string): RollbackJournal | null {
   const j = readJournal(store.gitdir);
   if (!j) return null;
+  let read: IndexData | undefined;
+  const index = () => (read ??= readIndex());
   if (j.commit) return j.commit === head ? j : null;
   if (head === j.head) return j;
   const e = lookupEntry(store, index(), head);
@@ -121,7 +123,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   assertSafeActions(store.root, store.gitdir, actions, new Map([...wanted].map(([p, f]) => [p, f.mode])));
   const targetEntry = lookupEntry(store, index, target);
   const ref: ChangeRef = { commit: target, changeId: targetEntry.changeId, title: targetEntry.title };
-  const { undone } = undoneChanges(index, head, target, files ? inScope : undefined);
+  const { undone, dependencies } = undoneChanges(index, head, target, files ? inScope : undefined);
   const services = servicesForFiles(input.req.services, actions.map((a) => a.path));
   const before = headFiles(store, head);
   const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
@@ -136,8 +138,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     diffs: input.diffs === false ? [] : diffLiveToTarget(store, live, target, files),
     drift,
     undone,
-    // A whole rollback undoes every change after the target: none stays in effect to depend on one.
-    dependencies: files ? dependencyWarnings(index, head, undone) : [],
+    dependencies,
     services: services.map((s) => s.name),
     checks: services.flatMap((s) => s.health.map((c) => ({ service: s.name, check: checkLabel(c) }))),
     restart: input.req.restart,
@@ -149,16 +150,21 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     nothingToDo: actions.length === 0 && !journal,
     resume: journal ? { stage: journal.commit ? 'after-commit' : 'write', startedAt: journal.startedAt } : null,
   };
-  madeWith.set(plan, { live: liveKey(live, Boolean(input.req.chown)), services: input.req.services });
+  madeWith.set(plan, { live, chown: Boolean(input.req.chown), services: input.req.services });
   return plan;
 }
 
 /** What each plan was made from, so applying can tell whether it still stands. */
-const madeWith = new WeakMap<RollbackPlan, { live: string; services: RollbackRequest['services'] }>();
+const madeWith = new WeakMap<RollbackPlan, { live: Map<string, LiveFile>; chown: boolean; services: RollbackRequest['services'] }>();
 
-function liveKey(live: Map<string, LiveFile>, chown: boolean): string {
-  const rows = [...live].map(([p, f]) => `${p}\0${f.mode}\0${f.perm}\0${f.uid}\0${f.gid}\0${f.oid}`);
-  return `${chown}\n${rows.sort().join('\n')}`;
+/** The same files with the same content, mode, permissions and owners. */
+function sameLive(a: Map<string, LiveFile>, b: Map<string, LiveFile>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, f] of a) {
+    const g = b.get(path);
+    if (!g || g.oid !== f.oid || g.mode !== f.mode || g.perm !== f.perm || g.uid !== f.uid || g.gid !== f.gid) return false;
+  }
+  return true;
 }
 
 /**
@@ -168,7 +174,7 @@ function liveKey(live: Map<string, LiveFile>, chown: boolean): string {
  */
 export function planStillHolds(plan: RollbackPlan, live: Map<string, LiveFile>, chown: boolean, services: RollbackRequest['services']): boolean {
   const made = madeWith.get(plan);
-  return plan.resume === null && made !== undefined && made.services === services && made.live === liveKey(live, chown);
+  return plan.resume === null && made !== undefined && made.services === services && made.chown === chown && sameLive(made.live, live);
 }
 
 function resumePlan(store: Store, index: IndexData, head: string, live: Map<string, LiveFile>, j: RollbackJournal, req: RollbackRequest): RollbackPlan {

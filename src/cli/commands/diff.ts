@@ -73,7 +73,7 @@ export function registerStatus(program: Command, deps: CliDeps): void {
         deps.stdout(`drift since ${head.slice(0, 7)} (run 'cfgtrail diff' for details):\n`);
         for (const x of files) {
           const what = x.formattingOnly ? 'formatting only' : x.format === 'tree' && x.fields > 0 ? `${x.fields} field${x.fields === 1 ? '' : 's'}` : x.format;
-          deps.stdout(`  ${STATUS_LETTER[x.status] ?? '?'} ${x.path}  (${what})\n`);
+          deps.stdout(`  ${STATUS_LETTER[x.status]} ${x.path}  (${what})\n`);
         }
       }
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);

@@ -94,6 +94,6 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         return;
       }
       deps.stdout(`[${r.commit.slice(0, 7)}] ${f.message}\n Change-Id: ${r.changeId}\n`);
-      for (const file of r.files) deps.stdout(` ${STATUS_LETTER[file.status] ?? '?'} ${file.path}\n`);
+      for (const file of r.files) deps.stdout(` ${STATUS_LETTER[file.status]} ${file.path}\n`);
     });
 }

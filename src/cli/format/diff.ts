@@ -1,4 +1,4 @@
-import type { FieldChange, FileDiff } from '../../core/types.js';
+import type { FieldChange, FileDiff, FileStatus } from '../../core/types.js';
 
 export interface FormatDiffOptions {
   /** ANSI colors (green added, red removed, yellow changed). @default false */
@@ -12,7 +12,7 @@ const ANSI = { bold: '\x1b[1m', green: '\x1b[32m', red: '\x1b[31m', yellow: '\x1
 type Paint = (text: string, color: keyof typeof ANSI) => string;
 
 /** One letter per changed file, as `git status --short` shows it (P: permissions only). */
-export const STATUS_LETTER: Record<string, string> = { added: 'A', modified: 'M', deleted: 'D', mode: 'P', typechange: 'T' };
+export const STATUS_LETTER: Record<FileStatus, string> = { added: 'A', modified: 'M', deleted: 'D', mode: 'P', typechange: 'T' };
 
 const STATUS_LABEL: Record<FileDiff['status'], string> = {
   added: 'added',

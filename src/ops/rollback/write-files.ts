@@ -133,19 +133,14 @@ function writeTemp(tmp: string, a: Extract<FileAction, { action: 'write' }>, con
   }
 }
 
-/** Renames a staged temp file over `abs`. */
+/** Renames a staged temp file over `abs` (on failure the caller removes the temp file). */
 function putInPlace(abs: string, tmp: string): void {
   try {
-    try {
-      renameSync(tmp, abs);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
-      rmdirSync(abs); // an empty directory left where the file goes
-      renameSync(tmp, abs);
-    }
+    renameSync(tmp, abs);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
+    rmdirSync(abs); // an empty directory left where the file goes
+    renameSync(tmp, abs);
   }
 }
 

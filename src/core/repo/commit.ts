@@ -39,10 +39,12 @@ export function parseSignature(line: string): Signature {
  * A signature for `person` at `timestamp` (seconds) and `timezoneOffset`
  * (minutes east of UTC). Angle brackets and newlines are dropped: they would
  * break git's `Name <email> time zone` line.
+ * @default timezoneOffset the local zone's offset at `timestamp`
  */
-export function signatureOf(person: { name: string; email: string }, timestamp: number, timezoneOffset: number): Signature {
+export function signatureOf(person: { name: string; email: string }, timestamp: number, timezoneOffset?: number): Signature {
   const clean = (v: string) => v.replace(/[<>\n]/g, '').trim();
-  return { name: clean(person.name), email: clean(person.email), timestamp, timezoneOffset };
+  const tz = timezoneOffset ?? -new Date(timestamp * 1000).getTimezoneOffset();
+  return { name: clean(person.name), email: clean(person.email), timestamp, timezoneOffset: tz };
 }
 
 export function formatSignature(s: Signature): string {

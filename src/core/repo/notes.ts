@@ -11,7 +11,7 @@ import type { Store } from '../store/open.js';
 import type { IndexData } from '../audit/index-store.js';
 import { eachFirstParent } from '../audit/first-parent.js';
 import { parseCommit, serializeCommit, signatureOf } from './commit.js';
-import { writeLooseObject } from './objects.js';
+import { isCommit, writeLooseObject } from './objects.js';
 import { readRef, writeRef } from './refs.js';
 import { parseTree, serializeTree } from './tree.js';
 
@@ -101,7 +101,7 @@ export interface AddNoteOptions {
  * @throws CfgtrailError UNKNOWN_REV when `commit` is not a commit of the store
  */
 export async function addVerificationNote(store: Store, commit: string, note: VerificationNote, opts: AddNoteOptions = {}): Promise<void> {
-  if (!/^[0-9a-f]{40}$/.test(commit) || !store.objects.has(commit) || store.objects.read(commit).type !== 'commit') {
+  if (!isCommit(store.objects, commit)) {
     throw new CfgtrailError('UNKNOWN_REV', `'${commit}' is not a commit of this store`, { commit });
   }
   const found = findNote(store, commit);
@@ -131,7 +131,7 @@ function writeNote(store: Store, path: string, text: string, who: Person, timest
     return writeLooseObject(gitdir, 'tree', serializeTree(entries));
   };
   const tree = rewrite(parent ? parseCommit(store.objects.read(parent).content).tree : null, path.split('/'));
-  const sig = signatureOf(who, timestamp, -new Date(timestamp * 1000).getTimezoneOffset());
+  const sig = signatureOf(who, timestamp);
   const body = serializeCommit({ tree, parents: parent ? [parent] : [], author: sig, committer: sig, message: 'Notes added by cfgtrail\n' });
   writeRef(gitdir, NOTES_REF, writeLooseObject(gitdir, 'commit', body));
 }

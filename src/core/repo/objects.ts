@@ -43,6 +43,11 @@ const BASE_CACHE_BYTES = 64 * 1024 * 1024;
 /** Checked objects kept per store by id, by total size. */
 const RECENT_CACHE_BYTES = 16 * 1024 * 1024;
 
+/** Whether `oid` is a full object id naming a commit the store holds. */
+export function isCommit(objects: ObjectStore, oid: string): boolean {
+  return OID_RE.test(oid) && objects.has(oid) && objects.read(oid).type === 'commit';
+}
+
 /** The git object id of `content` stored as `type`. */
 export function hashObject(type: ObjectType, content: Buffer): string {
   return crypto.createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');

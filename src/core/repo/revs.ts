@@ -3,6 +3,7 @@ import type { Store } from '../store/open.js';
 import { eachLineWith, splitLine, type IndexData, type IndexLine } from '../audit/index-store.js';
 import { parseCommit } from './commit.js';
 import { readHead, readRef } from './refs.js';
+import { isCommit } from './objects.js';
 
 /**
  * Resolves what a user types as a revision to a commit id: `HEAD`, a full
@@ -34,7 +35,7 @@ function resolveBase(store: Store, index: IndexData, base: string, rev: string):
     return head;
   }
   // A full commit id names that commit, as in git: no need to search the index.
-  if (/^[0-9a-f]{40}$/.test(base) && store.objects.has(base) && store.objects.read(base).type === 'commit') return base;
+  if (isCommit(store.objects, base)) return base;
   for (const ref of [`refs/tags/${base}`, `refs/heads/${base}`, base.startsWith('refs/') ? base : null]) {
     const oid = ref ? readRef(store.gitdir, ref) : null;
     if (oid) return peel(store, oid);

@@ -6,8 +6,8 @@ import { parseCommit, serializeCommit, signatureOf } from '../repo/commit.js';
 import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, writeRef } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
-import { buildRecord, flatTree, parseCacheKey, type ParseCache } from '../audit/record.js';
-import { appendLines, eachLineWith, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
+import { buildRecord, flatTree, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
+import { appendLines, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
@@ -57,17 +57,17 @@ export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promis
   const scan = () => liveFiles(store);
   // Parse outside the lock: a big YAML file must not hold up other writers.
   const early = scan();
-  // Files parsed here are not parsed again for the index record.
-  const parsed: ParseCache = new Map();
-  const warnings = parseWarnings(store, early, readHead(store.gitdir), parsed);
+  // Trees read and files parsed here are not read or parsed again for the index record.
+  const caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() };
+  const warnings = parseWarnings(store, early, readHead(store.gitdir), caches);
   failIfStrict(warnings, opts);
   return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, async () => {
     // Scan again under the lock: while this command waited, another may have
     // committed, and the files may have changed since the first scan.
     const live = scan();
-    const final = parseWarnings(store, live, readHead(store.gitdir), parsed);
+    const final = parseWarnings(store, live, readHead(store.gitdir), caches);
     failIfStrict(final, opts);
-    return writeSnapshotLocked(store, live, opts, final, parsed);
+    return writeSnapshotLocked(store, live, opts, final, caches);
   });
 }
 
@@ -76,6 +76,12 @@ function failIfStrict(warnings: ParseWarning[], opts: SnapshotOptions): void {
     const w = warnings[0]!;
     throw new CfgtrailError('PARSE_ERROR', `${w.file}:${w.line}:${w.col}: ${w.message} (--strict: nothing stored)`, { warnings });
   }
+}
+
+/** Parsed files and flattened trees, shared by the warning passes and the index record. */
+interface SnapshotCaches {
+  parseCache: ParseCache;
+  treeCache: Map<string, FlatTree>;
 }
 
 /**
@@ -87,7 +93,7 @@ export async function writeSnapshotLocked(
   live: Map<string, LiveFile>,
   opts: SnapshotOptions,
   warnings: ParseWarning[] = [],
-  parseCache: ParseCache = new Map(),
+  caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() },
 ): Promise<SnapshotResult> {
   const head = readHead(store.gitdir);
   const tail = indexTailAt(store, head, opts.changeId);
@@ -97,12 +103,11 @@ export async function writeSnapshotLocked(
   if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
   const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
   const when = Math.floor((opts.now ?? Date.now)() / 1000);
-  const tz = opts.tzOffset ?? -new Date(when * 1000).getTimezoneOffset();
-  const body = serializeCommit({ tree, parents: head ? [head] : [], author: signatureOf(opts.author, when, tz), committer: signatureOf(opts.committer ?? opts.author, when, tz), message });
+  const body = serializeCommit({ tree, parents: head ? [head] : [], author: signatureOf(opts.author, when, opts.tzOffset), committer: signatureOf(opts.committer ?? opts.author, when, opts.tzOffset), message });
   // Written like the blobs and trees (see writeLiveTree): atomically, native zlib.
   const commit = writeLooseObject(store.gitdir, 'commit', body);
   writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
-  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, parseCache });
+  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, ...caches });
   const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
@@ -117,14 +122,7 @@ function indexTailAt(store: Store, head: string | null, givenChangeId: string | 
   const tail = givenChangeId === undefined ? readIndexTail(store.gitdir) : null;
   if (tail && tail.head === head) return tail;
   const index = syncIndex(store, { persist: true });
-  let used = false;
-  if (givenChangeId !== undefined) {
-    eachLineWith(index, `\t${givenChangeId}\t`, () => {
-      used = true;
-      return false;
-    });
-  }
-  if (used) {
+  if (givenChangeId !== undefined && index.bytes.includes(`\t${givenChangeId}\t`)) {
     throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${givenChangeId} is already used in this store`, { changeId: givenChangeId });
   }
   return tailOf(index); // saved by syncIndex: it is what head.json now says
@@ -134,8 +132,9 @@ function indexTailAt(store: Store, head: string | null, givenChangeId: string | 
  * YAML/JSON files that changed since `head` and do not parse. Each version
  * is parsed once into `cache`, which a second pass and the index record reuse.
  */
-function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string | null, cache: ParseCache): ParseWarning[] {
-  const before = head ? flatTree(store.objects, parseCommit(store.objects.read(head).content).tree) : new Map();
+function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string | null, caches: SnapshotCaches): ParseWarning[] {
+  const cache = caches.parseCache;
+  const before = head ? flatTree(store.objects, parseCommit(store.objects.read(head).content).tree, caches) : new Map();
   const out: ParseWarning[] = [];
   for (const [path, f] of live) {
     if (before.get(path)?.oid === f.oid || f.mode === '120000') continue;

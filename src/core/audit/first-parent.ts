@@ -1,4 +1,4 @@
-import type { IndexData } from './index-store.js';
+import { eachLineSpanNewestFirst, type IndexData } from './index-store.js';
 
 /**
  * One commit on the first-parent line, read from the index's bytes: its id,
@@ -36,23 +36,20 @@ export function eachFirstParent(index: IndexData, head: string | null, fn: (entr
   if (head === null) return;
   const bytes = index.bytes;
   let expected: string = head;
-  let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
-  while (at > 0) {
-    const start = bytes.lastIndexOf(10, at - 1) + 1;
-    const end = at;
-    at = start - 1;
+  eachLineSpanNewestFirst(bytes, (start, end) => {
     // The entry is the last column: JSON escapes tabs, and the other columns (where
     // a title may look like JSON) come before it. Few native calls per line: the
     // walk is interpreted code in a one-shot process.
     const json = bytes.lastIndexOf(9, end - 1) + 1;
-    if (json <= start || bytes[json] !== 0x7b) continue; // not an index line
+    if (json <= start || bytes[json] !== 0x7b) return true; // not an index line
     const e = entryAt(bytes, json, end);
-    if (e.head.commit !== expected) continue; // off the first-parent line
-    if (!fn(e.entry)) return;
+    if (e.head.commit !== expected) return true; // off the first-parent line
+    if (!fn(e.entry)) return false;
     const parent = e.head.parents[0];
-    if (parent === undefined) return;
+    if (parent === undefined) return false;
     expected = parent;
-  }
+    return true;
+  });
 }
 
 function entryAt(bytes: Buffer, json: number, end: number): { head: EntryHead; entry: FirstParentEntry } {

@@ -77,8 +77,7 @@ export function readIndex(gitdir: string): IndexData | null {
   if (!head || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
   if (head.sum === undefined) {
     // Written before head.json had its own checksum: count the lines instead.
-    const text = buf.toString('utf8');
-    return countLines(text) === head.count ? indexData({ bytes: buf, text }, head.head, head.count, head.crc) : null;
+    return countLines(buf) === head.count ? indexData({ bytes: buf }, head.head, head.count, head.crc) : null;
   }
   return indexData({ bytes: buf }, head.head, head.count, head.crc);
 }
@@ -120,16 +119,16 @@ export function recordLine(r: IndexRecord): string {
 }
 
 /** Replaces the index with `lines` (a rebuild). */
-export function writeIndex(gitdir: string, head: string | null, text: string, count: number): IndexData {
+export function writeIndex(gitdir: string, head: string | null, lines: string | Buffer, count: number): IndexData {
   const dir = join(gitdir, INDEX_DIR);
   mkdirSync(dir, { recursive: true });
-  const buf = Buffer.from(text);
+  const buf = typeof lines === 'string' ? Buffer.from(lines) : lines;
   const tmp = join(dir, `commits.${process.pid}.tmp`);
   writeFileSync(tmp, buf);
   renameSync(tmp, join(dir, 'commits'));
   const crc = crc32(buf);
   writeHead(dir, { version: VERSION, head, count, bytes: buf.length, crc });
-  return indexData({ bytes: buf, text }, head, count, crc);
+  return indexData(typeof lines === 'string' ? { bytes: buf, text: lines } : { bytes: buf }, head, count, crc);
 }
 
 /** Where the index ends: enough to append to it without reading it. */
@@ -159,19 +158,20 @@ export function readIndexTail(gitdir: string): IndexTail | null {
 }
 
 /** Appends index lines after `tail`; returns the new tail. */
-export function appendLines(gitdir: string, tail: IndexTail, head: string, lines: string): IndexTail {
+export function appendLines(gitdir: string, tail: IndexTail, head: string, lines: string | Buffer): IndexTail {
   const dir = join(gitdir, INDEX_DIR);
-  const buf = Buffer.from(lines);
+  const buf = typeof lines === 'string' ? Buffer.from(lines) : lines;
   appendFileSync(join(dir, 'commits'), buf);
-  const next = { head, count: tail.count + countLines(lines), bytes: tail.bytes + buf.length, crc: crc32(buf, tail.crc) };
+  const next = { head, count: tail.count + countLines(buf), bytes: tail.bytes + buf.length, crc: crc32(buf, tail.crc) };
   writeHead(dir, { version: VERSION, ...next });
   return next;
 }
 
 /** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
 export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
-  const next = appendLines(gitdir, tailOf(data), head, lines);
-  return indexData({ text: data.text + lines }, head, next.count, next.crc);
+  const added = Buffer.from(lines);
+  const next = appendLines(gitdir, tailOf(data), head, added);
+  return indexData({ bytes: Buffer.concat([data.bytes, added]) }, head, next.count, next.crc);
 }
 
 /** Where a valid, saved index ends (what appending to it needs). */
@@ -190,9 +190,9 @@ function writeHead(dir: string, h: HeadFile): void {
   renameSync(tmp, join(dir, 'head.json'));
 }
 
-function countLines(s: string): number {
+function countLines(buf: Buffer): number {
   let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
   return n;
 }
 
@@ -235,18 +235,20 @@ export function splitLine(line: string): IndexLine | null {
  */
 export function eachNewestFirst(index: IndexData, fn: (line: string) => boolean): void {
   const bytes = index.bytes;
+  eachLineSpanNewestFirst(bytes, (start, end) => fn(bytes.toString('utf8', start, end)));
+}
+
+/** Calls `fn` with the byte range of each line (without newline), newest first, until it returns false. */
+export function eachLineSpanNewestFirst(bytes: Buffer, fn: (start: number, end: number) => boolean): void {
   let at = bytes.length > 0 && bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length;
   while (at > 0) {
     const start = bytes.lastIndexOf(10, at - 1) + 1;
-    if (!fn(bytes.toString('utf8', start, at))) return;
+    if (!fn(start, at)) return;
     at = start - 1;
   }
 }
 
-/** Calls `fn` for each line that contains `needle`, newest first, until it returns false (see eachLineWithNewestFirst). */
-export function eachLineWith(index: IndexData, needle: string, fn: (line: string) => boolean): void {
-  eachLineWithNewestFirst(index.bytes, needle, fn);
-}
+
 
 /** The index line of commit `oid` (without newline), or null when the index does not hold it. */
 export function lineOf(index: IndexData, oid: string): string | null {
@@ -263,7 +265,8 @@ export function lineOf(index: IndexData, oid: string): string | null {
  * Calls `fn` for each line that contains `needle`, newest first, until it
  * returns false. Searches the index's bytes, so only those lines are decoded.
  */
-export function eachLineWithNewestFirst(bytes: Buffer, needle: string, fn: (line: string) => boolean): void {
+export function eachLineWith(index: IndexData, needle: string, fn: (line: string) => boolean): void {
+  const bytes = index.bytes;
   const pattern = Buffer.from(needle);
   const bounds: number[] = [];
   for (let at = bytes.indexOf(pattern); at >= 0; ) {

@@ -2,7 +2,7 @@ import { readHead } from '../repo/refs.js';
 import { parseCommit } from '../repo/commit.js';
 import type { Store } from '../store/open.js';
 import { buildRecord, type FlatTree, type ParseCache } from './record.js';
-import { appendIndex, eachNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
+import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
 
@@ -27,7 +27,7 @@ function syncFrom(store: Store, head: string | null, data: IndexData | null, per
     const fresh = newCommits(store, head, data);
     if (fresh) {
       const lines = recordLines(store, fresh);
-      if (!persist) return indexData({ text: data.text + lines }, head, data.count + fresh.length, data.crc);
+      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, Buffer.from(lines)]) }, head, data.count + fresh.length, data.crc);
       return appendIndex(store.gitdir, data, head, lines);
     }
   }
@@ -45,7 +45,7 @@ export async function syncIndexForRead(store: Store): Promise<IndexData> {
   if (fresh === current) return fresh; // up to date as read
   try {
     await withStoreLock(store.gitdir, { timeoutMs: 0 }, async () => {
-      if (readHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.text, fresh.count);
+      if (readHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.bytes, fresh.count);
     });
   } catch (e) {
     if (!isCfgtrailError(e, 'LOCKED')) throw e;
@@ -75,8 +75,9 @@ function recordLines(store: Store, oids: string[]): string {
  */
 function newCommits(store: Store, head: string, data: IndexData): string[] | null {
   const known = new Set<string>();
-  eachNewestFirst(data, (line) => {
-    known.add(line.slice(0, 40));
+  const bytes = data.bytes;
+  eachLineSpanNewestFirst(bytes, (start) => {
+    known.add(bytes.toString('latin1', start, start + 40)); // a commit id: ASCII
     return true;
   });
   if (known.has(head)) return null; // HEAD went back to an older commit: rebuild

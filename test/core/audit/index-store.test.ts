@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INDEX_DIR, eachLineWithNewestFirst, eachNewestFirst, indexData, lineOf, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
+import { INDEX_DIR, eachLineWith, eachNewestFirst, indexData, lineOf, readIndex, writeIndex } from '../../../src/core/audit/index-store.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const line = (n: number, text: string) => `${String(n).padStart(40, '0')}\t${n}\t\tA <a@x>\t\t${text}\t{}\n`;
@@ -34,16 +34,16 @@ describe('the index file', () => {
     expect(readIndex(gitdir)).toBeNull();
   });
 
-  it('eachLineWithNewestFirst visits exactly the lines holding the text, newest first, and stops when told', () => {
+  it('eachLineWith visits exactly the lines holding the text, newest first, and stops when told', () => {
     const text = line(1, 'x needle') + line(2, 'none') + line(3, 'needle needle') + line(4, 'needlé') + line(5, 'end needle');
     const seen: string[] = [];
-    eachLineWithNewestFirst(Buffer.from(text), 'needle', (l) => {
+    eachLineWith(indexData({ bytes: Buffer.from(text) }, 'h', 5, 0), 'needle', (l) => {
       seen.push(l.split('\t')[5]!);
       return true;
     });
     expect(seen).toEqual(['end needle', 'needle needle', 'x needle']);
     const first: string[] = [];
-    eachLineWithNewestFirst(Buffer.from(text.slice(0, -1)), 'needle', (l) => {
+    eachLineWith(indexData({ bytes: Buffer.from(text.slice(0, -1)) }, 'h', 5, 0), 'needle', (l) => {
       first.push(l);
       return false;
     });

@@ -34,9 +34,8 @@ export function commitFiles(store: Store, commit: string): Map<string, CommitFil
   return files;
 }
 
-/** The files of a commit (permissions from `.cfgtrail-meta`). */
-export function revState(store: Store, commit: string): FileState {
-  const files = commitFiles(store, commit);
+/** The files of a commit (permissions from `.cfgtrail-meta`); `files` when the caller has read them already. */
+export function revState(store: Store, commit: string, files = commitFiles(store, commit)): FileState {
   return { files, load: (p) => store.objects.read(files.get(p)!.oid).content };
 }
 

@@ -12,7 +12,7 @@ import { resolveRev } from '../../core/repo/revs.js';
 import { readHead } from '../../core/repo/refs.js';
 import { lastGoodCommit } from '../../core/repo/notes.js';
 import type { LiveFile } from '../../core/store/scan.js';
-import { liveFiles } from '../../core/store/compare.js';
+import { commitFiles, liveFiles, revState } from '../../core/store/compare.js';
 import { firstTrailer } from '../../core/record/trailers.js';
 import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
@@ -20,7 +20,7 @@ import { readJournal, type RollbackJournal } from './journal.js';
 import type { AuditEntry } from '../../core/types.js';
 import { undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
-import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFiles } from './states.js';
+import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
 import type { ChangeRef, RollbackPlan } from './types.js';
 
 /** What the user asked for. Exactly one of `rev`, `previous`, `lastGood`. */
@@ -113,7 +113,8 @@ interface BuildInput {
 export function buildPlan(store: Store, index: IndexData, input: BuildInput): RollbackPlan {
   const { head, live, target, files, journal } = input;
   const inScope = scopeOf(files);
-  const wanted = targetFiles(store, target);
+  const committed = commitFiles(store, target);
+  const wanted = targetFilesOf(committed);
   if (files) {
     const known = [...wanted.keys(), ...live.keys()];
     const unknown = files.filter((f) => !known.some(scopeOf([f])));
@@ -135,7 +136,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     target: ref,
     files,
     actions,
-    diffs: input.diffs === false ? [] : diffLiveToTarget(store, live, target, files),
+    diffs: input.diffs === false ? [] : diffLiveToTarget(store, live, revState(store, target, committed), files),
     drift,
     undone,
     dependencies,

@@ -2,13 +2,18 @@
 import type { FileDiff, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import type { LiveFile } from '../../core/store/scan.js';
-import { commitFiles, compareStates, defaultPerm, revState } from '../../core/store/compare.js';
+import { commitFiles, compareStates, defaultPerm, type CommitFile, type FileState } from '../../core/store/compare.js';
 import type { ChangeRef, FileAction, TargetFile } from './types.js';
 
 /** Files of a commit with the permissions and owners `.cfgtrail-meta` recorded. */
 export function targetFiles(store: Store, commit: string): Map<string, TargetFile> {
+  return targetFilesOf(commitFiles(store, commit));
+}
+
+/** {@link targetFiles} from a commit's files already read: permissions not recorded become the mode's default. */
+export function targetFilesOf(files: Map<string, CommitFile>): Map<string, TargetFile> {
   const out = new Map<string, TargetFile>();
-  for (const [path, f] of commitFiles(store, commit)) {
+  for (const [path, f] of files) {
     const perm = f.perm ?? defaultPerm(f.mode);
     out.set(path, { mode: f.mode, oid: f.oid, perm, ...(f.uid !== undefined && f.gid !== undefined ? { uid: f.uid, gid: f.gid } : {}) });
   }
@@ -57,10 +62,10 @@ export function driftPaths(head: Map<string, TargetFile>, live: Map<string, Live
   return out.sort();
 }
 
-/** Field diff from the live files to `target` (secrets redacted). */
-export function diffLiveToTarget(store: Store, live: Map<string, LiveFile>, target: string, files: string[] | null): FileDiff[] {
+/** Field diff from the live files to the target's files (secrets redacted). */
+export function diffLiveToTarget(store: Store, live: Map<string, LiveFile>, target: FileState, files: string[] | null): FileDiff[] {
   const liveState = { files: live, load: (p: string) => live.get(p)!.content };
-  return compareStates(store, liveState, revState(store, target), { paths: files ?? undefined });
+  return compareStates(store, liveState, target, { paths: files ?? undefined });
 }
 
 /** Undone changes the body lists one per line; the trailers name them all. */

@@ -1,4 +1,4 @@
-import { eachLineSpanNewestFirst, type IndexData } from './index-store.js';
+import { eachLineSpanNewestFirst, memberRange, type IndexData } from './index-store.js';
 
 /**
  * One commit on the first-parent line, read from the index's bytes: its id,
@@ -56,11 +56,8 @@ function entryAt(bytes: Buffer, json: number, end: number): { head: EntryHead; e
   const whole = () => JSON.parse(bytes.toString('utf8', json, end)) as Record<string, unknown>;
   const head = headOf(bytes, json, end) ?? (whole() as unknown as EntryHead);
   const memberText = (key: string, next: string | null): string => {
-    // as entryMember: a `,"key":` cannot occur inside a JSON string, where every `"` is escaped
-    const from = bytes.indexOf(mark(key), json);
-    const stop = next === null ? end - 1 : bytes.indexOf(mark(next), from);
-    if (from < 0 || from >= end || stop <= from || stop > end) return JSON.stringify(whole()[key] ?? null);
-    return bytes.toString('utf8', from + key.length + 4, stop);
+    const range = memberRange((needle, from) => bytes.indexOf(asBytes(needle), from), json, end, key, next);
+    return range ? bytes.toString('utf8', range[0], range[1]) : JSON.stringify(whole()[key] ?? null);
   };
   const entry: FirstParentEntry = {
     oid: head.commit,
@@ -90,10 +87,10 @@ function headOf(bytes: Buffer, json: number, end: number): EntryHead | undefined
   }
 }
 
-/** `,"key":` as bytes, made once per key. */
+/** A member marker (`,"key":`) as bytes, made once per marker. */
 const MARKS = new Map<string, Buffer>();
-function mark(key: string): Buffer {
-  let m = MARKS.get(key);
-  if (!m) MARKS.set(key, (m = Buffer.from(`,"${key}":`)));
+function asBytes(needle: string): Buffer {
+  let m = MARKS.get(needle);
+  if (!m) MARKS.set(needle, (m = Buffer.from(needle)));
   return m;
 }

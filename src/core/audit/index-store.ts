@@ -290,14 +290,24 @@ export function eachLineWith(index: IndexData, needle: string, fn: (line: string
  * @example entryMember(col.json, 'title', 'body') // 'Raise pool size'
  */
 export function entryMember(json: string, key: string, next: string | null): unknown {
-  const at = json.indexOf(`,"${key}":`);
-  const end = next === null ? json.length - 1 : json.indexOf(`,"${next}":`, at);
-  if (at >= 0 && end > at) {
+  const range = memberRange((needle, from) => json.indexOf(needle, from), 0, json.length, key, next);
+  if (range) {
     try {
-      return JSON.parse(json.slice(at + key.length + 4, end));
+      return JSON.parse(json.slice(range[0], range[1]));
     } catch {
       // not the shape recordLine writes: parse the whole entry below
     }
   }
   return (JSON.parse(json) as Record<string, unknown>)[key];
+}
+
+/**
+ * Where the JSON text of member `key` lies in the entry at `from..end` (see
+ * entryMember), found with `indexOf` (on a string or on bytes); null when the
+ * entry is not in the shape recordLine writes.
+ */
+export function memberRange(indexOf: (needle: string, from: number) => number, from: number, end: number, key: string, next: string | null): [number, number] | null {
+  const at = indexOf(`,"${key}":`, from);
+  const stop = next === null ? end - 1 : indexOf(`,"${next}":`, at);
+  return at >= from && at < end && stop > at && stop <= end ? [at + key.length + 4, stop] : null;
 }

@@ -11,19 +11,7 @@ export function isTrailerKey(key: string): boolean {
 
 /** git's `unfold_value`: each newline plus the whitespace after it becomes one space. */
 function unfoldValue(value: string): string {
-  if (!value.includes('\n')) return trimGitSpace(value);
-  let out = '';
-  let i = 0;
-  while (i < value.length) {
-    const ch = value[i++];
-    if (ch === '\n') {
-      while (i < value.length && isGitSpace(value[i])) i++;
-      out += ' ';
-    } else {
-      out += ch;
-    }
-  }
-  return trimGitSpace(out);
+  return trimGitSpace(value.replace(/\n[ \t\n\r]*/g, ' '));
 }
 
 /** Split the block into entries, folding continuation lines into the trailer above them. */

@@ -91,7 +91,10 @@ async function rollbackBench() {
     rmSync(join(dir, '.cfgtrail-meta'), { force: true });
   }
   rmSync(dir, { recursive: true, force: true });
-  return { changes: CHANGES, files: 50, runs: RUNS, buildStoreMs: buildMs, cfgtrailRollbackMs: median(ours), gitRestoreMs: median(gitRestore), nodeBareMs: median(nodeBare), all: { ours, gitRestore, nodeBare } };
+  const [oursMs, nodeBareMs] = [median(ours), median(nodeBare)];
+  // The target: the whole rollback within node -e 0 + 100 ms.
+  const budgetMs = nodeBareMs + 100;
+  return { changes: CHANGES, files: 50, runs: RUNS, buildStoreMs: buildMs, cfgtrailRollbackMs: oursMs, gitRestoreMs: median(gitRestore), nodeBareMs, budgetMs, withinBudget: oursMs <= budgetMs, all: { ours, gitRestore, nodeBare } };
 }
 
 const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
@@ -125,7 +128,10 @@ async function recoveryBench() {
     const r = time(BIN, ['rollback', '--previous', '--yes', '--json', '-m', 'bench'], dir);
     const totalMs = performance.now() - t0;
     const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((x) => x.status);
-    return { badStatus: status, healthyStatus: healthy, totalMs, phases: JSON.parse(r.stdout).result.timings };
+    const timings = JSON.parse(r.stdout).result.timings;
+    // Every phase, in the order they run (0 for one that did not run).
+    const phases = Object.fromEntries(['lock', 'drift-snapshot', 'write', 'commit', 'restart', 'verify', 'record'].map((p) => [p, timings[p] ?? 0]));
+    return { badStatus: status, healthyStatus: healthy, totalMs, phases };
   } finally {
     sup.kill('SIGTERM');
     await new Promise((r) => sup.once('exit', r));
@@ -140,10 +146,10 @@ console.log(`rollback: ${rollback.files} files to a revision ${rollback.changes}
 console.log(row('  cfgtrail rollback (whole process)', rollback.cfgtrailRollbackMs));
 console.log(row('  git restore --source=REV -- .', rollback.gitRestoreMs));
 console.log(row('  node -e 0', rollback.nodeBareMs));
-console.log(row('  budget (node -e 0 + 100 ms)', rollback.nodeBareMs + 100));
-console.log(row('  within budget', rollback.cfgtrailRollbackMs <= rollback.nodeBareMs + 100 ? 'yes' : 'NO'));
+console.log(row('  budget (node -e 0 + 100 ms)', rollback.budgetMs));
+console.log(row('  within budget', rollback.withinBudget ? 'yes' : 'NO'));
 console.log(`recovery of the supervisord sample (bad: HTTP ${recovery.badStatus} -> HTTP ${recovery.healthyStatus})`);
-for (const p of ['lock', 'drift-snapshot', 'write', 'commit', 'restart', 'verify', 'record']) console.log(row(`  ${p}`, recovery.phases[p] ?? 0));
+for (const [p, ms] of Object.entries(recovery.phases)) console.log(row(`  ${p}`, ms));
 console.log(row('  total (whole rollback process)', recovery.totalMs));
 mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/out/rollback.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rollback, recovery }, null, 2)}\n`);

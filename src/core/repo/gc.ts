@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { parseCommit } from './commit.js';
 import { listLooseOids, openObjectStore, type ObjectStore } from './objects.js';
+import { dropStaleCaches, isKeptPack, listPackIdx, looseBytes, packBytes, removePack } from './pack-files.js';
 import { readIdxOids } from './pack-read.js';
 import { writePack } from './pack-write.js';
 import { parseTree } from './tree.js';
@@ -32,20 +33,8 @@ export interface PackStoreResult {
   packsAfter: number;
   bytesBefore: number;
   bytesAfter: number;
-}
-
-function fileSize(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0; // gone: counts as nothing
-  }
-}
-
-function listPackIdx(gitdir: string): string[] {
-  const dir = path.join(gitdir, 'objects', 'pack');
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f)).map((f) => path.join(dir, f));
+  /** Set when repacking everything would have made the store bigger: old packs were kept, only loose objects packed. */
+  keptLayout?: boolean;
 }
 
 /** Tip oids of every ref (loose refs under refs/, packed-refs, HEAD). */
@@ -130,7 +119,7 @@ function removeStaleTemp(gitdir: string, now: number): void {
   }
 }
 
-function removeOldObjects(gitdir: string, loose: string[], oldIdx: string[], keepIdx: string): void {
+function removeLoose(gitdir: string, loose: string[]): void {
   for (const oid of loose) fs.rmSync(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)), { force: true });
   for (const sub of new Set(loose.map((o) => o.slice(0, 2)))) {
     try {
@@ -139,47 +128,80 @@ function removeOldObjects(gitdir: string, loose: string[], oldIdx: string[], kee
       // not empty (an object written meanwhile): keep the directory
     }
   }
-  for (const idx of oldIdx) {
-    if (idx === keepIdx) continue;
-    // the idx goes first: a pack without its idx is invisible, never half-visible
-    fs.rmSync(idx, { force: true });
-    const stem = idx.replace(/\.idx$/, '');
-    for (const ext of ['.pack', '.rev', '.bitmap']) fs.rmSync(stem + ext, { force: true });
+}
+
+interface RepackPlan {
+  loose: string[];
+  /** Packs whose objects go into the new pack and which are then removed. */
+  replaced: string[];
+  /** Objects of kept packs: never copied (git's --honor-pack-keep). */
+  keptOids: Set<string>;
+  incremental: boolean;
+  /** Every pack before the run: a new pack may get an old one's name (same objects, same bytes). */
+  before: string[];
+}
+
+/**
+ * Writes the plan's objects as one verified pack and removes what it replaces.
+ * Returns undefined, with nothing changed, when a pack replacing packs would
+ * be bigger than they are (the store never grows by a gc).
+ */
+function repack(gitdir: string, store: ObjectStore, plan: RepackPlan): { count: number } | undefined {
+  const all = new Set(plan.loose.filter((o) => !plan.keptOids.has(o)));
+  for (const idx of plan.replaced) for (const oid of readIdxOids(idx)) if (!plan.keptOids.has(oid)) all.add(oid);
+  if (all.size === 0) return { count: 0 };
+  const oids = [...all];
+  const pathHints = collectPathHints(store, readRefTips(gitdir), plan.incremental ? all : undefined);
+  const { idxPath, count } = writePack(gitdir, oids, store, { pathHints });
+  const isNew = !plan.before.includes(idxPath);
+  try {
+    verifyPack(gitdir, idxPath, oids);
+  } catch (e) {
+    if (isNew) removePack(idxPath);
+    throw e;
   }
+  const replacedBytes = plan.replaced.reduce((n, i) => n + packBytes(i), 0) + plan.loose.reduce((n, o) => n + looseBytes(gitdir, o), 0);
+  if (plan.replaced.length > 0 && isNew && packBytes(idxPath) > replacedBytes) {
+    removePack(idxPath);
+    return undefined;
+  }
+  store.close();
+  removeLoose(gitdir, plan.loose);
+  const removed = plan.replaced.filter((i) => i !== idxPath);
+  for (const idx of removed) removePack(idx);
+  if (removed.length) dropStaleCaches(gitdir);
+  return { count };
 }
 
 /**
  * Repacks every loose and packed object of `gitdir` into one new pack, then
- * removes the loose objects and old packs. The caller holds the store lock.
+ * removes the loose objects and old packs, as `git repack -a -d -l` does:
+ * kept packs (`.keep`, `.promisor`) stay as they are, objects of alternate
+ * stores are not copied, and a removed pack takes its companion files and the
+ * multi-pack-index with it. When the new pack would be bigger than the packs
+ * it replaces (their deltas were better), only the loose objects are packed.
+ * The caller holds the store lock.
  */
 export async function packStore(gitdir: string, opts: PackStoreOptions = {}): Promise<PackStoreResult> {
   removeStaleTemp(gitdir, (opts.now ?? Date.now)());
   const loose = listLooseOids(gitdir);
   const oldIdx = listPackIdx(gitdir);
-  const bytesBefore =
-    loose.reduce((n, o) => n + fileSize(path.join(gitdir, 'objects', o.slice(0, 2), o.slice(2))), 0) +
-    oldIdx.reduce((n, i) => n + fileSize(i) + fileSize(i.replace(/\.idx$/, '.pack')), 0);
-  const all = new Set(loose);
-  const replaced = opts.incremental ? [] : oldIdx;
-  for (const idx of replaced) for (const oid of readIdxOids(idx)) all.add(oid);
+  const storeBytes = (l: string[], packs: string[]): number =>
+    l.reduce((n, o) => n + looseBytes(gitdir, o), 0) + packs.reduce((n, i) => n + packBytes(i), 0);
+  const bytesBefore = storeBytes(loose, oldIdx);
+  const kept = oldIdx.filter(isKeptPack);
+  const keptOids = new Set(kept.flatMap((i) => readIdxOids(i)));
+  const replaceable = opts.incremental ? [] : oldIdx.filter((i) => !kept.includes(i));
   const base = { looseBefore: loose.length, packsBefore: oldIdx.length, bytesBefore };
-  if (all.size === 0) return { ...base, packedObjects: 0, packsAfter: oldIdx.length, bytesAfter: bytesBefore };
   const store = openObjectStore(gitdir);
   try {
-    const oids = [...all];
-    const pathHints = collectPathHints(store, readRefTips(gitdir), opts.incremental ? all : undefined);
-    const { idxPath, count } = writePack(gitdir, oids, store, { pathHints });
-    try {
-      verifyPack(gitdir, idxPath, oids);
-    } catch (e) {
-      if (!oldIdx.includes(idxPath)) removeOldObjects(gitdir, [], [idxPath], '');
-      throw e;
-    }
-    store.close();
-    removeOldObjects(gitdir, loose, replaced, idxPath);
+    const plan = { loose, replaced: replaceable, keptOids, incremental: !!opts.incremental, before: oldIdx };
+    let done = repack(gitdir, store, plan);
+    const keptLayout = !done;
+    if (!done) done = repack(gitdir, store, { ...plan, replaced: [], incremental: true });
     const packs = listPackIdx(gitdir);
-    const bytesAfter = packs.reduce((n, i) => n + fileSize(i) + fileSize(i.replace(/\.idx$/, '.pack')), 0);
-    return { ...base, packedObjects: count, packsAfter: packs.length, bytesAfter };
+    const bytesAfter = storeBytes(listLooseOids(gitdir), packs);
+    return { ...base, packedObjects: done?.count ?? 0, packsAfter: packs.length, bytesAfter, ...(keptLayout ? { keptLayout } : {}) };
   } finally {
     store.close();
   }

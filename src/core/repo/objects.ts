@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { CfgtrailError } from '../errors.js';
+import { readAlternates } from './alternates.js';
 import { applyDelta } from './delta.js';
+import { damagedIndex, indexChecksumOk } from './pack-index.js';
 import { findPrefix, openPack, PackFile, type ObjectType } from './pack-read.js';
 
 export type { ObjectType } from './pack-read.js';
@@ -54,7 +56,11 @@ export function hashObject(type: ObjectType, content: Buffer): string {
 }
 
 function loosePath(gitdir: string, oid: string): string {
-  return path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
+  return looseIn(path.join(gitdir, 'objects'), oid);
+}
+
+function looseIn(objectsDir: string, oid: string): string {
+  return path.join(objectsDir, oid.slice(0, 2), oid.slice(2));
 }
 
 /**
@@ -112,17 +118,18 @@ function safeReaddir(dir: string): string[] {
 }
 
 export interface OpenStoreOptions {
-  /** Read only these pack indexes (no loose objects, no pack dir scan): to check a new pack on its own. */
+  /** Read only these pack indexes (no loose objects, no pack dir scan, no alternates): to check a new pack on its own. */
   onlyPacks?: string[];
 }
 
 /**
- * Opens the object database of `gitdir` (e.g. `/x/.git`). Cheap: indexes and
- * packs are opened on first use.
+ * Opens the object database of `gitdir` (e.g. `/x/.git`), with the object
+ * directories listed in `objects/info/alternates`. Cheap: indexes, packs and
+ * the alternates list are read on first use.
  * @example openObjectStore(gitdir).read(oid).content.toString()
  */
 export function openObjectStore(gitdir: string, opts: OpenStoreOptions = {}): ObjectStore {
-  return new PackedStore(gitdir, opts.onlyPacks);
+  return new PackedStore(path.join(gitdir, 'objects'), opts.onlyPacks, !opts.onlyPacks);
 }
 
 interface PackSlot {
@@ -130,6 +137,8 @@ interface PackSlot {
   pack?: PackFile;
   /** The index was gone when first needed (a concurrent gc replaced the pack). */
   gone?: boolean;
+  /** The idx's trailing SHA-1 was checked (only after a lookup went wrong). */
+  checked?: boolean;
 }
 
 class PackedStore implements ObjectStore {
@@ -139,17 +148,59 @@ class PackedStore implements ObjectStore {
   /** Objects read and checked, by id: a rollback reads each target blob to write it, then again to record it. */
   private readonly recent = new ObjectCache(RECENT_CACHE_BYTES);
 
-  constructor(private readonly gitdir: string, private readonly onlyPacks?: string[]) {}
+  /** Stores of the alternate object directories, read once on the first miss. */
+  private alternates: PackedStore[] | undefined;
+
+  constructor(
+    private readonly objectsDir: string,
+    private readonly onlyPacks?: string[],
+    private readonly withAlternates = false,
+  ) {}
 
   read(oid: string): GitObject {
     const known = this.recent.get(oid);
     if (known) return known;
     if (!OID_RE.test(oid)) throw corrupt(oid, 'not a full object id');
     const obj = this.readLoose(oid) ?? this.readPacked(oid) ?? (this.rescan() ? this.readPacked(oid) : undefined);
-    if (!obj) throw corrupt(oid, 'object not found');
-    if (hashObject(obj.type, obj.content) !== oid) throw corrupt(oid, 'content does not match its hash');
+    if (!obj) return this.readElsewhere(oid);
+    if (hashObject(obj.type, obj.content) !== oid) throw this.damagedIndexError() ?? corrupt(oid, 'content does not match its hash');
     this.recent.set(oid, obj);
     return obj;
+  }
+
+  /** An object this directory lacks: from an alternate, else the reason it is missing. */
+  private readElsewhere(oid: string): GitObject {
+    const alt = this.getAlternates().find((a) => a.has(oid));
+    if (!alt) throw this.damagedIndexError() ?? corrupt(oid, 'object not found');
+    const obj = alt.read(oid);
+    this.recent.set(oid, obj);
+    return obj;
+  }
+
+  private getAlternates(): PackedStore[] {
+    this.alternates ??= this.withAlternates ? readAlternates(this.objectsDir).map((dir) => new PackedStore(dir)) : [];
+    return this.alternates;
+  }
+
+  /**
+   * After a lookup went wrong: the first pack index whose checksum fails, as an
+   * error that names it (a damaged idx otherwise reads as "object not found").
+   * Each idx is hashed at most once per store.
+   */
+  private damagedIndexError(): CfgtrailError | undefined {
+    for (const slot of this.getSlots()) {
+      if (slot.checked || slot.gone) continue;
+      slot.checked = true;
+      let ok: boolean;
+      try {
+        ok = indexChecksumOk(this.load(slot).index);
+      } catch (e) {
+        if (e instanceof CfgtrailError) return e;
+        throw e;
+      }
+      if (!ok) return damagedIndex(slot.idxPath, 'its checksum does not match its content');
+    }
+    return undefined;
   }
 
   rememberBlob(oid: string, content: Buffer): void {
@@ -166,9 +217,10 @@ class PackedStore implements ObjectStore {
     } catch (e) {
       packError = e;
     }
-    if (!this.onlyPacks && fs.existsSync(loosePath(this.gitdir, oid))) return true;
+    if (!this.onlyPacks && fs.existsSync(looseIn(this.objectsDir, oid))) return true;
     if (packError !== undefined) throw packError;
-    return this.rescan() && this.findInPacks(oid) !== undefined;
+    if (this.rescan() && this.findInPacks(oid) !== undefined) return true;
+    return this.getAlternates().some((a) => a.has(oid));
   }
 
   resolvePrefix(prefix: string): string[] {
@@ -176,16 +228,19 @@ class PackedStore implements ObjectStore {
       throw new CfgtrailError('BAD_INPUT', `not a hex object prefix of at least 4 characters: ${prefix}`, { prefix });
     }
     const found = new Set<string>();
-    const sub = path.join(this.gitdir, 'objects', prefix.slice(0, 2));
+    const sub = path.join(this.objectsDir, prefix.slice(0, 2));
     for (const f of this.onlyPacks ? [] : safeReaddir(sub)) if ((prefix.slice(0, 2) + f).startsWith(prefix) && f.length === 38) found.add(prefix.slice(0, 2) + f);
     this.rescan();
     for (const slot of this.getSlots()) for (const oid of findPrefix(this.load(slot).index, prefix)) found.add(oid);
+    for (const alt of this.getAlternates()) for (const oid of alt.resolvePrefix(prefix)) found.add(oid);
     return [...found].sort();
   }
 
   close(): void {
     for (const slot of this.slots ?? []) slot.pack?.close();
+    for (const alt of this.alternates ?? []) alt.close();
     this.slots = undefined;
+    this.alternates = undefined;
     this.bases.clear();
     this.recent.clear();
   }
@@ -194,7 +249,7 @@ class PackedStore implements ObjectStore {
     if (this.onlyPacks) return undefined;
     let raw: Buffer;
     try {
-      raw = fs.readFileSync(loosePath(this.gitdir, oid));
+      raw = fs.readFileSync(looseIn(this.objectsDir, oid));
     } catch {
       return undefined; // not loose: look in the packs
     }
@@ -212,7 +267,7 @@ class PackedStore implements ObjectStore {
 
   private listIdx(): string[] {
     if (this.onlyPacks) return this.onlyPacks;
-    const dir = path.join(this.gitdir, 'objects', 'pack');
+    const dir = path.join(this.objectsDir, 'pack');
     // newest first: after a repack the new pack is the likely hit
     return safeReaddir(dir)
       .filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f))
@@ -256,7 +311,9 @@ class PackedStore implements ObjectStore {
     try {
       return this.resolveAt(hit.pack, hit.offset);
     } catch (e) {
-      throw e instanceof CfgtrailError ? corrupt(oid, e.message, e) : e;
+      // a wrong offset in a damaged idx shows up as a bad entry: name the idx
+      if (e instanceof CfgtrailError) throw this.damagedIndexError() ?? corrupt(oid, e.message, e);
+      throw e;
     }
   }
 

@@ -1,10 +1,14 @@
 /**
- * Random access to one packfile through its version-2 `.idx`: the idx is read
- * once, the pack only at the offsets asked for (positioned reads, no full load).
+ * Random access to one packfile through its `.idx` (version 1 or 2): the idx
+ * is read once, the pack only at the offsets asked for (positioned reads, no
+ * full load).
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { CfgtrailError } from '../errors.js';
+import { parsePackIndex, type PackIndex } from './pack-index.js';
+
+export { findPrefix, parsePackIndex, type PackIndex } from './pack-index.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -20,68 +24,8 @@ export type PackEntry =
   | { kind: 'ofs'; baseOffset: number; data: Buffer }
   | { kind: 'ref'; baseOid: string; data: Buffer };
 
-/** A parsed `.idx`: sorted oids with their pack offsets. */
-export interface PackIndex {
-  count: number;
-  /** The raw idx file; oids are 20-byte records from `shaStart`. */
-  buf: Buffer;
-  fanout: Uint32Array;
-  find(oid: Buffer): number | undefined;
-  oidAt(i: number): string;
-  offsetAt(i: number): number;
-}
-
 function badPack(path: string, msg: string, cause?: unknown): CfgtrailError {
   return new CfgtrailError('CORRUPT_STORE', `${path}: ${msg}`, { path }, { cause });
-}
-
-/** Parses a version-2 pack index (including the 64-bit offset table). */
-export function parsePackIndex(buf: Buffer, path: string): PackIndex {
-  if (buf.length < 8 + 1024 + 40 || buf.readUInt32BE(0) !== 0xff744f63 || buf.readUInt32BE(4) !== 2) {
-    throw badPack(path, 'not a version-2 pack index');
-  }
-  const fanout = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) fanout[i] = buf.readUInt32BE(8 + i * 4);
-  const count = fanout[255]!;
-  const shaStart = 8 + 1024;
-  const offStart = shaStart + count * 24;
-  const bigStart = offStart + count * 4;
-  if (bigStart + 40 > buf.length) throw badPack(path, 'index is truncated');
-  const offsetAt = (i: number): number => {
-    const v = buf.readUInt32BE(offStart + i * 4);
-    if (!(v & 0x80000000)) return v;
-    const at = bigStart + (v & 0x7fffffff) * 8;
-    if (at + 8 > buf.length - 40) throw badPack(path, 'bad 64-bit offset');
-    return Number(buf.readBigUInt64BE(at));
-  };
-  const find = (oid: Buffer): number | undefined => {
-    let lo = oid[0] ? fanout[oid[0] - 1]! : 0;
-    let hi = fanout[oid[0]!]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const cmp = buf.compare(oid, 0, 20, shaStart + mid * 20, shaStart + mid * 20 + 20);
-      if (cmp === 0) return mid;
-      if (cmp < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return undefined;
-  };
-  const oidAt = (i: number): string => buf.toString('hex', shaStart + i * 20, shaStart + i * 20 + 20);
-  return { count, buf, fanout, find, oidAt, offsetAt };
-}
-
-/** All oids in an index that start with a hex prefix (binary search on the sorted table). */
-export function findPrefix(idx: PackIndex, prefix: string): string[] {
-  const first = parseInt(prefix.slice(0, 2), 16);
-  let i = first ? idx.fanout[first - 1]! : 0;
-  const end = idx.fanout[first]!;
-  const found: string[] = [];
-  for (; i < end; i++) {
-    const oid = idx.oidAt(i);
-    if (oid.startsWith(prefix)) found.push(oid);
-    else if (oid > prefix) break;
-  }
-  return found;
 }
 
 /** An open packfile. Call `close()` when done (the store does). */
@@ -100,6 +44,11 @@ export class PackFile {
     if (head.toString('latin1', 0, 4) !== 'PACK' || ![2, 3].includes(head.readUInt32BE(4))) {
       this.close();
       throw badPack(packPath, 'not a pack file');
+    }
+    // git's open_packed_git check: an idx made for another pack would send lookups astray
+    if (this.size < 32 || !this.readAt(this.size - 20, 20).equals(index.packChecksum)) {
+      this.close();
+      throw badPack(packPath, 'pack does not match its index (different checksums)');
     }
   }
 

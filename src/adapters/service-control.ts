@@ -1,8 +1,10 @@
 /** ServiceControl over real tools: supervisorctl, systemctl, kubectl, docker, signals and commands. */
 import { readFile } from 'node:fs/promises';
-import type { RestartResult, ServiceControl } from '../ops/ports.js';
+import type { Clock, RestartResult, ServiceControl } from '../ops/ports.js';
 import type { RestartSpec, ServiceConfig } from '../ops/services-config.js';
+import { realClock } from './real-clock.js';
 import { type RunResult, runProcess } from './run-process.js';
+import { hasState, judgeState, type StatefulSpec, type StateJudgement, stateCommand } from './service-state.js';
 
 /** Program names or paths of the tools used; tests point them elsewhere. */
 export interface Binaries { supervisorctl: string; systemctl: string; kubectl: string; docker: string }
@@ -31,44 +33,81 @@ export function restartSteps(spec: Exclude<RestartSpec, { kind: 'signal' }>, tim
   }
 }
 
+/** How often a state that may still change (STARTING, activating) is asked again. */
+const STATE_POLL_MS = 250;
+
 /**
  * Real restarts. Each step runs with the service timeout; failures come back as `ok: false` results.
+ * For supervisor, systemd and docker the restart is then judged by the state the manager reports
+ * (RUNNING, active, running), polled while it is still starting, within the same timeout.
  * @example await createServiceControl().restart(service)
  */
-export function createServiceControl(options: { binaries?: Partial<Binaries> } = {}): ServiceControl {
+export function createServiceControl(options: { binaries?: Partial<Binaries>; clock?: Clock } = {}): ServiceControl {
   const bin = { ...DEFAULT_BINARIES, ...options.binaries };
+  const clock = options.clock ?? realClock;
   return {
     async restart(service: ServiceConfig, opts: { signal?: AbortSignal } = {}): Promise<RestartResult> {
       const spec = service.restart;
       if (spec.kind === 'signal') return signalProcess(spec.pidfile, spec.signal);
-      const started = Date.now();
+      const started = clock.now();
+      const left = () => service.timeoutMs - (clock.now() - started);
       let last: RestartResult | undefined;
       for (const argv of restartSteps(spec, service.timeoutMs, bin)) {
         // kubectl enforces its own --timeout; the extra margin lets it say so itself.
-        const budget = service.timeoutMs - (Date.now() - started) + (spec.kind === 'kubernetes' ? 5_000 : 0);
+        const budget = left() + (spec.kind === 'kubernetes' ? 5_000 : 0);
         const run = await runProcess(argv, { timeoutMs: Math.max(100, budget), signal: opts.signal });
-        last = toResult(run, spec.kind, Date.now() - started);
+        last = toResult(run, clock.now() - started);
         if (!last.ok) break;
       }
-      return last as RestartResult;
+      const result = last as RestartResult;
+      if (!hasState(spec)) return result;
+      if (result.ok) return judgeRestart(result, spec, { bin, clock, left, signal: opts.signal, started });
+      // A failed supervisorctl restart says "ERROR (spawn error)"; the state says why (FATAL, BACKOFF).
+      if (spec.kind === 'supervisor' && result.exitCode !== null) {
+        const now = await askState(spec, bin, 5_000, opts.signal);
+        // Without a state (unknown program, no socket) the restart's own words already say it.
+        if (now.state) return { ...result, message: `${result.message}; ${now.message}`, state: now.state };
+      }
+      return result;
     },
   };
 }
 
-function toResult(run: RunResult, kind: RestartSpec['kind'], durationMs: number): RestartResult {
+interface JudgeContext { bin: Binaries; clock: Clock; left: () => number; signal?: AbortSignal; started: number }
+
+/** Asks for the state until it is up or not up; a state still starting at the timeout is a failure. */
+async function judgeRestart(result: RestartResult, spec: StatefulSpec, ctx: JudgeContext): Promise<RestartResult> {
+  const name = result.command.join(' ');
+  for (;;) {
+    const j = await askState(spec, ctx.bin, Math.max(1_000, ctx.left()), ctx.signal);
+    const done = (ok: boolean, message: string): RestartResult =>
+      ({ ...result, ok, durationMs: ctx.clock.now() - ctx.started, message, ...(j.state ? { state: j.state } : {}) });
+    if (j.outcome === 'ok') return done(true, `${name}: ok, ${j.message}`);
+    if (j.outcome === 'failed') return done(false, `${name}: exit 0, but ${j.message}`);
+    if (ctx.signal?.aborted) return done(false, `${name}: aborted while ${j.message}`);
+    if (ctx.left() <= 0) return done(false, `${name}: ${j.message} still after the service timeout (${ctx.clock.now() - ctx.started}ms)`);
+    await ctx.clock.sleep(Math.min(STATE_POLL_MS, ctx.left()), ctx.signal);
+  }
+}
+
+async function askState(spec: StatefulSpec, bin: Binaries, timeoutMs: number, signal?: AbortSignal): Promise<StateJudgement> {
+  const argv = stateCommand(spec, bin);
+  const run = await runProcess(argv, { timeoutMs, signal });
+  if (run.error !== undefined) return { outcome: 'failed', state: '', message: `cannot ask for the state: ${run.error}` };
+  if (run.timedOut || run.aborted) return { outcome: 'failed', state: '', message: `${argv.join(' ')}: ${run.timedOut ? 'timed out' : 'aborted'}` };
+  return judgeState(spec, run);
+}
+
+function toResult(run: RunResult, durationMs: number): RestartResult {
   const name = run.argv.join(' ');
   const base = { command: run.argv, stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode, durationMs };
-  const output = `${run.stdout}\n${run.stderr}`;
   const detail = lastLine(run.stderr) || lastLine(run.stdout);
   const suffix = detail ? `: ${detail}` : '';
   if (run.error !== undefined) return { ...base, ok: false, message: run.error };
   if (run.aborted) return { ...base, ok: false, message: `${name}: aborted` };
   if (run.timedOut) return { ...base, ok: false, message: `${name}: timed out after ${durationMs}ms` };
   if (run.exitCode !== 0) return { ...base, ok: false, message: `${name}: exit ${run.exitCode ?? run.signal}${suffix}` };
-  // Older supervisorctl versions exit 0 even when the program failed to start.
-  if (kind === 'supervisor' && /\b(ERROR|FATAL)\b/.test(output)) {
-    return { ...base, ok: false, message: `${name}: ${lastLine(output.match(/^.*\b(?:ERROR|FATAL)\b.*$/m)?.[0] ?? '')}` };
-  }
+  // Exit 0 is only the command's word; supervisor, systemd and docker are then judged by their state.
   return { ...base, ok: true, message: `${name}: ok` };
 }
 

@@ -16,6 +16,8 @@ export interface RestartResult {
   durationMs: number;
   /** One line a person can act on, e.g. `supervisorctl not found (ENOENT)`. */
   message: string;
+  /** The service manager's word for the state after the restart (`RUNNING`, `active`, `running`), when it was asked. */
+  state?: string;
 }
 
 /** Restarts (or reloads) one service the way its config says. */

@@ -95,12 +95,13 @@ describe('createServiceControl failures', () => {
     expect(await bad.calls()).toEqual(['rollout restart deployment/web -n prod']);
   });
 
-  test('supervisorctl that exits 0 but prints ERROR is a failure', async () => {
+  test('supervisorctl that exits 0 is judged by `status`: an answer with no state is a failure', async () => {
     const dir = await tempDir();
     const tool = await stubTool(dir, 'supervisorctl', 0, 'app: ERROR (spawn error)');
     const result = await createServiceControl({ binaries: { supervisorctl: tool.path } }).restart(service({ supervisor: 'app' }));
     expect(result.ok).toBe(false);
-    expect(result.message).toBe(`${tool.path} restart app: app: ERROR (spawn error)`);
+    expect(result.message).toBe(`${tool.path} restart app: exit 0, but no state for program app: app: ERROR (spawn error)`);
+    expect(await tool.calls()).toEqual(['restart app', 'status app']);
   });
 
   test('a restart command that outlives the service timeout is killed and reported', async () => {

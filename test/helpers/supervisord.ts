@@ -13,6 +13,17 @@ export interface SupervisorProgram {
   command: string[];
   /** Seconds a program must stay up to count as started. @default 1 */
   startsecs?: number;
+  /** Start attempts after the first one fails. @default 0 */
+  startretries?: number;
+  /** Restart the program when it exits. @default false */
+  autorestart?: boolean;
+  /**
+   * States that count as settled when supervisord starts; `startSupervisord`
+   * waits until the program is in one of them. A program meant to exit by
+   * itself (EXITED) or fail to start (FATAL) names that state here.
+   * @default ['RUNNING']
+   */
+  settled?: string[];
 }
 
 export interface Supervisord {
@@ -40,14 +51,14 @@ function configText(dir: string, programs: SupervisorProgram[]): string {
     '[supervisorctl]', `serverurl=unix://${join(dir, 'supervisor.sock')}`, '',
   ];
   const progs = programs.flatMap((p) => [
-    `[program:${p.name}]`, `command=${p.command.map(quote).join(' ')}`, 'autostart=true', 'autorestart=false',
-    `startsecs=${p.startsecs ?? 1}`, 'startretries=0', 'stopwaitsecs=5', 'stopasgroup=true', 'killasgroup=true',
+    `[program:${p.name}]`, `command=${p.command.map(quote).join(' ')}`, 'autostart=true', `autorestart=${p.autorestart ?? false}`,
+    `startsecs=${p.startsecs ?? 1}`, `startretries=${p.startretries ?? 0}`, 'stopwaitsecs=5', 'stopasgroup=true', 'killasgroup=true',
     `stdout_logfile=${join(dir, `${p.name}.out.log`)}`, `stderr_logfile=${join(dir, `${p.name}.err.log`)}`, '',
   ]);
   return [...head, ...progs].join('\n');
 }
 
-/** Starts supervisord with `programs` and waits until they are all RUNNING. */
+/** Starts supervisord with `programs` and waits until each is in one of its `settled` states (RUNNING by default). */
 export async function startSupervisord(programs: SupervisorProgram[]): Promise<Supervisord> {
   const dir = await mkdtemp(join(tmpdir(), 'cfgtrail-sv-'));
   const confPath = join(dir, 'supervisord.conf');
@@ -62,7 +73,7 @@ export async function startSupervisord(programs: SupervisorProgram[]): Promise<S
   });
   const stop = () => stopSupervisord(child, ctl, dir);
   try {
-    await waitRunning(ctl, programs.map((p) => p.name), child);
+    await waitSettled(ctl, programs, child);
   } catch (e) {
     await stop();
     throw e;
@@ -70,17 +81,18 @@ export async function startSupervisord(programs: SupervisorProgram[]): Promise<S
   return { dir, confPath, ctl, stop };
 }
 
-async function waitRunning(ctl: Supervisord['ctl'], names: string[], child: ChildProcess): Promise<void> {
+async function waitSettled(ctl: Supervisord['ctl'], programs: SupervisorProgram[], child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 20_000;
   let last = '';
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`supervisord exited ${child.exitCode}`);
     const r = await ctl(['status']);
     last = r.stdout + r.stderr;
-    if (names.every((n) => new RegExp(`^${n}\\s+RUNNING`, 'm').test(r.stdout))) return;
+    const settled = (p: SupervisorProgram) => new RegExp(`^${p.name}\\s+(${(p.settled ?? ['RUNNING']).join('|')})\\b`, 'm').test(r.stdout);
+    if (programs.every(settled)) return;
     await new Promise((res) => setTimeout(res, 200));
   }
-  throw new Error(`supervisord programs not RUNNING within 20s: ${last}`);
+  throw new Error(`supervisord programs not settled within 20s: ${last}`);
 }
 
 async function stopSupervisord(child: ChildProcess, ctl: Supervisord['ctl'], dir: string): Promise<void> {

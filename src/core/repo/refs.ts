@@ -1,47 +1,129 @@
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
+import { anyStoredCommit, damagedHeadError, damagedRefError } from './ref-damage.js';
+import { appendReflog, lastLoggedOid, type ReflogEntry } from './reflog.js';
 
 const OID = /^[0-9a-f]{40}$/;
 
-/** The ref HEAD points to (`refs/heads/main`), or null when HEAD is detached. */
+/**
+ * The ref HEAD points to (`refs/heads/main`), or null when HEAD is detached.
+ * @throws CfgtrailError CORRUPT_STORE when HEAD is missing or garbage
+ */
 export function headRefName(gitdir: string): string | null {
   const head = readText(join(gitdir, 'HEAD'));
   if (head === null) throw new CfgtrailError('CORRUPT_STORE', `${gitdir}: HEAD is missing`, { gitdir });
-  const m = /^ref:\s*(\S+)/.exec(head);
-  return m ? m[1]! : null;
-}
-
-/** Commit id HEAD resolves to, or null for a store with no snapshot yet. */
-export function readHead(gitdir: string): string | null {
-  const head = readText(join(gitdir, 'HEAD'))?.trim() ?? '';
-  if (OID.test(head)) return head;
-  const name = headRefName(gitdir);
-  return name ? readRef(gitdir, name) : null;
-}
-
-/** Resolves a full ref name from loose refs, then `packed-refs`. Peels nothing. */
-export function readRef(gitdir: string, name: string): string | null {
-  const loose = readText(join(gitdir, name))?.trim();
-  if (loose) {
-    if (loose.startsWith('ref:')) return readRef(gitdir, loose.slice(4).trim());
-    if (!OID.test(loose)) throw new CfgtrailError('CORRUPT_STORE', `${gitdir}/${name}: not a commit id`, { ref: name });
-    return loose;
-  }
-  return packedRefs(gitdir).get(name) ?? null;
+  const text = head.trim();
+  if (OID.test(text)) return null;
+  const m = /^ref:\s*(refs\/\S+)$/.exec(text);
+  if (!m) throw damagedHeadError(gitdir, text === '' ? 'empty file' : 'neither "ref: refs/…" nor a commit id');
+  return m[1]!;
 }
 
 /**
- * Points `name` at `oid`, atomically (temp file + rename). Caller holds the
- * store lock. The temp file ends in `.lock`, a name git never reads as a ref:
- * one left by a killed process does not show up as a branch or a notes ref.
+ * Commit id HEAD resolves to, or null for a new store (HEAD names a branch
+ * that has no ref file, no packed-refs entry, no reflog, and the store holds
+ * no commit). A HEAD or branch
+ * ref that is empty, garbage, or gone while its reflog shows history is
+ * damage, never "no snapshot yet": native git refuses such a store too.
+ * @throws CfgtrailError CORRUPT_STORE naming the last known head and how to restore it
+ */
+export function readHead(gitdir: string): string | null {
+  const name = headRefName(gitdir);
+  if (name === null) return readText(join(gitdir, 'HEAD'))!.trim();
+  const oid = readBranch(gitdir, name);
+  if (oid !== null) return oid;
+  if ((lastLoggedOid(gitdir, name) ?? lastLoggedOid(gitdir, 'HEAD')) !== null) {
+    throw damagedRefError(gitdir, name, 'the ref is gone but the reflog shows history');
+  }
+  const stored = anyStoredCommit(gitdir);
+  if (stored !== null) throw damagedRefError(gitdir, name, 'the ref is gone but the store holds commits', stored);
+  return null;
+}
+
+function readBranch(gitdir: string, name: string): string | null {
+  try {
+    return readRef(gitdir, name);
+  } catch (e) {
+    if (e instanceof CfgtrailError && e.data.reason !== undefined) throw damagedRefError(gitdir, name, String(e.data.reason));
+    throw e;
+  }
+}
+
+/**
+ * Resolves a full ref name from loose refs, then `packed-refs`; null when it
+ * exists in neither. Peels nothing.
+ * @throws CfgtrailError CORRUPT_STORE when the loose ref file is empty or not a commit id
+ */
+export function readRef(gitdir: string, name: string): string | null {
+  const raw = readText(join(gitdir, name));
+  if (raw === null) return packedRefs(gitdir).get(name) ?? null;
+  const loose = raw.trim();
+  if (loose.startsWith('ref:')) return readRef(gitdir, loose.slice(4).trim());
+  if (!OID.test(loose)) {
+    // An empty file is what a crash between create and write leaves: damage, not "no ref".
+    const reason = loose === '' ? 'empty file' : 'not a commit id';
+    throw new CfgtrailError('CORRUPT_STORE', `${gitdir}/${name}: ${reason}`, { ref: name, reason });
+  }
+  return loose;
+}
+
+/**
+ * Points `name` at `oid`, atomically and durably, as git's lockfile code
+ * does: the temp file is fsynced before the rename, the directory after it,
+ * so a crash leaves the old ref or the new one, never an empty file. Caller
+ * holds the store lock. The temp file ends in `.lock`, a name git never reads
+ * as a ref: one left by a killed process does not show up as a branch or a
+ * notes ref.
  */
 export function writeRef(gitdir: string, name: string, oid: string): void {
   const file = join(gitdir, name);
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.lock`;
-  writeFileSync(tmp, `${oid}\n`);
-  renameSync(tmp, file);
+  try {
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, `${oid}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  fsyncDir(dirname(file));
+}
+
+/**
+ * Moves branch `ref` (the one HEAD points to) to `e.new`: logs the move in
+ * the branch's and HEAD's reflogs, then writes the ref. The log comes first,
+ * so a kill between the two leaves the new commit named in the reflog (from
+ * where it can be restored), never a ref value the reflog does not know.
+ * The caller holds the store lock.
+ */
+export function moveBranch(gitdir: string, ref: string, e: ReflogEntry): void {
+  appendReflog(gitdir, ref, e);
+  appendReflog(gitdir, 'HEAD', e);
+  writeRef(gitdir, ref, e.new);
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return; // a platform that cannot open directories: the rename is all we can do
+  }
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    // Some filesystems refuse fsync on a directory; the rename itself has happened.
+    if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function packedRefs(gitdir: string): Map<string, string> {

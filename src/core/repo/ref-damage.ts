@@ -1,0 +1,118 @@
+/**
+ * The error for a damaged HEAD or branch ref, with what a person needs to
+ * repair it: the last head the reflog and the derived index know of, and the
+ * native git commands that put it back. cfgtrail never goes on from such a
+ * ref: read as "no snapshot yet", the next snapshot would start a new root
+ * and leave all earlier history dangling.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CfgtrailError } from '../errors.js';
+import { isCommit, listLooseOids, openObjectStore } from './objects.js';
+import { readIdxOids } from './pack-read.js';
+import { lastLoggedOid } from './reflog.js';
+
+/** Where a last known head was found. */
+export interface KnownHead {
+  oid: string;
+  from: string[];
+  /** The object store still holds it as a commit. */
+  present: boolean;
+}
+
+/**
+ * Heads the reflogs of `ref` and HEAD and the derived index's head file
+ * remember, newest source first, each once.
+ */
+export function lastKnownHeads(gitdir: string, ref: string): KnownHead[] {
+  const found = new Map<string, string[]>();
+  const add = (oid: string | null, from: string) => {
+    if (oid) found.set(oid, [...(found.get(oid) ?? []), from]);
+  };
+  add(lastLoggedOid(gitdir, ref), `logs/${ref}`);
+  add(lastLoggedOid(gitdir, 'HEAD'), 'logs/HEAD');
+  add(indexedHead(gitdir), 'the cfgtrail index');
+  const objects = openObjectStore(gitdir);
+  try {
+    return [...found].map(([oid, from]) => ({ oid, from, present: presentCommit(objects, oid) }));
+  } finally {
+    objects.close();
+  }
+}
+
+function presentCommit(objects: ReturnType<typeof openObjectStore>, oid: string): boolean {
+  try {
+    return isCommit(objects, oid);
+  } catch {
+    return false; // damaged too: listed, but not offered as the fix
+  }
+}
+
+/**
+ * The head recorded in `cfgtrail-index/head.json`. Read here by path (the
+ * git layer does not import the audit layer); only a hint, so any doubt is null.
+ */
+function indexedHead(gitdir: string): string | null {
+  try {
+    const head = (JSON.parse(fs.readFileSync(path.join(gitdir, 'cfgtrail-index', 'head.json'), 'utf8')) as { head?: unknown }).head;
+    return typeof head === 'string' && /^[0-9a-f]{40}$/.test(head) ? head : null;
+  } catch {
+    return null; // no index (or a damaged one): no hint from it
+  }
+}
+
+/**
+ * Some commit the object store holds, or null: a branch ref that is missing
+ * in a store with commits is damage (a truly new store has none). Cheap in a
+ * new store, which has no objects or only the blobs of an interrupted first
+ * snapshot; stops at the first commit otherwise.
+ */
+export function anyStoredCommit(gitdir: string): string | null {
+  const packDir = path.join(gitdir, 'objects', 'pack');
+  let idx: string[] = [];
+  try {
+    idx = fs.readdirSync(packDir).filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f));
+  } catch {
+    // no pack directory: loose objects only
+  }
+  const loose = listLooseOids(gitdir);
+  if (loose.length === 0 && idx.length === 0) return null;
+  const objects = openObjectStore(gitdir);
+  try {
+    const oids = [...loose, ...idx.flatMap((f) => readIdxOids(path.join(packDir, f)))];
+    return oids.find((oid) => presentCommit(objects, oid)) ?? null;
+  } finally {
+    objects.close();
+  }
+}
+
+/**
+ * CORRUPT_STORE for branch `ref` (empty, garbage, or missing while its reflog
+ * or the objects show history), one line with how to restore it. `found`: a
+ * commit the object store holds, offered when nothing better is known.
+ */
+export function damagedRefError(gitdir: string, ref: string, why: string, found?: string): CfgtrailError {
+  const heads = lastKnownHeads(gitdir, ref);
+  // With no reflog or index to go by, a commit found in the objects is the lead to follow.
+  if (found && heads.length === 0) heads.push({ oid: found, from: ['found in the objects; check it with git log first'], present: true });
+  const best = heads.find((h) => h.present);
+  const file = path.join(gitdir, ref);
+  const fix = best
+    ? `to restore it: rm -f ${file} && git --git-dir=${gitdir} update-ref ${ref} ${best.oid}`
+    : 'no last known head was found';
+  const msg = `${ref} is damaged (${why}): refusing to go on, history would be orphaned. ${knownText(heads)}${fix}; to look for lost commits: git --git-dir=${gitdir} fsck --lost-found`;
+  return new CfgtrailError('CORRUPT_STORE', msg, { ref, reason: why, lastKnown: heads });
+}
+
+/** CORRUPT_STORE for a HEAD file that is neither `ref: refs/…` nor a commit id. */
+export function damagedHeadError(gitdir: string, why: string, branch = 'refs/heads/main'): CfgtrailError {
+  const heads = lastKnownHeads(gitdir, branch);
+  const msg = `HEAD is damaged (${why}): refusing to go on, history would be orphaned. ${knownText(heads)}to restore it: printf 'ref: ${branch}\\n' > ${path.join(gitdir, 'HEAD')}; to look for lost commits: git --git-dir=${gitdir} fsck --lost-found`;
+  return new CfgtrailError('CORRUPT_STORE', msg, { ref: 'HEAD', reason: why, lastKnown: heads });
+}
+
+function knownText(heads: KnownHead[]): string {
+  if (heads.length === 0) return '';
+  const list = heads.map((h) => `${h.oid} (${h.from.join(', ')}${h.present ? '' : '; not in the store'})`).join(', ');
+  return `Last known head: ${list}; `;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cfgtrail, configDir, git } from '../helpers/cli.js';
+
+/** A config dir with a store holding two snapshots; returns the dir, the store and HEAD. */
+function storeWithHistory(): { dir: string; store: string; head: string } {
+  const dir = configDir('example');
+  expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+  expect(cfgtrail(['snapshot', '-m', 'first'], { cwd: dir }).code).toBe(0);
+  appendFileSync(join(dir, 'config.yaml'), 'extra: 1\n');
+  expect(cfgtrail(['snapshot', '-m', 'second'], { cwd: dir }).code).toBe(0);
+  const store = join(dir, '.cfgtrail');
+  return { dir, store, head: git(['--git-dir', store, 'rev-parse', 'HEAD']).trim() };
+}
+
+/** Every object file and pack of a store: a refused command must add none. */
+function objectFiles(store: string): string[] {
+  const dir = join(store, 'objects');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => /^[0-9a-f]{2}\/|pack-/.test(p)).sort();
+}
+
+/** Every command that reads HEAD, as a user runs it. */
+const COMMANDS: string[][] = [
+  ['status'],
+  ['diff'],
+  ['log', '--json'],
+  ['log', '--oneline'],
+  ['show'],
+  ['export'],
+  ['snapshot', '-m', 'third', '--allow-empty'],
+  ['rollback', 'HEAD~1', '--yes'],
+  ['mark-good'],
+  ['gc'],
+];
+
+const DAMAGE: [string, (store: string, head: string) => void][] = [
+  ['an empty branch ref', (store) => writeFileSync(join(store, 'refs/heads/main'), '')],
+  ['garbage in the branch ref', (store) => writeFileSync(join(store, 'refs/heads/main'), 'not a commit\n')],
+  ['garbage in HEAD', (store) => writeFileSync(join(store, 'HEAD'), 'garbage\n')],
+  ['an empty HEAD', (store) => writeFileSync(join(store, 'HEAD'), '')],
+  ['a deleted branch ref (the reflog remembers it)', (store) => rmSync(join(store, 'refs/heads/main'))],
+];
+
+describe('a damaged HEAD or branch ref', () => {
+  it.each(DAMAGE)('with %s, every command that reads HEAD exits 7 naming the last head, and writes nothing', (_what, damage) => {
+    const { dir, store, head } = storeWithHistory();
+    damage(store, head);
+    const before = objectFiles(store);
+    for (const args of COMMANDS) {
+      const r = cfgtrail(args, { cwd: dir });
+      expect({ args, code: r.code }).toEqual({ args, code: 7 });
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(head);
+      expect(r.stderr).toMatch(/fsck --lost-found/);
+      expect(r.stdout).toBe('');
+    }
+    // No root commit (or anything else) was written over the history.
+    expect(objectFiles(store)).toEqual(before);
+  });
+
+  it('refuses like native git, whose verdict on the same damage is "broken"', () => {
+    const { dir, store } = storeWithHistory();
+    writeFileSync(join(store, 'refs/heads/main'), '');
+    expect(() => git(['--git-dir', store, 'log'], undefined, undefined)).toThrow(/broken/);
+    expect(cfgtrail(['status'], { cwd: dir }).code).toBe(7);
+  });
+
+  it('the restore command it prints brings the whole history back', () => {
+    const { dir, store, head } = storeWithHistory();
+    writeFileSync(join(store, 'refs/heads/main'), '');
+    const msg = cfgtrail(['status'], { cwd: dir }).stderr;
+    const m = /to restore it: rm -f (\S+) && git --git-dir=(\S+) update-ref (\S+) ([0-9a-f]{40})/.exec(msg);
+    expect(m).not.toBeNull();
+    expect(m![4]).toBe(head);
+    rmSync(m![1]!);
+    git(['--git-dir', m![2]!, 'update-ref', m![3]!, m![4]!]);
+    const log = cfgtrail(['log', '--oneline'], { cwd: dir });
+    expect(log.code).toBe(0);
+    expect(log.stdout).toMatch(/second[\s\S]*first/);
+    git(['--git-dir', store, 'fsck', '--strict']);
+  });
+
+  it('names HEAD and how to rewrite it when HEAD is garbage; the fix works', () => {
+    const { dir, store } = storeWithHistory();
+    writeFileSync(join(store, 'HEAD'), 'garbage\n');
+    const r = cfgtrail(['log'], { cwd: dir });
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/HEAD is damaged/);
+    expect(r.stderr).toContain(`printf 'ref: refs/heads/main\\n' > ${store}/HEAD`);
+    writeFileSync(join(store, 'HEAD'), 'ref: refs/heads/main\n');
+    expect(cfgtrail(['log', '--oneline'], { cwd: dir }).stdout).toMatch(/second[\s\S]*first/);
+  });
+
+  it('without a reflog (an older store), a deleted ref is still refused because the store holds commits', () => {
+    const { dir, store, head } = storeWithHistory();
+    rmSync(join(store, 'logs'), { recursive: true });
+    rmSync(join(store, 'refs/heads/main'));
+    const r = cfgtrail(['snapshot', '-m', 'third', '--allow-empty'], { cwd: dir });
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/store holds commits/);
+    // The index remembers the head.
+    expect(r.stderr).toContain(head);
+    expect(existsSync(join(store, 'refs/heads/main'))).toBe(false);
+  });
+
+  it('a new store (no ref file, no objects) is still "no snapshot yet", and its first snapshot works', () => {
+    const dir = configDir('example');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    const s = cfgtrail(['status'], { cwd: dir });
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/no snapshot yet/);
+    expect(cfgtrail(['log', '--json'], { cwd: dir }).stdout).toBe('[]\n');
+    expect(cfgtrail(['snapshot', '-m', 'first'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, '.cfgtrail/refs/heads/main'), 'utf8')).toMatch(/^[0-9a-f]{40}\n$/);
+  });
+});

@@ -7,6 +7,7 @@ import { registerDiff, registerStatus } from './commands/diff.js';
 import { registerLog } from './commands/log.js';
 import { registerShow, registerExport } from './commands/show.js';
 import { registerGc } from './commands/gc.js';
+import { registerFsck } from './commands/fsck.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerVerifyCommands } from './commands/verify.js';
 
@@ -23,7 +24,7 @@ export function createProgram(deps: CliDeps): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
     .exitOverride();
-  for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc, registerVerifyCommands]) {
+  for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc, registerFsck, registerVerifyCommands]) {
     register(program, deps);
   }
   registerRollback(program, deps);

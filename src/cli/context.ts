@@ -31,7 +31,7 @@ export function workDir(cmd: Command, deps: CliDeps): string {
 }
 
 export function storeFor(cmd: Command, deps: CliDeps): Store {
-  return openStore(workDir(cmd, deps));
+  return openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${m}\n`) });
 }
 
 export function useColor(cmd: Command, deps: CliDeps): boolean {

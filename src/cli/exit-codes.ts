@@ -18,6 +18,10 @@ export const ExitCode = {
   REFUSED: 13,
   METRICS_UNREACHABLE: 14,
   INTERNAL: 70,
+  /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
+  INTERRUPTED: 130,
+  /** SIGTERM during a rollback: 128 + 15. */
+  TERMINATED: 143,
 } as const;
 
 const BY_CODE: Record<ErrorCode, number> = {

@@ -6,7 +6,7 @@
 import { BugError } from '../core/errors.js';
 import type { Person } from '../core/types.js';
 import type { Store } from '../core/store/open.js';
-import { withStoreLock } from '../core/store/lock.js';
+import { storeLockOptions, withStoreLock } from '../core/store/lock.js';
 import { addVerificationNote, type VerificationNote } from '../core/repo/notes.js';
 import { verifyServices, type VerifyReport } from './health.js';
 import { restartServices, type RestartReport } from './restart.js';
@@ -22,6 +22,8 @@ export interface VerifyAndRecordOptions {
   control?: ServiceControl;
   /** Restart the services before checking them. */
   restart: boolean;
+  /** Restarts the caller already made (e.g. a resumed rollback's): kept in the note when `restart` is false. */
+  restartReport?: RestartReport;
   onEvent?: OnEvent<ServiceEvent>;
   kind: NonNullable<VerificationNote['kind']>;
   /** Who verifies: the note's `by` and the notes commit's author. */
@@ -49,7 +51,7 @@ export interface VerifyOutcome {
  * @example const { report, note } = await verifyAndRecord(store, head, { services, ...realPorts(), restart: false, kind: 'manual' })
  */
 export async function verifyAndRecord(store: Store, commit: string | null, opts: VerifyAndRecordOptions): Promise<VerifyOutcome> {
-  let restart: RestartReport | undefined;
+  let restart: RestartReport | undefined = opts.restartReport;
   if (opts.restart) {
     if (!opts.control) throw new BugError('verifyAndRecord: restart requested without a ServiceControl');
     restart = await restartServices(opts.services, { control: opts.control, onEvent: opts.onEvent, signal: opts.signal });
@@ -112,7 +114,7 @@ export function buildVerificationNote(
 }
 
 async function recordNote(store: Store, commit: string, note: VerificationNote, author: Person | undefined, now: () => number): Promise<void> {
-  await withStoreLock(store.gitdir, { timeoutMs: store.settings.lockTimeoutMs }, () =>
+  await withStoreLock(store.gitdir, storeLockOptions(store), () =>
     addVerificationNote(store, commit, note, { author, now }),
   );
 }

@@ -9,6 +9,7 @@ import { STATUS_LETTER, formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
 import { ExitWith, pathsAfterDashDash, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
 
 interface DiffFlags {
   json?: boolean;
@@ -45,6 +46,8 @@ export function registerDiff(program: Command, deps: CliDeps): void {
         throw new ExitWith(ExitCode.USAGE);
       }
       const store = storeFor(cmd, deps);
+      const pending = pendingRollback(store);
+      if (pending) deps.stderr(`warning: ${describePending(pending)}\n`);
       const diffs = await diffRevs(store, revs, paths, Boolean(f.showSecrets));
       if (f.json) deps.stdout(`${JSON.stringify(diffsToJson(diffs), null, 2)}\n`);
       else deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, { color: useColor(cmd, deps) })}\n`);
@@ -63,8 +66,15 @@ export function registerStatus(program: Command, deps: CliDeps): void {
       const head = readHead(store.gitdir);
       const diffs = await diffRevs(store, [], [], false);
       const files = diffs.map((d) => ({ path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.format }));
+      const pending = pendingRollback(store);
       if (f.json) {
-        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files }, null, 2)}\n`);
+        const rollback = pending && { target: pending.journal.target, stage: pending.stage, running: pending.running, commit: pending.journal.commit, message: describePending(pending) };
+        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files, pendingRollback: rollback ?? null }, null, 2)}\n`);
+      } else if (pending) {
+        // Like git status during a rebase: the interrupted operation comes first.
+        deps.stdout(`Rollback in progress: ${describePending(pending)}.\n`);
+        if (diffs.length > 0) deps.stdout(`live files differ from ${head!.slice(0, 7)}:\n`);
+        for (const x of files) deps.stdout(`  ${STATUS_LETTER[x.status]} ${x.path}\n`);
       } else if (!head) {
         deps.stdout(`no snapshot yet: ${files.length} file(s) would be recorded by 'cfgtrail snapshot'\n`);
       } else if (diffs.length === 0) {

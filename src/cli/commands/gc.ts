@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { packStore } from '../../core/repo/gc.js';
-import { withStoreLock } from '../../core/store/lock.js';
+import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
+import { readHead } from '../../core/repo/refs.js';
 import { storeFor, type CliDeps } from '../context.js';
 
 export function registerGc(program: Command, deps: CliDeps): void {
@@ -9,7 +10,10 @@ export function registerGc(program: Command, deps: CliDeps): void {
     .description('pack the store (delta-compressed, like git gc); also runs every gc_every snapshots')
     .action(async (_f: unknown, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const r = await withStoreLock(store.gitdir, { timeoutMs: store.settings.lockTimeoutMs }, () => packStore(store.gitdir));
+      const r = await withStoreLock(store.gitdir, storeLockOptions(store), () => {
+        readHead(store.gitdir); // refuses a damaged HEAD or branch before anything is repacked
+        return packStore(store.gitdir);
+      });
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
       deps.stdout(`packed ${r.packedObjects} objects (${r.looseBefore} loose, ${r.packsBefore} packs before): ${kb(r.bytesBefore)} → ${kb(r.bytesAfter)}\n`);
     });

@@ -6,6 +6,8 @@ import { writeSnapshot } from '../../core/store/snapshot.js';
 import { resolveAuthor } from '../identity.js';
 import { parseGitDate } from '../git-date.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
+import type { Store } from '../../core/store/open.js';
+import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
 import { STATUS_LETTER } from '../format/diff.js';
 
 interface SnapshotFlags {
@@ -22,6 +24,7 @@ interface SnapshotFlags {
   author?: string;
   allowEmpty?: boolean;
   strict?: boolean;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -47,6 +50,17 @@ export function trailersFromFlags(f: SnapshotFlags): Trailer[] {
   return out;
 }
 
+/**
+ * A snapshot taken while a rollback is half done would record a mix of old
+ * and new files as an ordinary change: refused unless --force.
+ */
+function refuseWhilePending(store: Store, force: boolean, deps: CliDeps): void {
+  const pending = pendingRollback(store);
+  if (!pending) return;
+  if (!force) throw new CfgtrailError('REFUSED', `not recording a snapshot: ${describePending(pending)} (or snapshot anyway with --force)`, {});
+  deps.stderr(`warning: ${describePending(pending)}; recording the snapshot anyway (--force)\n`);
+}
+
 export function registerSnapshot(program: Command, deps: CliDeps): void {
   program
     .command('snapshot')
@@ -64,6 +78,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
     .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
     .option('--allow-empty', 'record even when nothing changed')
     .option('--strict', 'refuse when a YAML/JSON file does not parse')
+    .option('--force', 'record even while an interrupted rollback is pending')
     .option('--json', 'print the result as JSON')
     .action(async (f: SnapshotFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
@@ -81,6 +96,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         tzOffset: date?.tzOffset,
         allowEmpty: f.allowEmpty,
         strict: f.strict,
+        check: () => refuseWhilePending(store, Boolean(f.force), deps),
       });
       for (const w of r.warnings) {
         deps.stderr(`warning: ${w.file}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);

@@ -1,7 +1,10 @@
 /** Text and JSON renderings of a rollback plan and its outcome (strings only; the command prints). */
 import type { RollbackEvent, RollbackPlan, RollbackResult } from '../../ops/rollback/types.js';
+import type { AbortResult } from '../../ops/rollback/abort.js';
+import { actionWarnings, keptEditsText } from '../../ops/rollback/states.js';
 import { formatFileDiffs } from './diff.js';
 import { diffsToJson } from './diff-json.js';
+import { checksDoneWord, logsAdvice, serviceVerdictLine } from './verify.js';
 
 const short = (oid: string | null) => (oid ? oid.slice(0, 7) : '-');
 
@@ -18,6 +21,7 @@ export function formatPlan(plan: RollbackPlan, opts: { color?: boolean } = {}): 
     out.push('', 'Files:');
     for (const a of plan.actions) out.push(`  ${verbs[a.action].padEnd(6)} ${a.path}${a.action !== 'delete' ? ` (${a.perm.toString(8).padStart(4, '0')})` : ''}`);
   }
+  for (const w of actionWarnings(plan.actions)) out.push(`Warning: ${w}`);
   if (plan.undone.length > 0) {
     out.push('', 'Changes undone:');
     for (const u of plan.undone) out.push(`  ${short(u.commit)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
@@ -46,7 +50,7 @@ export function rollbackJson(plan: RollbackPlan, result: RollbackResult | null):
 
 function planToJson(plan: RollbackPlan): Record<string, unknown> {
   const { diffs, ...rest } = plan;
-  return { ...rest, diff: diffsToJson(diffs) };
+  return { ...rest, warnings: actionWarnings(plan.actions), diff: diffsToJson(diffs) };
 }
 
 /** The `result` object of `--json`. */
@@ -58,6 +62,7 @@ function resultToJson(r: RollbackResult): Record<string, unknown> {
     restarted: r.restarted,
     verification: r.verification ? { ok: r.verification.report.ok, note: r.verification.note, report: r.verification.report } : null,
     timings: r.timings,
+    keptEdits: r.keptEdits,
   };
 }
 
@@ -67,7 +72,7 @@ export function formatEvent(e: RollbackEvent): string | null {
     const ev = e.event;
     if (ev.phase === 'restart-done') return `  restart ${ev.service}: ${ev.result.message}\n`;
     if (ev.phase === 'check-attempt' && !ev.verdict.ok) return `  check ${ev.service} (attempt ${ev.attempt}): ${ev.verdict.message}\n`;
-    if (ev.phase === 'verify-done') return `  verify ${ev.service}: ${ev.ok ? 'healthy' : 'FAILED'}\n`;
+    if (ev.phase === 'verify-done') return `  verify ${ev.service}: ${checksDoneWord(ev.ok)}\n`;
     return null;
   }
   if (e.step !== 'done') return null;
@@ -79,16 +84,28 @@ export function formatOutcome(plan: RollbackPlan, r: RollbackResult): string {
   const out: string[] = [];
   if (r.preRollbackCommit) out.push(`Recorded uncommitted changes first as ${short(r.preRollbackCommit)}.`);
   out.push(`Rolled back to ${short(plan.target.commit)} as commit ${short(r.commit)}${r.changeId ? ` (Change-Id ${r.changeId})` : ''}.`);
+  if (r.keptEdits.length > 0) out.push(keptEditsText(r.keptEdits));
   const failedRestarts = r.restarted.filter((x) => !x.ok);
   for (const f of failedRestarts) out.push(`Restart FAILED: ${f.service}: ${f.message}`);
   const v = r.verification?.report;
   if (v) {
-    for (const s of v.services) {
-      const bad = s.checks.find((c) => !c.ok && !c.skipped);
-      out.push(s.ok ? `Verified ${s.service}: healthy.` : `Verification FAILED: ${s.service}: ${bad?.check ?? ''}: ${bad?.message ?? 'failed'}`);
-    }
+    for (const s of v.services) out.push(serviceVerdictLine(s, r.restarted.find((x) => x.service === s.service)?.ok ?? true));
   } else if (plan.services.length > 0 && !plan.verify) out.push('Not verified (--no-verify).');
   if (failedRestarts.length > 0 || (v && !v.ok)) out.push('', nextSteps());
+  return `${out.join('\n')}\n`;
+}
+
+/** What `rollback --abort` did. */
+export function formatAbort(r: AbortResult): string {
+  const out: string[] = [];
+  if (r.stage === 'after-commit') {
+    out.push(`Abandoned the rollback to ${short(r.target)}: its commit ${short(r.commit)} stays (history is not rewritten).`);
+    if (r.servicesNotDone.length > 0) out.push(`Not restarted or verified: ${r.servicesNotDone.join(', ')} (cfgtrail restart / cfgtrail verify do it by hand).`);
+    out.push(`To undo the rollback itself: cfgtrail rollback ${short(r.commit)}~1`);
+  } else {
+    out.push(`Abandoned the rollback to ${short(r.target)}: ${r.restored.length} file(s) put back as HEAD records them${r.restored.length ? `: ${r.restored.join(', ')}` : ''}.`);
+    if (r.leftAlone.length > 0) out.push(`Left as they are (edited since the rollback stopped): ${r.leftAlone.join(', ')}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -97,7 +114,7 @@ export function nextSteps(): string {
   return [
     'The rollback commit is recorded; cfgtrail will not roll back again on its own. Next:',
     '  cfgtrail show HEAD             what was restored',
-    '  check the service logs         why it is not healthy',
+    logsAdvice(),
     '  cfgtrail rollback --last-good  go to the newest revision that passed verification',
     '  cfgtrail verify                check again once fixed',
   ].join('\n');

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { FileDiff } from '../types.js';
 import type { Store } from './open.js';
 import { parseCommit } from '../repo/commit.js';
@@ -44,9 +45,11 @@ export function revState(store: Store, commit: string, files = commitFiles(store
  * Their contents are blobs the store may read next (recording a snapshot or
  * a rollback diffs them), so the object store keeps them.
  */
-export function liveFiles(store: Store): Map<string, LiveFile> {
+export function liveFiles(store: Store, opts: { removeTemps?: boolean } = {}): Map<string, LiveFile> {
   const s = store.settings;
-  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir });
+  // Only a command holding the store lock removes temp files: no rollback is writing them then.
+  const onTemp = opts.removeTemps ? (abs: string) => rmSync(abs, { force: true }) : undefined;
+  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir, ...(onTemp ? { onTemp } : {}) });
   for (const f of live.values()) store.objects.rememberBlob(f.oid, f.content);
   return live;
 }

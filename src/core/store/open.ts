@@ -7,10 +7,12 @@ export interface Store extends StoreLocation {
   /** Read and checked on first use: an audit query that needs none skips parsing YAML. */
   readonly settings: Settings;
   objects: ObjectStore;
+  /** Where notes for the user go (a taken-over stale lock); the CLI prints them on stderr. */
+  onNote?: (message: string) => void;
 }
 
 /** Finds the store above `start` and opens it. */
-export function openStore(start: string): Store {
+export function openStore(start: string, opts: { onNote?: (message: string) => void } = {}): Store {
   const loc = findStore(start);
   let settings: Settings | undefined;
   return {
@@ -20,5 +22,6 @@ export function openStore(start: string): Store {
       return settings;
     },
     objects: openObjectStore(loc.gitdir),
+    ...(opts.onNote ? { onNote: opts.onNote } : {}),
   };
 }

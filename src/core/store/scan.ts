@@ -26,7 +26,15 @@ export interface ScanOptions {
   exclude: string[];
   /** Absolute git dir, skipped when it lies inside the root. */
   gitdir: string;
+  /** Told of each temp file a killed rollback left (never tracked either way). */
+  onTemp?: (abs: string) => void;
 }
+
+/**
+ * A rollback's temp file (`.NAME.cfgtrail-PID-TAG-N~`): only ever left behind
+ * by a process killed while writing; the `~` keeps scans from tracking it.
+ */
+export const ROLLBACK_TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}(?:-\d+)?~$/;
 
 /**
  * Reads every tracked file under `root` into memory, keyed by `/`-separated
@@ -52,6 +60,7 @@ export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile>
     for (const name of names) {
       const abs = join(dir, name);
       const rel = relative(root, abs).split('\\').join('/');
+      if (opts.onTemp && ROLLBACK_TEMP.test(name)) opts.onTemp(abs);
       if (abs === opts.gitdir || matchesAny(rel, ALWAYS_EXCLUDED) || matchesAny(rel, exclude)) continue;
       const st = lstatOrNull(abs);
       if (!st) continue; // vanished between readdir and lstat

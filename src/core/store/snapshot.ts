@@ -4,12 +4,12 @@ import { formatMessage } from '../record/message.js';
 import { generateChangeId } from '../record/change-id.js';
 import { parseCommit, serializeCommit, signatureOf } from '../repo/commit.js';
 import { writeLooseObject } from '../repo/objects.js';
-import { readHead, headRefName, writeRef } from '../repo/refs.js';
+import { readHead, headRefName, moveBranch } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
 import { buildRecord, flatTree, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
 import { appendLines, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
-import { withStoreLock } from './lock.js';
+import { storeLockOptions, withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
 import type { LiveFile } from './scan.js';
 import { liveFiles } from './compare.js';
@@ -31,6 +31,13 @@ export interface SnapshotOptions {
   allowEmpty?: boolean;
   /** Refuse the snapshot when a YAML/JSON file does not parse. */
   strict?: boolean;
+  /** Called holding the store lock before anything is read for the commit; throws to refuse (e.g. a rollback is pending). */
+  check?: () => void;
+  /**
+   * What the reflog says moved HEAD, as git words it.
+   * @default `commit (initial): TITLE`, `commit: TITLE`, or `rollback: TITLE` for a commit with a Rollback-To trailer
+   */
+  reflogMessage?: string;
 }
 
 export interface ParseWarning {
@@ -53,18 +60,17 @@ export interface SnapshotResult {
  * (and `allowEmpty` is off).
  */
 export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promise<SnapshotResult> {
-  const settings = store.settings;
-  const scan = () => liveFiles(store);
   // Parse outside the lock: a big YAML file must not hold up other writers.
-  const early = scan();
+  const early = liveFiles(store);
   // Trees read and files parsed here are not read or parsed again for the index record.
   const caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() };
   const warnings = parseWarnings(store, early, readHead(store.gitdir), caches);
   failIfStrict(warnings, opts);
-  return withStoreLock(store.gitdir, { timeoutMs: settings.lockTimeoutMs }, async () => {
+  return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
+    opts.check?.();
     // Scan again under the lock: while this command waited, another may have
     // committed, and the files may have changed since the first scan.
-    const live = scan();
+    const live = liveFiles(store, { removeTemps: true });
     const final = parseWarnings(store, live, readHead(store.gitdir), caches);
     failIfStrict(final, opts);
     return writeSnapshotLocked(store, live, opts, final, caches);
@@ -103,14 +109,23 @@ export async function writeSnapshotLocked(
   if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
   const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
   const when = Math.floor((opts.now ?? Date.now)() / 1000);
-  const body = serializeCommit({ tree, parents: head ? [head] : [], author: signatureOf(opts.author, when, opts.tzOffset), committer: signatureOf(opts.committer ?? opts.author, when, opts.tzOffset), message });
+  const committer = signatureOf(opts.committer ?? opts.author, when, opts.tzOffset);
+  const body = serializeCommit({ tree, parents: head ? [head] : [], author: signatureOf(opts.author, when, opts.tzOffset), committer, message });
   // Written like the blobs and trees (see writeLiveTree): atomically, native zlib.
   const commit = writeLooseObject(store.gitdir, 'commit', body);
-  writeRef(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', commit);
+  // readHead above has refused a damaged HEAD or branch: a root commit here starts a new store.
+  moveBranch(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', { old: head, new: commit, who: committer, message: reflogMessage(opts, head) });
   const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, ...caches });
   const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
+}
+
+/** git's wording: `commit (initial): Title`, `commit: Title`; a rollback's commit says so. */
+function reflogMessage(opts: SnapshotOptions, head: string | null): string {
+  if (opts.reflogMessage !== undefined) return opts.reflogMessage;
+  if (opts.trailers.some((t) => t.key.toLowerCase() === 'rollback-to')) return `rollback: ${opts.title}`;
+  return `${head ? 'commit' : 'commit (initial)'}: ${opts.title}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { CfgtrailError } from '../../core/errors.js';
 import type { Person } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
-import { withStoreLock } from '../../core/store/lock.js';
+import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { writeSnapshotLocked } from '../../core/store/snapshot.js';
@@ -15,11 +15,13 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import type { Clock, HealthProbe, OnEvent, ServiceControl } from '../ports.js';
 import type { ServiceConfig } from '../services-config.js';
 import { applyFileActions } from './write-files.js';
-import { buildPlan, pendingJournal, planStillHolds } from './plan.js';
+import { buildPlan, planStillHolds } from './plan.js';
 import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
-import { driftPaths, headFiles, targetFiles } from './states.js';
+import { describePending, pendingJournal } from './pending.js';
+import { isThisProcess, ownerAlive, thisProcess } from '../../core/store/owner.js';
+import { committedState, driftPaths, headFiles, keptEditsText, targetFiles } from './states.js';
 import { runServices } from './services.js';
-import type { RollbackEvent, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
+import type { KeptEdit, RollbackEvent, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
 
 /** What applying needs besides the plan: the store, the ports and who is acting. */
 export interface ApplyContext {
@@ -63,15 +65,26 @@ export async function applyRollback(plan: RollbackPlan, ctx: ApplyContext): Prom
   const { store } = ctx;
   emit({ phase: 'lock', step: 'start' });
   const lockT0 = ctx.clock.now();
-  const locked = await withStoreLock(store.gitdir, { timeoutMs: store.settings.lockTimeoutMs }, async () => {
+  const locked = await withStoreLock(store.gitdir, storeLockOptions(store), async () => {
     timings.lock = ctx.clock.now() - lockT0;
     emit({ phase: 'lock', step: 'done', durationMs: timings.lock });
     return underLock(plan, ctx, timed);
   });
   const services = ctx.services.filter((s) => locked.services.includes(s.name));
-  const after = await runServices(store, locked.commit, services, plan, ctx, timings);
+  // Each restart is noted in the journal, so a run interrupted during restarts or checks
+  // is resumed without restarting a service twice, and still verifies all of them.
+  let journal = locked.journal;
+  const restarted = new Set(journal.restarted ?? []);
+  const after = await runServices(store, locked.commit, services, plan, ctx, timings, {
+    skipRestart: restarted,
+    onRestarted: (name) => {
+      restarted.add(name);
+      journal = { ...journal, restarted: [...restarted] };
+      writeJournal(store.gitdir, journal);
+    },
+  });
   removeJournal(store.gitdir);
-  return { preRollbackCommit: locked.pre, commit: locked.commit, changeId: locked.changeId, ...after, timings };
+  return { preRollbackCommit: locked.pre, commit: locked.commit, changeId: locked.changeId, ...after, timings, keptEdits: locked.kept ?? [] };
 }
 
 interface Locked {
@@ -79,6 +92,9 @@ interface Locked {
   commit: string;
   changeId: string | null;
   services: string[];
+  journal: RollbackJournal;
+  /** Edits made while the files were written, kept aside. */
+  kept?: KeptEdit[];
 }
 
 async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): Promise<Locked> {
@@ -92,17 +108,36 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     );
   }
   const pending = pendingJournal(store, () => syncIndex(store, { persist: false }), head);
-  if (pending?.commit) return { pre: pending.preRollbackCommit, commit: pending.commit, changeId: null, services: plan.services };
-  const journal: RollbackJournal = pending ?? {
-    version: 1, head, preRollbackCommit: null, commit: null, target: plan.target.commit, files: plan.files,
-    reason: plan.reason, restart: plan.restart, verify: plan.verify, startedAt: new Date((ctx.now ?? Date.now)()).toISOString(),
+  if (pending?.owner && !isThisProcess(pending.owner) && ownerAlive(pending.owner)) {
+    throw new CfgtrailError('REFUSED', `${describePending({ journal: pending, stage: pending.commit ? 'after-commit' : 'write', running: true })}; nothing was changed`, { pending: pending.target });
+  }
+  if (pending && pending.target !== plan.target.commit) {
+    throw new CfgtrailError('REFUSED', `another rollback (to ${pending.target.slice(0, 7)}) became pending since this one was planned; nothing was changed: run the rollback again`, { pending: pending.target });
+  }
+  if (pending?.commit) {
+    // Only restarts and checks are left: the services the first run fixed (the plan has them).
+    const journal: RollbackJournal = { ...pending, version: 2, services: plan.services, owner: thisProcess() };
+    writeJournal(store.gitdir, journal);
+    return { pre: pending.preRollbackCommit, commit: pending.commit, changeId: null, services: plan.services, journal };
+  }
+  let journal: RollbackJournal = {
+    ...(pending ?? {
+      head, preRollbackCommit: null, commit: null, target: plan.target.commit, files: plan.files,
+      reason: plan.reason, restart: plan.restart, verify: plan.verify, startedAt: new Date((ctx.now ?? Date.now)()).toISOString(),
+    }),
+    version: 2,
+    services: [...new Set([...(pending?.services ?? []), ...plan.services])],
+    owner: thisProcess(),
   };
   writeJournal(store.gitdir, journal);
-  const live = liveFiles(store);
+  const live = liveFiles(store, { removeTemps: true });
   // Unless a rollback is resumed, a plan made from exactly these files (HEAD has not moved) already knows the drift.
   const holds = !pending && planStillHolds(plan, live, Boolean(ctx.chown), ctx.services);
   const pre = await recordDrift(ctx, head, live, journal, Boolean(pending), timed, holds ? plan.drift : undefined);
-  if (pre) writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre });
+  if (pre) {
+    journal = { ...journal, preRollbackCommit: pre };
+    writeJournal(store.gitdir, journal);
+  }
   const now = readHead(store.gitdir)!;
   const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown };
   // Same target and files, re-planned against what is live now (a drift commit is one of the undone
@@ -111,13 +146,22 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   const fresh = stands
     ? plan
     : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
-  await timed('write', () => applyFileActions(store.root, fresh.actions, { readBlob: (oid) => store.objects.read(oid).content, chown: Boolean(ctx.chown) }), () => `${fresh.actions.length} file(s)`);
-  const after = liveFiles(store);
+  const more = fresh.services.filter((name) => !journal.services!.includes(name));
+  if (more.length > 0) {
+    journal = { ...journal, services: [...journal.services!, ...more] };
+    writeJournal(store.gitdir, journal);
+  }
+  const readBlob = (oid: string) => store.objects.read(oid).content;
+  const wrote = await timed('write', () => applyFileActions(store.root, fresh.actions, { readBlob, chown: Boolean(ctx.chown), now: ctx.now }), () => `${fresh.actions.length} file(s)`);
+  // What was written, not a rescan: an edit landing meanwhile is kept aside (wrote.kept), never recorded as the rollback.
+  const after = committedState(live, fresh.actions, wrote.written, readBlob);
+  const body = wrote.kept.length ? `${fresh.commitBody}\n\n${keptEditsText(wrote.kept)}` : fresh.commitBody;
   const made = await timed('commit', () =>
-    writeSnapshotLocked(store, after, { title: fresh.commitTitle, body: fresh.commitBody, trailers: fresh.trailers, author: ctx.author, now: ctx.now, allowEmpty: true }),
+    writeSnapshotLocked(store, after, { title: fresh.commitTitle, body, trailers: fresh.trailers, author: ctx.author, now: ctx.now, allowEmpty: true }),
   (r) => r.commit!.slice(0, 7));
-  writeJournal(store.gitdir, { ...journal, preRollbackCommit: pre ?? journal.preRollbackCommit, commit: made.commit });
-  return { pre: pre ?? journal.preRollbackCommit, commit: made.commit!, changeId: made.changeId, services: fresh.services };
+  journal = { ...journal, preRollbackCommit: pre ?? journal.preRollbackCommit, commit: made.commit };
+  writeJournal(store.gitdir, journal);
+  return { pre: journal.preRollbackCommit, commit: made.commit!, changeId: made.changeId, services: journal.services!, journal, kept: wrote.kept };
 }
 
 /** Snapshots live files that differ from HEAD, so the rollback never loses them (`known`: already worked out). */

@@ -1,8 +1,9 @@
 /**
  * The rollback journal (`STORE/cfgtrail-rollback.json`): written before the
- * first live file changes and removed when the rollback is done, so a rerun
- * after a crash finishes the same rollback instead of planning a new one
- * from a half-restored directory.
+ * first live file changes and removed when the whole rollback is done
+ * (files, commit, restarts, verification and its note), so a rerun after a
+ * crash or `rollback --continue` finishes the same rollback instead of
+ * planning a new one from a half-restored directory.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 export const JOURNAL_FILE = 'cfgtrail-rollback.json';
 
 export interface RollbackJournal {
-  version: 1;
+  /** 1: written before phases were recorded (no `services`, `restarted`, `owner`). */
+  version: 1 | 2;
   /** HEAD before the rollback started (before any drift snapshot). */
   head: string;
   preRollbackCommit: string | null;
@@ -22,23 +24,31 @@ export interface RollbackJournal {
   restart: boolean;
   verify: boolean;
   startedAt: string;
+  /** Services the rollback's file changes affect, fixed before the first write. */
+  services?: string[];
+  /** Services restarted since the commit (restart phase done for them). */
+  restarted?: string[];
+  /** The process carrying the rollback out, to tell a running rollback from an interrupted one. */
+  owner?: { pid: number; host: string };
 }
 
-/** The pending journal, or null when there is none or it is unreadable. */
+/** The journal on disk, or null when there is none or it is unreadable. */
 export function readJournal(gitdir: string): RollbackJournal | null {
+  let j: RollbackJournal;
   try {
-    const j = JSON.parse(readFileSync(join(gitdir, JOURNAL_FILE), 'utf8')) as RollbackJournal;
-    return j.version === 1 && typeof j.target === 'string' && typeof j.head === 'string' ? j : null;
+    j = JSON.parse(readFileSync(join(gitdir, JOURNAL_FILE), 'utf8')) as RollbackJournal;
   } catch {
-    return null; // no journal: no interrupted rollback
+    return null; // no journal (or a torn one, which the atomic write never leaves): no interrupted rollback
   }
+  const ok = j !== null && typeof j === 'object' && (j.version === 1 || j.version === 2) && typeof j.target === 'string' && typeof j.head === 'string';
+  return ok ? j : null;
 }
 
-/** Writes the journal durably (temp file, fsync, rename). Caller holds the store lock. */
+/** Writes the journal durably (temp file, fsync, rename). Caller holds the store lock or owns the journal. */
 export function writeJournal(gitdir: string, j: RollbackJournal): void {
   const file = join(gitdir, JOURNAL_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify(j, null, 2));
     fsyncSync(fd);

@@ -13,11 +13,10 @@ import { readHead } from '../../core/repo/refs.js';
 import { lastGoodCommit } from '../../core/repo/notes.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, liveFiles, revState } from '../../core/store/compare.js';
-import { firstTrailer } from '../../core/record/trailers.js';
 import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
-import { readJournal, type RollbackJournal } from './journal.js';
-import type { AuditEntry } from '../../core/types.js';
+import type { RollbackJournal } from './journal.js';
+import { describePending, pendingJournal, pendingRollback } from './pending.js';
 import { undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
@@ -28,6 +27,8 @@ export interface RollbackRequest {
   rev?: string;
   previous?: boolean;
   lastGood?: boolean;
+  /** Finish the interrupted rollback (`--continue`); fails when there is none. */
+  continue?: boolean;
   /** Selective rollback of these paths (files or directories) only. */
   files?: string[];
   reason?: string;
@@ -42,8 +43,9 @@ export interface RollbackRequest {
 
 /**
  * Plans a rollback. An interrupted rollback (journal present) is resumed
- * instead of planning a new one: a rerun finishes the job.
- * @throws CfgtrailError UNKNOWN_REV, BAD_INPUT, UNSAFE_PATH
+ * instead of planning a new one: `--continue`, or a rerun with the same
+ * target, finishes the job; any other target is refused while one is pending.
+ * @throws CfgtrailError UNKNOWN_REV, BAD_INPUT, UNSAFE_PATH, REFUSED (another rollback pending or running), NOTHING_TO_DO (`continue` with none pending)
  * @example const plan = planRollback(store, { previous: true, services: [], restart: true, verify: true })
  */
 export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
@@ -52,31 +54,29 @@ export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
   if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet: nothing to roll back to', {});
   const live = liveFiles(store);
   const journal = pendingJournal(store, () => index, head);
-  if (journal) return resumePlan(store, index, head, live, journal, req);
+  if (journal) {
+    assertMayResume(store, index, journal, req);
+    return resumePlan(store, index, head, live, journal, req);
+  }
+  if (req.continue) throw new CfgtrailError('NOTHING_TO_DO', 'no rollback is in progress: nothing to continue', {});
   const target = resolveTarget(store, index, req);
   const files = normalizeFiles(req.files);
   return buildPlan(store, index, { head, live, target, files, reason: req.reason?.trim() || null, req, diffs: req.diffs });
 }
 
-/**
- * The journal of an interrupted rollback that still applies to HEAD, or null.
- * `index` is asked for only when there is a journal to check against history.
- */
-export function pendingJournal(store: Store, readIndex: () => IndexData, head: string): RollbackJournal | null {
-  const j = readJournal(store.gitdir);
-  if (!j) return null;
-  let read: IndexData | undefined;
-  const index = () => (read ??= readIndex());
-  if (j.commit) return j.commit === head ? j : null;
-  if (head === j.head) return j;
-  const e = lookupEntry(store, index(), head);
-  const isDriftOfJournal = (x: AuditEntry) => x.parents[0] === j.head && firstTrailer(x.trailers, 'Snapshot-Of') === 'drift';
-  if (isDriftOfJournal(e)) return j;
-  // Killed after the rollback commit was made but before the journal noted it:
-  // the commit is there, what remains is restarting and verifying.
-  const parent = e.parents[0];
-  const madeHere = parent !== undefined && (parent === j.head || isDriftOfJournal(lookupEntry(store, index(), parent)));
-  return madeHere && firstTrailer(e.trailers, 'Rollback-To') === j.target ? { ...j, commit: head } : null;
+/** Refuses to resume a rollback that another process runs, or to put a different target in the pending one's place. */
+function assertMayResume(store: Store, index: IndexData, journal: RollbackJournal, req: RollbackRequest): void {
+  const pending = pendingRollback(store, index)!;
+  if (pending.running) throw new CfgtrailError('REFUSED', `${describePending(pending)}; nothing was changed`, { pending: journal.target });
+  if (req.continue) return;
+  const asked = resolveTarget(store, index, req);
+  const files = normalizeFiles(req.files);
+  if (asked === journal.target && JSON.stringify(files) === JSON.stringify(journal.files)) return;
+  throw new CfgtrailError(
+    'REFUSED',
+    `${describePending(pending)}; it must be finished or abandoned before rolling back to ${asked.slice(0, 7)}${files ? ` (${files.join(', ')})` : ''}. Nothing was changed`,
+    { pending: journal.target, asked },
+  );
 }
 
 function resolveTarget(store: Store, index: IndexData, req: RollbackRequest): string {
@@ -120,12 +120,12 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     const unknown = files.filter((f) => !known.some(scopeOf([f])));
     if (unknown.length > 0) throw new CfgtrailError('BAD_INPUT', `not tracked at ${target.slice(0, 7)} nor live: ${unknown.join(', ')}`, { files: unknown });
   }
-  const actions = fileActions(live, wanted, inScope, Boolean(input.req.chown));
+  const actions = fileActions(live, wanted, inScope, Boolean(input.req.chown), store.settings.restoreSpecialBits);
   assertSafeActions(store.root, store.gitdir, actions, new Map([...wanted].map(([p, f]) => [p, f.mode])));
   const targetEntry = lookupEntry(store, index, target);
   const ref: ChangeRef = { commit: target, changeId: targetEntry.changeId, title: targetEntry.title };
   const { undone, dependencies } = undoneChanges(index, head, target, files ? inScope : undefined);
-  const services = servicesForFiles(input.req.services, actions.map((a) => a.path));
+  const services = journal ? resumedServices(store, index, journal, input.req.services, actions) : servicesForFiles(input.req.services, actions.map((a) => a.path));
   const before = headFiles(store, head);
   const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
   const msg = commitMessage(ref, files, undone, input.reason);
@@ -149,7 +149,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     commitBody: msg.commitBody,
     trailers: msg.trailers,
     nothingToDo: actions.length === 0 && !journal,
-    resume: journal ? { stage: journal.commit ? 'after-commit' : 'write', startedAt: journal.startedAt } : null,
+    resume: journal ? { stage: journal.commit ? 'after-commit' : 'write', startedAt: journal.startedAt, restarted: journal.restarted ?? [] } : null,
   };
   madeWith.set(plan, { live, chown: Boolean(input.req.chown), services: input.req.services });
   return plan;
@@ -176,6 +176,17 @@ function sameLive(a: Map<string, LiveFile>, b: Map<string, LiveFile>): boolean {
 export function planStillHolds(plan: RollbackPlan, live: Map<string, LiveFile>, chown: boolean, services: RollbackRequest['services']): boolean {
   const made = madeWith.get(plan);
   return plan.resume === null && made !== undefined && made.services === services && made.chown === chown && sameLive(made.live, live);
+}
+
+/**
+ * Services a resumed rollback still owes a restart and check: those its
+ * first run fixed in the journal (a version-1 journal has none: those of the
+ * files the rollback commit changed), plus those of files still to write.
+ */
+function resumedServices(store: Store, index: IndexData, j: RollbackJournal, all: ServiceConfig[], actions: { path: string }[]): ServiceConfig[] {
+  const names = new Set(j.services ?? (j.commit ? servicesForFiles(all, lookupEntry(store, index, j.commit).files.map((f) => f.path)).map((s) => s.name) : []));
+  for (const s of servicesForFiles(all, actions.map((a) => a.path))) names.add(s.name);
+  return all.filter((s) => names.has(s.name));
 }
 
 function resumePlan(store: Store, index: IndexData, head: string, live: Map<string, LiveFile>, j: RollbackJournal, req: RollbackRequest): RollbackPlan {

@@ -9,12 +9,22 @@ import type { RollbackPlan, RollbackResult } from './types.js';
 
 type AfterCommit = Pick<RollbackResult, 'restarted' | 'restart' | 'verification'>;
 
+/** Services already restarted (by an interrupted run), and who hears of each new successful restart. */
+export interface RestartProgress {
+  skipRestart: ReadonlySet<string>;
+  onRestarted: (service: string) => void;
+}
+
 /**
  * Restarts (unless the plan says not to) and verifies (likewise) `services`,
  * recording the verification as a `kind: rollback` note on `commit`. Phase
  * durations go into `timings`; the split comes from the service events.
+ * Services in `progress.skipRestart` are verified without a second restart.
  */
-export async function runServices(store: Store, commit: string, services: ServiceConfig[], plan: RollbackPlan, ctx: ApplyContext, timings: RollbackResult['timings']): Promise<AfterCommit> {
+export async function runServices(
+  store: Store, commit: string, services: ServiceConfig[], plan: RollbackPlan, ctx: ApplyContext, timings: RollbackResult['timings'],
+  progress: RestartProgress = { skipRestart: new Set(), onRestarted: () => {} },
+): Promise<AfterCommit> {
   const none: AfterCommit = { restarted: [], restart: null, verification: null };
   if (services.length === 0 || (!plan.restart && !plan.verify)) return none;
   const emit = ctx.onEvent ?? (() => {});
@@ -26,7 +36,10 @@ export async function runServices(store: Store, commit: string, services: Servic
       marks.restartStart ??= t;
       if (marks.restartStart === t) emit({ phase: 'restart', step: 'start' });
     }
-    if (event.phase === 'restart-done') marks.restartEnd = t;
+    if (event.phase === 'restart-done') {
+      marks.restartEnd = t;
+      if (event.result.ok) progress.onRestarted(event.service);
+    }
     if (event.phase === 'verify-start') {
       marks.verifyStart ??= t;
       if (marks.verifyStart === t) emit({ phase: 'verify', step: 'start' });
@@ -36,15 +49,14 @@ export async function runServices(store: Store, commit: string, services: Servic
   };
   let restart: RestartReport | null = null;
   let verification: AfterCommit['verification'] = null;
+  const toRestart = plan.restart && ctx.control ? services.filter((s) => !progress.skipRestart.has(s.name)) : [];
+  if (toRestart.length > 0) restart = await restartServices(toRestart, { control: ctx.control!, onEvent });
   if (plan.verify && ctx.probe) {
     const out = await verifyAndRecord(store, commit, {
-      services, probe: ctx.probe, clock, control: ctx.control, restart: plan.restart, onEvent,
+      services, probe: ctx.probe, clock, restart: false, ...(restart ? { restartReport: restart } : {}), onEvent,
       kind: 'rollback', author: ctx.author, now: ctx.now,
     });
-    restart = out.restart ?? null;
     verification = { report: out.report, note: out.note };
-  } else if (plan.restart && ctx.control) {
-    restart = await restartServices(services, { control: ctx.control, onEvent });
   }
   const end = clock.now();
   if (marks.restartStart !== undefined) {

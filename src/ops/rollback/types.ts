@@ -16,11 +16,33 @@ export interface TargetFile {
   gid?: number;
 }
 
+/**
+ * What an action knows about the live file it was planned against, and what
+ * the plan warns about. `was`: the live file's blob id when planned (absent:
+ * there was none); a different file found when replacing it is a concurrent
+ * edit, kept beside the file. `dropped`: setuid/setgid/sticky bits the store
+ * records but `restore_special_bits` keeps from being restored. `ownerWas`:
+ * set when the owner changes (null: the file is new and gets an owner other
+ * than root's).
+ */
+export interface ActionNotes {
+  was?: string;
+  dropped?: number;
+  ownerWas?: { uid: number; gid: number } | null;
+}
+
 /** One change to the live directory. `chmod` also covers owner-only changes. */
 export type FileAction =
-  | ({ path: string; action: 'write' } & TargetFile)
-  | { path: string; action: 'chmod'; perm: number; uid?: number; gid?: number }
-  | { path: string; action: 'delete' };
+  | ({ path: string; action: 'write' } & TargetFile & ActionNotes)
+  | ({ path: string; action: 'chmod'; perm: number; uid?: number; gid?: number } & ActionNotes)
+  | { path: string; action: 'delete'; was?: string };
+
+/** A file edited while the rollback replaced it: the edit is kept, never overwritten unseen. */
+export interface KeptEdit {
+  path: string;
+  /** Where the edited file is now (relative to the root): a `~` file beside it, or `path` itself when it was only chmodded. */
+  keptAt: string;
+}
 
 /** A change that the rollback undoes (a commit after the target). */
 export interface ChangeRef {
@@ -40,6 +62,8 @@ export interface ResumeInfo {
   /** `write`: files were being written; `after-commit`: the commit exists, services were not done. */
   stage: 'write' | 'after-commit';
   startedAt: string;
+  /** Services the interrupted run already restarted: they are checked, not restarted again. */
+  restarted: string[];
 }
 
 /** Everything a rollback will do, computed without changing anything. */
@@ -88,4 +112,6 @@ export interface RollbackResult {
   verification: { report: VerifyReport; note: VerificationNote } | null;
   /** ms per phase (phases that did not run are absent). */
   timings: Partial<Record<RollbackPhase, number>>;
+  /** Edits that landed while the files were written; the rollback commit has the target's content. */
+  keptEdits: KeptEdit[];
 }

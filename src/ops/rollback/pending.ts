@@ -1,0 +1,75 @@
+/**
+ * An interrupted (or still running) rollback, as the journal and history
+ * show it, and what to tell the user about it. `status`, `diff`, `snapshot`
+ * and `rollback` all ask here.
+ */
+import type { Store } from '../../core/store/open.js';
+import type { IndexData } from '../../core/audit/index-store.js';
+import { syncIndex } from '../../core/audit/index-sync.js';
+import { lookupEntry } from '../../core/audit/query.js';
+import { firstTrailer } from '../../core/record/trailers.js';
+import { readHead } from '../../core/repo/refs.js';
+import { describeOwner, isThisProcess, ownerAlive } from '../../core/store/owner.js';
+import type { AuditEntry } from '../../core/types.js';
+import { readJournal, type RollbackJournal } from './journal.js';
+
+/** A rollback that was started and not finished. */
+export interface PendingRollback {
+  journal: RollbackJournal;
+  /** `write`: files may be half restored, no rollback commit yet; `after-commit`: services are left to restart and verify. */
+  stage: 'write' | 'after-commit';
+  /** Another process is carrying it out right now (not interrupted). */
+  running: boolean;
+}
+
+/**
+ * The journal of an interrupted rollback that still applies to HEAD, or null.
+ * `index` is asked for only when there is a journal to check against history.
+ */
+export function pendingJournal(store: Store, readIndex: () => IndexData, head: string): RollbackJournal | null {
+  const j = readJournal(store.gitdir);
+  if (!j) return null;
+  let read: IndexData | undefined;
+  const index = () => (read ??= readIndex());
+  if (j.commit) return j.commit === head ? j : null;
+  if (head === j.head) return j;
+  const e = lookupEntry(store, index(), head);
+  const isDriftOfJournal = (x: AuditEntry) => x.parents[0] === j.head && firstTrailer(x.trailers, 'Snapshot-Of') === 'drift';
+  if (isDriftOfJournal(e)) return j;
+  // Killed after the rollback commit was made but before the journal noted it:
+  // the commit is there, what remains is restarting and verifying.
+  const parent = e.parents[0];
+  const madeHere = parent !== undefined && (parent === j.head || isDriftOfJournal(lookupEntry(store, index(), parent)));
+  return madeHere && firstTrailer(e.trailers, 'Rollback-To') === j.target ? { ...j, commit: head } : null;
+}
+
+/** The pending rollback of `store`, or null (the usual case: no journal file, nothing read). */
+export function pendingRollback(store: Store, index?: IndexData): PendingRollback | null {
+  if (!readJournal(store.gitdir)) return null;
+  const head = readHead(store.gitdir);
+  if (!head) return null;
+  const j = pendingJournal(store, () => index ?? syncIndex(store, { persist: false }), head);
+  if (!j) return null;
+  const running = j.owner !== undefined && !isThisProcess(j.owner) && ownerAlive(j.owner);
+  return { journal: j, stage: j.commit ? 'after-commit' : 'write', running };
+}
+
+/** One or two sentences: what state the pending rollback left, and the commands that finish or abandon it. */
+export function describePending(p: PendingRollback): string {
+  const to = p.journal.target.slice(0, 7);
+  if (p.running) return `a rollback to ${to} is running now (${describeOwner(p.journal.owner!)}); wait for it to finish`;
+  if (p.stage === 'write') {
+    return `a rollback to ${to} was interrupted while restoring files (some may be restored, others not); `
+      + 'run `cfgtrail rollback --continue` to finish it, or `cfgtrail rollback --abort` to put back the files it changed';
+  }
+  const left = servicesLeft(p.journal);
+  const what = left.length > 0 ? `services ${left.join(', ')} are not yet ${p.journal.restart ? 'restarted and verified' : 'verified'}` : 'its verification is not recorded';
+  return `a rollback to ${to} was interrupted after its commit ${p.journal.commit!.slice(0, 7)}: ${what}; `
+    + 'run `cfgtrail rollback --continue` to finish it, or `cfgtrail rollback --abort` to leave it as it is';
+}
+
+/** Services of the journal not yet restarted (all of them when verification alone is left). */
+export function servicesLeft(j: RollbackJournal): string[] {
+  const done = new Set(j.restarted ?? []);
+  return (j.services ?? []).filter((s) => !done.has(s));
+}

@@ -13,6 +13,8 @@ export interface Settings {
   secretKeys: string[] | null;
   lockTimeoutMs: number;
   gcEvery: number;
+  /** Restore setuid/setgid/sticky bits recorded in `.cfgtrail-meta` on rollback. @default false */
+  restoreSpecialBits: boolean;
   /** Raw `services:` list, validated by ops (it knows the restart kinds). */
   services: unknown[];
   /** Line of a key path in settings.yaml, for messages. */
@@ -49,12 +51,18 @@ lock_timeout: 10
 # Pack the store's loose objects after this many snapshots (0: only 'cfgtrail gc').
 gc_every: 100
 
+# Restore setuid, setgid and sticky bits recorded for a file when rolling
+# back. Off: a rollback restores only the permission bits (0777); anyone who
+# can write the store could otherwise plant a setuid file. A rollback's plan
+# warns about every mode with these bits and every owner change either way.
+restore_special_bits: false
+
 # Services that use the tracked files: restarted and health-checked after a
 # rollback. See the README ('Services') for the keys.
 services: []
 `;
 
-const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], lock_timeout: 10, gc_every: 100, services: [] };
+const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], lock_timeout: 10, gc_every: 100, restore_special_bits: false, services: [] };
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
 export function loadSettings(gitdir: string): Settings {
@@ -100,6 +108,7 @@ export function parseSettings(text: string, file: string): Settings {
   };
   if (v.yaml_schema !== 'core' && v.yaml_schema !== 'yaml-1.1') fail('yaml_schema', `expected 'core' or 'yaml-1.1', got '${String(v.yaml_schema)}'`);
   if (!Array.isArray(v.services)) fail('services', 'expected a list of services');
+  if (typeof v.restore_special_bits !== 'boolean') fail('restore_special_bits', `expected true or false, got '${String(v.restore_special_bits)}'`);
   const secretKeys = strings('secret_keys');
   return {
     include: strings('include'),
@@ -108,6 +117,7 @@ export function parseSettings(text: string, file: string): Settings {
     secretKeys: secretKeys.length > 0 ? secretKeys : null,
     lockTimeoutMs: num('lock_timeout') * 1000,
     gcEvery: num('gc_every'),
+    restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
     lineOf,
     file,

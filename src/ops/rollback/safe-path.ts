@@ -1,4 +1,5 @@
 /** Refusing store entries that would write outside the config root, before anything is written. */
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import { STORE_NAME } from '../../core/store/locate.js';
@@ -49,4 +50,39 @@ export function assertSafeActions(root: string, gitdir: string, actions: FileAct
       if (!st.isDirectory() && !deleted.has(prefix)) throw unsafe(a.path, `'${prefix}' exists and is not a directory`);
     }
   }
+  assertDirsBecomeFree(absRoot, actions);
+}
+
+/**
+ * Throws REFUSED when a file must be written where a directory is and that
+ * directory holds anything the rollback does not delete (editor swap files,
+ * ignored or untracked files, empty directories): replacing it would need
+ * them gone, and a rollback never deletes what it does not track.
+ */
+export function assertDirsBecomeFree(root: string, actions: FileAction[]): void {
+  const deleted = new Set(actions.filter((a) => a.action === 'delete').map((a) => a.path));
+  for (const a of actions) {
+    if (a.action !== 'write' || !lstatOrNull(join(root, a.path))?.isDirectory()) continue;
+    const left = leftoversIn(root, a.path, deleted);
+    if (left.length === 0) continue;
+    const shown = left.length > 5 ? `${left.slice(0, 5).join(', ')} and ${left.length - 5} more` : left.join(', ');
+    throw new CfgtrailError(
+      'REFUSED',
+      `refusing to roll back: '${a.path}' must become a file, but the directory '${a.path}' holds files cfgtrail does not track: ${shown}; move or remove them and run the rollback again (nothing was changed)`,
+      { path: a.path, files: left },
+    );
+  }
+}
+
+/** Entries under directory `rel` that deleting `deleted` leaves behind (an empty directory as `dir/`). */
+function leftoversIn(root: string, rel: string, deleted: Set<string>, top = true): string[] {
+  const out: string[] = [];
+  const names = readdirSync(join(root, rel)).sort();
+  if (names.length === 0) return top ? [] : [`${rel}/`]; // the directory itself is replaced once empty
+  for (const name of names) {
+    const p = `${rel}/${name}`;
+    if (lstatOrNull(join(root, p))?.isDirectory()) out.push(...leftoversIn(root, p, deleted, false));
+    else if (!deleted.has(p)) out.push(p);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import type { FileDiff, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, compareStates, defaultPerm, type CommitFile, type FileState } from '../../core/store/compare.js';
-import type { ChangeRef, FileAction, TargetFile } from './types.js';
+import type { ChangeRef, FileAction, KeptEdit, TargetFile } from './types.js';
 
 /** Files of a commit with the permissions and owners `.cfgtrail-meta` recorded. */
 export function targetFiles(store: Store, commit: string): Map<string, TargetFile> {
@@ -31,22 +31,90 @@ export function scopeOf(files: string[] | null): (path: string) => boolean {
   return (p) => files.some((f) => p === f || p.startsWith(`${f}/`));
 }
 
-/** The writes, permission changes and deletes that turn `live` into `wanted`, within scope, sorted by path. */
-export function fileActions(live: Map<string, LiveFile>, wanted: Map<string, TargetFile>, inScope: (p: string) => boolean, chown: boolean): FileAction[] {
+/** setuid, setgid and sticky: restored only when `restore_special_bits` allows it. */
+export const SPECIAL_BITS = 0o7000;
+
+/**
+ * The writes, permission changes and deletes that turn `live` into `wanted`,
+ * within scope, sorted by path. Unless `specialBits`, a stored mode's
+ * setuid/setgid/sticky bits are not restored (`dropped` says which), since
+ * `.cfgtrail-meta` is plain text anyone with write access to the store can
+ * craft; a live file that already has exactly the stored bits is left alone.
+ */
+export function fileActions(live: Map<string, LiveFile>, wanted: Map<string, TargetFile>, inScope: (p: string) => boolean, chown: boolean, specialBits = false): FileAction[] {
   const out: FileAction[] = [];
   for (const [path, t] of wanted) {
     if (!inScope(path)) continue;
     const l = live.get(path);
+    const dropped = specialBits || t.mode === '120000' ? 0 : t.perm & SPECIAL_BITS;
+    const perm = t.perm & ~dropped;
+    // chown runs only as root: a new file would be root's, a live one keeps its owner.
+    const was = l ? { uid: l.uid, gid: l.gid } : { uid: 0, gid: 0 };
+    const ownerChange = chown && t.uid !== undefined && t.mode !== '120000' && (was.uid !== t.uid || was.gid !== t.gid);
+    const notes = { ...(dropped ? { dropped } : {}), ...(ownerChange ? { ownerWas: l ? was : null } : {}), ...(l ? { was: l.oid } : {}) };
     if (!l || l.oid !== t.oid || l.mode !== t.mode) {
-      out.push({ path, action: 'write', ...t });
+      out.push({ path, action: 'write', ...t, perm, ...notes });
       continue;
     }
     if (t.mode === '120000') continue;
-    const owner = chown && t.uid !== undefined && (l.uid !== t.uid || l.gid !== t.gid);
-    if (l.perm !== t.perm || owner) out.push({ path, action: 'chmod', perm: t.perm, ...(owner ? { uid: t.uid, gid: t.gid } : {}) });
+    // Bits the live file already has as stored stay (a chown would clear them, so then they go).
+    if (!ownerChange && (l.perm === t.perm || l.perm === perm)) continue;
+    out.push({ path, action: 'chmod', perm, ...(ownerChange ? { uid: t.uid, gid: t.gid } : {}), ...notes });
   }
-  for (const path of live.keys()) if (inScope(path) && !wanted.has(path)) out.push({ path, action: 'delete' });
+  for (const [path, l] of live) if (inScope(path) && !wanted.has(path)) out.push({ path, action: 'delete', was: l.oid });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The plan's warnings, one line each: modes with setuid/setgid/sticky bits and owner changes. */
+export function actionWarnings(actions: FileAction[]): string[] {
+  const out: string[] = [];
+  const octal = (n: number) => n.toString(8).padStart(4, '0');
+  for (const a of actions) {
+    if (a.action === 'delete') continue;
+    if (a.dropped) out.push(`${a.path}: the stored mode ${octal(a.perm | a.dropped)} has setuid/setgid/sticky bits; ${octal(a.perm)} is restored (restore_special_bits is off)`);
+    else if (a.perm & SPECIAL_BITS) out.push(`${a.path}: mode ${octal(a.perm)} has setuid/setgid/sticky bits`);
+    if (a.ownerWas !== undefined) {
+      const from = a.ownerWas ? `${a.ownerWas.uid}:${a.ownerWas.gid}` : 'root (new file)';
+      out.push(`${a.path}: owner changes from ${from} to ${a.uid}:${a.gid}`);
+    }
+  }
+  return out;
+}
+
+/** One line per kept edit, as the CLI prints them and the rollback commit's body lists them. */
+export function keptEditsText(kept: KeptEdit[]): string {
+  return kept.map((k) => (k.keptAt === k.path
+    ? `your edit to ${k.path} made during the rollback is still live (the rollback commit records the target's content)`
+    : `your edit to ${k.path} made during the rollback was kept at ${k.keptAt}`)).join('\n');
+}
+
+/** What a write recorded about one file it wrote or chmodded (from fstat of the written file). */
+export interface WrittenFile {
+  perm: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The files the rollback commit records: the live files read before writing,
+ * with each action's target content, mode and the permissions/owner actually
+ * written laid over them. Not a rescan: an edit landing after the rename must
+ * not be recorded as the rollback's content.
+ */
+export function committedState(live: Map<string, LiveFile>, actions: FileAction[], written: Map<string, WrittenFile>, readBlob: (oid: string) => Buffer): Map<string, LiveFile> {
+  const out = new Map(live);
+  for (const a of actions) {
+    if (a.action === 'delete') {
+      out.delete(a.path);
+      continue;
+    }
+    const l = live.get(a.path);
+    const base = a.action === 'write' ? { mode: a.mode, oid: a.oid, content: readBlob(a.oid) } : { mode: l!.mode, oid: l!.oid, content: l!.content };
+    // Without a record of what was written (a symlink), the target's owner or else the live one's.
+    const w = written.get(a.path) ?? { perm: a.perm, uid: a.uid ?? l?.uid ?? 0, gid: a.gid ?? l?.gid ?? 0 };
+    out.set(a.path, { ...base, ...w });
+  }
+  return new Map([...out].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 /** Live paths that differ from HEAD in content, mode, permissions or owner; `ignore` skips paths on purpose. */

@@ -3,15 +3,21 @@
  * and atomically: temp file in the same directory, write, fsync, rename. A
  * crash leaves each file wholly old or wholly new (isomorphic-git's
  * `checkout` writes in place, so it is not used here).
+ *
+ * Directories are held open (see dir-handles.ts), files are opened with
+ * O_NOFOLLOW and chmodded/chowned through their descriptor: a symlink swapped
+ * in while the rollback runs never leads it outside the root. A file edited
+ * while it is being replaced is kept beside it (see keep-edits.ts).
  */
-import {
-  closeSync, fchmodSync, fchownSync, fsync, fsyncSync, lchownSync, chmodSync, chownSync, mkdirSync, openSync,
-  readdirSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeSync,
-} from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsync, fsyncSync, lchownSync, lstatSync, openSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
-import { lstatOrNull } from '../../core/store/scan.js';
-import type { FileAction } from './types.js';
+import { basename } from 'node:path';
+import { blobOid } from '../../core/store/scan.js';
+import { changedUnderUs, dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
+import { keepThenReplace, keepThenDelete, readAll } from './keep-edits.js';
+import { assertDirsBecomeFree } from './safe-path.js';
+import type { WrittenFile } from './states.js';
+import type { FileAction, KeptEdit } from './types.js';
 
 export interface WriteOptions {
   /** Content of a blob of the store. */
@@ -20,22 +26,33 @@ export interface WriteOptions {
   chown: boolean;
   /** Called after each file. */
   onFile?: (path: string, action: FileAction['action']) => void;
+  /** ms since the epoch, for the names of kept edits. @default Date.now */
+  now?: () => number;
+}
+
+/** What the writes did: edits kept aside, and the permissions and owner each written file got. */
+export interface WriteOutcome {
+  kept: KeptEdit[];
+  written: Map<string, WrittenFile>;
 }
 
 /** Temp names end in `~`, which scans never track, so a crash's leftovers are never recorded. */
 const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}(?:-\d+)?~$/;
 
-/** What one applyFileActions call tracks: directories to fsync, directories known to exist, its temp-name tag. */
-interface Run {
-  dirs: Set<string>;
-  seen: Set<string>;
+/** What one applyFileActions call tracks. */
+export interface Run {
+  dirs: DirHandles;
+  /** Relative directories to fsync at the end. */
+  touched: Set<string>;
   /** Random per call; with a counter, it makes every temp name unique (names are cut to 180 characters). */
   tag: string;
   n: number;
+  stamp: string;
+  out: WriteOutcome;
 }
 
-function tempName(abs: string, run: Run): string {
-  return join(dirname(abs), `.${basename(abs).slice(0, 180)}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`);
+function tempName(path: string, run: Run): string {
+  return `.${basename(path).slice(0, 180)}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`;
 }
 
 /** Files staged at once: their fsyncs run together, and this many descriptors stay open. */
@@ -50,44 +67,66 @@ const BATCH = 64;
  * are fsynced together (the file system commits concurrent fsyncs at once:
  * 50 files take 6 ms instead of 17 ms here), then renamed over the live files
  * in order. A file is renamed only once its content is on disk.
+ * @throws CfgtrailError UNSAFE_PATH when a directory became a symlink before anything was written
  */
-export async function applyFileActions(root: string, actions: FileAction[], opts: WriteOptions): Promise<void> {
-  const run: Run = { dirs: new Set(), seen: new Set(), tag: randomBytes(4).toString('hex'), n: 0 };
-  const { dirs } = run;
-  cleanTemps(new Set(actions.map((a) => dirname(join(root, a.path)))));
+export async function applyFileActions(root: string, actions: FileAction[], opts: WriteOptions): Promise<WriteOutcome> {
+  const touched = new Set<string>();
+  const dirs = openDirHandles(root, (rel) => touched.add(dirOf(rel)));
+  const stamp = new Date((opts.now ?? Date.now)()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const run: Run = { dirs, touched, tag: randomBytes(4).toString('hex'), n: 0, stamp, out: { kept: [], written: new Map() } };
+  try {
+    // Every directory that exists is opened before anything is written: a swap found now changes nothing.
+    for (const d of new Set(actions.map((a) => dirOf(a.path)))) dirs.openIfThere(d);
+    cleanTemps(dirs, new Set(actions.map((a) => dirOf(a.path))));
+    // Planned before the lock: checked again, since a file may have appeared in such a directory since.
+    assertDirsBecomeFree(root, actions);
+    await writeAll(run, actions, opts);
+    for (const d of touched) {
+      const fd = dirs.fdOf(d);
+      if (fd !== undefined) fsyncSync(fd);
+    }
+    return run.out;
+  } finally {
+    dirs.close();
+  }
+}
+
+async function writeAll(run: Run, actions: FileAction[], opts: WriteOptions): Promise<void> {
   let n = 0;
   const done = async (a: FileAction) => {
-    dirs.add(dirname(join(root, a.path)));
+    run.touched.add(dirOf(a.path));
     opts.onFile?.(a.path, a.action);
     // Let the lock's heartbeat timer run during long restores.
     if (++n % 32 === 0) await new Promise((r) => setImmediate(r));
   };
   for (const a of actions) {
     if (a.action !== 'delete') continue;
-    deleteOne(root, join(root, a.path), dirs);
+    if (run.dirs.fdOf(dirOf(a.path)) !== undefined) {
+      keepThenDelete(run, a);
+      prune(run, dirOf(a.path));
+    }
     await done(a);
   }
   const rest = actions.filter((a) => a.action !== 'delete');
   for (let i = 0; i < rest.length; i += BATCH) {
     const batch = rest.slice(i, i + BATCH);
-    const staged = await stageBatch(root, batch, opts, run);
+    const staged = await stageBatch(batch, opts, run);
     try {
       for (const [k, a] of batch.entries()) {
-        const abs = join(root, a.path);
-        if (a.action === 'chmod') chmodOne(abs, a, opts.chown);
-        else putInPlace(abs, staged[k]!);
+        if (a.action === 'chmod') chmodOne(run, a, opts.chown);
+        else if (a.action === 'write') keepThenReplace(run, a, staged[k]!);
         staged[k] = null;
         await done(a);
       }
     } finally {
-      for (const tmp of staged) if (tmp) rmSync(tmp, { force: true }); // left by a failure: never tracked, removed anyway
+      // Left by a failure: never tracked, removed anyway.
+      for (const [k, tmp] of staged.entries()) if (tmp) rmSync(run.dirs.at(dirOf(batch[k]!.path), tmp), { force: true });
     }
   }
-  for (const d of dirs) fsyncDir(d);
 }
 
 /** Writes the batch's temp files and fsyncs them together; returns their names (null for chmod). */
-async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions, run: Run): Promise<(string | null)[]> {
+async function stageBatch(batch: FileAction[], opts: WriteOptions, run: Run): Promise<(string | null)[]> {
   const temps: (string | null)[] = [];
   const fds: number[] = [];
   try {
@@ -96,17 +135,17 @@ async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions,
         temps.push(null);
         continue;
       }
-      const abs = join(root, a.path);
-      makeParents(root, dirname(abs), run);
-      const tmp = tempName(abs, run);
+      const dir = dirOf(a.path);
+      run.dirs.openDir(dir, true);
+      const tmp = tempName(a.path, run);
       temps.push(tmp);
-      const fd = writeTemp(tmp, a, opts.readBlob(a.oid), opts.chown);
+      const fd = writeTemp(run, run.dirs.at(dir, tmp), a, opts.readBlob(a.oid), opts.chown);
       if (fd !== null) fds.push(fd);
     }
     await Promise.all(fds.map((fd) => new Promise<void>((res, rej) => fsync(fd, (e) => (e ? rej(e) : res())))));
     return temps;
   } catch (e) {
-    for (const tmp of temps) if (tmp) rmSync(tmp, { force: true });
+    for (const [k, tmp] of temps.entries()) if (tmp && run.dirs.fdOf(dirOf(batch[k]!.path)) !== undefined) rmSync(run.dirs.at(dirOf(batch[k]!.path), tmp), { force: true });
     throw e;
   } finally {
     for (const fd of fds) closeSync(fd);
@@ -114,18 +153,24 @@ async function stageBatch(root: string, batch: FileAction[], opts: WriteOptions,
 }
 
 /** Writes one temp file (or link); returns its open descriptor, still to be fsynced (null for a link). */
-function writeTemp(tmp: string, a: Extract<FileAction, { action: 'write' }>, content: Buffer, chown: boolean): number | null {
+function writeTemp(run: Run, tmp: string, a: Extract<FileAction, { action: 'write' }>, content: Buffer, chown: boolean): number | null {
+  const owner = chown && a.uid !== undefined && a.gid !== undefined;
   if (a.mode === '120000') {
     symlinkSync(content.toString('utf8'), tmp);
-    if (chown && a.uid !== undefined && a.gid !== undefined) lchownSync(tmp, a.uid, a.gid);
+    if (owner) lchownSync(tmp, a.uid!, a.gid!);
+    const st = lstatSync(tmp);
+    run.out.written.set(a.path, { perm: st.mode & 0o7777, uid: st.uid, gid: st.gid });
     return null;
   }
-  const fd = openSync(tmp, 'wx', 0o600);
+  // O_EXCL never follows a symlink at the name.
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     for (let off = 0; off < content.length; ) off += writeSync(fd, content, off);
     // chown before chmod: changing the owner clears setuid/setgid bits.
-    if (chown && a.uid !== undefined && a.gid !== undefined) fchownSync(fd, a.uid, a.gid);
+    if (owner) fchownSync(fd, a.uid!, a.gid!);
     fchmodSync(fd, a.perm);
+    const st = fstatSync(fd);
+    run.out.written.set(a.path, { perm: st.mode & 0o7777, uid: st.uid, gid: st.gid });
     return fd;
   } catch (e) {
     closeSync(fd);
@@ -133,73 +178,47 @@ function writeTemp(tmp: string, a: Extract<FileAction, { action: 'write' }>, con
   }
 }
 
-/** Renames a staged temp file over `abs` (on failure the caller removes the temp file). */
-function putInPlace(abs: string, tmp: string): void {
-  try {
-    renameSync(tmp, abs);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
-    rmdirSync(abs); // an empty directory left where the file goes
-    renameSync(tmp, abs);
-  }
-}
-
-function chmodOne(abs: string, a: Extract<FileAction, { action: 'chmod' }>, chown: boolean): void {
-  if (chown && a.uid !== undefined && a.gid !== undefined) chownSync(abs, a.uid, a.gid);
-  chmodSync(abs, a.perm);
-}
-
-function deleteOne(root: string, abs: string, dirs: Set<string>): void {
-  try {
-    unlinkSync(abs);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // already gone: a rerun after a crash
-  }
-  // Git has no empty directories: drop the ones the delete leaves empty.
-  for (let d = dirname(abs); d !== root && d.startsWith(`${root}/`); d = dirname(d)) {
-    try {
-      if (readdirSync(d).length > 0) break;
-      rmdirSync(d);
-      dirs.add(dirname(d));
-    } catch {
-      break; // not empty any more or already gone: stop pruning
-    }
-  }
-}
-
-/** Creates `dir` when missing (noting the directories to fsync), checking each directory once per run. */
-function makeParents(root: string, dir: string, run: Run): void {
-  if (run.seen.has(dir)) return;
-  if (!lstatOrNull(dir)) {
-    mkdirSync(dir, { recursive: true });
-    for (let d = dir; d !== root && d.startsWith(`${root}/`); d = dirname(d)) run.dirs.add(dirname(d));
-  }
-  run.seen.add(dir);
-}
-
-function cleanTemps(dirs: Set<string>): void {
-  for (const d of dirs) {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      continue; // the directory does not exist yet
-    }
-    for (const name of names) if (TEMP.test(name)) rmSync(join(d, name), { force: true });
-  }
-}
-
-function fsyncDir(dir: string): void {
+/** Permission (and owner) change through the file's own descriptor: a symlink put in its place is refused, never followed. */
+function chmodOne(run: Run, a: Extract<FileAction, { action: 'chmod' }>, chown: boolean): void {
   let fd: number;
   try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return; // pruned away
+    fd = openSync(run.dirs.at(dirOf(a.path), basename(a.path)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw changedUnderUs(a.path, 'became a symlink');
+    throw e;
   }
   try {
-    fsyncSync(fd);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw changedUnderUs(a.path, 'is no longer a regular file');
+    if (chown && a.uid !== undefined && a.gid !== undefined) fchownSync(fd, a.uid, a.gid);
+    fchmodSync(fd, a.perm);
+    const after = fstatSync(fd);
+    run.out.written.set(a.path, { perm: after.mode & 0o7777, uid: after.uid, gid: after.gid });
+    // Only the mode changes: an edit made meanwhile stays live; say so.
+    if (a.was !== undefined && blobOid(readAll(fd, after.size)) !== a.was) run.out.kept.push({ path: a.path, keptAt: a.path });
   } finally {
     closeSync(fd);
   }
 }
 
+/** Git has no empty directories: drop the ones a delete leaves empty, up to the root. */
+function prune(run: Run, rel: string): void {
+  for (let d = rel; d !== ''; d = dirOf(d)) {
+    const parent = dirOf(d);
+    try {
+      if (readdirSync(run.dirs.at(d, '')).length > 0) break;
+      rmdirSync(run.dirs.at(parent, basename(d)));
+    } catch {
+      break; // not empty any more, already gone or not ours to open: stop pruning
+    }
+    run.dirs.forget(d);
+    run.touched.add(parent);
+  }
+}
+
+function cleanTemps(dirs: DirHandles, rels: Set<string>): void {
+  for (const d of rels) {
+    if (dirs.fdOf(d) === undefined) continue; // the directory does not exist yet
+    for (const name of readdirSync(dirs.at(d, ''))) if (TEMP.test(name)) rmSync(dirs.at(d, name), { force: true });
+  }
+}

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyFileActions } from '../../../src/ops/rollback/write-files.js';
+import { blobOid } from '../../../src/core/store/scan.js';
 import type { FileAction } from '../../../src/ops/rollback/types.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -12,7 +13,8 @@ describe('applyFileActions', () => {
     const names = [`${long}-one.yaml`, `${long}-two.yaml`, 'short.yaml'];
     for (const n of names) writeFileSync(join(root, n), 'old\n');
     const blobs = new Map(names.map((n, i) => [`oid${i}`, Buffer.from(`new ${n.slice(-8)}\n`)]));
-    const actions: FileAction[] = names.map((n, i) => ({ path: n, action: 'write', mode: '100644', oid: `oid${i}`, perm: 0o640 }));
+    // `was`: the live content the plan was made against (anything else would be kept as a concurrent edit).
+    const actions: FileAction[] = names.map((n, i) => ({ path: n, action: 'write', mode: '100644', oid: `oid${i}`, perm: 0o640, was: blobOid(Buffer.from('old\n')) }));
     await applyFileActions(root, actions, { readBlob: (oid) => blobs.get(oid)!, chown: false });
     for (const [i, n] of names.entries()) {
       expect(readFileSync(join(root, n), 'utf8')).toBe(blobs.get(`oid${i}`)!.toString());

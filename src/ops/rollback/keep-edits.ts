@@ -1,0 +1,121 @@
+/**
+ * Never overwriting an edit unseen. Just before a file is replaced or deleted,
+ * the live file is kept under a `~` name beside it (a hard link, or the file
+ * itself for a delete); once the new file is in place, the kept one is
+ * compared with the content the plan was made against. Equal: it is removed.
+ * Different: someone edited the file while the rollback ran; the kept file
+ * stays and is reported. An in-place edit landing any time before the
+ * comparison is caught (the link shares the inode); an editor that replaces
+ * the file by rename in the microseconds between link and rename is not.
+ */
+import { closeSync, constants, linkSync, lstatSync, openSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { dirOf } from './dir-handles.js';
+import { blobOid } from '../../core/store/scan.js';
+import type { Run } from './write-files.js';
+import type { FileAction } from './types.js';
+
+/** `.NAME.cfgtrail-kept-<time>~`: ends in `~`, so scans never track it; a clash adds the run's tag. */
+function keptName(run: Run, dir: string, name: string): string {
+  const base = `.${name.slice(0, 180)}.cfgtrail-kept-${run.stamp}`;
+  return exists(run.dirs.at(dir, `${base}~`)) ? `${base}-${run.tag}-${run.n++}~` : `${base}~`;
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false; // missing is the answer
+  }
+}
+
+/** Renames the staged temp file `tmp` over the live file of `a`, keeping the live file if it was edited meanwhile. */
+export function keepThenReplace(run: Run, a: Extract<FileAction, { action: 'write' }>, tmp: string): void {
+  const dir = dirOf(a.path);
+  const live = run.dirs.at(dir, basename(a.path));
+  const kept = keptName(run, dir, basename(a.path));
+  const keptPath = run.dirs.at(dir, kept);
+  let linked = false;
+  try {
+    linkSync(live, keptPath);
+    linked = true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Nothing there, or a directory (emptied by the deletes) that the rename replaces.
+    if (code !== 'ENOENT' && code !== 'EPERM' && code !== 'EISDIR') {
+      // A file system without hard links: compare first, and move an edited file aside.
+      if (!holds(live, a.was) && exists(live)) {
+        renameSync(live, keptPath);
+        run.out.kept.push({ path: a.path, keptAt: join(dir, kept) });
+      }
+    }
+  }
+  try {
+    renameOver(run.dirs.at(dir, tmp), live);
+  } catch (e) {
+    if (linked) rmSync(keptPath, { force: true });
+    throw e;
+  }
+  if (linked) settle(run, a.path, dir, kept, a.was);
+}
+
+/** Deletes the live file of `a` by moving it to a kept name, then drops it unless it was edited meanwhile. */
+export function keepThenDelete(run: Run, a: Extract<FileAction, { action: 'delete' }>): void {
+  const dir = dirOf(a.path);
+  const kept = keptName(run, dir, basename(a.path));
+  try {
+    renameSync(run.dirs.at(dir, basename(a.path)), run.dirs.at(dir, kept));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone: a rerun after a crash
+    throw e;
+  }
+  settle(run, a.path, dir, kept, a.was);
+}
+
+function settle(run: Run, path: string, dir: string, kept: string, was: string | undefined): void {
+  const keptPath = run.dirs.at(dir, kept);
+  if (holds(keptPath, was)) unlinkSync(keptPath);
+  else run.out.kept.push({ path, keptAt: join(dir, kept) });
+}
+
+function renameOver(tmp: string, live: string): void {
+  try {
+    renameSync(tmp, live);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
+    rmdirSync(live); // an empty directory left where the file goes
+    renameSync(tmp, live);
+  }
+}
+
+/** Whether `path` (the kept copy, or a file just chmodded) still holds blob `oid`. */
+export function holds(path: string, oid: string | undefined): boolean {
+  if (oid === undefined) return false;
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return false; // gone: nothing to compare
+  }
+  if (st.isSymbolicLink()) return blobOid(Buffer.from(readlinkSync(path))) === oid;
+  if (!st.isFile()) return false;
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    return blobOid(readAll(fd, st.size)) === oid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads up to `size` bytes of an open file from its start. */
+export function readAll(fd: number, size: number): Buffer {
+  const buf = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const got = readSync(fd, buf, off, size - off, off);
+    if (got === 0) break;
+    off += got;
+  }
+  return buf.subarray(0, off);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfgtrail, configDir, git } from '../helpers/cli.js';
 
@@ -113,5 +114,67 @@ describe('a damaged HEAD or branch ref', () => {
     expect(cfgtrail(['log', '--json'], { cwd: dir }).stdout).toBe('[]\n');
     expect(cfgtrail(['snapshot', '-m', 'first'], { cwd: dir }).code).toBe(0);
     expect(readFileSync(join(dir, '.cfgtrail/refs/heads/main'), 'utf8')).toMatch(/^[0-9a-f]{40}\n$/);
+  });
+});
+
+/** Native git's `log` on the store: false when it fails. */
+function gitLogOk(store: string): boolean {
+  return spawnSync('git', ['--git-dir', store, 'log', '--oneline'], { encoding: 'utf8' }).status === 0;
+}
+
+const WARNING = /^warning: the store is damaged \(.+\); run cfgtrail fsck\n/;
+
+describe('audit commands on a damaged store', () => {
+  const corruptHeadCommit = (store: string, head: string) => {
+    const file = join(store, 'objects', head.slice(0, 2), head.slice(2));
+    // Damaged zlib data: native git cannot read it either.
+    const b = readFileSync(file);
+    chmodSync(file, 0o644);
+    writeFileSync(file, Buffer.concat([b.subarray(0, 10), Buffer.from([b[10]! ^ 0xff]), b.subarray(11)]));
+  };
+
+  it('log still answers from the index but warns in one line when the HEAD commit is damaged (git log fails)', () => {
+    const { dir, store, head } = storeWithHistory();
+    expect(cfgtrail(['log', '--oneline'], { cwd: dir }).stderr).toBe('');
+    corruptHeadCommit(store, head);
+    expect(gitLogOk(store)).toBe(false);
+    const r = cfgtrail(['log', '--oneline'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/second[\s\S]*first/);
+    expect(r.stderr).toMatch(WARNING);
+    expect(r.stderr).toContain(head);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    const json = cfgtrail(['log', '--json'], { cwd: dir });
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
+    expect(json.stderr).toMatch(WARNING);
+  });
+
+  it('log warns when a pack is truncated (git log fails)', () => {
+    const { dir, store } = storeWithHistory();
+    expect(cfgtrail(['gc'], { cwd: dir }).code).toBe(0);
+    expect(cfgtrail(['log', '--oneline'], { cwd: dir }).stderr).toBe('');
+    const packs = join(store, 'objects/pack');
+    const pack = join(packs, readdirSync(packs).find((f) => f.endsWith('.pack'))!);
+    chmodSync(pack, 0o644);
+    truncateSync(pack, readFileSync(pack).length - 40);
+    expect(gitLogOk(store)).toBe(false);
+    const r = cfgtrail(['log', '--oneline'], { cwd: dir });
+    expect(r.stderr).toMatch(WARNING);
+    expect(r.stderr).toMatch(/pack-[0-9a-f]+\.pack/);
+  });
+
+  it('show and export warn first, before anything that fails for the damage', () => {
+    const { dir, store, head } = storeWithHistory();
+    const first = git(['--git-dir', store, 'rev-parse', 'HEAD~1']).trim();
+    corruptHeadCommit(store, head);
+    for (const args of [['show'], ['export'], ['show', 'HEAD~1']]) {
+      const r = cfgtrail(args, { cwd: dir });
+      expect(r.stderr).toMatch(WARNING);
+      expect(r.code === 0 || r.code === 7).toBe(true);
+    }
+    // A commit that still reads is shown, with the warning.
+    const older = cfgtrail(['show', first, '--json'], { cwd: dir });
+    expect(older.code).toBe(0);
+    expect(JSON.parse(older.stdout)).toMatchObject({ title: 'first' });
   });
 });

@@ -5,7 +5,7 @@ import { parseDateSpec } from '../../core/audit/dates.js';
 import { makeRegex } from '../../core/audit/filter.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { queryHistory } from '../../core/audit/query.js';
-import { syncIndexForRead } from '../../core/audit/index-sync.js';
+import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
 import { formatLog } from '../format/log.js';
 import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
 import { collect, storeFor, useColor, type CliDeps } from '../context.js';
@@ -70,7 +70,10 @@ export function registerLog(program: Command, deps: CliDeps): void {
     .action(async (f: LogFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const filter = filterFromFlags(f, deps.now());
-      const result = queryHistory(store, filter, await syncIndexForRead(store));
+      const index = await syncIndexForRead(store);
+      const damage = damageWarning(store, index);
+      if (damage) deps.stderr(`${damage}\n`);
+      const result = queryHistory(store, filter, index);
       if (f.json) {
         deps.stdout(result.json.length === 0 ? '[]\n' : `[\n${result.json.join(',\n')}\n]\n`);
         return;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { syncIndexForRead } from '../../core/audit/index-sync.js';
+import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { resolveRev } from '../../core/repo/revs.js';
 import { compareStates, revState } from '../../core/store/compare.js';
@@ -12,9 +12,14 @@ import { formatExport } from '../format/export.js';
 import { formatNoteSummary, readVerificationNote } from '../../core/repo/notes.js';
 import { storeFor, useColor, type CliDeps } from '../context.js';
 
-/** A change record and its diff against its first parent. */
-export async function showRev(store: Store, rev: string, showSecrets: boolean): Promise<{ entry: AuditEntry; diffs: FileDiff[] }> {
+/**
+ * A change record and its diff against its first parent. `warn` gets one line
+ * when the store is damaged, before anything that may fail because of it.
+ */
+export async function showRev(store: Store, rev: string, showSecrets: boolean, warn: (line: string) => void = () => undefined): Promise<{ entry: AuditEntry; diffs: FileDiff[] }> {
   const index = await syncIndexForRead(store);
+  const damage = damageWarning(store, index);
+  if (damage) warn(`${damage}\n`);
   const oid = resolveRev(store, index, rev);
   const entry = lookupEntry(store, index, oid);
   const empty = { files: new Map(), load: () => Buffer.alloc(0) };
@@ -32,7 +37,7 @@ export function registerShow(program: Command, deps: CliDeps): void {
     .option('--show-secrets', 'print values of secret-looking keys')
     .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets));
+      const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets), deps.stderr);
       const verification = readVerificationNote(store, entry.commit);
       if (f.json) {
         deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs), verification }, null, 2)}\n`);
@@ -51,7 +56,7 @@ export function registerExport(program: Command, deps: CliDeps): void {
     .argument('[rev]', 'revision', 'HEAD')
     .option('--show-secrets', 'print values of secret-looking keys')
     .action(async (rev: string, f: { showSecrets?: boolean }, cmd: Command) => {
-      const { entry, diffs } = await showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets));
+      const { entry, diffs } = await showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets), deps.stderr);
       deps.stdout(formatExport(entry, diffs.flatMap((d) => d.changes), {}));
     });
 }

@@ -5,6 +5,7 @@ import { buildRecord, type FlatTree, type ParseCache } from './record.js';
 import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
+import { quickDamageCheck } from '../repo/quick-check.js';
 
 export interface SyncOptions {
   /** Write the caught-up index back (the caller holds the store lock, or may write it). */
@@ -51,6 +52,18 @@ export async function syncIndexForRead(store: Store): Promise<IndexData> {
     if (!isCfgtrailError(e, 'LOCKED')) throw e;
   }
   return fresh;
+}
+
+/**
+ * One warning line when the store under an index-answered query is damaged
+ * (HEAD's commit does not read, or a pack lost its end), else null. Queries
+ * still answer from the index; the line tells the user git cannot, and what
+ * to run. One object read and two small reads per pack.
+ * @example damageWarning(store, index) // 'warning: the store is damaged (…); run cfgtrail fsck'
+ */
+export function damageWarning(store: Store, index: IndexData): string | null {
+  const what = quickDamageCheck(store.gitdir, store.objects, index.head);
+  return what === null ? null : `warning: the store is damaged (${what}); run cfgtrail fsck`;
 }
 
 /** Rebuilds the whole index from git history (first parent first, oldest first). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { cfgtrail, configDir, git } from '../helpers/cli.js';
+import { cfgtrail, configDir, git, tempDir } from '../helpers/cli.js';
 
 /** A config dir with three snapshots; `packed` runs cfgtrail gc after the first two. */
 function store(packed = false): { dir: string; store: string } {
@@ -139,6 +139,21 @@ describe('cfgtrail fsck', () => {
     const json = JSON.parse(cfgtrail(['fsck', '--json'], { cwd: dir }).stdout) as { ok: boolean; problems: { subject: string }[] };
     expect(json.ok).toBe(false);
     expect(json.problems.some((p) => p.subject.includes(subject) || subject.includes(p.subject))).toBe(true);
+  });
+
+  it('follows objects/info/alternates: objects borrowed from another store are not missing', () => {
+    const { dir, store: s } = store(true);
+    const copy = tempDir();
+    cpSync(dir, copy, { recursive: true });
+    const cs = join(copy, '.cfgtrail');
+    writeFileSync(join(cs, 'config'), readFileSync(join(cs, 'config'), 'utf8').replace(dir, copy));
+    rmSync(join(cs, 'objects'), { recursive: true });
+    mkdirSync(join(cs, 'objects/info'), { recursive: true });
+    writeFileSync(join(cs, 'objects/info/alternates'), `${join(s, 'objects')}\n`);
+    expect(gitFsckOk(cs)).toBe(true);
+    const r = cfgtrail(['fsck'], { cwd: copy });
+    expect(r.stdout).toMatch(/^fsck: ok: 0 objects/);
+    expect(r.code).toBe(0);
   });
 
   it('reports a missing blob as missing, naming the tree that needs it', () => {

@@ -104,7 +104,7 @@ class Walk {
   constructor(private readonly store: ObjectStore, private readonly scan: ObjectScan, private readonly problems: FsckProblem[]) {}
 
   fromRef(ref: string, oid: string): void {
-    const type = this.scan.types.get(oid);
+    const type = this.typeOf(oid);
     if (type === undefined) {
       if (!this.damaged(oid)) this.problems.push({ kind: 'ref', subject: ref, message: `points to ${oid}, which is missing` });
       return;
@@ -123,7 +123,7 @@ class Walk {
     const stack = [head];
     while (stack.length > 0) {
       const oid = stack.pop()!;
-      if (out.has(oid) || this.scan.types.get(oid) !== 'commit') continue;
+      if (out.has(oid) || this.typeOf(oid) !== 'commit') continue;
       out.add(oid);
       stack.push(...parseCommit(this.store.read(oid).content).parents);
     }
@@ -136,7 +136,7 @@ class Walk {
       const { oid, want, from } = stack.pop()!;
       if (this.seen.has(oid)) continue;
       this.seen.add(oid);
-      const type = this.scan.types.get(oid);
+      const type = this.typeOf(oid);
       if (type === undefined) {
         // A damaged object was reported by the object pass; a missing one is reported here.
         if (!this.damaged(oid)) this.problems.push({ kind: 'missing', subject: oid, message: `missing ${want} (reachable from ${from})` });
@@ -158,6 +158,23 @@ class Walk {
           stack.push({ oid: e.oid, want: e.mode === '40000' ? 'tree' : 'blob', from: `tree ${oid}` });
         }
       }
+    }
+  }
+
+  /**
+   * The type of an object the scan checked; else one read through the store,
+   * which also looks in `objects/info/alternates` (not scanned: they belong
+   * to another repository). undefined when missing or damaged.
+   */
+  private typeOf(oid: string): ObjectType | undefined {
+    const known = this.scan.types.get(oid);
+    if (known !== undefined || this.damaged(oid)) return known;
+    try {
+      const type = this.store.read(oid).type;
+      this.scan.types.set(oid, type);
+      return type;
+    } catch {
+      return undefined; // missing: the caller reports it
     }
   }
 

@@ -10,6 +10,7 @@ import { parseCommit } from './commit.js';
 import { listLooseOids, openObjectStore, type ObjectStore } from './objects.js';
 import { dropStaleCaches, isKeptPack, listPackIdx, looseBytes, packBytes, removePack } from './pack-files.js';
 import { readIdxOids } from './pack-read.js';
+import { deltaSourceFromPacks } from './pack-reuse.js';
 import { writePack } from './pack-write.js';
 import { parseTree } from './tree.js';
 
@@ -143,8 +144,8 @@ interface RepackPlan {
 
 /**
  * Writes the plan's objects as one verified pack and removes what it replaces.
- * Returns undefined, with nothing changed, when a pack replacing packs would
- * be bigger than they are (the store never grows by a gc).
+ * Returns undefined, with nothing changed, when the new pack would take more
+ * disk space than what it replaces (the store never grows by a gc).
  */
 function repack(gitdir: string, store: ObjectStore, plan: RepackPlan): { count: number } | undefined {
   const all = new Set(plan.loose.filter((o) => !plan.keptOids.has(o)));
@@ -152,7 +153,14 @@ function repack(gitdir: string, store: ObjectStore, plan: RepackPlan): { count: 
   if (all.size === 0) return { count: 0 };
   const oids = [...all];
   const pathHints = collectPathHints(store, readRefTips(gitdir), plan.incremental ? all : undefined);
-  const { idxPath, count } = writePack(gitdir, oids, store, { pathHints });
+  const reuse = deltaSourceFromPacks(plan.replaced);
+  let written: { idxPath: string; count: number };
+  try {
+    written = writePack(gitdir, oids, store, { pathHints, reuseDeltas: reuse.source });
+  } finally {
+    reuse.close();
+  }
+  const { idxPath, count } = written;
   const isNew = !plan.before.includes(idxPath);
   try {
     verifyPack(gitdir, idxPath, oids);
@@ -161,7 +169,7 @@ function repack(gitdir: string, store: ObjectStore, plan: RepackPlan): { count: 
     throw e;
   }
   const replacedBytes = plan.replaced.reduce((n, i) => n + packBytes(i), 0) + plan.loose.reduce((n, o) => n + looseBytes(gitdir, o), 0);
-  if (plan.replaced.length > 0 && isNew && packBytes(idxPath) > replacedBytes) {
+  if (isNew && packBytes(idxPath) > replacedBytes) {
     removePack(idxPath);
     return undefined;
   }

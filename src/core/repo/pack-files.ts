@@ -31,22 +31,27 @@ export function isKeptPack(idx: string): boolean {
   return fs.existsSync(`${stem(idx)}.keep`) || fs.existsSync(`${stem(idx)}.promisor`);
 }
 
-function fileSize(p: string): number {
+/**
+ * Disk space a file takes (whole blocks, as `du` counts): a 200-byte loose
+ * object takes a 4 KiB block, which is what packing it saves.
+ */
+function diskBytes(p: string): number {
   try {
-    return fs.statSync(p).size;
+    const st = fs.statSync(p);
+    return st.blocks ? st.blocks * 512 : st.size;
   } catch {
     return 0; // gone: counts as nothing
   }
 }
 
-/** Bytes a pack takes with its index (what a repack replaces). */
+/** Disk space a pack takes with its index (what a repack replaces). */
 export function packBytes(idx: string): number {
-  return fileSize(idx) + fileSize(`${stem(idx)}.pack`);
+  return diskBytes(idx) + diskBytes(`${stem(idx)}.pack`);
 }
 
-/** Bytes of a loose object file. */
+/** Disk space of a loose object file. */
 export function looseBytes(gitdir: string, oid: string): number {
-  return fileSize(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
+  return diskBytes(path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
 }
 
 /** Removes a pack: the idx first (a pack without its idx is invisible, never half-visible), then its companions. */

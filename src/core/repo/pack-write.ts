@@ -1,7 +1,9 @@
 /**
  * Writes a version-2 pack with OFS_DELTA deltas and its version-2 index.
- * Delta bases are chosen like git does, simplified: objects sorted by type,
- * path and size (largest first), each tried against the previous few.
+ * Deltas of the packs being replaced are reused when their base is in the new
+ * pack too (a base is then written before its delta). Other delta bases are
+ * chosen like git does, simplified: objects sorted by type, path and size
+ * (largest first), each tried against the previous few.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,14 +12,17 @@ import zlib from 'node:zlib';
 import { createDeltaFromIndex, createDeltaIndex, type DeltaIndex } from './delta.js';
 import type { ObjectStore, ObjectType } from './objects.js';
 import { OFS_DELTA, TYPE_CODES } from './pack-read.js';
+import type { DeltaSource } from './pack-reuse.js';
 
 export interface WritePackOptions {
   /** Path each blob/tree appears at; objects at the same path delta well against each other. */
   pathHints?: Map<string, string>;
   /** How many preceding objects to try as a delta base. @default 10 */
   window?: number;
-  /** Longest delta chain. @default 50 */
+  /** Longest delta chain made by the search (reused chains keep their depth). @default 50 */
   maxDepth?: number;
+  /** Deltas stored in the packs being replaced, reused instead of searching (git's default). */
+  reuseDeltas?: DeltaSource;
 }
 
 export interface WritePackResult {
@@ -32,9 +37,31 @@ interface Item {
   content: Buffer;
   path: string;
   depth: number;
+  /** Where the entry starts in the pack; 0 until written. */
   offset: number;
   crc: number;
   index?: DeltaIndex;
+  /** Place in the sorted order (the delta search window). */
+  pos: number;
+  /** The old pack's delta of this object, when its base is in the new pack. */
+  reused?: { base: Item; delta: Buffer };
+  /**
+   * The base of a reused delta: written whole, as in the old pack, so the
+   * chains on it keep their depth (a delta here would lengthen every chain above).
+   */
+  reuseBase?: boolean;
+  /** On the chain of bases being written (a cycle of reused deltas stops here). */
+  visiting?: boolean;
+}
+
+interface Writer {
+  items: Item[];
+  byOid: Map<string, Item>;
+  window: number;
+  maxDepth: number;
+  /** Bytes written so far (the next entry's offset). */
+  offset(): number;
+  emit(chunk: Buffer): void;
 }
 
 const TYPE_ORDER: Record<ObjectType, number> = { commit: 0, tag: 1, tree: 2, blob: 3 };
@@ -86,7 +113,8 @@ function findDelta(items: Item[], i: number, window: number, maxDepth: number): 
   for (let j = i - 1; j >= Math.max(0, i - window); j--) {
     const base = items[j]!;
     if (base.type !== item.type) break;
-    if (base.depth >= maxDepth || base.content.length === 0) continue;
+    // a base written out of order (for a reused delta) may be ahead; one not yet written cannot be used
+    if (!base.offset || base.depth >= maxDepth || base.content.length === 0) continue;
     // a base much smaller than the target cannot give a delta under half its size
     if (base.content.length < item.content.length / 4) continue;
     const max = Math.floor((bestSize * (maxDepth - base.depth)) / (maxDepth - refDepth + 1));
@@ -111,9 +139,10 @@ export function writePack(gitdir: string, oids: string[], store: ObjectStore, op
   const maxDepth = opts.maxDepth ?? 50;
   const items: Item[] = [...new Set(oids)].map((oid) => {
     const { type, content } = store.read(oid);
-    return { oid, type, content, path: opts.pathHints?.get(oid) ?? '', depth: 0, offset: 0, crc: 0 };
+    return { oid, type, content, path: opts.pathHints?.get(oid) ?? '', depth: 0, offset: 0, crc: 0, pos: 0 };
   });
   sortItems(items);
+  items.forEach((it, i) => { it.pos = i; });
   const dir = path.join(gitdir, 'objects', 'pack');
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `tmp_pack_${process.pid}_${crypto.randomBytes(4).toString('hex')}`);
@@ -131,8 +160,10 @@ export function writePack(gitdir: string, oids: string[], store: ObjectStore, op
     head.writeUInt32BE(2, 4);
     head.writeUInt32BE(items.length, 8);
     emit(head);
+    const w: Writer = { items, byOid: new Map(items.map((it) => [it.oid, it])), window, maxDepth, offset: () => offset, emit };
+    if (opts.reuseDeltas) markReused(w, opts.reuseDeltas);
     for (let i = 0; i < items.length; i++) {
-      writeEntry(items, i, window, maxDepth, offset, emit);
+      writeWithBases(w, i);
       // bases further back than the window are never used again
       const old = items[i - window];
       if (old) old.index = undefined;
@@ -149,9 +180,39 @@ export function writePack(gitdir: string, oids: string[], store: ObjectStore, op
   }
 }
 
-function writeEntry(items: Item[], i: number, window: number, maxDepth: number, offset: number, emit: (b: Buffer) => void): void {
-  const item = items[i]!;
-  const found = findDelta(items, i, window, maxDepth);
+/**
+ * Writes item `i` unless it is written already. When an old pack stores it as
+ * a delta whose base is in this pack, that delta is reused, and the chain of
+ * such bases is written first, deepest first (OFS_DELTA points backwards).
+ */
+function writeWithBases(w: Writer, i: number): void {
+  const chain: Item[] = [];
+  for (let item: Item | undefined = w.items[i]; item && !item.offset && !item.visiting; item = item.reused?.base) {
+    item.visiting = true;
+    chain.push(item);
+  }
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const item = chain[k]!;
+    item.visiting = false;
+    // a base still unwritten here closes a cycle of reused deltas: this one is written without it
+    writeEntry(w, item, item.reused?.base.offset ? item.reused : undefined);
+  }
+}
+
+/** Finds which objects keep their old delta (its base is in this pack too). */
+function markReused(w: Writer, source: DeltaSource): void {
+  for (const item of w.items) {
+    const r = source(item.oid);
+    const base = r ? w.byOid.get(r.baseOid) : undefined;
+    if (!base || base.type !== item.type || base === item) continue;
+    item.reused = { base, delta: r!.delta };
+    base.reuseBase = true;
+  }
+}
+
+function writeEntry(w: Writer, item: Item, reused: { base: Item; delta: Buffer } | undefined): void {
+  const found = reused ?? (item.reuseBase ? undefined : findDelta(w.items, item.pos, w.window, w.maxDepth));
+  const offset = w.offset();
   item.offset = offset;
   let header: number[];
   let body: Buffer;
@@ -165,8 +226,8 @@ function writeEntry(items: Item[], i: number, window: number, maxDepth: number, 
   }
   const headBuf = Buffer.from(header);
   item.crc = zlib.crc32(body, zlib.crc32(headBuf));
-  emit(headBuf);
-  emit(body);
+  w.emit(headBuf);
+  w.emit(body);
 }
 
 /** Writes the index next to the pack and moves both into place (pack first: readers look for the idx). */

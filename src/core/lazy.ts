@@ -9,7 +9,6 @@
 import type * as YamlLib from 'yaml';
 import type * as IsoGit from 'isomorphic-git';
 import type * as JsDiff from 'diff';
-import type * as ProperLockfile from 'proper-lockfile';
 
 /** The `yaml` package. */
 export function yamlLib(): typeof YamlLib {
@@ -24,9 +23,4 @@ export function isoGit(): typeof IsoGit {
 /** jsdiff (the `diff` package), for text-diff fallbacks. */
 export function jsDiff(): typeof JsDiff {
   return require('diff') as typeof JsDiff;
-}
-
-/** proper-lockfile, the cross-process store lock. */
-export function lockfileLib(): typeof ProperLockfile {
-  return require('proper-lockfile') as typeof ProperLockfile;
 }

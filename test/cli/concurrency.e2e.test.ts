@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BIN, cfgtrail, cliEnv, configDir, gitIn, tempDir, type RunResult } from '../helpers/cli.js';
+
+/** Holds the store lock as another live process would: a lock file naming this (running) test process. */
+function holdLock(store: string): string {
+  const lock = join(store, 'cfgtrail.lock');
+  writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'test holder', since: new Date().toISOString() }));
+  return lock;
+}
 
 /** Starts the real bin without waiting, so several run at the same time. */
 function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult & { ms: number }> {
@@ -82,11 +90,11 @@ describe('concurrent snapshots', () => {
     const headBefore = gitIn(store, ['rev-parse', 'HEAD']);
     const objectsBefore = objectFiles(store);
     const indexBefore = readFileSync(join(store, 'cfgtrail-index', 'commits'));
-    // Another holder: proper-lockfile's lock is a directory with a fresh mtime.
-    mkdirSync(join(store, 'cfgtrail.lock'));
+    // Another holder: a live process (this test's) named in the lock file.
+    holdLock(store);
     const r = await start(['snapshot', '-m', 'blocked'], dir);
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(/^cfgtrail: the store is locked by another cfgtrail command \(waited 1 s\)/);
+    expect(r.stderr).toMatch(new RegExp(`^cfgtrail: the store is locked by pid ${process.pid} \\(test holder, since .*\\) \\(waited 1 s\\)`));
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.ms).toBeGreaterThanOrEqual(1000);
     expect(r.ms).toBeLessThan(2500);
@@ -96,16 +104,16 @@ describe('concurrent snapshots', () => {
     // Readers do not need the lock.
     expect(cfgtrail(['log', '--oneline'], { cwd: dir }).code).toBe(0);
     // Once the holder is gone the same command goes through.
-    rmdirSync(join(store, 'cfgtrail.lock'));
+    rmSync(join(store, 'cfgtrail.lock'));
     expect(cfgtrail(['snapshot', '-m', 'unblocked'], { cwd: dir }).code).toBe(0);
     expect(lines(gitIn(store, ['rev-list', 'HEAD']))).toHaveLength(2);
   });
 
   it('waits for a holder that lets go within the timeout', async () => {
     const { dir, store } = setup();
-    mkdirSync(join(store, 'cfgtrail.lock'));
+    holdLock(store);
     const pending = start(['snapshot', '-m', 'waited', '--allow-empty'], dir);
-    setTimeout(() => rmdirSync(join(store, 'cfgtrail.lock')), 700);
+    setTimeout(() => rmSync(join(store, 'cfgtrail.lock')), 700);
     const r = await pending;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -118,8 +126,7 @@ describe('concurrent snapshots', () => {
   // commit made meanwhile, recording that commit's change as undone, under its own name.
   it('a snapshot that waited for the lock does not undo a change committed meanwhile', async () => {
     const { dir, store } = setup();
-    const lock = join(store, 'cfgtrail.lock');
-    mkdirSync(lock);
+    const lock = holdLock(store);
     writeFileSync(join(dir, 'myapp.env'), 'LISTEN=0.0.0.0\nWORKERS=7\n');
     const waiting = start(['snapshot', '-m', 'workers', '--json'], dir);
     await new Promise((r) => setTimeout(r, 1000)); // it has scanned and is waiting for the lock
@@ -129,7 +136,7 @@ describe('concurrent snapshots', () => {
     gitIn(store, ['read-tree', 'HEAD'], env);
     gitIn(store, ['--work-tree', dir, 'add', 'limits.json'], env);
     gitIn(store, ['--work-tree', dir, 'commit', '-q', '-m', 'burst\n\nChange-Id: I00000000000000d4'], env);
-    rmdirSync(lock);
+    rmSync(lock);
     const r = await waiting;
     expect(r.code).toBe(0);
     const commit = (JSON.parse(r.stdout) as { commit: string }).commit;

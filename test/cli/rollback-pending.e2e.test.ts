@@ -252,7 +252,7 @@ describe('the store lock', () => {
     const dir = tempDir('cfgtrail-stale-');
     const { store, v1 } = twoVersions(dir);
     expect(killAtFileRename(['rollback', v1, '--yes', '--no-restart', '--no-verify'], dir, 3)).toBe(null);
-    expect(existsSync(join(store, 'cfgtrail.lock'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(store, 'cfgtrail.lock'), 'utf8'))).toMatchObject({ pid: expect.any(Number), command: expect.stringMatching(/^cfgtrail rollback /) });
     const t0 = Date.now();
     const r = cfgtrail(['rollback', '--abort'], { cwd: dir });
     expect(Date.now() - t0).toBeLessThan(5_000); // not the 10 s wait, nor the 30 s staleness
@@ -271,7 +271,7 @@ describe('the store lock', () => {
       process.execPath, BIN, ...args], { cwd: dir, env: cliEnv(), stdio: 'ignore' });
     const done = new Promise((res) => holder.on('exit', res));
     try {
-      const ownerFile = join(store, 'cfgtrail.lock.owner');
+      const ownerFile = join(store, 'cfgtrail.lock');
       while (!existsSync(ownerFile)) await new Promise((r) => setTimeout(r, 20));
       const owner = JSON.parse(readFileSync(ownerFile, 'utf8')) as { pid: number; since: string };
       const r = cfgtrail(['snapshot', '-m', 'waits'], { cwd: dir });
@@ -289,6 +289,6 @@ describe('the store lock', () => {
     writeFileSync(join(store, 'cfgtrail.lock'), 'not ours\n');
     const r = cfgtrail(['snapshot', '-m', 'x', '--allow-empty'], { cwd: dir });
     expect(r.code).toBe(7);
-    expect(r.stderr).toMatch(/^cfgtrail: '.*cfgtrail\.lock' is not cfgtrail's lock .* but a file; no cfgtrail command made it: remove it and run the command again\n$/);
+    expect(r.stderr).toMatch(/^cfgtrail: '.*cfgtrail\.lock' is not a lock cfgtrail made \(it names no holder\); if no cfgtrail command is running, remove it and run the command again\n$/);
   });
 });

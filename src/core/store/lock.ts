@@ -1,5 +1,13 @@
-import { lockfileLib } from '../lazy.js';
-import { lstatSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * The store's write lock: the file `STORE/cfgtrail.lock`, made atomically
+ * with link(2) from a temp file that already names the holder (pid, host,
+ * command, since). Every instant of it is either no lock or a complete
+ * record of who holds it, so a lock left by a killed command is recognised
+ * and taken over at once (see docs/decisions.md: proper-lockfile's mkdir lock
+ * names no holder, so a kill cost the next command 10-30 s).
+ */
+import { linkSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import type { Store } from './open.js';
@@ -14,9 +22,13 @@ export interface LockOptions {
   onNote?: (message: string) => void;
 }
 
-export const LOCK_DIR = 'cfgtrail.lock';
-/** Who holds the lock: beside the lock directory, which proper-lockfile removes with rmdir. */
-export const LOCK_OWNER = 'cfgtrail.lock.owner';
+export const LOCK_FILE = 'cfgtrail.lock';
+/** A holder on another host refreshes the lock's mtime this often; one silent for STALE_MS is gone. */
+const HEARTBEAT_MS = 5_000;
+const STALE_MS = 30_000;
+
+/** The holder read when the lock was released between our attempt and our read: try again at once. */
+const RELEASED: ProcessOwner = Object.freeze({ pid: 0, host: '' });
 
 /** The lock options a store's settings and note sink give. */
 export function storeLockOptions(store: Store): LockOptions {
@@ -24,117 +36,149 @@ export function storeLockOptions(store: Store): LockOptions {
 }
 
 /**
- * Runs `fn` holding the store's write lock (a directory made with mkdir, by
- * proper-lockfile, plus an owner file naming the holder's pid and command).
- * A waiting command retries until `timeoutMs`, then fails with LOCKED naming
- * the holder. A lock whose holder no longer runs (same host, dead pid) is
- * taken over at once; one whose owner is unknown goes stale after 30 s.
+ * Runs `fn` holding the store's write lock. A waiting command retries until
+ * `timeoutMs`, then fails with LOCKED naming the holder. A lock whose holder
+ * no longer runs (same host, dead pid) is taken over at once; a holder on
+ * another host whose lock has not been refreshed for 30 s likewise.
  */
 export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.timeoutMs;
-  const dir = join(gitdir, LOCK_DIR);
-  let compromised: Error | null = null;
-  let release: (() => Promise<void>) | null = null;
+  const me = thisProcess(processCommand());
   for (;;) {
+    const holder = tryLock(gitdir, me);
+    if (holder === null) break;
+    if (holder === RELEASED) continue;
+    if (isStale(gitdir, holder, now()) && takeOver(gitdir, holder)) {
+      opts.onNote?.(`took over the store lock left by ${describeOwner(holder)}, which no longer runs`);
+      continue;
+    }
+    if (now() >= deadline) {
+      throw new CfgtrailError(
+        'LOCKED',
+        `the store is locked by ${describeOwner(holder)} (waited ${Math.round(opts.timeoutMs / 1000)} s); try again when it has finished`,
+        { gitdir, owner: holder },
+      );
+    }
+    await sleep(100);
+  }
+  const lock = join(gitdir, LOCK_FILE);
+  const heartbeat = setInterval(() => {
     try {
-      release = await lockfileLib().lock(gitdir, {
-        lockfilePath: dir,
-        realpath: false,
-        stale: 30_000,
-        update: 5_000,
-        retries: 0,
-        onCompromised: (err) => {
-          compromised = err;
-        },
-      });
-      break;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ELOCKED') {
-        assertLockIsDirectory(gitdir);
-        throw new CfgtrailError('CORRUPT_STORE', `cannot lock the store '${gitdir}': ${(e as Error).message}`, { gitdir }, { cause: e });
-      }
-      assertLockIsDirectory(gitdir);
-      const owner = readOwner(gitdir);
-      if (owner && !ownerAlive(owner) && takeOver(gitdir, owner)) {
-        opts.onNote?.(`took over the store lock left by ${describeOwner(owner)}, which no longer runs`);
-        continue;
-      }
-      if (now() >= deadline) {
-        const who = owner ? `by ${describeOwner(owner)}` : 'by another cfgtrail command';
-        throw new CfgtrailError(
-          'LOCKED',
-          `the store is locked ${who} (waited ${Math.round(opts.timeoutMs / 1000)} s); try again when it has finished`,
-          { gitdir, ...(owner ? { owner } : {}) },
-        );
-      }
-      await sleep(100);
+      utimesSync(lock, new Date(), new Date());
+    } catch {
+      // gone: released meanwhile, or taken over after a stall; release() checks
     }
-  }
-  writeOwner(gitdir);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
-    const result = await fn();
-    if (compromised) {
-      throw new CfgtrailError('LOCKED', `lost the store lock while writing: ${(compromised as Error).message}`, { gitdir });
-    }
-    return result;
+    return await fn();
   } finally {
-    rmSync(join(gitdir, LOCK_OWNER), { force: true });
-    await release().catch(() => undefined); // already released when compromised
+    clearInterval(heartbeat);
+    release(gitdir, me);
   }
 }
 
-/** Names this process as the holder, atomically: a waiting command never reads half an owner. */
-function writeOwner(gitdir: string): void {
-  const file = join(gitdir, LOCK_OWNER);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(thisProcess(processCommand())), { mode: 0o600 });
-  renameSync(tmp, file);
-}
-
-/** The recorded holder, or null (none recorded yet, or unreadable). */
-export function readOwner(gitdir: string): ProcessOwner | null {
+/** Takes the lock (null) or returns who holds it. */
+function tryLock(gitdir: string, me: ProcessOwner): ProcessOwner | null {
+  const tmp = join(gitdir, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const o = JSON.parse(readFileSync(join(gitdir, LOCK_OWNER), 'utf8')) as ProcessOwner;
-    return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
-  } catch {
-    return null; // no owner file: the holder is between mkdir and writing it, or predates owner files
+    writeFileSync(tmp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
+    linkSync(tmp, join(gitdir, LOCK_FILE));
+    removeLeftovers(gitdir);
+    return null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new CfgtrailError('CORRUPT_STORE', `cannot lock the store '${gitdir}': ${(e as Error).message}`, { gitdir }, { cause: e });
+    }
+    return readHolder(gitdir);
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }
 
 /**
- * Removes a dead holder's lock. The owner file is read again just before, so
- * a lock another waiter took over a moment ago (with a new owner) is kept.
+ * Who holds the lock. A file that is not a holder record (cfgtrail never
+ * writes one) is refused rather than waited for.
  */
-function takeOver(gitdir: string, dead: ProcessOwner): boolean {
-  const again = readOwner(gitdir);
-  if (!again || again.pid !== dead.pid || again.host !== dead.host || again.since !== dead.since) return false;
-  rmSync(join(gitdir, LOCK_OWNER), { force: true });
+export function readHolder(gitdir: string): ProcessOwner {
+  const path = join(gitdir, LOCK_FILE);
+  let text: string;
   try {
-    rmdirSync(join(gitdir, LOCK_DIR));
+    if (lstatSync(path).isDirectory()) return legacyHolder(path);
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false; // someone else's now: wait as usual
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return RELEASED;
+    throw new CfgtrailError('CORRUPT_STORE', `cannot read the store lock '${path}': ${(e as Error).message}`, { path }, { cause: e });
+  }
+  try {
+    const o = JSON.parse(text) as ProcessOwner;
+    if (typeof o.pid === 'number' && typeof o.host === 'string') return o;
+  } catch {
+    // not JSON: not ours, said below
+  }
+  throw new CfgtrailError(
+    'CORRUPT_STORE',
+    `'${path}' is not a lock cfgtrail made (it names no holder); if no cfgtrail command is running, remove it and run the command again`,
+    { path },
+  );
+}
+
+/** A lock directory left by an older cfgtrail (proper-lockfile's): its holder is unknown. */
+function legacyHolder(path: string): ProcessOwner {
+  return { pid: 0, host: 'unknown', command: `an older cfgtrail (lock directory ${path})` };
+}
+
+/** A dead holder on this host, or one on another host (or unknown) whose lock went unrefreshed for 30 s. */
+function isStale(gitdir: string, holder: ProcessOwner, now: number): boolean {
+  if (!ownerAlive(holder)) return true;
+  try {
+    return lstatSync(join(gitdir, LOCK_FILE)).mtimeMs < now - STALE_MS && holder.host !== thisProcess().host;
+  } catch {
+    return true; // gone: retry at once
+  }
+}
+
+/**
+ * Removes a stale lock. The holder is read again just before, so a lock that
+ * another waiter took over a moment ago (a new holder) is left alone.
+ */
+function takeOver(gitdir: string, stale: ProcessOwner): boolean {
+  const path = join(gitdir, LOCK_FILE);
+  let again: ProcessOwner;
+  try {
+    again = readHolder(gitdir);
+  } catch {
+    return false;
+  }
+  if (again.pid !== stale.pid || again.host !== stale.host || again.since !== stale.since) return false;
+  try {
+    if (lstatSync(path).isDirectory()) rmdirSync(path);
+    else rmSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false;
   }
   return true;
 }
 
-/** A stray file named like the lock directory: nothing cfgtrail made, so nothing to wait for. */
-function assertLockIsDirectory(gitdir: string): void {
-  const path = join(gitdir, LOCK_DIR);
-  let isDir: boolean;
+/** Removes the lock if it is still this process's (never another holder's after a takeover). */
+function release(gitdir: string, me: ProcessOwner): void {
   try {
-    isDir = lstatSync(path).isDirectory();
+    const held = readHolder(gitdir);
+    if (held.pid === me.pid && held.host === me.host && held.since === me.since) rmSync(join(gitdir, LOCK_FILE), { force: true });
   } catch {
-    return; // gone meanwhile: the next try takes it
+    // no lock, or not ours: nothing to release
   }
-  if (!isDir) {
-    throw new CfgtrailError(
-      'CORRUPT_STORE',
-      `'${path}' is not cfgtrail's lock (a directory that exists only while a command writes) but a file; no cfgtrail command made it: remove it and run the command again`,
-      { path },
-    );
+}
+
+/** Temp files of lock attempts whose process was killed between writing and linking them. */
+function removeLeftovers(gitdir: string): void {
+  const prefix = `${LOCK_FILE}.`;
+  for (const name of readdirSync(gitdir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (pid !== process.pid && !ownerAlive({ pid, host: thisProcess().host })) rmSync(join(gitdir, name), { force: true });
   }
 }
 

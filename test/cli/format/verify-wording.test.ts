@@ -16,7 +16,7 @@ const plan = { target: { commit: 'a'.repeat(40), changeId: null, title: 'Good' }
 
 function result(restartOk: boolean, report: ServiceVerifyReport): RollbackResult {
   return {
-    preRollbackCommit: null, commit: 'b'.repeat(40), changeId: null,
+    preRollbackCommit: null, commit: 'b'.repeat(40), changeId: null, keptEdits: [],
     restarted: [{ service: 'sample', ok: restartOk, message: restartOk ? 'supervisorctl restart sample: ok' : 'supervisorctl restart sample: exit 7: sample: ERROR (spawn error)' }],
     verification: { report: { ok: report.ok, passed: report.ok ? ['sample'] : [], failed: report.ok ? [] : ['sample'], services: [report] }, note: {} },
   } as unknown as RollbackResult;

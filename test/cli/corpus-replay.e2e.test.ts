@@ -2,21 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CORPUS, cfgtrail, git, tempDir } from '../helpers/cli.js';
-
-interface Version {
-  file: string;
-  date: string;
-  subject: string;
-}
-
-function manifest(chart: string): Version[] {
-  const lines = readFileSync(join(CORPUS, chart, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1);
-  return lines.map((l) => {
-    const [version, , date, subject] = l.split('\t') as [string, string, string, string];
-    return { file: join(CORPUS, chart, `${version}.yaml`), date, subject };
-  });
-}
+import { cfgtrail, git, tempDir } from '../helpers/cli.js';
+import { chartVersions } from '../helpers/corpus.js';
 
 /** PyYAML as an independent reader of the corpus files. */
 function pyLoad(files: string[]): unknown[] {
@@ -40,9 +27,9 @@ function at(tree: unknown, path: unknown[]): unknown {
   return cur;
 }
 
-describe('replaying real chart history (alertmanager, 80 versions)', () => {
+describe('replaying real chart history (alertmanager, every version)', () => {
   it('log, show and diff --json tell the same story as the files', () => {
-    const versions = manifest('alertmanager');
+    const versions = chartVersions('alertmanager');
     const dir = tempDir();
     copyFileSync(versions[0]!.file, join(dir, 'values.yaml'));
     expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);

@@ -6,7 +6,6 @@ import { onTestFinished } from 'vitest';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/cfgtrail.js');
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
-export const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus/helm-values');
 
 export interface RunResult {
   code: number;

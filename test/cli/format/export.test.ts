@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { exportRecord, formatExport } from '../../../src/cli/format/export.js';
 import type { AuditEntry, FieldChange } from '../../../src/core/types.js';
 
-import { CORPUS } from '../../helpers/cli.js';
+import { chartVersions } from '../../helpers/corpus.js';
 
 function entry(over: Partial<AuditEntry> = {}): AuditEntry {
   return {
@@ -179,13 +179,11 @@ describe('formatExport', () => {
   });
 
   it('carries a real values file and real commit subjects through both readers', () => {
-    const values = parse(readFileSync(join(CORPUS, 'prometheus', '0336.yaml'), 'utf8')) as unknown;
-    const subjects = readFileSync(join(CORPUS, 'prometheus', 'manifest.tsv'), 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter(Boolean)
-      .map((line) => line.split('\t').at(-1) as string);
-    expect(subjects.length).toBeGreaterThan(300);
+    const versions = chartVersions('prometheus');
+    const values = parse(readFileSync(versions.at(-1)!.file, 'utf8')) as unknown;
+    const subjects = versions.map((v) => v.subject);
+    // the manifest names every version the chart's folder holds
+    expect(subjects.length).toBe(readdirSync(dirname(versions[0]!.file)).filter((f) => f.endsWith('.yaml')).length);
     const changes = subjects.map((s, i) => change('values.yaml', `server.s${i}`, 'changed', s, i));
     changes.push(change('values.yaml', 'root', 'added', undefined, values));
     const e = entry({ title: subjects[0] as string, body: subjects.join('\n') });

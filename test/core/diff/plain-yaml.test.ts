@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parsePlainYaml } from '../../../src/core/diff/plain-yaml.js';
-import { CORPUS } from '../../helpers/cli.js';
+import { CORPUS } from '../../helpers/corpus.js';
 import { createRng, pick, type Rng } from '../record/message-gen.js';
 
 /** What the yaml package makes of `text` (core schema, as parseConfig asks), or null when it reports an error. */
@@ -116,10 +116,12 @@ describe('parsePlainYaml', () => {
   it('agrees with the yaml package on every corpus file and every top-level block of it', () => {
     let accepted = 0;
     let checked = 0;
+    let files = 0;
     for (const chart of readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory())) {
       const dir = join(CORPUS, chart.name);
       for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
         const text = readFileSync(join(dir, name), 'utf8');
+        files++;
         // whole files are mostly outside the subset (block scalars, flow lists); their blocks often are not
         for (const part of [text, ...topLevelBlocks(text)]) {
           const r = agrees(part);
@@ -129,8 +131,10 @@ describe('parsePlainYaml', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(10_000);
-    expect(accepted).toBeGreaterThan(2_000);
+    // slice or full corpus: dozens of top-level blocks per file, and a good share of them in the subset
+    expect(files).toBeGreaterThan(1);
+    expect(checked).toBeGreaterThan(files * 10);
+    expect(accepted).toBeGreaterThan(checked / 5);
   });
 
   it('agrees with the yaml package on generated documents', () => {

@@ -7,7 +7,7 @@ import { parsePackIndex } from '../../../src/core/repo/pack-read.js';
 import { buildIndex, writePack } from '../../../src/core/repo/pack-write.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
-import { CORPUS as CHARTS } from '../../helpers/cli.js';
+import { CORPUS as CHARTS } from '../../helpers/corpus.js';
 
 const CORPUS = `${CHARTS}/prometheus`;
 
@@ -64,7 +64,7 @@ describe('writePack', () => {
     for (const [oid, obj] of before) expect(after.get(oid)!.content.equals(obj.content)).toBe(true);
   });
 
-  it('packs a 300-version history at most 2x the size of git gc', () => {
+  it('packs every prometheus version in the corpus at most 2x the size of git gc', () => {
     const { dir, gitdir } = tempRepo();
     const commits = importCorpus(dir);
     const ref = `${dir}-gc`;

@@ -1,14 +1,12 @@
-import { rmSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync } from 'node:fs';
 import type { FileDiff } from '../types.js';
 import type { Store } from './open.js';
 import { parseCommit } from '../repo/commit.js';
 import { flatTree } from '../audit/record.js';
 import { diffFile } from '../diff/diff-file.js';
-import { redactChanges } from '../diff/redact.js';
-import { redactPatch } from '../diff/redact-patch.js';
-import { DEFAULT_SECRET_PATTERNS } from '../diff/redact.js';
+import { redactFileDiff, secretFileDiff, storeRedaction } from './redact-store.js';
 import { META_FILE, parseMeta, type FileMeta } from './meta.js';
-import { scanLive, type LiveFile } from './scan.js';
+import { blobOid, scanLive, type LiveFile } from './scan.js';
 
 /** One side of a comparison: a file set with lazily loaded content. */
 export interface FileState {
@@ -48,10 +46,26 @@ export function revState(store: Store, commit: string, files = commitFiles(store
 export function liveFiles(store: Store, opts: { removeTemps?: boolean } = {}): Map<string, LiveFile> {
   const s = store.settings;
   // Only a command holding the store lock removes temp files: no rollback is writing them then.
-  const onTemp = opts.removeTemps ? (abs: string) => rmSync(abs, { force: true }) : undefined;
+  // A kept copy goes only when its content is already in the store (nothing in it is unrecorded).
+  const onTemp = opts.removeTemps
+    ? (abs: string, kind: 'temp' | 'kept') => {
+      if (kind === 'kept' && !keptIsRecorded(store, abs)) return;
+      rmSync(abs, { force: true });
+    }
+    : undefined;
   const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir, ...(onTemp ? { onTemp } : {}) });
   for (const f of live.values()) store.objects.rememberBlob(f.oid, f.content);
   return live;
+}
+
+/** True when the kept copy at `abs` is a regular file whose content the store already has. */
+function keptIsRecorded(store: Store, abs: string): boolean {
+  try {
+    const st = lstatSync(abs);
+    return st.isFile() && store.objects.has(blobOid(readFileSync(abs)));
+  } catch {
+    return false; // unreadable: leave it for the user
+  }
 }
 
 /** The live directory's tracked files. */
@@ -68,7 +82,7 @@ export interface CompareOptions {
 
 /** Field-level diff of two file states, sorted by path. Secrets are redacted unless asked. */
 export function compareStates(store: Store, a: FileState, b: FileState, opts: CompareOptions = {}): FileDiff[] {
-  const patterns = store.settings.secretKeys ?? DEFAULT_SECRET_PATTERNS;
+  const redaction = opts.showSecrets ? null : storeRedaction(store);
   const inScope = (p: string) => !opts.paths?.length || opts.paths.some((q) => p === q || p.startsWith(`${q.replace(/\/$/, '')}/`));
   const paths = [...new Set([...a.files.keys(), ...b.files.keys()])].filter(inScope).sort();
   const out: FileDiff[] = [];
@@ -80,17 +94,16 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
     let d: FileDiff;
     if (x && y && x.oid === y.oid) {
       d = { file: path, status: 'mode', format: 'tree', changes: [] };
+    } else if (redaction?.isSecretFile(path)) {
+      d = secretFileDiff(redaction, path, !x ? 'added' : !y ? 'deleted' : 'modified', x ? a.load(path) : null, y ? b.load(path) : null);
     } else {
-      d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, { schema: store.settings.yamlSchema });
+      d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, { schema: store.settings.yamlSchema, redactText: redaction?.text });
     }
     if (x && y && (x.mode !== y.mode || permChanged)) {
       d.fromMode = modeText(x.mode, x.perm);
       d.toMode = modeText(y.mode, y.perm);
     }
-    if (!opts.showSecrets) {
-      d.changes = redactChanges(d.changes, patterns);
-      if (d.patch) d.patch = redactPatch(d.patch, patterns);
-    }
+    if (redaction) redactFileDiff(redaction, d);
     out.push(d);
   }
   return out;

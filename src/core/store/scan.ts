@@ -26,8 +26,8 @@ export interface ScanOptions {
   exclude: string[];
   /** Absolute git dir, skipped when it lies inside the root. */
   gitdir: string;
-  /** Told of each temp file a killed rollback left (never tracked either way). */
-  onTemp?: (abs: string) => void;
+  /** Told of each temp file a killed rollback left, and of each kept copy of a live file (never tracked either way). */
+  onTemp?: (abs: string, kind: 'temp' | 'kept') => void;
 }
 
 /**
@@ -35,6 +35,13 @@ export interface ScanOptions {
  * by a process killed while writing; the `~` keeps scans from tracking it.
  */
 export const ROLLBACK_TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}(?:-\d+)?~$/;
+
+/**
+ * A live file a rollback kept aside before replacing it (`.NAME.cfgtrail-kept-TIME~`):
+ * kept for good when it held an edit made during the rollback; a kill can
+ * also leave one that holds nothing new.
+ */
+export const ROLLBACK_KEPT = /^\..*\.cfgtrail-kept-[0-9TZ]+(?:-[0-9a-f]{8}-\d+)?~$/;
 
 /**
  * Reads every tracked file under `root` into memory, keyed by `/`-separated
@@ -60,7 +67,10 @@ export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile>
     for (const name of names) {
       const abs = join(dir, name);
       const rel = relative(root, abs).split('\\').join('/');
-      if (opts.onTemp && ROLLBACK_TEMP.test(name)) opts.onTemp(abs);
+      if (opts.onTemp && name.includes('.cfgtrail-')) {
+        if (ROLLBACK_TEMP.test(name)) opts.onTemp(abs, 'temp');
+        else if (ROLLBACK_KEPT.test(name)) opts.onTemp(abs, 'kept');
+      }
       if (abs === opts.gitdir || matchesAny(rel, ALWAYS_EXCLUDED) || matchesAny(rel, exclude)) continue;
       const st = lstatOrNull(abs);
       if (!st) continue; // vanished between readdir and lstat

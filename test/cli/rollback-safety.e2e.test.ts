@@ -8,8 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, gitIn, tempDir } from '../helpers/cli.js';
-import { findCall, hasTemp, run, runHeld, treeState } from './rollback-safety-helpers.js';
+import { spawn } from 'node:child_process';
+import { cliEnv, git, gitIn, tempDir } from '../helpers/cli.js';
+import { findCall, hasTemp, run, runHeld, TEST_BIN, treeState } from './rollback-safety-helpers.js';
 
 const ROLLBACK = ['--yes', '--no-restart', '--no-verify', '-m', 'safety test'];
 const HOLD_MS = 1500;
@@ -262,4 +263,35 @@ describe('an edit made during a rollback is never lost', () => {
     const status = run(['status'], root);
     expect(status.stdout).toMatch(/a\.yaml/); // the edit shows as an uncommitted change
   }, 60_000);
+});
+
+describe('random races (no strace): an edit at a random moment of a rollback is never lost', () => {
+  it('20 rollbacks of 40 files, each racing one in-place edit', async () => {
+    const RUNS = 20;
+    const outcomes = { live: 0, kept: 0, committed: 0 };
+    for (let n = 0; n < RUNS; n++) {
+      const { root, store } = setup();
+      for (let i = 0; i < 40; i++) write(root, `conf.d/f${i}.yaml`, `f: ${i}\nv: target\n`);
+      const target = snapshot(root, 'target');
+      for (let i = 0; i < 40; i++) write(root, `conf.d/f${i}.yaml`, `f: ${i}\nv: head\n`);
+      snapshot(root, 'head');
+      const victim = `conf.d/f${(n * 7) % 40}.yaml`;
+      const edit = `f: edited in race ${n}\n`;
+      const child = spawn(process.execPath, [TEST_BIN, 'rollback', target, ...ROLLBACK], { cwd: root, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
+      await new Promise((r) => setTimeout(r, 60 + ((n * 37) % 300)));
+      writeFileSync(join(root, victim), edit);
+      expect(await exited, stderr).toBe(0);
+      const oid = git(['hash-object', '--stdin'], undefined, edit).trim();
+      const dir = join(root, 'conf.d');
+      if (readFileSync(join(root, victim), 'utf8') === edit) outcomes.live++;
+      else if (readdirSync(dir).some((f) => f.includes('cfgtrail-kept-') && readFileSync(join(dir, f), 'utf8') === edit)) outcomes.kept++;
+      else if (gitIn(store, ['rev-list', '--objects', '--all']).includes(oid)) outcomes.committed++;
+      else throw new Error(`race ${n}: the edit to ${victim} was lost`);
+      expect(gitIn(store, ['rev-parse', `HEAD:${victim}`])).toBe(gitIn(store, ['rev-parse', `${target}:${victim}`]));
+    }
+    console.log(`random races: ${RUNS} runs, edit kept live ${outcomes.live}, kept aside ${outcomes.kept}, in the drift snapshot ${outcomes.committed}, lost 0`);
+  }, 300_000);
 });

@@ -77,9 +77,9 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
   try {
     // Every directory that exists is opened before anything is written: a swap found now changes nothing.
     for (const d of new Set(actions.map((a) => dirOf(a.path)))) dirs.openIfThere(d);
-    cleanTemps(dirs, new Set(actions.map((a) => dirOf(a.path))));
     // Planned before the lock: checked again, since a file may have appeared in such a directory since.
     assertDirsBecomeFree(root, actions);
+    cleanTemps(dirs, new Set(actions.map((a) => dirOf(a.path))));
     await writeAll(run, actions, opts);
     for (const d of touched) {
       const fd = dirs.fdOf(d);

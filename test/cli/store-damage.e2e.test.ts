@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cfgtrail, configDir, git } from '../helpers/cli.js';
+import { BIN, cfgtrail, cliEnv, configDir, git } from '../helpers/cli.js';
 
 /** A config dir with a store holding two snapshots; returns the dir, the store and HEAD. */
 function storeWithHistory(): { dir: string; store: string; head: string } {
@@ -114,6 +114,30 @@ describe('a damaged HEAD or branch ref', () => {
     expect(cfgtrail(['log', '--json'], { cwd: dir }).stdout).toBe('[]\n');
     expect(cfgtrail(['snapshot', '-m', 'first'], { cwd: dir }).code).toBe(0);
     expect(readFileSync(join(dir, '.cfgtrail/refs/heads/main'), 'utf8')).toMatch(/^[0-9a-f]{40}\n$/);
+  });
+
+  it('a first snapshot killed before its ref is written leaves a new store, not a damaged one', () => {
+    const dir = configDir('example');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    // Which rename moves the ref: counted on a traced run of the same command on a copy.
+    const copy = configDir('example');
+    cpSync(dir, copy, { recursive: true });
+    const log = `${copy}.strace`;
+    spawnSync('strace', ['-f', '-qq', '-o', log, '-e', 'trace=rename', process.execPath, BIN, 'snapshot', '-m', 'first'], { cwd: copy, env: cliEnv() });
+    const when = readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('rename(')).findIndex((l) => l.includes('/refs/heads/main")')) + 1;
+    rmSync(log);
+    expect(when).toBeGreaterThan(0);
+    const killed = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', '-e', `inject=rename:signal=SIGKILL:when=${when}`,
+      process.execPath, BIN, 'snapshot', '-m', 'first'], { cwd: dir, env: cliEnv() });
+    expect(killed.status).toBe(null);
+    expect(existsSync(join(dir, '.cfgtrail/refs/heads/main'))).toBe(false);
+    expect(readFileSync(join(dir, '.cfgtrail/logs/HEAD'), 'utf8')).toMatch(/^0{40} [0-9a-f]{40} /); // its reflog line was written
+    const s = cfgtrail(['status'], { cwd: dir });
+    expect(s.stderr).toBe('');
+    expect(s.stdout).toMatch(/no snapshot yet/);
+    expect(cfgtrail(['snapshot', '-m', 'first again'], { cwd: dir }).code).toBe(0);
+    expect(git(['--git-dir', join(dir, '.cfgtrail'), 'log', '--format=%s'])).toBe('first again\n');
+    git(['--git-dir', join(dir, '.cfgtrail'), 'fsck', '--strict', '--no-dangling']);
   });
 });
 

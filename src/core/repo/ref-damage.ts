@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { isCommit, listLooseOids, openObjectStore } from './objects.js';
 import { readIdxOids } from './pack-read.js';
-import { lastLoggedOid } from './reflog.js';
+import { lastLoggedOid, ZERO_OID } from './reflog.js';
 
 /** Where a last known head was found. */
 export interface KnownHead {
@@ -68,6 +68,40 @@ function indexedHead(gitdir: string): string | null {
  * snapshot; stops at the first commit otherwise.
  */
 export function anyStoredCommit(gitdir: string): string | null {
+  return findStoredCommit(gitdir, () => true);
+}
+
+/**
+ * True when the store looks like a first snapshot killed before its ref was
+ * written: the branch's and HEAD's reflogs hold at most the initial entry,
+ * and every stored commit is a root commit. Nothing was ever referenced, so
+ * nothing can be orphaned: the store is still new.
+ */
+export function interruptedFirstSnapshot(gitdir: string, ref: string): boolean {
+  if (!onlyInitialEntry(gitdir, ref) || !onlyInitialEntry(gitdir, 'HEAD')) return false;
+  return findStoredCommit(gitdir, hasParent) === null;
+}
+
+/** The reflog of `ref` is missing, empty, or holds just the entry that created the ref. */
+function onlyInitialEntry(gitdir: string, ref: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(gitdir, 'logs', ref), 'latin1');
+  } catch {
+    return true; // no reflog
+  }
+  const entries = text.split('\n').filter((l) => /^[0-9a-f]{40} [0-9a-f]{40} /.test(l));
+  return entries.length === 0 || (entries.length === 1 && entries[0]!.startsWith(ZERO_OID));
+}
+
+/** A commit object's header names a parent. */
+function hasParent(content: Buffer): boolean {
+  const end = content.indexOf('\n\n');
+  return /^parent /m.test(content.subarray(0, end < 0 ? content.length : end).toString('latin1'));
+}
+
+/** Some stored commit whose content passes `test`, or null. */
+function findStoredCommit(gitdir: string, test: (content: Buffer) => boolean): string | null {
   const packDir = path.join(gitdir, 'objects', 'pack');
   let idx: string[] = [];
   try {
@@ -80,7 +114,7 @@ export function anyStoredCommit(gitdir: string): string | null {
   const objects = openObjectStore(gitdir);
   try {
     const oids = [...loose, ...idx.flatMap((f) => readIdxOids(path.join(packDir, f)))];
-    return oids.find((oid) => presentCommit(objects, oid)) ?? null;
+    return oids.find((oid) => presentCommit(objects, oid) && test(objects.read(oid).content)) ?? null;
   } finally {
     objects.close();
   }

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
-import { anyStoredCommit, damagedHeadError, damagedRefError } from './ref-damage.js';
+import { anyStoredCommit, damagedHeadError, damagedRefError, interruptedFirstSnapshot } from './ref-damage.js';
 import { appendReflog, lastLoggedOid, type ReflogEntry } from './reflog.js';
 
 const OID = /^[0-9a-f]{40}$/;
@@ -33,6 +33,8 @@ export function readHead(gitdir: string): string | null {
   if (name === null) return readText(join(gitdir, 'HEAD'))!.trim();
   const oid = readBranch(gitdir, name);
   if (oid !== null) return oid;
+  // A first snapshot killed between its reflog line (or its commit object) and its ref: still a new store.
+  if (interruptedFirstSnapshot(gitdir, name)) return null;
   if ((lastLoggedOid(gitdir, name) ?? lastLoggedOid(gitdir, 'HEAD')) !== null) {
     throw damagedRefError(gitdir, name, 'the ref is gone but the reflog shows history');
   }

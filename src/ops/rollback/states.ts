@@ -84,7 +84,7 @@ export function actionWarnings(actions: FileAction[]): string[] {
 /** One line per kept edit, as the CLI prints them and the rollback commit's body lists them. */
 export function keptEditsText(kept: KeptEdit[]): string {
   return kept.map((k) => (k.keptAt === k.path
-    ? `your edit to ${k.path} made during the rollback is still live (the rollback commit records the target's content)`
+    ? `your edit to ${k.path} made during the rollback was left in place (the rollback commit records the target's version)`
     : `your edit to ${k.path} made during the rollback was kept at ${k.keptAt}`)).join('\n');
 }
 

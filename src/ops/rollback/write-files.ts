@@ -13,7 +13,7 @@ import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsync, fsyncSy
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { blobOid } from '../../core/store/scan.js';
-import { changedUnderUs, dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
+import { dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
 import { keepThenReplace, keepThenDelete, readAll } from './keep-edits.js';
 import { assertDirsBecomeFree } from './safe-path.js';
 import type { WrittenFile } from './states.js';
@@ -178,23 +178,32 @@ function writeTemp(run: Run, tmp: string, a: Extract<FileAction, { action: 'writ
   }
 }
 
-/** Permission (and owner) change through the file's own descriptor: a symlink put in its place is refused, never followed. */
+/**
+ * Permission (and owner) change through the file's own descriptor. A symlink
+ * (or anything but a regular file) put in its place meanwhile is never
+ * followed: it is left as it is and reported like any edit made during the
+ * rollback, and so is new content (only the mode is this action's business).
+ */
 function chmodOne(run: Run, a: Extract<FileAction, { action: 'chmod' }>, chown: boolean): void {
   let fd: number;
   try {
     fd = openSync(run.dirs.at(dirOf(a.path), basename(a.path)), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw changedUnderUs(a.path, 'became a symlink');
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ELOOP' && code !== 'ENOENT') throw e;
+    run.out.kept.push({ path: a.path, keptAt: a.path });
+    return;
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw changedUnderUs(a.path, 'is no longer a regular file');
+    if (!st.isFile()) {
+      run.out.kept.push({ path: a.path, keptAt: a.path });
+      return;
+    }
     if (chown && a.uid !== undefined && a.gid !== undefined) fchownSync(fd, a.uid, a.gid);
     fchmodSync(fd, a.perm);
     const after = fstatSync(fd);
     run.out.written.set(a.path, { perm: after.mode & 0o7777, uid: after.uid, gid: after.gid });
-    // Only the mode changes: an edit made meanwhile stays live; say so.
     if (a.was !== undefined && blobOid(readAll(fd, after.size)) !== a.was) run.out.kept.push({ path: a.path, keptAt: a.path });
   } finally {
     closeSync(fd);

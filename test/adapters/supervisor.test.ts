@@ -9,7 +9,7 @@ import { verifyServices } from '../../src/ops/health.js';
 import { restartServices } from '../../src/ops/restart.js';
 import { validateServices } from '../../src/ops/services-config.js';
 import { SAMPLE_SERVER, badConfig, freePort, goodConfig, writeSampleConfig } from '../helpers/sample-service.js';
-import { startSupervisord } from '../helpers/supervisord.js';
+import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'cfgtrail-svc-'));
@@ -34,7 +34,7 @@ async function samplePid(sv: { ctl(a: string[]): Promise<{ stdout: string }> }):
   return Number((await sv.ctl(['pid', 'sample'])).stdout.trim());
 }
 
-describe('supervisor restart under a real supervisord', () => {
+describe.skipIf(!hasSupervisord)('supervisor restart under a real supervisord', () => {
   test('restarts the program (new pid) and its http health passes', async () => {
     const { sv, service } = await setup();
     const before = await samplePid(sv);

@@ -5,14 +5,14 @@ import { stringify } from 'yaml';
 import { parseNote } from '../../src/core/repo/notes.js';
 import { cfgtrail, git, tempDir } from '../helpers/cli.js';
 import { SAMPLE_SERVER, badConfig, freePort, goodConfig, writeSampleConfig } from '../helpers/sample-service.js';
-import { startSupervisord } from '../helpers/supervisord.js';
+import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';
 
 /**
  * `supervisorctl restart` of a STOPPED program prints "ERROR (not running)" and
  * then "started", exits 0, and the program is RUNNING: cfgtrail must judge the
  * restart by that state, so the rollback passes and `--last-good` trusts it.
  */
-describe('rollback restarts a STOPPED supervisord program (through bin/)', () => {
+describe.skipIf(!hasSupervisord)('rollback restarts a STOPPED supervisord program (through bin/)', () => {
   it('exits 0, records a passed note, and --last-good then picks that revision', async () => {
     const dir = tempDir('cfgtrail-rbstate-');
     const port = await freePort();

@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfgtrail, git, tempDir } from '../helpers/cli.js';
-import { startSupervisord } from '../helpers/supervisord.js';
+import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';
 import { badConfig, freePort, goodConfig, SAMPLE_SERVER, startSampleService, writeSampleConfig } from '../helpers/sample-service.js';
 
 /** A config dir with the sample's config.yaml, a store, and one service entry in settings.yaml. */
@@ -71,7 +71,7 @@ async function badChangeThenRollback(dir: string, store: string, port: number, r
 }
 
 describe('rollback with real services', () => {
-  it('supervisor: a bad config is rolled back, the program restarted and healthy again', async () => {
+  it.skipIf(!hasSupervisord)('supervisor: a bad config is rolled back, the program restarted and healthy again', async () => {
     const port = await freePort();
     const { dir, store } = await setup();
     const sv = await startSupervisord([{ name: 'sample', command: [process.execPath, SAMPLE_SERVER, '--config', join(dir, 'config.yaml'), '--port', String(port)] }]);

@@ -8,7 +8,7 @@ import type { CheckReport } from '../../src/ops/health.js';
 import { validateServices } from '../../src/ops/services-config.js';
 import { cfgtrail, git, tempDir } from '../helpers/cli.js';
 import { SAMPLE_SERVER, badConfig, freePort, goodConfig, writeSampleConfig } from '../helpers/sample-service.js';
-import { startSupervisord } from '../helpers/supervisord.js';
+import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';
 
 /** A config dir whose config.yaml a real sample service under a real supervisord reads. */
 async function setup() {
@@ -33,7 +33,7 @@ async function setup() {
   return { dir, port, configPath, sv, store, notes };
 }
 
-describe('verify, restart and mark-good through bin/ with a real supervisord', () => {
+describe.skipIf(!hasSupervisord)('verify, restart and mark-good through bin/ with a real supervisord', () => {
   it('verify passes and records a note native git shows; --no-record records nothing', async () => {
     const { dir, port, store, notes } = await setup();
     const r = cfgtrail(['verify'], { cwd: dir });

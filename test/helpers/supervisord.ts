@@ -3,7 +3,7 @@
  * config, unix socket and pidfile, run in the foreground as our child so that
  * `stop()` (and, as a last resort, our own exit) ends it and its programs.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,23 @@ export interface Supervisord {
   /** Runs `supervisorctl -c <conf> ...args`. */
   ctl(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
+}
+
+/** The supervisor commands these tests run that are not on PATH. */
+function missingCommands(): string[] {
+  const probes: [string, string][] = [['supervisord', '--version'], ['supervisorctl', '-h']];
+  return probes.filter(([cmd, arg]) => spawnSync(cmd, [arg], { stdio: 'ignore' }).error !== undefined).map(([cmd]) => cmd);
+}
+
+const missing = missingCommands();
+
+/**
+ * Whether a real supervisord can run here. Tests that need one are declared with
+ * `describe.skipIf(!hasSupervisord)`; when it is missing, each such test file says so in one line.
+ */
+export const hasSupervisord = missing.length === 0;
+if (!hasSupervisord) {
+  console.log(`skipped: the tests that drive a real supervisord (${missing.join(' and ')} not on PATH; scripts/test-deps.sh installs them)`);
 }
 
 const live = new Set<ChildProcess>();

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# What the test suite needs besides Node 20 and `npm ci`, in one place: run it once
+# before `npm test` (.ci/run does). Debian/Ubuntu (apt-get; sudo when not root).
+# Installs only what is missing:
+#   supervisor    supervisord and supervisorctl: the rollback, restart and verify tests drive a real one
+#   strace        the crash and race tests inject faults with it (kill at the Nth rename, hold a call)
+#   python3-yaml  PyYAML, an independent YAML reader the corpus and export tests compare against
+#   git           native git, the tests' witness of what cfgtrail wrote
+set -euo pipefail
+
+has() { command -v "$1" >/dev/null 2>&1; }
+need=()
+has supervisord && has supervisorctl || need+=(supervisor)
+has strace || need+=(strace)
+has git || need+=(git)
+python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "test-deps: supervisord, strace, git and python3 with PyYAML are installed"
+  exit 0
+fi
+if ! has apt-get; then
+  echo "test-deps: missing ${need[*]} (Debian package names): install them with your package manager" >&2
+  exit 1
+fi
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "test-deps: installing ${need[*]}"
+$sudo apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+# The tests start supervisord themselves (own config, temp socket): stop the
+# distribution's instance that installing the package may have started.
+case " ${need[*]} " in *" supervisor "*) $sudo service supervisor stop >/dev/null 2>&1 || true ;; esac
+if ! python3 -c 'import yaml' >/dev/null 2>&1; then
+  echo "test-deps: $(command -v python3) has no PyYAML (not the system python3?): pip install pyyaml" >&2
+  exit 1
+fi

@@ -38,7 +38,7 @@ const { crc32 } = require('node:zlib');
 const dist = join(__dirname, '..', 'dist');
 const file = join(dist, 'cli.cjs');
 const cacheFile = join(dist, 'cli.cache');
-const source = readFileSync(file);
+const source = readBundle();
 const cachedData = checkedCache(source);
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString()}\n})`, { filename: file, cachedData });
 if (process.env.CFGTRAIL_DEBUG && (cachedData === undefined || script.cachedDataRejected)) {
@@ -72,6 +72,20 @@ async function runAll(argvs) {
       process.exitCode = 1;
       return;
     }
+  }
+}
+
+/**
+ * dist/cli.cjs; on a clone that was never built, one line and exit 8 (the
+ * README's "filesystem problem") instead of Node's ENOENT stack trace.
+ */
+function readBundle() {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+    process.stderr.write('cfgtrail: not built yet: run `npm run build` first\n');
+    process.exit(8);
   }
 }
 

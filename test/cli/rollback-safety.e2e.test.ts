@@ -297,3 +297,34 @@ describe('random races (no strace): an edit at a random moment of a rollback is 
     console.log(`random races: ${RUNS} runs, edit kept live ${outcomes.live}, kept aside ${outcomes.kept}, in the drift snapshot ${outcomes.committed}, lost 0`);
   }, 300_000);
 });
+
+describe('random symlink swaps (no strace): nothing outside the root ever changes', () => {
+  it('15 rollbacks, each with conf.d swapped for a link to outside at a spread-out moment', async () => {
+    const RUNS = 15;
+    const codes: Record<number, number> = {};
+    for (let n = 0; n < RUNS; n++) {
+      const { root, outside } = setup();
+      for (let i = 0; i < 30; i++) write(root, `conf.d/f${i}.yaml`, `f: ${i}\nv: target\n`);
+      chmodSync(join(root, 'conf.d/f0.yaml'), 0o600);
+      const target = snapshot(root, 'target');
+      for (let i = 0; i < 30; i++) write(root, `conf.d/f${i}.yaml`, `f: ${i}\nv: head\n`);
+      for (let i = 30; i < 40; i++) write(root, `conf.d/f${i}.yaml`, `f: ${i}\n`);
+      chmodSync(join(root, 'conf.d/f0.yaml'), 0o644);
+      snapshot(root, 'head');
+      for (let i = 0; i < 40; i++) writeFileSync(join(outside, `f${i}.yaml`), `outside ${i}\n`, { mode: 0o600 });
+      const before = treeState(outside);
+      const child = spawn(process.execPath, [TEST_BIN, 'rollback', target, ...ROLLBACK], { cwd: root, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
+      await new Promise((r) => setTimeout(r, 60 + ((n * 41) % 300)));
+      renameSync(join(root, 'conf.d'), join(root, 'conf.d.real'));
+      symlinkSync(outside, join(root, 'conf.d'));
+      const code = await exited;
+      codes[code] = (codes[code] ?? 0) + 1;
+      expect(treeState(outside), stderr).toEqual(before);
+      expect([0, 7], stderr).toContain(code); // done, or refused with UNSAFE_PATH; never an internal error
+    }
+    console.log(`random symlink swaps: ${RUNS} runs, exit codes ${JSON.stringify(codes)}, outside changed 0 times`);
+  }, 300_000);
+});

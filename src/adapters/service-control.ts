@@ -78,15 +78,20 @@ interface JudgeContext { bin: Binaries; clock: Clock; left: () => number; signal
 /** Asks for the state until it is up or not up; a state still starting at the timeout is a failure. */
 async function judgeRestart(result: RestartResult, spec: StatefulSpec, ctx: JudgeContext): Promise<RestartResult> {
   const name = result.command.join(' ');
+  const ask = () => askState(spec, ctx.bin, Math.max(1_000, ctx.left()), ctx.signal);
+  const done = (j: StateJudgement, ok: boolean, message: string): RestartResult =>
+    ({ ...result, ok, durationMs: ctx.clock.now() - ctx.started, message, ...(j.state ? { state: j.state } : {}) });
+  let j = await ask();
+  let known: StateJudgement | undefined;
   for (;;) {
-    const j = await askState(spec, ctx.bin, Math.max(1_000, ctx.left()), ctx.signal);
-    const done = (ok: boolean, message: string): RestartResult =>
-      ({ ...result, ok, durationMs: ctx.clock.now() - ctx.started, message, ...(j.state ? { state: j.state } : {}) });
-    if (j.outcome === 'ok') return done(true, `${name}: ok, ${j.message}`);
-    if (j.outcome === 'failed') return done(false, `${name}: exit 0, but ${j.message}`);
-    if (ctx.signal?.aborted) return done(false, `${name}: aborted while ${j.message}`);
-    if (ctx.left() <= 0) return done(false, `${name}: ${j.message} still after the service timeout (${ctx.clock.now() - ctx.started}ms)`);
+    if (j.outcome === 'ok') return done(j, true, `${name}: ok, ${j.message}`);
+    if (j.state) known = j;
+    // An abort also kills the status command: report the last state seen, not its empty answer.
+    if (ctx.signal?.aborted) return known ? done(known, false, `${name}: aborted while ${known.message}`) : done(j, false, `${name}: aborted before the state was known`);
+    if (j.outcome === 'failed') return done(j, false, `${name}: exit 0, but ${j.message}`);
+    if (ctx.left() <= 0) return done(j, false, `${name}: ${j.message} still after the service timeout (${ctx.clock.now() - ctx.started}ms)`);
     await ctx.clock.sleep(Math.min(STATE_POLL_MS, ctx.left()), ctx.signal);
+    j = await ask();
   }
 }
 

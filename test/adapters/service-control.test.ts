@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { createServiceControl, restartSteps } from '../../src/adapters/service-control.js';
 import { type ServiceConfig, validateServices } from '../../src/ops/services-config.js';
+import { fakeTool } from '../helpers/fake-tool.js';
 import { goodConfig, startSampleService, writeSampleConfig } from '../helpers/sample-service.js';
 
 async function tempDir(): Promise<string> {
@@ -102,6 +103,17 @@ describe('createServiceControl failures', () => {
     expect(result.ok).toBe(false);
     expect(result.message).toBe(`${tool.path} restart app: exit 0, but no state for program app: app: ERROR (spawn error)`);
     expect(await tool.calls()).toEqual(['restart app', 'status app']);
+  });
+
+  test('an abort while the program is still STARTING ends the wait at once and says so', async () => {
+    const dir = await tempDir();
+    const tool = await fakeTool(dir, 'supervisorctl', { restart: [{ stdout: 'app: started' }], status: [{ stdout: 'app   STARTING  ', exit: 3 }] });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 600);
+    const started = Date.now();
+    const result = await createServiceControl({ binaries: { supervisorctl: tool.path } }).restart(service({ supervisor: 'app' }, '30s'), { signal: ac.signal });
+    expect(result).toMatchObject({ ok: false, state: 'STARTING', message: `${tool.path} restart app: aborted while program app is STARTING` });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   test('a restart command that outlives the service timeout is killed and reported', async () => {

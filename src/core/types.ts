@@ -33,6 +33,8 @@ export interface FileDiff {
   warning?: string;
   fromSize?: number;
   toSize?: number;
+  /** A `secret_files` file: its content is never shown, only sizes and `<redacted:…>` tags of each side. */
+  secret?: { fromTag?: string; toTag?: string };
   fromMode?: string;
   toMode?: string;
 }

@@ -5,6 +5,7 @@ export type DiffJsonRow =
   | { file: string; path: unknown[]; pathText: string; kind: 'added' | 'removed' | 'changed'; from?: unknown; to?: unknown }
   | { file: string; kind: 'text'; patch: string; warning?: string }
   | { file: string; kind: 'binary'; status: string; fromSize?: number; toSize?: number }
+  | { file: string; kind: 'secret'; status: string; fromSize?: number; toSize?: number; fromTag?: string; toTag?: string }
   | { file: string; kind: 'mode'; from: string; to: string }
   | { file: string; kind: 'formatting' };
 
@@ -16,7 +17,8 @@ export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
   const rows: DiffJsonRow[] = [];
   for (const d of diffs) {
     if (d.fromMode && d.toMode) rows.push({ file: d.file, kind: 'mode', from: d.fromMode, to: d.toMode });
-    if (d.format === 'binary') rows.push({ file: d.file, kind: 'binary', status: d.status, fromSize: d.fromSize, toSize: d.toSize });
+    if (d.secret) rows.push({ file: d.file, kind: 'secret', status: d.status, fromSize: d.fromSize, toSize: d.toSize, ...d.secret });
+    else if (d.format === 'binary') rows.push({ file: d.file, kind: 'binary', status: d.status, fromSize: d.fromSize, toSize: d.toSize });
     else if (d.format === 'text') rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}) });
     else if (d.formattingOnly) rows.push({ file: d.file, kind: 'formatting' });
     for (const c of d.changes) {

@@ -69,11 +69,20 @@ function textLines(d: FileDiff, paint: Paint): string[] {
 }
 
 function binaryLine(d: FileDiff): string {
+  if (d.secret !== undefined) return secretLine(d, d.secret);
   const from = formatSize(d.fromSize ?? 0);
   const to = formatSize(d.toSize ?? 0);
   if (d.status === 'added') return `  binary file added (${to})`;
   if (d.status === 'deleted') return `  binary file deleted (${from})`;
   return `  binary file changed (${from} → ${to})`;
+}
+
+/** A `secret_files` file: sizes and tags only. */
+function secretLine(d: FileDiff, tags: NonNullable<FileDiff['secret']>): string {
+  const side = (size: number | undefined, tag: string | undefined) => `${formatSize(size ?? 0)} ${tag ?? ''}`.trimEnd();
+  if (d.status === 'added') return `  secret file added (${side(d.toSize, tags.toTag)})`;
+  if (d.status === 'deleted') return `  secret file deleted (${side(d.fromSize, tags.fromTag)})`;
+  return `  secret file changed (${side(d.fromSize, tags.fromTag)} → ${side(d.toSize, tags.toTag)})`;
 }
 
 /** `512 B`, `1.2 KiB`, `3.4 MiB`. */

@@ -9,6 +9,8 @@ export interface DiffOptions extends ParseOptions {
   parse?: (file: string, content: Buffer) => ParsedConfig | null;
   /** Context lines around text hunks. @default 3 */
   context?: number;
+  /** Applied to both sides before a text diff (secret redaction keeps line count, so hunks stay put). */
+  redactText?: (text: string) => string;
 }
 
 /** Like git: a NUL byte in the first 8000 bytes makes a file binary. */
@@ -63,11 +65,12 @@ function treeDiff(
 function textPatch(file: string, before: Buffer | null, after: Buffer | null, opts: DiffOptions): string {
   if (before !== null && after !== null && before.equals(after)) return '';
   const { createTwoFilesPatch, FILE_HEADERS_ONLY } = jsDiff();
+  const text = (b: Buffer | null) => (b === null ? '' : opts.redactText ? opts.redactText(b.toString('utf8')) : b.toString('utf8'));
   return createTwoFilesPatch(
     before === null ? '/dev/null' : `a/${file}`,
     after === null ? '/dev/null' : `b/${file}`,
-    before?.toString('utf8') ?? '',
-    after?.toString('utf8') ?? '',
+    text(before),
+    text(after),
     undefined,
     undefined,
     { context: opts.context ?? 3, headerOptions: FILE_HEADERS_ONLY },

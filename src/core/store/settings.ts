@@ -11,6 +11,10 @@ export interface Settings {
   exclude: string[];
   yamlSchema: 'core' | 'yaml-1.1';
   secretKeys: string[] | null;
+  /** Regular expressions of secret values (`secret_values`), hidden wherever they match. */
+  secretValues: string[];
+  /** Globs of files whose content is never shown (`secret_files`). */
+  secretFiles: string[];
   lockTimeoutMs: number;
   gcEvery: number;
   /** Restore setuid/setgid/sticky bits recorded in `.cfgtrail-meta` on rollback. @default false */
@@ -40,10 +44,21 @@ exclude: []
 # 0755 is octal).
 yaml_schema: core
 
-# Keys whose values are never printed (case-insensitive substrings of the key).
-# Leave empty to use the built-in list (password, secret, token, apikey,
-# private_key, credential, ...). Values show as <redacted:ab12cd>.
+# Secrets are never printed unless asked (--show-secrets). Built in: keys
+# whose words include pass, password, pwd, secret, token, auth, api_key,
+# credential, session, cookie or that end in _key (DB_KEY), and values shaped
+# like PEM private keys, Bearer/Basic credentials, URL passwords, JWTs and
+# known token prefixes (ghp_, xoxb-, AKIA..., sk_live_). Values show as
+# <redacted:ab12cd>, a keyed hash (STORE/cfgtrail-redact.key) that changes
+# when the value does. Extra keys: case-insensitive regular expressions.
 secret_keys: []
+
+# Extra secret values: regular expressions (only group 1 is hidden when the
+# expression has a group), e.g. ['acme_[a-z0-9]{24}'].
+secret_values: []
+
+# Globs of files that are secret as a whole: only sizes and tags are shown.
+secret_files: []
 
 # Seconds a command waits for another cfgtrail command holding the store lock.
 lock_timeout: 10
@@ -62,7 +77,7 @@ restore_special_bits: false
 services: []
 `;
 
-const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], lock_timeout: 10, gc_every: 100, restore_special_bits: false, services: [] };
+const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, restore_special_bits: false, services: [] };
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
 export function loadSettings(gitdir: string): Settings {
@@ -110,11 +125,23 @@ export function parseSettings(text: string, file: string): Settings {
   if (!Array.isArray(v.services)) fail('services', 'expected a list of services');
   if (typeof v.restore_special_bits !== 'boolean') fail('restore_special_bits', `expected true or false, got '${String(v.restore_special_bits)}'`);
   const secretKeys = strings('secret_keys');
+  const secretValues = strings('secret_values');
+  for (const key of ['secret_keys', 'secret_values'] as const) {
+    for (const p of key === 'secret_keys' ? secretKeys : secretValues) {
+      try {
+        new RegExp(p);
+      } catch (e) {
+        fail(key, `not a regular expression: ${JSON.stringify(p)} (${(e as Error).message})`);
+      }
+    }
+  }
   return {
     include: strings('include'),
     exclude: strings('exclude'),
     yamlSchema: v.yaml_schema as Settings['yamlSchema'],
     secretKeys: secretKeys.length > 0 ? secretKeys : null,
+    secretValues,
+    secretFiles: strings('secret_files'),
     lockTimeoutMs: num('lock_timeout') * 1000,
     gcEvery: num('gc_every'),
     restoreSpecialBits: v.restore_special_bits as boolean,

@@ -1,0 +1,60 @@
+import type { FileDiff, FileStatus } from '../types.js';
+import type { Store } from './open.js';
+import { createRedactor, redactChanges, type Redactor } from '../diff/redact.js';
+import { redactPatch } from '../diff/redact-patch.js';
+import { createLineRedactor, redactLine } from '../diff/redact-text.js';
+import { globToRegExp, matchesAny } from './glob.js';
+import { readRedactKey } from './redact-key.js';
+
+/** A store's redactor and `secret_files` matchers, made once per opened store. */
+export interface StoreRedaction {
+  redactor: Redactor;
+  isSecretFile(path: string): boolean;
+  /** Both sides of a text diff are redacted with this before diffing, so hunks never show a secret's context. */
+  text(content: string): string;
+}
+
+const byStore = new WeakMap<Store, StoreRedaction>();
+
+/**
+ * The redaction of a store's diffs: its settings' rules, compiled once, and
+ * its key, read only when a first value is hidden.
+ * @throws CfgtrailError BAD_INPUT for a bad `secret_keys`/`secret_values` pattern.
+ */
+export function storeRedaction(store: Store): StoreRedaction {
+  let r = byStore.get(store);
+  if (r !== undefined) return r;
+  const s = store.settings;
+  const redactor = createRedactor({ keys: s.secretKeys ?? [], values: s.secretValues, key: () => readRedactKey(store.gitdir) });
+  const globs = s.secretFiles.map((g) => globToRegExp(g));
+  r = {
+    redactor,
+    isSecretFile: (path) => globs.length > 0 && matchesAny(path, globs),
+    text(content) {
+      const lines = createLineRedactor(redactor.rules, redactor.tag);
+      return content.split('\n').map((l) => lines.line(l)).join('\n');
+    },
+  };
+  byStore.set(store, r);
+  return r;
+}
+
+/** The diff of a `secret_files` file: sizes and a tag of each side's bytes, nothing of the content. */
+export function secretFileDiff(r: StoreRedaction, file: string, status: FileStatus, before: Buffer | null, after: Buffer | null): FileDiff {
+  const secret: NonNullable<FileDiff['secret']> = {};
+  if (before !== null) secret.fromTag = r.redactor.tag(before);
+  if (after !== null) secret.toTag = r.redactor.tag(after);
+  return { file, status, format: 'binary', changes: [], fromSize: before?.length, toSize: after?.length, secret };
+}
+
+/**
+ * Hides secrets in a diff's field changes and its parse warning. A patch made
+ * from redacted text (`StoreRedaction.text`) is redacted once more as a patch:
+ * a diff that bypassed the text hook (a large file's summary) is covered too,
+ * and tags stay as they are.
+ */
+export function redactFileDiff(r: StoreRedaction, d: FileDiff): void {
+  d.changes = redactChanges(d.changes, r.redactor);
+  if (d.patch) d.patch = redactPatch(d.patch, r.redactor);
+  if (d.warning !== undefined) d.warning = redactLine(d.warning, r.redactor.rules, r.redactor.tag);
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { classifyBuiltIn, compileSecretRules, keyWords } from '../../../src/core/diff/redact-rules.js';
+import { redactLine } from '../../../src/core/diff/redact-text.js';
+
+const tag = () => '<T>';
+
+describe('classifyBuiltIn: secret keys', () => {
+  it.each([
+    'pass', 'PASS', 'passwd', 'password', 'db_password', 'DB_PASS', 'SMTP_PASS', 'smtpPassword', 'SMTPPASSWORD', 'pwd', 'db-pwd',
+    'secret', 'client_secret', 'clientSecret', 'token', 'accessToken', 'x-auth-token', 'api_key', 'apikey', 'apiKey', 'X-API-KEY',
+    'auth', 'auth_header', 'Authorization', 'credential', 'credentials', 'awsCredential', 'private_key', 'privateKey',
+    'access_key', 'aws_secret_access_key', 'session', 'session_secret', 'cookie', 'cookie_secret', 'DB_KEY', 'stripe_key',
+    'signing-key', 'tls.key', 'requirepass', 'masterauth', 'passphrase',
+  ])('%s is secret', (key) => expect(classifyBuiltIn(key)).toBe('secret'));
+});
+
+describe('classifyBuiltIn: not secret', () => {
+  it.each(['author', 'authors', 'keyboard', 'monkey', 'passive', 'bypass', 'compass', 'passenger', 'tokenizer_path', 'key', 'host', 'port', 'image', 'public_key', 'primary_key', 'cache_key', 'key_id', 'oauth'])(
+    '%s is not secret',
+    (key) => expect(classifyBuiltIn(key)).not.toBe('secret'),
+  );
+  it.each(['token_ttl', 'session_timeout', 'max_tokens', 'password_min_length', 'password_file', 'auth_enabled', 'cookie_name', 'auth_type', 'secretKeyRef', 'token_url', 'ssl_password_file'])(
+    '%s is about a secret, not one',
+    (key) => expect(classifyBuiltIn(key)).toBe('meta'),
+  );
+  it('splits words on case and separators', () => {
+    expect(keyWords('X-Api-Key')).toEqual(['x', 'api', 'key']);
+    expect(keyWords('clientSecretID')).toEqual(['client', 'secret', 'id']);
+    expect(keyWords('DB_PASS')).toEqual(['db', 'pass']);
+  });
+});
+
+describe('compileSecretRules', () => {
+  it('adds keys from settings and value patterns (group 1 only when there is one)', () => {
+    const r = compileSecretRules({ keys: ['^pin$'], values: ['acme_[a-z0-9]{8}', 'id=(\\d{6})'] });
+    expect(r.classifyKey('PIN')).toBe('secret');
+    expect(r.classifyKey('spin')).toBe('plain');
+    expect(redactLine('x acme_ab12cd34 y', r, tag)).toBe('x <T> y');
+    expect(redactLine('ref id=123456 ok', r, tag)).toBe('ref id=<T> ok');
+  });
+
+  it('returns the same compiled rules for the same settings', () => {
+    expect(compileSecretRules({ keys: ['a'] })).toBe(compileSecretRules({ keys: ['a'] }));
+  });
+});
+
+describe('value shapes', () => {
+  const r = compileSecretRules();
+  it.each([
+    ['dsn: postgres://app:S3cr3t@db/app', 'dsn: postgres://app:<T>@db/app'],
+    ['redis://:R3d1s@cache:6379/0', 'redis://:<T>@cache:6379/0'],
+    ['x = Basic dXNlcjpwYXNzd29yZA==', 'x = Basic <T>'],
+    ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV', 'jwt <T>'],
+    ['a github_pat_11ABCDEFG0123456789_abcdefghijKLMNOPQRSTuvwx b', 'a <T> b'],
+    ['slack xoxp-123456789012-abcdefABCDEF', 'slack <T>'],
+    ['stripe sk_live_51HxYzAbCdEfGhIjKl', 'stripe <T>'],
+  ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
+
+  it.each(['Use Basic authentication here', 'image: nginx:1.25', 'http://example.com/a:b', 'author: Jane Doe', 'keyboard = us', 'tokenizer_path: /models/tok.json', 'max_tokens: 4096'])(
+    'leaves %s alone',
+    (line) => expect(redactLine(line, r, tag)).toBe(line),
+  );
+});
+
+describe('lines of config formats', () => {
+  const r = compileSecretRules();
+  it.each([
+    ['        proxy_pass http://backend;', '        proxy_pass http://backend;'],
+    ['        fastcgi_pass unix:/run/php.sock;', '        fastcgi_pass unix:/run/php.sock;'],
+    ['password = hunter22', 'password = <T>'],
+    ['password hunter22', 'password <T>'],
+    ['requirepass foobared1', 'requirepass <T>'],
+    ['export DB_PASS="x y z"', 'export DB_PASS="<T>"'],
+    ['Environment="API_TOKEN=abc123" "MODE=x"', 'Environment="API_TOKEN=<T>" "MODE=x"'],
+    ['  - --db-password=abc123 --verbose', '  - --db-password=<T> --verbose'],
+    ['db: {user: u, password: S5, pool: 5', 'db: {user: u, password: <T>, pool: 5'],
+    ['DB_PASS=a,b;c # rotated', 'DB_PASS=<T> # rotated'],
+  ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
+});

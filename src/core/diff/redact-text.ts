@@ -6,8 +6,11 @@ export type Tag = (value: unknown) => string;
 /** [start, end) of a hidden part; `quoted`: the content of a quoted string, tagged as a string. */
 type Span = [number, number, boolean?];
 
-/** `key: value`, `"key": value`, `KEY=value`, `--key=value` anywhere on a line (the key starts at a word boundary). */
-const KV = /(?<![\w.$@])(["']?)([A-Za-z_$@][\w.$@-]*)\1[ \t]*[:=][ \t]*/g;
+/**
+ * `key: value`, `"key": value`, `KEY=value`, `--key=value` anywhere on a line
+ * (the key starts at a word boundary, not inside a URL or after an `@`).
+ */
+const KV = /(?<![\w.$@/])(["']?)([A-Za-z_$@][\w.$@-]*)\1[ \t]*([:=])[ \t]*/g;
 /** The first two words of a line (after a comment mark or list dash): `requirepass x`, `proxy_set_header Authorization "…"`. */
 const LEAD_WORDS = /^([ \t]*(?:[#;][ \t]*|-[ \t]+)?)(\S+)(?:([ \t]+)(\S+))?/;
 const ANOTHER_KEY = /^[ \t]*[A-Za-z_][\w.-]*[ \t]*[=:]/;
@@ -40,6 +43,8 @@ function keyValueSpans(line: string, rules: SecretRules, spans: Span[]): void {
   KV.lastIndex = 0;
   for (let m = KV.exec(line); m !== null; m = KV.exec(line)) {
     if (rules.classifyKey(m[2]!) !== 'secret') continue;
+    // `auth.internal:9000` is a host and port: YAML keys need a space after the colon.
+    if (m[3] === ':' && m[1] === '' && m[2]!.includes('.') && /^[:][^\s]/.test(line.slice(m.index + m[0].length - 1))) continue;
     const keyStart = m.index + m[1]!.length;
     const before = line[m.index - 1];
     const closer = m[1] === '' && (before === '"' || before === "'") ? before : null;

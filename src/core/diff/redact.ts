@@ -75,8 +75,8 @@ const MAX_DEPTH = 1000;
 
 /**
  * Copies of the changes with secrets replaced by tags: the whole value when a
- * key on its path is secret (for key-matched entries such as
- * `env[name=DB_PASSWORD]` the identity value counts as a key), secret keys
+ * key on its path is secret (the `value` of a key-matched entry such as
+ * `env[name=DB_PASSWORD]` too), secret keys
  * nested inside added/removed subtrees, secret-shaped strings anywhere, and
  * secret-shaped path segments.
  */
@@ -100,14 +100,15 @@ export function redactChanges<T extends FieldChange>(changes: readonly T[], reda
 function pathIsSecret(path: readonly PathSegment[], rules: SecretRules): boolean {
   let secret = false;
   let parent: PathSegment | undefined;
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (typeof seg === 'string') {
       const cls = keyClass(rules, seg, parent);
       parent = seg;
       secret = cls === 'secret' || (secret && cls !== 'meta');
     } else {
       parent = seg;
-      if (typeof seg === 'object' && Object.values(seg).some((v) => rules.classifyKey(v) === 'secret')) secret = true;
+      // env[name=DB_PASSWORD].value is secret; upstreams[name=auth].timeout is not.
+      if (typeof seg === 'object' && path[i + 1] === 'value' && Object.values(seg).some((v) => rules.classifyKey(v) === 'secret')) secret = true;
     }
   }
   return secret;

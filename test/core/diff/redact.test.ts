@@ -205,3 +205,16 @@ describe('bare key under a secret-ish parent', () => {
     expect(added?.to).toEqual({ key: mark('x'), cert: '/c.pem' });
   });
 });
+
+describe('names that are not secrets', () => {
+  it('shows fields of an entry named like a secret word, and host:port values', () => {
+    const before = { upstreams: [{ name: 'auth', url: 'http://auth.internal:9000', timeout: '2s' }], cache: 'session.internal:6379' };
+    const after = { upstreams: [{ name: 'auth', url: 'http://auth.internal:9001', timeout: '5s' }], cache: 'session.internal:6380' };
+    const red = redactChanges(diffTrees('c', before, after), R);
+    expect(red.map((c) => [c.pathText, c.to])).toEqual([
+      ['upstreams[name=auth].url', 'http://auth.internal:9001'],
+      ['upstreams[name=auth].timeout', '5s'],
+      ['cache', 'session.internal:6380'],
+    ]);
+  });
+});

@@ -13,7 +13,16 @@ export interface SecretRules {
   classifyKey(key: string): KeyClass;
   /** Value shapes to hide wherever they occur; `group` names the part hidden (0: the whole match). */
   values: readonly ValueRule[];
+  /** False when no key in `text` can be secret (a quick test before the per-key work). */
+  mayHaveSecretKey(text: string): boolean;
+  /** False when no value rule can match in `text`. */
+  mayHaveSecretValue(text: string): boolean;
 }
+
+/** Every built-in secret word contains one of these; a line without them has no secret key. */
+const KEY_STEMS = /pass|pw|secret|token|auth|key|credential|cookie|session/i;
+/** Every built-in value rule's match contains one of these. */
+const VALUE_TRIGGERS = /-----BEGIN|:\/\/|bearer|basic|token|digest|bot[ \t]|eyJ|gh[pousr]_|github_pat_|glpat-|xox|xapp-|AKIA|ASIA|[rs]k_(?:live|test)|whsec_|sk-|AIza|npm_|SG\.|pypi-|dop_v1_|shp|hooks\.slack|discord/i;
 
 export type KeyClass = 'secret' | 'meta' | 'plain';
 
@@ -128,6 +137,8 @@ export function compileSecretRules(opts: SecretRuleOptions = {}): SecretRules {
       return c;
     },
     values: [...BUILT_IN_VALUES, ...extraValues],
+    mayHaveSecretKey: extraKeys.length > 0 ? () => true : (text) => KEY_STEMS.test(text),
+    mayHaveSecretValue: extraValues.length > 0 ? () => true : (text) => VALUE_TRIGGERS.test(text),
   };
   compiledRules.set(id, rules);
   return rules;

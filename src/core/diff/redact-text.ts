@@ -24,6 +24,15 @@ const NEXT_ARG = /^(?:[A-Za-z_][\w.-]*=|--?[A-Za-z])/;
  */
 export function redactLine(line: string, rules: SecretRules, tag: Tag, opts: { leadWords?: boolean } = {}): string {
   const spans: Span[] = [];
+  if (rules.mayHaveSecretValue(line)) valueSpans(line, rules, spans);
+  if (rules.mayHaveSecretKey(line)) {
+    keyValueSpans(line, rules, spans);
+    if (opts.leadWords !== false) leadWordSpan(line, rules, spans);
+  }
+  return spans.length === 0 ? line : replaceSpans(line, spans, tag);
+}
+
+function valueSpans(line: string, rules: SecretRules, spans: Span[]): void {
   for (const rule of rules.values) {
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(line); m !== null; m = rule.re.exec(line)) {
@@ -34,9 +43,6 @@ export function redactLine(line: string, rules: SecretRules, tag: Tag, opts: { l
       spans.push([start, start + part.length]);
     }
   }
-  keyValueSpans(line, rules, spans);
-  if (opts.leadWords !== false) leadWordSpan(line, rules, spans);
-  return spans.length === 0 ? line : replaceSpans(line, spans, tag);
 }
 
 function keyValueSpans(line: string, rules: SecretRules, spans: Span[]): void {
@@ -202,14 +208,16 @@ export function createLineRedactor(rules: SecretRules, tag: Tag): { line(text: s
       if (block !== null && (text.trim() === '' || indent > block)) return whole(text, indent);
       block = null;
       let out = redactLine(text, rules, tag);
-      if (PEM_BEGIN.test(text) && !PEM_END.test(text)) pem = true;
-      if (CERT_BEGIN.test(text)) cert = !CERT_END.test(text);
-      else if (CERT_END.test(text)) cert = false;
-      else if (!cert && BASE64_LINE.test(text)) out = whole(text, indent);
-      const opens = OPENS_BLOCK.exec(text);
+      if (text.includes('-----')) {
+        if (PEM_BEGIN.test(text) && !PEM_END.test(text)) pem = true;
+        if (CERT_BEGIN.test(text)) cert = !CERT_END.test(text);
+        else if (CERT_END.test(text)) cert = false;
+      } else if (!cert && text.length >= 40 && BASE64_LINE.test(text)) out = whole(text, indent);
+      const keyed = rules.mayHaveSecretKey(text);
+      const opens = keyed ? OPENS_BLOCK.exec(text) : null;
       if (opens !== null && rules.classifyKey(opens[2]!.trim()) === 'secret') block = indent;
       if (namedSecret > 0 && VALUE_LINE.test(text)) out = redactNamedValue(text, tag);
-      const named = NAME_LINE.exec(text);
+      const named = keyed ? NAME_LINE.exec(text) : null;
       namedSecret = named !== null && rules.classifyKey(named[2]!) === 'secret' ? 3 : Math.max(0, namedSecret - 1);
       return out;
     },

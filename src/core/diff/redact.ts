@@ -150,13 +150,11 @@ function redactTree(value: unknown, secret: boolean, r: Redactor, depth: number,
     for (const key of Object.keys(value)) {
       const cls = keyClass(r.rules, key, parent);
       const hide = cls === 'secret' || (secret && cls !== 'meta') || (named && key === 'value');
-      // defineProperty: a `__proto__` key stays an ordinary key of the copy
-      Object.defineProperty(out, redactLine(key, r.rules, r.tag, NO_LEAD), {
-        value: redactTree(value[key], hide, r, depth + 1, key),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const outKey = redactLine(key, r.rules, r.tag, NO_LEAD);
+      const v = redactTree(value[key], hide, r, depth + 1, key);
+      // defineProperty: a `__proto__` key stays an ordinary key of the copy (plain assignment is faster otherwise)
+      if (outKey === '__proto__') Object.defineProperty(out, outKey, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[outKey] = v;
     }
     return out;
   }

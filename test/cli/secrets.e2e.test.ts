@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BIN, cfgtrail, cliEnv, FIXTURES, type RunResult } from '../helpers/cli.js';
@@ -71,21 +71,23 @@ function applySettings(store: string): void {
   writeFileSync(file, text);
 }
 
-/** A config directory with `before/` and `after/` snapshotted and `drift/` on top. */
-function buildStore(dir: string, opts: { drift: boolean }): void {
+/** A config directory with `before/` and `after/` snapshotted and `drift/` on top; the commands' output. */
+function buildStore(dir: string, opts: { drift: boolean }): { args: string[]; r: RunResult }[] {
+  const ran: { args: string[]; r: RunResult }[] = [];
+  const run = (args: string[]) => {
+    const r = cfgtrail(['--no-color', ...args], { cwd: dir });
+    if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+    ran.push({ args, r });
+  };
   cpSync(join(CORPUS, 'before'), dir, { recursive: true });
-  const init = cfgtrail(['init'], { cwd: dir });
-  if (init.code !== 0) throw new Error(`init: ${init.stderr}`);
+  run(['init']);
   applySettings(join(dir, '.cfgtrail'));
-  for (const [state, title] of [['before', 'Billing config as deployed'], ['after', 'Rotate credentials, bump billing to 1.5.0']] as const) {
-    if (state === 'after') {
-      rmSync(join(dir, 'old.json'));
-      cpSync(join(CORPUS, 'after'), dir, { recursive: true });
-    }
-    const r = cfgtrail(['snapshot', '-m', title, '--trailer', 'Risk: medium'], { cwd: dir });
-    if (r.code !== 0) throw new Error(`snapshot ${state}: ${r.stderr}`);
-  }
+  run(['snapshot', '-m', 'Billing config as deployed', '--trailer', 'Risk: medium']);
+  rmSync(join(dir, 'old.json'));
+  cpSync(join(CORPUS, 'after'), dir, { recursive: true });
+  run(['snapshot', '-m', 'Rotate credentials, bump billing to 1.5.0', '--trailer', 'Risk: medium', '--json']);
   if (opts.drift) cpSync(join(CORPUS, 'drift'), dir, { recursive: true });
+  return ran;
 }
 
 /** Every command that prints something, on the store with history and drift. */
@@ -117,13 +119,21 @@ const COMMANDS: { args: string[]; code?: number }[] = [
   { args: ['snapshot', '--strict', '-m', 'should fail'], code: 5 },
 ];
 
+/** Run last: a real rollback (it records the drift first), then what it recorded. */
+const AFTER_ROLLBACK: string[][] = [['rollback', 'HEAD~1', '--yes', '-m', 'back to the deployed config'], ['show'], ['show', 'HEAD~1'], ['diff', 'HEAD~3', 'HEAD~1'], ['log', '-n', '3']];
+
 let dir = '';
+const setup: { args: string[]; r: RunResult }[] = [];
 const results: { args: string[]; r: RunResult }[] = [];
+const later: { args: string[]; r: RunResult }[] = [];
+let shown: RunResult | undefined;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cfgtrail-secrets-'));
-  buildStore(dir, { drift: true });
+  setup.push(...buildStore(dir, { drift: true }));
   for (const c of COMMANDS) results.push({ args: c.args, r: cfgtrail(['--no-color', ...c.args], { cwd: dir }) });
+  shown = cfgtrail(['--no-color', 'diff', 'HEAD~1', 'HEAD', '--show-secrets'], { cwd: dir });
+  for (const args of AFTER_ROLLBACK) later.push({ args, r: cfgtrail(['--no-color', ...args], { cwd: dir }) });
 });
 
 afterAll(() => {
@@ -134,7 +144,8 @@ describe('secrets corpus', () => {
   it('prints no secret and no 4-character piece of one, in any command', () => {
     const { windows, skipped } = secretWindows();
     const leaks: string[] = [];
-    for (const { args, r } of results) {
+    const all = [...setup, ...results, ...later];
+    for (const { args, r } of all) {
       for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
         for (const [w, secret] of leaksIn(text, windows)) {
           leaks.push(`${args.join(' ')} (${stream}): '${w}' of '${secret}' near: ${text.slice(Math.max(0, text.indexOf(w) - 60), text.indexOf(w) + 30)}`);
@@ -145,7 +156,7 @@ describe('secrets corpus', () => {
     const files = new Set(['before', 'after', 'drift'].flatMap((s) => filesUnder(join(CORPUS, s)))).size;
     // Quoted by the README: keep this one line.
     console.log(
-      `secrets corpus: ${files} files × ${results.length} commands checked; ${manifest.secrets.length} secrets, ${windows.size} 4-char windows (${skipped.length} skipped: inside a token-kind prefix or text the files contain elsewhere: ${[...new Set(skipped)].join(' ') || 'none'})`,
+      `secrets corpus: ${files} files × ${all.length} commands checked; ${manifest.secrets.length} secrets, ${windows.size} 4-char windows (${skipped.length} skipped: inside a token-kind prefix or text the files contain elsewhere: ${[...new Set(skipped)].join(' ') || 'none'})`,
     );
   });
 
@@ -161,6 +172,8 @@ describe('secrets corpus', () => {
     expect(out('diff').stdout).toContain('flow.yaml');
     expect(out('verify').stdout + out('verify').stderr).toMatch(/no services/i);
     expect(out('snapshot --strict -m should fail').stderr).toMatch(/flow\.yaml:\d+:\d+: .*--strict: nothing stored/);
+    expect(later.map(({ args, r }) => [args.join(' '), r.code])).toEqual(AFTER_ROLLBACK.map((a) => [a.join(' '), 0]));
+    expect(later[1]!.r.stdout).toMatch(/database\.password: <redacted:[0-9a-f]{6}> → <redacted:[0-9a-f]{6}>/);
   });
 
   it('keeps tags stable: the same value gets the same tag in every command', () => {
@@ -174,7 +187,7 @@ describe('secrets corpus', () => {
   });
 
   it('shows the secrets with --show-secrets', () => {
-    const r = cfgtrail(['--no-color', 'diff', 'HEAD~1', 'HEAD', '--show-secrets'], { cwd: dir });
+    const r = shown!;
     expect(r.code).toBe(0);
     const after = (file: string) => readFileSync(join(CORPUS, 'after', file), 'utf8');
     const dbPassword = /password: "([^"]+)"/.exec(after('app.yaml'))![1]!;
@@ -191,7 +204,9 @@ describe('secrets corpus', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'cfgtrail-secrets-race-'));
     try {
       buildStore(fresh, { drift: false });
-      rmSync(join(fresh, '.cfgtrail', 'cfgtrail-redact.key'), { force: true });
+      // Snapshots and audit queries print no values: they never read (or make) the key.
+      for (const args of [['log'], ['log', '--json'], ['log', '--field', 'database.password']]) expect(cfgtrail(args, { cwd: fresh }).code).toBe(0);
+      expect(existsSync(join(fresh, '.cfgtrail', 'cfgtrail-redact.key'))).toBe(false);
       const run = () =>
         new Promise<string>((resolve) => {
           const p = spawn(process.execPath, [BIN, 'diff', 'HEAD~1', 'HEAD', '--json'], { cwd: fresh, env: cliEnv() });

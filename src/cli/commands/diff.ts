@@ -65,7 +65,7 @@ export function registerStatus(program: Command, deps: CliDeps): void {
       const store = storeFor(cmd, deps);
       const head = readHead(store.gitdir);
       const diffs = await diffRevs(store, [], [], false);
-      const files = diffs.map((d) => ({ path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.format }));
+      const files = diffs.map((d) => ({ path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.secret ? 'secret' : d.format }));
       const pending = pendingRollback(store);
       if (f.json) {
         const rollback = pending && { target: pending.journal.target, stage: pending.stage, running: pending.running, commit: pending.journal.commit, message: describePending(pending) };

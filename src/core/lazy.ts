@@ -9,6 +9,7 @@
 import type * as YamlLib from 'yaml';
 import type * as IsoGit from 'isomorphic-git';
 import type * as JsDiff from 'diff';
+import type * as JsYaml from 'js-yaml';
 
 /** The `yaml` package. */
 export function yamlLib(): typeof YamlLib {
@@ -18,6 +19,11 @@ export function yamlLib(): typeof YamlLib {
 /** isomorphic-git (its functions, as the package's CommonJS entry exports them). */
 export function isoGit(): typeof IsoGit {
   return require('isomorphic-git') as typeof IsoGit;
+}
+
+/** js-yaml 4, the fast reader for large YAML files (see diff/fast-yaml.ts). */
+export function jsYamlLib(): typeof JsYaml {
+  return require('js-yaml') as typeof JsYaml;
 }
 
 /** jsdiff (the `diff` package), for text-diff fallbacks. */

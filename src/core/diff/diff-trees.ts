@@ -62,6 +62,8 @@ interface Ctx {
 }
 
 function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
+  // the same object on both sides: a piece of a large file both versions share (parse-config's memo)
+  if (Object.is(a, b)) return;
   if (isPlainObject(a) && isPlainObject(b)) walkMaps(ctx, path, a, b);
   else if (Array.isArray(a) && Array.isArray(b)) walkLists(ctx, path, a, b);
   else if (!sameLeaf(a, b)) ctx.out.push({ ...change(ctx.file, path, 'changed', a), to: b });
@@ -78,22 +80,24 @@ function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: 
 }
 
 function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[]): void {
-  const key = IDENTITY_KEYS.find((k) => identitiesOf(a, k) !== null && identitiesOf(b, k) !== null);
-  if (key === undefined || (a.length === 0 && b.length === 0)) walkPositional(ctx, path, a, b);
-  else walkKeyed(ctx, path, key, a, b);
+  if (a.length === 0 && b.length === 0) return;
+  for (const key of IDENTITY_KEYS) {
+    const aIds = identitiesOf(a, key);
+    const bIds = aIds && identitiesOf(b, key);
+    if (aIds && bIds) return walkKeyed(ctx, path, key, a, b, aIds, bIds);
+  }
+  walkPositional(ctx, path, a, b);
 }
 
 function walkPositional(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
   const common = Math.min(a.length, b.length);
-  for (let i = 0; i < common; i += 1) walk(ctx, [...path, i], a[i], b[i]);
+  for (let i = 0; i < common; i += 1) if (!Object.is(a[i], b[i])) walk(ctx, [...path, i], a[i], b[i]);
   // removals from the end first, so replaying them in order keeps positions valid
   for (let i = a.length - 1; i >= common; i -= 1) ctx.out.push(change(ctx.file, [...path, i], 'removed', a[i]));
   for (let i = common; i < b.length; i += 1) ctx.out.push(change(ctx.file, [...path, i], 'added', b[i]));
 }
 
-function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: unknown[]): void {
-  const aIds = identitiesOf(a, key) ?? [];
-  const bIds = identitiesOf(b, key) ?? [];
+function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: unknown[], aIds: string[], bIds: string[]): void {
   const aIndex = new Map(aIds.map((id, i) => [id, i]));
   const bIndex = new Map(bIds.map((id, i) => [id, i]));
   const at = (id: string): PathSegment[] => [...path, { [key]: id }];
@@ -102,11 +106,12 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   });
   bIds.forEach((id, i) => {
     const j = aIndex.get(id);
-    if (j !== undefined) walk(ctx, at(id), a[j], b[i]);
+    // a[j] === b[i]: an entry both versions share (parse-config's memo), unchanged
+    if (j !== undefined && a[j] !== b[i]) walk(ctx, at(id), a[j], b[i]);
   });
   const oldOrder = aIds.filter((id) => bIndex.has(id));
   const newOrder = bIds.filter((id) => aIndex.has(id));
-  if (!isDeepStrictEqual(oldOrder, newOrder)) {
+  if (oldOrder.some((id, i) => id !== newOrder[i])) {
     ctx.out.push({ ...change(ctx.file, path, 'changed', oldOrder), to: newOrder, reorder: true });
   }
   bIds.forEach((id, i) => {

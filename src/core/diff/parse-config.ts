@@ -2,6 +2,9 @@ import type { Document } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { locateJsonError } from './json-error.js';
 import { parsePlainYaml } from './plain-yaml.js';
+import { fastYamlAccepts, readFastYamlDocument, splitYamlDocuments } from './fast-yaml.js';
+import { readChunkedDocument, SPLIT_MIN_BYTES, type PieceMemo } from './chunked-yaml.js';
+import { MAX_TREE_DEPTH, textDepthOver, tooDeepMessage, treeDepth } from './tree-depth.js';
 
 /** YAML schema: `core` is YAML 1.2 (`yes` is a string, `0755` is 755); `yaml-1.1` is what Kubernetes reads. */
 export type YamlSchema = 'core' | 'yaml-1.1';
@@ -9,7 +12,16 @@ export type YamlSchema = 'core' | 'yaml-1.1';
 export interface ParseOptions {
   /** @default 'core' */
   schema?: YamlSchema;
+  /**
+   * Pieces of large YAML files already read, by their text: pass the same map
+   * for two versions of a file and the second reads only what changed (its
+   * unchanged pieces are the first's very objects).
+   */
+  memo?: PieceMemo;
 }
+
+/** YAML files from this size on are read with js-yaml (core schema, see fast-yaml.ts) when it can. */
+export const FAST_YAML_MIN_BYTES = 64 * 1024;
 
 /** Where and why a config file does not parse; line and col are 1-based. */
 export interface ParseError {
@@ -43,10 +55,18 @@ export function parseConfig(file: string, content: Buffer, opts: ParseOptions = 
   if (format === null) return null;
   let text = content.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return format === 'json' ? parseJson(text) : parseYaml(text, opts.schema ?? 'core');
+  return format === 'json' ? parseJson(text) : parseYaml(text, opts.schema ?? 'core', opts.memo);
+}
+
+/** Parsers and tree walks recurse per level: a file nested too deep is compared as text. */
+function tooDeep(text: string, json: boolean): ParsedConfig | null {
+  const deep = textDepthOver(text, MAX_TREE_DEPTH, json);
+  return deep === null ? null : { ok: false, error: { message: tooDeepMessage(deep.depth), line: deep.line, col: 1 } };
 }
 
 function parseJson(text: string): ParsedConfig {
+  const deep = tooDeep(text, true);
+  if (deep) return deep;
   try {
     return { ok: true, docs: [JSON.parse(text) as unknown] };
   } catch (e) {
@@ -54,7 +74,15 @@ function parseJson(text: string): ParsedConfig {
   }
 }
 
-function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
+function parseYaml(text: string, schema: YamlSchema, memo: PieceMemo = new Map()): ParsedConfig {
+  if (schema === 'core') {
+    // large files first try the reader that shares unchanged pieces; small ones the plain-YAML fast path
+    const fast = text.length >= FAST_YAML_MIN_BYTES ? readFastYaml(text, memo) : undefined;
+    if (fast !== undefined) return { ok: true, docs: fast };
+  }
+  // js-yaml's pieces are measured as they are read; the readers below are not
+  const deep = tooDeep(text, false);
+  if (deep) return deep;
   if (schema === 'core') {
     const plain = parsePlainYaml(text);
     if (plain !== undefined) return { ok: true, docs: plain };
@@ -76,14 +104,37 @@ function parseYaml(text: string, schema: YamlSchema): ParsedConfig {
     if (err) return { ok: false, error: { message: err.message, ...at(err.pos[0]) } };
     const dup = duplicateKey(doc);
     if (dup !== null) return { ok: false, error: { message: 'Map keys must be unique', ...at(dup) } };
+    let value: unknown;
     try {
-      values.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       // toJS reports alias bombs (and other resolution failures) without a position
       return { ok: false, error: { message: messageOf(e), ...at(firstAliasOffset(doc)) } };
     }
+    // aliases can nest deeper than the text does (or loop): check the tree itself
+    const depth = treeDepth(value);
+    if (depth > MAX_TREE_DEPTH) return { ok: false, error: { message: tooDeepMessage(depth), ...at(doc.contents?.range[0] ?? 0) } };
+    values.push(value);
   }
   return { ok: true, docs: values };
+}
+
+/** The documents of a large YAML text read by js-yaml, piece by piece through `memo`; undefined when it declines. */
+function readFastYaml(text: string, memo: PieceMemo): unknown[] | undefined {
+  if (!fastYamlAccepts(text)) return undefined;
+  const docs = splitYamlDocuments(text);
+  if (docs === undefined) return undefined;
+  const out: unknown[] = [];
+  for (const doc of docs) {
+    let value = memo.get(doc);
+    if (value === undefined) {
+      value = doc.length > SPLIT_MIN_BYTES ? readChunkedDocument(doc, memo) : readFastYamlDocument(doc, true);
+      if (value === undefined) return undefined;
+      memo.set(doc, value);
+    }
+    out.push(value);
+  }
+  return out;
 }
 
 /** Offset of the first repeated scalar key in any map (merge keys `<<` may repeat), or null. */

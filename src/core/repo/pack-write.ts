@@ -12,7 +12,10 @@ import zlib from 'node:zlib';
 import { createDeltaFromIndex, createDeltaIndex, type DeltaIndex } from './delta.js';
 import type { ObjectStore, ObjectType } from './objects.js';
 import { OFS_DELTA, TYPE_CODES } from './pack-read.js';
+import { buildIndex } from './pack-index.js';
 import type { DeltaSource } from './pack-reuse.js';
+
+export { buildIndex } from './pack-index.js';
 
 export interface WritePackOptions {
   /** Path each blob/tree appears at; objects at the same path delta well against each other. */
@@ -250,36 +253,4 @@ function finish(dir: string, tmp: string, checksum: Buffer, items: Item[]): Writ
 function syncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-}
-
-/** Builds a version-2 .idx: fanout, sorted oids, CRC32s, 31-bit offsets, 64-bit offsets, checksums. */
-export function buildIndex(items: { oid: string; crc: number; offset: number }[], packChecksum: Buffer): Buffer {
-  const sorted = [...items].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
-  const n = sorted.length;
-  const big = sorted.filter((it) => it.offset >= 0x80000000).length;
-  const buf = Buffer.alloc(8 + 1024 + n * 28 + big * 8 + 40);
-  buf.writeUInt32BE(0xff744f63, 0);
-  buf.writeUInt32BE(2, 4);
-  const counts = new Uint32Array(256);
-  for (const it of sorted) counts[parseInt(it.oid.slice(0, 2), 16)]!++;
-  let acc = 0;
-  for (let i = 0; i < 256; i++) buf.writeUInt32BE((acc += counts[i]!), 8 + i * 4);
-  const sha = 1032;
-  const crc = sha + n * 20;
-  const off = crc + n * 4;
-  const bigAt = off + n * 4;
-  let bigCount = 0;
-  sorted.forEach((it, i) => {
-    buf.write(it.oid, sha + i * 20, 'hex');
-    buf.writeUInt32BE(it.crc >>> 0, crc + i * 4);
-    if (it.offset < 0x80000000) buf.writeUInt32BE(it.offset, off + i * 4);
-    else {
-      buf.writeUInt32BE((0x80000000 | bigCount) >>> 0, off + i * 4);
-      buf.writeBigUInt64BE(BigInt(it.offset), bigAt + bigCount++ * 8);
-    }
-  });
-  const tail = bigAt + big * 8;
-  packChecksum.copy(buf, tail);
-  crypto.createHash('sha1').update(buf.subarray(0, tail + 20)).digest().copy(buf, tail + 20);
-  return buf;
 }

@@ -16,5 +16,6 @@ export function registerGc(program: Command, deps: CliDeps): void {
       });
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
       deps.stdout(`packed ${r.packedObjects} objects (${r.looseBefore} loose, ${r.packsBefore} packs before): ${kb(r.bytesBefore)} → ${kb(r.bytesAfter)}\n`);
+      if (r.keptLayout) deps.stdout('kept the existing packs: one new pack would have taken more space\n');
     });
 }

@@ -31,6 +31,8 @@ export interface FileDiff {
   patch?: string;
   /** Why a YAML/JSON file fell back to a text diff: `config.yaml:3:7: ...`. */
   warning?: string;
+  /** Why only part of a large file is shown (over `diff_max_bytes`, or too many changed lines). */
+  summary?: string;
   fromSize?: number;
   toSize?: number;
   /** A `secret_files` file: its content is never shown, only sizes and `<redacted:…>` tags of each side. */

@@ -3,7 +3,7 @@ import type { FileDiff } from '../../core/types.js';
 /** One row of the `diff --json` contract. */
 export type DiffJsonRow =
   | { file: string; path: unknown[]; pathText: string; kind: 'added' | 'removed' | 'changed'; from?: unknown; to?: unknown }
-  | { file: string; kind: 'text'; patch: string; warning?: string }
+  | { file: string; kind: 'text'; patch: string; warning?: string; summary?: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'binary'; status: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'secret'; status: string; fromSize?: number; toSize?: number; fromTag?: string; toTag?: string }
   | { file: string; kind: 'mode'; from: string; to: string }
@@ -19,7 +19,10 @@ export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
     if (d.fromMode && d.toMode) rows.push({ file: d.file, kind: 'mode', from: d.fromMode, to: d.toMode });
     if (d.secret) rows.push({ file: d.file, kind: 'secret', status: d.status, fromSize: d.fromSize, toSize: d.toSize, ...d.secret });
     else if (d.format === 'binary') rows.push({ file: d.file, kind: 'binary', status: d.status, fromSize: d.fromSize, toSize: d.toSize });
-    else if (d.format === 'text') rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}) });
+    else if (d.format === 'text') {
+      const extra = d.summary ? { summary: d.summary, fromSize: d.fromSize, toSize: d.toSize } : {};
+      rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}), ...extra });
+    }
     else if (d.formattingOnly) rows.push({ file: d.file, kind: 'formatting' });
     for (const c of d.changes) {
       const row: DiffJsonRow = { file: d.file, path: c.path, pathText: c.pathText, kind: c.kind };

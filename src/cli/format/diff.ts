@@ -39,10 +39,11 @@ function formatOne(d: FileDiff, paint: Paint): string[] {
   if (d.fromMode !== undefined && d.toMode !== undefined && d.fromMode !== d.toMode) {
     lines.push(paint(`  mode ${d.fromMode} → ${d.toMode}`, 'yellow'));
   }
+  // loops, not push(...all): a spread of 100,000+ lines overflows the stack
   if (d.format === 'binary') lines.push(binaryLine(d));
-  else if (d.format === 'text') lines.push(...textLines(d, paint));
+  else if (d.format === 'text') for (const l of textLines(d, paint)) lines.push(l);
   else if (d.formattingOnly === true) lines.push('  (formatting only: no field changed)');
-  else lines.push(...d.changes.map((c) => changeLine(c, paint)));
+  else for (const c of d.changes) lines.push(changeLine(c, paint));
   return lines;
 }
 
@@ -56,7 +57,8 @@ function changeLine(c: FieldChange & { reorder?: boolean }, paint: Paint): strin
 
 function textLines(d: FileDiff, paint: Paint): string[] {
   const lines: string[] = [];
-  if (d.warning !== undefined) lines.push(paint(`warning: ${d.warning} — showing a text diff`, 'yellow'));
+  if (d.warning !== undefined) lines.push(paint(`warning: ${d.warning}${/compared as text$/.test(d.warning) ? '' : ' — showing a text diff'}`, 'yellow'));
+  if (d.summary !== undefined) lines.push(paint(`note: ${d.summary}`, 'yellow'));
   const patch = (d.patch ?? '').replace(/\n$/, '');
   if (patch === '') return lines;
   for (const line of patch.split('\n')) {

@@ -78,7 +78,8 @@ function recordLines(store: Store, oids: string[]): string {
   const treeCache = new Map<string, FlatTree>();
   const parseCache: ParseCache = new Map();
   let out = '';
-  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, treeCache, parseCache }));
+  const opts = { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes, treeCache, parseCache };
+  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, opts));
   return out;
 }
 

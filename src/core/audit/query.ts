@@ -128,7 +128,13 @@ function substrings(f: AuditFilter): string[] {
 export function lookupEntry(store: Store, index: IndexData, oid: string): AuditEntry {
   const line = lineOf(index, oid);
   const col = line === null ? null : splitLine(line);
-  if (col) return JSON.parse(col.json) as AuditEntry;
-  const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, { schema: store.settings.yamlSchema });
+  if (col) {
+    try {
+      return JSON.parse(col.json) as AuditEntry;
+    } catch {
+      // a line that is not the JSON recordLine writes: the commit itself answers, below
+    }
+  }
+  const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes });
   return entry;
 }

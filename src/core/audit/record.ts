@@ -12,6 +12,8 @@ export type FlatTree = Map<string, { mode: string; oid: string }>;
 
 export interface RecordOptions {
   schema?: 'core' | 'yaml-1.1';
+  /** Files larger than this are recorded without field paths (`diff_max_bytes`). */
+  maxBytes?: number;
   /** Flattened trees by tree id; lets a history walk read each tree once. */
   treeCache?: Map<string, FlatTree>;
   /** Parsed files (see `parseCacheKey`); a history walk parses each version once, not twice. */
@@ -42,9 +44,7 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
     const after = tree.get(f.path);
     const a = blob(objects, before);
     const b = blob(objects, after);
-    const parse = cachedParse(f.path, [{ buf: a, oid: before?.oid }, { buf: b, oid: after?.oid }], opts);
-    const d = diffFile(f.path, a, b, { schema: opts.schema, parse });
-    for (const ch of d.changes) fields.push(`${f.path}\t${ch.pathText}`);
+    for (const pathText of changedFields(f.path, a, b, before?.oid, after?.oid, opts)) fields.push(`${f.path}\t${pathText}`);
   }
   return {
     commit: oid,
@@ -59,6 +59,22 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
     timestamp: c.author.timestamp,
     fields,
   };
+}
+
+/**
+ * The field paths that changed in one file. The index is derived data that
+ * every query needs: a file whose diff fails (a bug in the diff, or input it
+ * cannot handle) is recorded with no field paths rather than leaving the
+ * index impossible to build, which would fail every later command.
+ */
+function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
+  const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], opts);
+  try {
+    return diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes.map((ch) => ch.pathText);
+  } catch (e) {
+    if (e instanceof RangeError) return []; // a stack or size limit of the runtime: the file stays listed, without fields
+    throw e;
+  }
 }
 
 /** Files that differ between two flattened trees, sorted by path; permission-only changes come from `.cfgtrail-meta`. */

@@ -1,14 +1,19 @@
-import { jsDiff } from '../lazy.js';
 import { BugError } from '../errors.js';
 import type { FileDiff, FileStatus } from '../types.js';
 import { diffDocuments, diffWholeFile } from './diff-trees.js';
 import { parseConfig, type ParseOptions, type ParsedConfig } from './parse-config.js';
+import { DEFAULT_DIFF_MAX_BYTES, largeFileDiff } from './large-file.js';
+import { boundedPatch, TEXT_DIFF_CUT_LINES, type TextPatch } from './text-patch.js';
 
 export interface DiffOptions extends ParseOptions {
   /** Parses one side; lets a caller that diffs many versions parse each only once. @default parseConfig */
   parse?: (file: string, content: Buffer) => ParsedConfig | null;
   /** Context lines around text hunks. @default 3 */
   context?: number;
+  /** Files larger than this (either side) get a summary instead of a diff (`diff_max_bytes`). @default 64 MiB */
+  maxBytes?: number;
+  /** Blob ids of the two sides, named in a summary. */
+  oids?: { from?: string; to?: string };
   /** Applied to both sides before a text diff (secret redaction keeps line count, so hunks stay put). */
   redactText?: (text: string) => string;
 }
@@ -30,7 +35,13 @@ export function diffFile(file: string, before: Buffer | null, after: Buffer | nu
   if ((before !== null && isBinary(before)) || (after !== null && isBinary(after))) {
     return { file, status, format: 'binary', changes: [], fromSize: before?.length, toSize: after?.length };
   }
-  const parse = opts.parse ?? ((f: string, c: Buffer) => parseConfig(f, c, opts));
+  const maxBytes = opts.maxBytes ?? DEFAULT_DIFF_MAX_BYTES;
+  if (Math.max(before?.length ?? 0, after?.length ?? 0) > maxBytes) {
+    return largeFileDiff(file, status, before, after, { maxBytes, context: opts.context ?? 3, oids: opts.oids });
+  }
+  // one memo for both sides: the second reads only the pieces of a large YAML file that changed
+  const memo = opts.memo ?? new Map<string, unknown>();
+  const parse = opts.parse ?? ((f: string, c: Buffer) => parseConfig(f, c, { ...opts, memo }));
   const parsedA = before === null ? null : parse(file, before);
   const parsedB = after === null ? null : parse(file, after);
   if (parsedA?.ok !== false && parsedB?.ok !== false && (parsedA !== null || parsedB !== null)) {
@@ -39,8 +50,10 @@ export function diffFile(file: string, before: Buffer | null, after: Buffer | nu
   const warning = [parsedA, parsedB]
     .map((p) => (p?.ok === false ? `${file}:${p.error.line}:${p.error.col}: ${p.error.message}` : null))
     .filter((w): w is string => w !== null);
-  const diff: FileDiff = { file, status, format: 'text', changes: [], patch: textPatch(file, before, after, opts) };
-  if (warning.length > 0) diff.warning = warning.join('; ');
+  const { patch, cut } = textPatch(file, before, after, opts);
+  const diff: FileDiff = { file, status, format: 'text', changes: [], patch };
+  if (warning.length > 0) diff.warning = [...new Set(warning)].join('; ');
+  if (cut) diff.summary = `too many lines differ to compare in full; showing the changes in the first ${TEXT_DIFF_CUT_LINES} lines that differ`;
   return diff;
 }
 
@@ -62,19 +75,10 @@ function treeDiff(
   return diff;
 }
 
-function textPatch(file: string, before: Buffer | null, after: Buffer | null, opts: DiffOptions): string {
-  if (before !== null && after !== null && before.equals(after)) return '';
-  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = jsDiff();
+function textPatch(file: string, before: Buffer | null, after: Buffer | null, opts: DiffOptions): TextPatch {
+  if (before !== null && after !== null && before.equals(after)) return { patch: '', cut: false };
   const text = (b: Buffer | null) => (b === null ? '' : opts.redactText ? opts.redactText(b.toString('utf8')) : b.toString('utf8'));
-  return createTwoFilesPatch(
-    before === null ? '/dev/null' : `a/${file}`,
-    after === null ? '/dev/null' : `b/${file}`,
-    text(before),
-    text(after),
-    undefined,
-    undefined,
-    { context: opts.context ?? 3, headerOptions: FILE_HEADERS_ONLY },
-  );
+  return boundedPatch(before === null ? '/dev/null' : `a/${file}`, after === null ? '/dev/null' : `b/${file}`, text(before), text(after), opts.context ?? 3);
 }
 
 /** True when the bytes look binary (a NUL in the first 8000 bytes, as git decides). */

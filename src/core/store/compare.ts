@@ -97,7 +97,12 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
     } else if (redaction?.isSecretFile(path)) {
       d = secretFileDiff(redaction, path, !x ? 'added' : !y ? 'deleted' : 'modified', x ? a.load(path) : null, y ? b.load(path) : null);
     } else {
-      d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, { schema: store.settings.yamlSchema, redactText: redaction?.text });
+      d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, {
+        schema: store.settings.yamlSchema,
+        redactText: redaction?.text,
+        maxBytes: store.settings.diffMaxBytes,
+        oids: { from: x?.oid, to: y?.oid },
+      });
     }
     if (x && y && (x.mode !== y.mode || permChanged)) {
       d.fromMode = modeText(x.mode, x.perm);

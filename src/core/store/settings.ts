@@ -17,6 +17,8 @@ export interface Settings {
   secretFiles: string[];
   lockTimeoutMs: number;
   gcEvery: number;
+  /** Files larger than this many bytes get a summary instead of a field or text diff (`diff_max_bytes`). */
+  diffMaxBytes: number;
   /** Restore setuid/setgid/sticky bits recorded in `.cfgtrail-meta` on rollback. @default false */
   restoreSpecialBits: boolean;
   /** Raw `services:` list, validated by ops (it knows the restart kinds). */
@@ -66,6 +68,11 @@ lock_timeout: 10
 # Pack the store's loose objects after this many snapshots (0: only 'cfgtrail gc').
 gc_every: 100
 
+# Files larger than this (bytes, either version) are not diffed in full:
+# diff, show and rollback --dry-run print their sizes, blob ids and the first
+# changed lines instead. 67108864 is 64 MiB.
+diff_max_bytes: 67108864
+
 # Restore setuid, setgid and sticky bits recorded for a file when rolling
 # back. Off: a rollback restores only the permission bits (0777); anyone who
 # can write the store could otherwise plant a setuid file. A rollback's plan
@@ -77,7 +84,7 @@ restore_special_bits: false
 services: []
 `;
 
-const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, restore_special_bits: false, services: [] };
+const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, diff_max_bytes: 64 * 1024 * 1024, restore_special_bits: false, services: [] };
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
 export function loadSettings(gitdir: string): Settings {
@@ -144,6 +151,7 @@ export function parseSettings(text: string, file: string): Settings {
     secretFiles: strings('secret_files'),
     lockTimeoutMs: num('lock_timeout') * 1000,
     gcEvery: num('gc_every'),
+    diffMaxBytes: num('diff_max_bytes'),
     restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
     lineOf,

@@ -115,7 +115,7 @@ export async function writeSnapshotLocked(
   const commit = writeLooseObject(store.gitdir, 'commit', body);
   // readHead above has refused a damaged HEAD or branch: a root commit here starts a new store.
   moveBranch(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', { old: head, new: commit, who: committer, message: reflogMessage(opts, head) });
-  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, ...caches });
+  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes, ...caches });
   const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
@@ -152,7 +152,8 @@ function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string |
   const before = head ? flatTree(store.objects, parseCommit(store.objects.read(head).content).tree, caches) : new Map();
   const out: ParseWarning[] = [];
   for (const [path, f] of live) {
-    if (before.get(path)?.oid === f.oid || f.mode === '120000') continue;
+    // a file over diff_max_bytes is never parsed: it is diffed as a summary
+    if (before.get(path)?.oid === f.oid || f.mode === '120000' || f.content.length > store.settings.diffMaxBytes) continue;
     const key = parseCacheKey(f.oid, path);
     if (!cache.has(key)) cache.set(key, parseConfig(path, f.content, { schema: store.settings.yamlSchema }));
     const parsed = cache.get(key);

@@ -43,31 +43,42 @@ function readList(objectsDir: string): string[] {
     .map((l) => path.resolve(objectsDir, unquote(l)));
 }
 
+export interface Alternates {
+  /** Existing alternate object directories, nearest first. */
+  dirs: string[];
+  /** Listed directories that do not exist (git warns and goes on): named when an object is missing. */
+  missing: string[];
+}
+
 /**
  * Every alternate object directory of `objectsDir`, breadth first, with
  * relative entries resolved against the directory that lists them (as git
- * does), each listed once, up to git's nesting depth. Missing directories are
- * left out (git warns and goes on).
- * @example readAlternates('/srv/store/objects') // ['/srv/base/objects']
+ * does), each listed once, up to git's nesting depth.
+ * @example readAlternates('/srv/store/objects').dirs // ['/srv/base/objects']
  */
-export function readAlternates(objectsDir: string): string[] {
+export function readAlternates(objectsDir: string): Alternates {
   const seen = new Set([realpath(objectsDir)]);
   const out: string[] = [];
+  const missing: string[] = [];
   let level = [objectsDir];
   for (let depth = 0; depth < MAX_DEPTH && level.length; depth++) {
     const next: string[] = [];
     for (const dir of level) {
       for (const alt of readList(dir)) {
         const real = realpath(alt);
-        if (seen.has(real) || !isDir(alt)) continue;
+        if (seen.has(real)) continue;
         seen.add(real);
+        if (!isDir(alt)) {
+          missing.push(alt);
+          continue;
+        }
         out.push(alt);
         next.push(alt);
       }
     }
     level = next;
   }
-  return out;
+  return { dirs: out, missing };
 }
 
 function realpath(p: string): string {

@@ -151,6 +151,8 @@ class PackedStore implements ObjectStore {
 
   /** Stores of the alternate object directories, read once on the first miss. */
   private alternates: PackedStore[] | undefined;
+  /** Alternates listed but not there, for the "not found" message. */
+  private missingAlternates: string[] = [];
 
   constructor(
     private readonly objectsDir: string,
@@ -172,14 +174,18 @@ class PackedStore implements ObjectStore {
   /** An object this directory lacks: from an alternate, else the reason it is missing. */
   private readElsewhere(oid: string): GitObject {
     const alt = this.getAlternates().find((a) => a.has(oid));
-    if (!alt) throw this.damagedIndexError() ?? corrupt(oid, 'object not found');
+    if (!alt) throw this.damagedIndexError() ?? corrupt(oid, `object not found${this.missingAlternates.map((d) => ` (alternate ${d} listed in objects/info/alternates does not exist)`).join('')}`);
     const obj = alt.read(oid);
     this.recent.set(oid, obj);
     return obj;
   }
 
   private getAlternates(): PackedStore[] {
-    this.alternates ??= this.withAlternates ? readAlternates(this.objectsDir).map((dir) => new PackedStore(dir)) : [];
+    if (!this.alternates) {
+      const alt = this.withAlternates ? readAlternates(this.objectsDir) : { dirs: [], missing: [] };
+      this.alternates = alt.dirs.map((dir) => new PackedStore(dir));
+      this.missingAlternates = alt.missing;
+    }
     return this.alternates;
   }
 

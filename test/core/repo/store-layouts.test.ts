@@ -99,13 +99,13 @@ describe('alternates', () => {
     }
   });
 
-  it('an object missing everywhere is still "object not found", with a missing alternate skipped', () => {
+  it('an object missing everywhere is "object not found", naming a listed alternate that does not exist', () => {
     const { gitdir } = tempRepo();
     fs.mkdirSync(path.join(gitdir, 'objects', 'info'), { recursive: true });
     fs.writeFileSync(path.join(gitdir, 'objects', 'info', 'alternates'), '/nonexistent/objects\n');
     const err = thrown(() => openObjectStore(gitdir).read('0'.repeat(40)));
     expect(err.code).toBe('CORRUPT_STORE');
-    expect(err.message).toContain('object not found');
+    expect(err.message).toContain('object not found (alternate /nonexistent/objects listed in objects/info/alternates does not exist)');
   });
 });
 

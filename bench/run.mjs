@@ -11,6 +11,7 @@ import { benchDiff, benchIndexRebuild, benchInProcess, benchQueries } from './li
 import { benchGc, benchSnapshot } from './lib/snapshot-gc.mjs';
 import { benchYaml, corpusQueryValues, ensureCorpusStore } from './lib/corpus-yaml.mjs';
 import { formatTables } from './lib/report.mjs';
+import { benchBigDiff } from './lib/big-diff.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -23,7 +24,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,rollback, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -85,6 +86,7 @@ if (opts.large) log('--large: the 100,000-snapshot store takes much longer (see 
 for (const size of opts.sizes ?? (opts.large ? [10000, 100000] : [10000])) if (wanted('store')) await benchGenerated(size);
 if (wanted('corpus')) await benchCorpus();
 if (wanted('yaml')) benchYaml(ctx, OUT);
+if (wanted('bigdiff')) benchBigDiff(ctx, OUT, log);
 if (wanted('rollback')) {
   // Rollback (whole process) and time to recover a real supervisord service: bench/rollback.mjs.
   log('rollback and recovery');

@@ -67,11 +67,11 @@ describe('rollback on a terminal and under the lock', () => {
     const store = join(dir, '.cfgtrail');
     const settings = join(store, 'settings.yaml');
     writeFileSync(settings, readFileSync(settings, 'utf8').replace('lock_timeout: 10', 'lock_timeout: 1'));
-    mkdirSync(join(store, 'cfgtrail.lock')); // held by another cfgtrail command (a fresh proper-lockfile lock)
+    mkdirSync(join(store, 'cfgtrail.lock')); // held by an older cfgtrail (a fresh proper-lockfile lock directory)
     const before = picture(dir, '');
     const r = cfgtrail(['rollback', '--previous', '--yes'], { cwd: dir });
     expect(r.code).toBe(6);
-    expect(r.stderr).toMatch(/^cfgtrail: the store is locked by another cfgtrail command/);
+    expect(r.stderr).toMatch(/^cfgtrail: the store is locked by an older cfgtrail command \(lock directory .*cfgtrail\.lock, stale 30 s after its last refresh\) \(waited 1 s\)/);
     rmdirSync(join(store, 'cfgtrail.lock'));
     expect(picture(dir, '')).toEqual(before);
   });

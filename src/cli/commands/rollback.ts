@@ -26,6 +26,7 @@ export interface RollbackFlags {
   verify: boolean;
   force?: boolean;
   json?: boolean;
+  verbose?: boolean;
   author?: string;
 }
 
@@ -92,7 +93,8 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
     .option('--no-restart', 'do not restart the affected services')
     .option('--no-verify', 'do not run health checks')
     .option('--force', 'go on although remaining changes depend on undone ones')
-    .option('--json', 'print { plan, result } as JSON')
+    .option('--json', 'print { plan, result } as JSON (with per-phase timings)')
+    .option('-v, --verbose', 'print each phase and its duration on stderr')
     .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
     .action(async (target: string | undefined, f: RollbackFlags, cmd: Command) => {
       checkFlagCombination(target, f);
@@ -153,7 +155,7 @@ async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[]
       store, services, ...realPorts(), author, now: deps.now, chown,
       onEvent: (e) => {
         interrupt.track(e);
-        const line = f.json ? null : formatEvent(e);
+        const line = f.json ? null : formatEvent(e, { verbose: Boolean(f.verbose) });
         if (line) deps.stderr(line);
       },
     });

@@ -66,8 +66,8 @@ function resultToJson(r: RollbackResult): Record<string, unknown> {
   };
 }
 
-/** One progress line for a finished phase (stderr), or null for events not worth a line. */
-export function formatEvent(e: RollbackEvent): string | null {
+/** One progress line (stderr): service restarts and checks always, phase timings with `verbose`; null for events not worth a line. */
+export function formatEvent(e: RollbackEvent, opts: { verbose?: boolean } = {}): string | null {
   if (e.phase === 'service') {
     const ev = e.event;
     if (ev.phase === 'restart-done') return `  restart ${ev.service}: ${ev.result.message}\n`;
@@ -75,14 +75,15 @@ export function formatEvent(e: RollbackEvent): string | null {
     if (ev.phase === 'verify-done') return `  verify ${ev.service}: ${checksDoneWord(ev.ok)}\n`;
     return null;
   }
-  if (e.step !== 'done') return null;
+  // Per-phase timings are for --verbose (and --json's result.timings), not every run's stderr.
+  if (e.step !== 'done' || !opts.verbose) return null;
   return `${e.phase}: ${Math.round(e.durationMs)} ms${e.detail ? ` (${e.detail})` : ''}\n`;
 }
 
 /** The summary after applying; says what failed and what to do next. */
 export function formatOutcome(plan: RollbackPlan, r: RollbackResult): string {
   const out: string[] = [];
-  if (r.preRollbackCommit) out.push(`Recorded uncommitted changes first as ${short(r.preRollbackCommit)}.`);
+  if (r.preRollbackCommit) out.push(`Your uncommitted edits were saved first as ${short(r.preRollbackCommit)} (cfgtrail show ${short(r.preRollbackCommit)}).`);
   out.push(`Rolled back to ${short(plan.target.commit)} as commit ${short(r.commit)}${r.changeId ? ` (Change-Id ${r.changeId})` : ''}.`);
   if (r.keptEdits.length > 0) out.push(keptEditsText(r.keptEdits));
   const failedRestarts = r.restarted.filter((x) => !x.ok);
@@ -105,6 +106,7 @@ export function formatAbort(r: AbortResult): string {
   } else {
     out.push(`Abandoned the rollback to ${short(r.target)}: ${r.restored.length} file(s) put back as HEAD records them${r.restored.length ? `: ${r.restored.join(', ')}` : ''}.`);
     if (r.leftAlone.length > 0) out.push(`Left as they are (edited since the rollback stopped): ${r.leftAlone.join(', ')}`);
+    for (const k of r.keptEdits) out.push(`Your edit to ${k.path} made meanwhile was kept at ${k.keptAt}`);
   }
   return `${out.join('\n')}\n`;
 }

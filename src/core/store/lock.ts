@@ -127,7 +127,7 @@ export function readHolder(gitdir: string): ProcessOwner {
 
 /** A lock directory left by an older cfgtrail (proper-lockfile's): its holder is unknown. */
 function legacyHolder(path: string): ProcessOwner {
-  return { pid: 0, host: 'unknown', command: `an older cfgtrail (lock directory ${path})` };
+  return { pid: 0, host: 'unknown', command: `an older cfgtrail command (lock directory ${path}, stale 30 s after its last refresh)` };
 }
 
 /** A dead holder on this host, or one on another host (or unknown) whose lock went unrefreshed for 30 s. */

@@ -54,6 +54,7 @@ function pidReused(pid: number): boolean {
 
 /** `pid 1234 (cfgtrail rollback --previous, since 10:02:03Z)` for messages. */
 export function describeOwner(owner: ProcessOwner): string {
+  if (owner.pid === 0) return owner.command ?? 'an unknown process';
   const parts = [owner.command, owner.since ? `since ${owner.since}` : undefined].filter(Boolean);
   const host = owner.host === hostname() ? '' : ` on ${owner.host}`;
   return `pid ${owner.pid}${host}${parts.length ? ` (${parts.join(', ')})` : ''}`;

@@ -16,6 +16,7 @@ import { describePending, pendingRollback, servicesLeft } from './pending.js';
 import { assertSafeActions } from './safe-path.js';
 import { fileActions, headFiles, scopeOf, targetFiles } from './states.js';
 import { applyFileActions } from './write-files.js';
+import type { KeptEdit } from './types.js';
 
 /** What {@link abortRollback} did. */
 export interface AbortResult {
@@ -30,6 +31,8 @@ export interface AbortResult {
   commit: string | null;
   /** Services that were not restarted or checked. */
   servicesNotDone: string[];
+  /** Files edited while the abort put them back: kept aside, never overwritten unseen. */
+  keptEdits: KeptEdit[];
 }
 
 /**
@@ -44,7 +47,7 @@ export async function abortRollback(store: Store, opts: { chown: boolean }): Pro
     const j = pending.journal;
     if (pending.stage === 'after-commit') {
       removeJournal(store.gitdir);
-      return { target: j.target, stage: pending.stage, restored: [], leftAlone: [], commit: j.commit, servicesNotDone: servicesLeft(j) };
+      return { target: j.target, stage: pending.stage, restored: [], leftAlone: [], commit: j.commit, servicesNotDone: servicesLeft(j), keptEdits: [] };
     }
     const head = readHead(store.gitdir)!;
     const before = headFiles(store, head);
@@ -60,11 +63,11 @@ export async function abortRollback(store: Store, opts: { chown: boolean }): Pro
     const touched = (p: string) => inJob(p) && restoredByRollback(p);
     const actions = fileActions(live, before, touched, opts.chown);
     assertSafeActions(store.root, store.gitdir, actions, new Map([...before].map(([p, f]) => [p, f.mode])));
-    await applyFileActions(store.root, actions, { readBlob: (oid) => store.objects.read(oid).content, chown: opts.chown });
+    const wrote = await applyFileActions(store.root, actions, { readBlob: (oid) => store.objects.read(oid).content, chown: opts.chown });
     const leftAlone = [...new Set([...before.keys(), ...live.keys()])]
       .filter((p) => inJob(p) && !touched(p) && live.get(p)?.oid !== before.get(p)?.oid)
       .sort();
     removeJournal(store.gitdir);
-    return { target: j.target, stage: pending.stage, restored: actions.map((a) => a.path), leftAlone, commit: null, servicesNotDone: [] };
+    return { target: j.target, stage: pending.stage, restored: actions.map((a) => a.path), leftAlone, commit: null, servicesNotDone: [], keptEdits: wrote.kept };
   });
 }

@@ -145,7 +145,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   const stands = holds && !pre && now === plan.head;
   const fresh = stands
     ? plan
-    : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, ...(pending ? { journal: pending } : {}) });
+    : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, savedDrift: journal.preRollbackCommit, ...(pending ? { journal: pending } : {}) });
   const more = fresh.services.filter((name) => !journal.services!.includes(name));
   if (more.length > 0) {
     journal = { ...journal, services: [...journal.services!, ...more] };

@@ -107,6 +107,8 @@ interface BuildInput {
   journal?: RollbackJournal;
   /** Compute the field diff (skipped under the lock: parsing big files there blocks other writers). @default true */
   diffs?: boolean;
+  /** The snapshot of uncommitted edits this rollback just made: said as saved, not as undone. */
+  savedDrift?: string | null;
 }
 
 /** The plan for rolling the live files back to `target` (also re-run under the lock). */
@@ -128,7 +130,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   const services = journal ? resumedServices(store, index, journal, input.req.services, actions) : servicesForFiles(input.req.services, actions.map((a) => a.path));
   const before = headFiles(store, head);
   const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
-  const msg = commitMessage(ref, files, undone, input.reason);
+  const msg = commitMessage(ref, files, undone, input.reason, input.savedDrift);
   const plan: RollbackPlan = {
     root: store.root,
     gitdir: store.gitdir,

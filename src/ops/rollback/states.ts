@@ -139,23 +139,39 @@ export function diffLiveToTarget(store: Store, live: Map<string, LiveFile>, targ
 /** Undone changes the body lists one per line; the trailers name them all. */
 const LISTED_UNDONE = 20;
 
-/** Title, body and trailers of the rollback commit. */
-export function commitMessage(target: ChangeRef, files: string[] | null, undone: ChangeRef[], reason: string | null): { commitTitle: string; commitBody: string; trailers: Trailer[] } {
+/** `Rollback to abc1234: ` / `Rollback of a.yaml to abc1234: ` at the start of a rollback commit's title. */
+const ROLLBACK_TITLE = /^Rollback (?:of .+? )?to [0-9a-f]{7,40}: /;
+
+/**
+ * Title, body and trailers of the rollback commit. The title says what it
+ * restores: rolling back to a rollback commit names the state that commit
+ * restored, not "Rollback to …: Rollback to …: …" (the trailers carry the
+ * chain). `savedDrift`: the snapshot of the user's uncommitted edits made
+ * just before, which is said as such and not listed as an undone change.
+ */
+export function commitMessage(
+  target: ChangeRef, files: string[] | null, undone: ChangeRef[], reason: string | null, savedDrift?: string | null,
+): { commitTitle: string; commitBody: string; trailers: Trailer[] } {
   const short = target.commit.slice(0, 7);
   const what = files ? `Rollback of ${fileList(files)} to` : 'Rollback to';
-  const commitTitle = `${what} ${short}: ${target.title}`;
+  let restored = target.title;
+  while (ROLLBACK_TITLE.test(restored)) restored = restored.replace(ROLLBACK_TITLE, '');
+  const commitTitle = `${what} ${short}: ${restored}`;
   const lines = [reason ?? 'No reason given.'];
-  if (undone.length > 0) {
+  if (savedDrift) lines.push('', `Uncommitted edits were saved first as ${savedDrift.slice(0, 7)} (Pre-rollback snapshot).`);
+  const listed = undone.filter((u) => u.commit !== savedDrift);
+  if (listed.length > 0) {
     lines.push('', 'Undone changes:');
-    for (const u of undone.slice(0, LISTED_UNDONE)) lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
-    const rest = undone.slice(LISTED_UNDONE);
+    for (const u of listed.slice(0, LISTED_UNDONE)) lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
+    const rest = listed.slice(LISTED_UNDONE);
     if (rest.length > 0) {
       const range = `${rest[rest.length - 1]!.commit.slice(0, 7)}..${rest[0]!.commit.slice(0, 7)}`;
       lines.push(`- and ${rest.length} older (${range}); every Change-Id is in the Rollback-Of trailers`);
     }
   }
   const trailers: Trailer[] = [{ key: 'Rollback-To', value: target.commit }];
-  for (const u of undone) if (u.changeId) trailers.push({ key: 'Rollback-Of', value: u.changeId });
+  for (const u of listed) if (u.changeId) trailers.push({ key: 'Rollback-Of', value: u.changeId });
+  if (savedDrift) trailers.push({ key: 'Pre-Rollback-Snapshot', value: savedDrift });
   trailers.push({ key: 'Reason', value: reason ?? 'not given' });
   return { commitTitle, commitBody: lines.join('\n'), trailers };
 }

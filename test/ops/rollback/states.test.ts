@@ -24,4 +24,25 @@ describe('commitMessage', () => {
     expect(msg.commitTitle).toBe(`Rollback of a.yaml to ${ref(0).commit.slice(0, 7)}: change 0`);
     expect(msg.commitBody).toBe(`No reason given.\n\nUndone changes:\n- ${ref(2).commit.slice(0, 7)} ${ref(2).changeId} change 2\n- ${ref(1).commit.slice(0, 7)} ${ref(1).changeId} change 1`);
   });
+
+  it('does not nest titles: rolling back to a rollback names the state it restored', () => {
+    let target = { commit: 'b'.repeat(40), changeId: 'I1', title: 'Raise pool' };
+    for (let depth = 0; depth < 9; depth++) {
+      const msg = commitMessage(target, depth % 2 ? ['conf.d/a.yaml'] : null, [], null);
+      expect(msg.commitTitle).toMatch(new RegExp(`^Rollback (of conf\\.d/a\\.yaml )?to ${target.commit.slice(0, 7)}: Raise pool$`));
+      target = { commit: String(depth).repeat(40), changeId: `I${depth + 2}`, title: msg.commitTitle };
+    }
+  });
+
+  it('says the drift snapshot was saved, not undone', () => {
+    const drift = ref(9);
+    const msg = commitMessage(ref(0), null, [drift, ref(2)], 'why', drift.commit);
+    expect(msg.commitBody).toBe(`why\n\nUncommitted edits were saved first as ${drift.commit.slice(0, 7)} (Pre-rollback snapshot).\n\nUndone changes:\n- ${ref(2).commit.slice(0, 7)} ${ref(2).changeId} change 2`);
+    expect(msg.trailers).toEqual([
+      { key: 'Rollback-To', value: ref(0).commit },
+      { key: 'Rollback-Of', value: ref(2).changeId },
+      { key: 'Pre-Rollback-Snapshot', value: drift.commit },
+      { key: 'Reason', value: 'why' },
+    ]);
+  });
 });

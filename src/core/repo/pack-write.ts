@@ -44,21 +44,28 @@ interface Item {
   offset: number;
   crc: number;
   index?: DeltaIndex;
-  /** Place in the sorted order (the delta search window). */
+  /** Place in `search` (the delta search window). */
   pos: number;
   /** The old pack's delta of this object, when its base is in the new pack. */
   reused?: { base: Item; delta: Buffer };
   /**
-   * The base of a reused delta: written whole, as in the old pack, so the
-   * chains on it keep their depth (a delta here would lengthen every chain above).
+   * Height of the reused chains resting on this object (0: none). A delta
+   * found for it lengthens each of them, so its search depth is reduced by
+   * this much (git's check_delta_limit).
    */
-  reuseBase?: boolean;
+  above: number;
   /** On the chain of bases being written (a cycle of reused deltas stops here). */
   visiting?: boolean;
 }
 
 interface Writer {
   items: Item[];
+  /**
+   * The objects whose delta is searched for, in sorted order: the window
+   * slides over these only (as in git), so objects that keep an old delta do
+   * not crowd out the candidates, e.g. the chain roots of several old packs.
+   */
+  search: Item[];
   byOid: Map<string, Item>;
   window: number;
   maxDepth: number;
@@ -112,7 +119,7 @@ function findDelta(items: Item[], i: number, window: number, maxDepth: number): 
   let best: { base: Item; delta: Buffer } | undefined;
   let bestSize = Math.floor(item.content.length / 2) - 20;
   let refDepth = 1;
-  if (bestSize <= 0) return undefined;
+  if (bestSize <= 0 || maxDepth <= 0) return undefined;
   for (let j = i - 1; j >= Math.max(0, i - window); j--) {
     const base = items[j]!;
     if (base.type !== item.type) break;
@@ -142,10 +149,9 @@ export function writePack(gitdir: string, oids: string[], store: ObjectStore, op
   const maxDepth = opts.maxDepth ?? 50;
   const items: Item[] = [...new Set(oids)].map((oid) => {
     const { type, content } = store.read(oid);
-    return { oid, type, content, path: opts.pathHints?.get(oid) ?? '', depth: 0, offset: 0, crc: 0, pos: 0 };
+    return { oid, type, content, path: opts.pathHints?.get(oid) ?? '', depth: 0, offset: 0, crc: 0, pos: 0, above: 0 };
   });
   sortItems(items);
-  items.forEach((it, i) => { it.pos = i; });
   const dir = path.join(gitdir, 'objects', 'pack');
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `tmp_pack_${process.pid}_${crypto.randomBytes(4).toString('hex')}`);
@@ -163,14 +169,11 @@ export function writePack(gitdir: string, oids: string[], store: ObjectStore, op
     head.writeUInt32BE(2, 4);
     head.writeUInt32BE(items.length, 8);
     emit(head);
-    const w: Writer = { items, byOid: new Map(items.map((it) => [it.oid, it])), window, maxDepth, offset: () => offset, emit };
+    const w: Writer = { items, search: items, byOid: new Map(items.map((it) => [it.oid, it])), window, maxDepth, offset: () => offset, emit };
     if (opts.reuseDeltas) markReused(w, opts.reuseDeltas);
-    for (let i = 0; i < items.length; i++) {
-      writeWithBases(w, i);
-      // bases further back than the window are never used again
-      const old = items[i - window];
-      if (old) old.index = undefined;
-    }
+    w.search = items.filter((it) => !it.reused);
+    w.search.forEach((it, p) => { it.pos = p; });
+    for (let i = 0; i < items.length; i++) writeWithBases(w, i);
     const checksum = hash.digest();
     fs.writeSync(fd, checksum);
     fs.fsyncSync(fd);
@@ -209,12 +212,34 @@ function markReused(w: Writer, source: DeltaSource): void {
     const base = r ? w.byOid.get(r.baseOid) : undefined;
     if (!base || base.type !== item.type || base === item) continue;
     item.reused = { base, delta: r!.delta };
-    base.reuseBase = true;
   }
+  // each object's height over its reused chain's root, then the heights above each base, tips first
+  const level = new Map<Item, number>();
+  const levelOf = (item: Item): number => {
+    const path: Item[] = [];
+    const onPath = new Set<Item>();
+    let at: Item | undefined = item;
+    while (at && !level.has(at) && !onPath.has(at)) {
+      path.push(at);
+      onPath.add(at);
+      at = at.reused?.base;
+    }
+    let n = at && level.has(at) ? level.get(at)! : -1;
+    for (let k = path.length - 1; k >= 0; k--) level.set(path[k]!, ++n);
+    return level.get(item)!;
+  };
+  const chained = w.items.filter((it) => it.reused).sort((a, b) => levelOf(b) - levelOf(a));
+  for (const it of chained) it.reused!.base.above = Math.max(it.reused!.base.above, it.above + 1);
 }
 
 function writeEntry(w: Writer, item: Item, reused: { base: Item; delta: Buffer } | undefined): void {
-  const found = reused ?? (item.reuseBase ? undefined : findDelta(w.items, item.pos, w.window, w.maxDepth));
+  // (an object whose reused delta closed a cycle is written whole: it is in no search window)
+  const found = reused ?? (item.reused ? undefined : findDelta(w.search, item.pos, w.window, w.maxDepth - item.above));
+  // bases further back than the window are never used again
+  if (!item.reused) {
+    const old = w.search[item.pos - w.window];
+    if (old) old.index = undefined;
+  }
   const offset = w.offset();
   item.offset = offset;
   let header: number[];

@@ -205,6 +205,29 @@ describe('gc among the packs git leaves', () => {
     expect(chains).toMatch(/chain length = [1-9]\d\d: /); // the deep chains were kept, not cut at 50
   });
 
+  it('merges several packs as git gc does: the old deltas stay, the chain roots of each pack get deltas too', async () => {
+    const { dir, gitdir } = tempRepo();
+    for (let k = 0; k < 8; k++) fastImportEdits(gitdir, 40, { lines: 1500, seed: k * 40 });
+    expect(packFiles(gitdir, '.pack')).toHaveLength(8);
+    const bytes = (g: string): number => packFiles(g, '.pack').reduce((n, f) => n + fs.statSync(path.join(packDir(g), f)).size, 0);
+    const copy = `${dir}-gitgc`;
+    fs.cpSync(dir, copy, { recursive: true });
+    let gitBytes: number;
+    try {
+      git(copy, ['gc', '-q']);
+      gitBytes = bytes(path.join(copy, '.git'));
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+    const before = bytes(gitdir);
+    await packStore(gitdir);
+    const ours = bytes(gitdir);
+    console.log(`8 fast-import packs of 40 edits each: ${before} bytes; git gc ${gitBytes} bytes; cfgtrail gc ${ours} bytes`);
+    expect(ours).toBeLessThan(before * 0.85);
+    expect(ours).toBeLessThanOrEqual(gitBytes * 1.05);
+    git(dir, ['fsck', '--strict', '--full']);
+  });
+
   it('keeps a lone loose object loose: a pack and its index would take more disk', async () => {
     const { dir, gitdir } = tempRepo();
     git(dir, ['hash-object', '-w', '--stdin'], 'one object\n');

@@ -103,22 +103,59 @@ function readRange(ctx: Ctx, from: number, to: number, k: number, depth: number)
   if (seq && entries.some((s) => !itemAt(text, s + k))) decline();
   // the lines before the first entry are comments and blank lines only
   const pieceAt = (i: number): [number, number] => [i === 0 ? from : entries[i]!, entries[i + 1] ?? to];
-  if (seq) return entries.map((_, i) => onlyItem(readPiece(ctx, pieceAt(i), k, depth, true)));
+  const items: unknown[] = [];
   const out: Record<string, unknown> = {};
+  const add = (value: unknown, count: number): void => {
+    if (seq) {
+      if (!Array.isArray(value) || value.length !== count) decline();
+      for (const v of value as unknown[]) items.push(v);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) decline();
+    const keys = Object.keys(value as object);
+    if (keys.length !== count) decline();
+    for (const key of keys) {
+      if (key === '__proto__' || Object.hasOwn(out, key)) decline(); // a duplicate key: the yaml package reports it
+      out[key] = (value as Record<string, unknown>)[key];
+    }
+  };
+  let first = 0;
   for (let i = 0; i < entries.length; i++) {
-    const [key, value] = onlyEntry(readPiece(ctx, pieceAt(i), k, depth, false));
-    if (Object.hasOwn(out, key)) decline(); // a duplicate key: the yaml package reports it
-    out[key] = value;
+    const [start, end] = pieceAt(i);
+    if (end - start > ctx.splitMin && !seq && depth < 2) {
+      // large: read alone, and cut again when it is `key:` over a block
+      if (i > first) add(readPiece(ctx, [pieceAt(first)[0], start], k, depth, true), i - first);
+      add(readPiece(ctx, [start, end], k, depth, false), 1);
+      first = i + 1;
+    } else if (i + 1 === entries.length || groupEndsAfter(ctx, pieceAt(first)[0], start, end)) {
+      add(readPiece(ctx, [pieceAt(first)[0], end], k, depth, true), i + 1 - first);
+      first = i + 1;
+    }
   }
-  return out;
+  return seq ? items : out;
 }
 
-/** One entry: cut again when large and `key:` over a block, else read as one document. */
-function readPiece(ctx: Ctx, [from, to]: [number, number], k: number, depth: number, inSeq: boolean): unknown {
+/**
+ * Small entries are read in groups (one js-yaml call and one memo entry per
+ * group, not per entry: a 2M-key map took 2M calls). Where a group ends
+ * depends on the entries' own text, so an edit changes the groups around it
+ * only and the rest still match the other version's.
+ */
+function groupEndsAfter({ text, splitMin }: Ctx, groupStart: number, start: number, end: number): boolean {
+  const size = end - groupStart;
+  if (size >= splitMin / 2) return true; // 32 KiB
+  if (size < splitMin / 32) return false; // 2 KiB
+  let h = end - start;
+  for (let i = start, stop = Math.min(end, start + 64); i < stop; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return (h & 7) === 0;
+}
+
+/** Entries read as one document, or one large map entry cut again when it is `key:` over a block (`whole` false). */
+function readPiece(ctx: Ctx, [from, to]: [number, number], k: number, depth: number, whole: boolean): unknown {
   const text = ctx.text.slice(from, to);
   if (ctx.memo.has(text)) return ctx.memo.get(text);
   let value: unknown;
-  const head = inSeq || depth >= 2 || text.length <= ctx.splitMin ? null : headerLine(ctx.text, from, to, k);
+  const head = whole || depth >= 2 || text.length <= ctx.splitMin ? null : headerLine(ctx.text, from, to, k);
   if (head) {
     value = { [head.key]: readBlock(ctx, head.bodyFrom, to, k, depth) };
   } else {
@@ -157,16 +194,4 @@ function readBlock(ctx: Ctx, from: number, to: number, k: number, depth: number)
     at = end;
   }
   return decline();
-}
-
-function onlyItem(value: unknown): unknown {
-  if (!Array.isArray(value) || value.length !== 1) decline();
-  return (value as unknown[])[0];
-}
-
-function onlyEntry(value: unknown): [string, unknown] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) decline();
-  const keys = Object.keys(value as object);
-  if (keys.length !== 1 || keys[0] === '__proto__') decline();
-  return [keys[0]!, (value as Record<string, unknown>)[keys[0]!]];
 }

@@ -71,8 +71,9 @@ function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
 
 function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: Record<string, unknown>): void {
   for (const key of Object.keys(a)) {
-    if (Object.hasOwn(b, key)) walk(ctx, [...path, key], a[key], b[key]);
-    else ctx.out.push(change(ctx.file, [...path, key], 'removed', a[key]));
+    // Object.is first: no path is built for the (often millions of) unchanged keys
+    if (!Object.hasOwn(b, key)) ctx.out.push(change(ctx.file, [...path, key], 'removed', a[key]));
+    else if (!Object.is(a[key], b[key])) walk(ctx, [...path, key], a[key], b[key]);
   }
   for (const key of Object.keys(b)) {
     if (!Object.hasOwn(a, key)) ctx.out.push(change(ctx.file, [...path, key], 'added', b[key]));

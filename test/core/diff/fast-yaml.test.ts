@@ -31,6 +31,7 @@ function check(text: string): { accepted: number; failure: string | null } {
     ['whole', (doc) => readFastYamlDocument(doc)],
     // as parseConfig calls it: the whole text checked once, then cut into pieces of any size
     ['pieces', (doc) => (fastYamlAccepts(text) ? readChunkedDocument(doc, new Map(), 0) : undefined)],
+    ['groups', (doc) => (fastYamlAccepts(text) ? readChunkedDocument(doc, new Map(), 96) : undefined)],
   ];
   for (const [name, read] of readers) {
     const ours = docs.map(read);

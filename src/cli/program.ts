@@ -21,13 +21,32 @@ export function createProgram(deps: CliDeps): Command {
     .option('-C <dir>', 'run as if started in <dir> (like git -C)')
     .version(pkg.version, '-V, --version')
     .option('--no-color', 'never colour the output')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
     .exitOverride();
   for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc, registerFsck, registerVerifyCommands]) {
     register(program, deps);
   }
   registerRollback(program, deps);
-  // Subcommands made by program.command() inherit exitOverride/configureOutput.
+  // Subcommands made by program.command() inherit exitOverride/configureOutput;
+  // each gets its own outputError so the hint names its --help.
+  for (const cmd of [program, ...program.commands]) {
+    cmd.configureOutput({ outputError: (text, write) => write(usageLine(text, cmd)) });
+  }
   return program;
+}
+
+/**
+ * Commander's error text (`error: …` and a `(Did you mean …?)` line) as one
+ * `cfgtrail: …` line with a hint, like every other error.
+ *
+ * @example usageLine("error: unknown option '--fiel'\n(Did you mean --file?)\n", logCmd)
+ * // "cfgtrail: log: unknown option '--fiel' (did you mean --file?; see 'cfgtrail log --help')\n"
+ */
+export function usageLine(text: string, cmd: Command): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const message = (lines[0] ?? 'usage error').replace(/^error:\s*/, '');
+  const suggestion = lines.slice(1).join(' ').replace(/^\((.*)\)$/, '$1').replace(/^Did/, 'did');
+  const name = cmd.parent ? `${cmd.name()}: ` : '';
+  const help = `see 'cfgtrail ${cmd.parent ? `${cmd.name()} ` : ''}--help'`;
+  return `cfgtrail: ${name}${message} (${suggestion ? `${suggestion}; ` : ''}${help})\n`;
 }

@@ -7,7 +7,8 @@ import type { FileDiff } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import { STATUS_LETTER, formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
-import { ExitWith, pathsAfterDashDash, storeFor, useColor, type CliDeps } from '../context.js';
+import { ExitWith, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
+import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
 
@@ -34,7 +35,7 @@ export function registerDiff(program: Command, deps: CliDeps): void {
   program
     .command('diff')
     .description('field-level diff: live vs last snapshot, live vs REV, or REV vs REV')
-    .argument('[revs...]', 'zero, one or two revisions, then `-- PATH...`')
+    .argument('[revs...]', 'zero, one or two revisions, then `-- PATH...` (relative to the current directory; :/PATH from the config root)')
     .option('--json', 'print the stable JSON rows')
     .option('--show-secrets', 'print values of secret-looking keys')
     .option('--exit-code', 'exit 1 when there are differences')
@@ -42,13 +43,15 @@ export function registerDiff(program: Command, deps: CliDeps): void {
       const paths = pathsAfterDashDash(deps);
       const revs = operands.slice(0, operands.length - paths.length);
       if (revs.length > 2) {
-        deps.stderr('cfgtrail: diff takes at most two revisions (put paths after --)\n');
+        deps.stderr("cfgtrail: diff: takes at most two revisions (put paths after --; see 'cfgtrail diff --help')\n");
         throw new ExitWith(ExitCode.USAGE);
       }
       const store = storeFor(cmd, deps);
+      // Paths as git reads them: from the current directory (or -C), `:/path` from the root.
+      const scope = paths.map((p) => rootRelativePath(p, { cwd: workDir(cmd, deps), root: store.root, what: 'path' }));
       const pending = pendingRollback(store);
       if (pending) deps.stderr(`warning: ${describePending(pending)}\n`);
-      const diffs = await diffRevs(store, revs, paths, Boolean(f.showSecrets));
+      const diffs = await diffRevs(store, revs, scope.includes('') ? [] : scope, Boolean(f.showSecrets));
       if (f.json) deps.stdout(`${JSON.stringify(diffsToJson(diffs), null, 2)}\n`);
       else deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, { color: useColor(cmd, deps) })}\n`);
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);

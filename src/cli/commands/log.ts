@@ -1,14 +1,20 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CfgtrailError } from '../../core/errors.js';
-import type { AuditFilter } from '../../core/types.js';
+import type { AuditEntry, AuditFilter } from '../../core/types.js';
 import { parseDateSpec } from '../../core/audit/dates.js';
 import { makeRegex } from '../../core/audit/filter.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { queryHistory } from '../../core/audit/query.js';
 import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
 import { formatLog } from '../format/log.js';
+import { formatLogSpans } from '../format/log-bytes.js';
+import { queryEntrySpans } from '../../core/audit/entry-spans.js';
 import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
-import { collect, storeFor, useColor, type CliDeps } from '../context.js';
+import { resolveChangeId } from '../../core/repo/revs.js';
+import { commitsInRevs } from '../../core/audit/rev-range.js';
+import { rootRelativePath } from '../../core/store/user-path.js';
+import { RISKS } from './snapshot.js';
+import { collect, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 
 export interface LogFlags {
   oneline?: boolean;
@@ -42,7 +48,11 @@ export function filterFromFlags(f: LogFlags, now: number): AuditFilter {
   if (f.changeId) filter.changeId = f.changeId;
   // Split at the first ':' or '=' as snapshot does: 'Config: pool=40' is key Config.
   if (f.trailer?.length) filter.trailers = f.trailer.map((t) => parseTrailerArg(t));
-  if (f.risk) filter.risk = f.risk;
+  if (f.risk !== undefined) {
+    // A level no snapshot can record would silently match nothing.
+    if (!RISKS.includes(f.risk.toLowerCase())) throw new CfgtrailError('BAD_INPUT', `--risk must be one of ${RISKS.join(', ')}; got '${f.risk}'`, { flag: '--risk', value: f.risk });
+    filter.risk = f.risk;
+  }
   if (f.component) filter.component = f.component;
   if (f.file) filter.file = f.file.replace(/^\.\//, '').replace(/\/$/, '');
   if (f.field) filter.field = f.field;
@@ -53,32 +63,50 @@ export function registerLog(program: Command, deps: CliDeps): void {
   program
     .command('log')
     .description('audit history, newest first; all filters combine (AND)')
-    .option('--oneline', 'one line per change')
+    .argument('[revs...]', "only changes in this history: REV (it and older), A..B (in B's, not in A's), ^A; REV is a commit, Change-Id (or its prefix), tag or HEAD~N")
+    .addOption(new Option('--oneline', 'one line per change').conflicts('json'))
     .option('--json', 'JSON array of change records')
     .option('-n, --max-count <n>', 'at most n changes')
     .option('--since <date>', "changes at or after a date: 2026-11-20, '3 days ago', 2.weeks.ago")
     .option('--until <date>', 'changes at or before a date')
     .option('--author <regex>', "author 'Name <email>' matches")
-    .option('--grep <regex>', 'title or body matches')
+    .option('--grep <regex>', 'title, body or a trailer line (Key: value) matches')
     .option('-i, --regexp-ignore-case', 'case-insensitive --author and --grep')
-    .option('--change-id <id>', 'the change with this Change-Id')
+    .option('--change-id <id>', 'the change with this Change-Id (or a unique prefix, as --oneline prints it)')
     .option('--trailer <key=value>', 'has this trailer (repeatable)', collect)
-    .option('--risk <level>', 'Risk trailer')
+    .option('--risk <level>', 'Risk trailer: low, medium, high or critical')
     .option('--component <name>', 'Component trailer')
-    .option('--file <path>', 'changed this file (or a file under this directory)')
+    .option('--file <path>', 'changed this file (or a file under this directory); relative to the current directory, :/path from the config root')
     .option('--field <path>', 'changed this field, e.g. database.pool.max or config.yaml:database.pool.max')
-    .action(async (f: LogFlags, cmd: Command) => {
+    .action(async (revs: string[], f: LogFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
+      // `log -- PATH` as in git: the path is a --file filter.
+      const paths = pathsAfterDashDash(deps);
+      revs = revs.slice(0, revs.length - paths.length);
+      if (paths.length > 1 || (paths.length === 1 && f.file !== undefined)) throw new CfgtrailError('BAD_INPUT', 'log takes one path (after -- or as --file)');
+      if (paths.length === 1) f = { ...f, file: paths[0] };
       const filter = filterFromFlags(f, deps.now());
+      if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { cwd: workDir(cmd, deps), root: store.root, what: '--file' });
       const index = await syncIndexForRead(store);
       const damage = damageWarning(store, index);
       if (damage) deps.stderr(`${damage}\n`);
-      const result = queryHistory(store, filter, index);
-      if (f.json) {
-        deps.stdout(result.json.length === 0 ? '[]\n' : `[\n${result.json.join(',\n')}\n]\n`);
+      if (filter.changeId !== undefined) filter.changeId = resolveChangeId(index, filter.changeId);
+      const only = commitsInRevs(store, index, revs);
+      if (!f.json && !only) {
+        // The text formats straight from the index bytes (format/log-bytes.ts).
+        const found = queryEntrySpans(index, filter);
+        const notes = notesFor(store, found.commits());
+        deps.stdout(formatLogSpans(found, { oneline: f.oneline, color: useColor(cmd, deps), notes: new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)])) }));
         return;
       }
-      const entries = result.entries();
+      const result = queryHistory(store, only ? { ...filter, limit: undefined } : filter, index);
+      // A revision range is applied to the matches, then -n.
+      const json = only ? result.json.filter((j) => only.has(j.slice(11, 51))).slice(0, filter.limit ?? Infinity) : result.json;
+      if (f.json) {
+        deps.stdout(json.length === 0 ? '[]\n' : `[\n${json.join(',\n')}\n]\n`);
+        return;
+      }
+      const entries = json.map((j) => JSON.parse(j) as AuditEntry);
       const notes = notesFor(store, entries.map((e) => e.commit));
       const summaries = new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)]));
       deps.stdout(formatLog(entries, { oneline: f.oneline, color: useColor(cmd, deps), notes: summaries }));

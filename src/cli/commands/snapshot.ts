@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { CfgtrailError } from '../../core/errors.js';
+import { CfgtrailError, isCfgtrailError } from '../../core/errors.js';
+import { syncIndexForRead } from '../../core/audit/index-sync.js';
+import { resolveChangeId } from '../../core/repo/revs.js';
 import type { Trailer } from '../../core/types.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { writeSnapshot } from '../../core/store/snapshot.js';
@@ -28,7 +30,7 @@ interface SnapshotFlags {
   json?: boolean;
 }
 
-const RISKS = ['low', 'medium', 'high', 'critical'];
+export const RISKS = ['low', 'medium', 'high', 'critical'];
 
 /** Maps snapshot flags to the change-record trailers, in a fixed order. */
 export function trailersFromFlags(f: SnapshotFlags): Trailer[] {
@@ -48,6 +50,27 @@ export function trailersFromFlags(f: SnapshotFlags): Trailer[] {
     out.push(parsed);
   }
   return out;
+}
+
+/**
+ * Depends-On ids as the store knows them: a unique prefix becomes the whole
+ * Change-Id; an id no change has is recorded with a warning (it may name a
+ * change in another store), or refused with --strict. An ambiguous prefix is
+ * always refused.
+ */
+async function checkDependsOn(store: Store, trailers: Trailer[], strict: boolean, deps: CliDeps): Promise<Trailer[]> {
+  if (!trailers.some((t) => t.key === 'Depends-On')) return trailers;
+  const index = await syncIndexForRead(store);
+  return trailers.map((t) => {
+    if (t.key !== 'Depends-On') return t;
+    try {
+      return { key: t.key, value: resolveChangeId(index, t.value) };
+    } catch (e) {
+      if (strict || !isCfgtrailError(e, 'UNKNOWN_CHANGE_ID')) throw e;
+      deps.stderr(`warning: --depends-on ${t.value}: no change in this store has that Change-Id (recorded as given; --strict refuses)\n`);
+      return t;
+    }
+  });
 }
 
 /**
@@ -72,17 +95,17 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
     .option('--component <name>', 'affected component (repeatable)', collect)
     .option('--requested-by <who>', 'who asked for the change')
     .option('--approved-by <who>', 'who approved it (repeatable)', collect)
-    .option('--depends-on <id>', 'Change-Id this change needs (repeatable)', collect)
+    .option('--depends-on <id>', 'Change-Id (or a unique prefix) this change needs (repeatable)', collect)
     .option('--ticket <ref>', 'ticket reference, e.g. OPS-1234')
     .option('--trailer <trailer>', "any other trailer, 'Key: value' (repeatable)", collect)
     .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
     .option('--allow-empty', 'record even when nothing changed')
-    .option('--strict', 'refuse when a YAML/JSON file does not parse')
+    .option('--strict', 'refuse when a YAML/JSON file does not parse or a --depends-on id is not in the store')
     .option('--force', 'record even while an interrupted rollback is pending')
     .option('--json', 'print the result as JSON')
     .action(async (f: SnapshotFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const trailers = trailersFromFlags(f);
+      const trailers = await checkDependsOn(store, trailersFromFlags(f), Boolean(f.strict), deps);
       const author = resolveAuthor(f.author, deps.env);
       // Like git, GIT_AUTHOR_DATE sets the date (used when importing old history).
       const date = deps.env.GIT_AUTHOR_DATE ? parseGitDate(deps.env.GIT_AUTHOR_DATE) : null;

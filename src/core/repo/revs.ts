@@ -46,6 +46,9 @@ function resolveBase(store: Store, index: IndexData, base: string, rev: string):
   const byPrefix = hex ? commitsWhere(index, hex, (col) => col.oid.startsWith(hex)) : [];
   // A Change-Id names the newest commit carrying it (a re-applied change keeps its id).
   if (byChangeId.length > 0) return byChangeId[0]!;
+  const idPrefix = CHANGE_ID_PREFIX.test(base) ? changeIdsStartingWith(index, base) : new Map<string, string>();
+  if (idPrefix.size === 1) return [...idPrefix.values()][0]!;
+  if (idPrefix.size > 1) throw ambiguousChangeId(base, [...idPrefix.keys()], rev);
   if (byPrefix.length === 1) return byPrefix[0]!;
   if (byPrefix.length > 1) {
     throw new CfgtrailError('AMBIGUOUS_REV', `'${base}' matches ${byPrefix.length} commits: ${byPrefix.slice(0, 5).map((o) => o.slice(0, 12)).join(', ')}; give more characters`, { rev, candidates: byPrefix });
@@ -53,6 +56,40 @@ function resolveBase(store: Store, index: IndexData, base: string, rev: string):
   if (hex && hex.length === 40 && store.objects.has(hex)) return peel(store, hex);
   const what = /^I[0-9a-f]{16}$/.test(base) ? 'Change-Id' : 'revision';
   throw new CfgtrailError(what === 'Change-Id' ? 'UNKNOWN_CHANGE_ID' : 'UNKNOWN_REV', `unknown ${what} '${rev}' (not a commit, Change-Id, tag or HEAD~N of this store)`, { rev });
+}
+
+/** What `log --oneline` prints (`I11112222`) up to a whole generated Change-Id. */
+const CHANGE_ID_PREFIX = /^I[0-9a-f]{4,15}$/;
+
+/**
+ * The Change-Id a user typed in full or as a unique prefix (`I11112222`),
+ * as `log --change-id` and revisions take it.
+ *
+ * @throws CfgtrailError UNKNOWN_CHANGE_ID when no change has it, AMBIGUOUS_REV (listing them) when several do
+ * @example resolveChangeId(index, 'I1111') // 'I1111222233334444'
+ */
+export function resolveChangeId(index: IndexData, text: string): string {
+  if (commitsWhere(index, `\t${text}\t`, (col) => col.changeId === text).length > 0) return text;
+  const ids = CHANGE_ID_PREFIX.test(text) ? [...changeIdsStartingWith(index, text).keys()] : [];
+  if (ids.length === 1) return ids[0]!;
+  if (ids.length > 1) throw ambiguousChangeId(text, ids, text);
+  throw new CfgtrailError('UNKNOWN_CHANGE_ID', `no change in this store has the Change-Id '${text}'`, { rev: text });
+}
+
+/** Distinct Change-Ids starting with `prefix`, each with its newest commit. */
+function changeIdsStartingWith(index: IndexData, prefix: string): Map<string, string> {
+  const out = new Map<string, string>();
+  eachLineWith(index, `\t${prefix}`, (line) => {
+    const col = splitLine(line);
+    if (col && col.changeId.startsWith(prefix) && !out.has(col.changeId)) out.set(col.changeId, col.oid);
+    return true;
+  });
+  return out;
+}
+
+function ambiguousChangeId(prefix: string, ids: string[], rev: string): CfgtrailError {
+  const shown = ids.slice(0, 10).join(', ') + (ids.length > 10 ? `, … (${ids.length - 10} more)` : '');
+  return new CfgtrailError('AMBIGUOUS_REV', `'${prefix}' is the start of ${ids.length} Change-Ids: ${shown}; give more characters`, { rev, candidates: ids });
 }
 
 /** Commits whose index line contains `needle` and passes `keep`, newest first. */

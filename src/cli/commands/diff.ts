@@ -6,7 +6,7 @@ import { readHead } from '../../core/repo/refs.js';
 import type { FileDiff } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import { STATUS_LETTER, formatFileDiffs } from '../format/diff.js';
-import { diffsToJson } from '../format/diff-json.js';
+import { writeDiffJson } from '../format/diff-json.js';
 import { ExitWith, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
@@ -52,7 +52,7 @@ export function registerDiff(program: Command, deps: CliDeps): void {
       const pending = pendingRollback(store);
       if (pending) deps.stderr(`warning: ${describePending(pending)}\n`);
       const diffs = await diffRevs(store, revs, scope.includes('') ? [] : scope, Boolean(f.showSecrets));
-      if (f.json) deps.stdout(`${JSON.stringify(diffsToJson(diffs), null, 2)}\n`);
+      if (f.json) writeDiffJson(diffs, deps.stdout);
       else deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, { color: useColor(cmd, deps) })}\n`);
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);
     });

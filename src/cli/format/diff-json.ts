@@ -33,3 +33,26 @@ export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
   }
   return rows;
 }
+
+/** Bytes of JSON text handed to `write` at a time. */
+const JSON_CHUNK_CHARS = 1 << 20;
+
+/**
+ * Writes `diffsToJson(diffs)` as `JSON.stringify(rows, null, 2)` would print it,
+ * plus a newline, one row at a time in ~1 MiB chunks: a diff of 130,000 fields
+ * never holds its whole 19 MB text at once.
+ * @example writeDiffJson(diffs, deps.stdout)
+ */
+export function writeDiffJson(diffs: readonly FileDiff[], write: (text: string) => void): void {
+  const rows = diffsToJson(diffs);
+  if (rows.length === 0) return write('[]\n');
+  let buf = '[\n';
+  rows.forEach((row, i) => {
+    buf += `  ${JSON.stringify(row, null, 2).replaceAll('\n', '\n  ')}${i + 1 < rows.length ? ',\n' : '\n]\n'}`;
+    if (buf.length >= JSON_CHUNK_CHARS) {
+      write(buf);
+      buf = '';
+    }
+  });
+  if (buf !== '') write(buf);
+}

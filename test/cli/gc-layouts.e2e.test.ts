@@ -70,6 +70,14 @@ function orphanCompanions(store: string): string[] {
   return files.filter((f) => /^pack-[0-9a-f]+\.(keep|rev|bitmap|mtimes|promisor)$/.test(f) && !files.includes(f.replace(/\.\w+$/, '.idx')));
 }
 
+/** The .idx cfgtrail wrote is byte for byte the one `git index-pack` builds from its pack. */
+function expectIdxAsGitBuildsIt(store: string, pack: string): void {
+  const theirs = `${path.dirname(store)}/git-built.idx`;
+  gitIn(store, ['index-pack', '-o', theirs, pack]);
+  expect(fs.readFileSync(theirs).equals(fs.readFileSync(pack.replace(/\.pack$/, '.idx')))).toBe(true);
+  fs.rmSync(theirs);
+}
+
 function fsck(store: string): void {
   // throws (non-zero exit) on any error; dangling objects are reported but fine
   gitIn(store, ['fsck', '--strict', '--full', '--no-progress']);
@@ -98,6 +106,7 @@ describe('native git layouts: read, gc, fsck', () => {
       const keeps = fs.readdirSync(path.join(store, 'objects', 'pack')).filter((f) => f.endsWith('.keep'));
 
       for (let round = 1; round <= 2; round++) {
+        const packsBefore = new Set(fs.readdirSync(path.join(store, 'objects', 'pack')));
         const gc = cfgtrail(['gc'], { cwd: dir });
         expect(gc.stderr).toBe('');
         expect(gc.code).toBe(0);
@@ -105,6 +114,9 @@ describe('native git layouts: read, gc, fsck', () => {
         expect(kbAfter).toBeLessThanOrEqual(kbBefore);
         fsck(store);
         expect(orphanCompanions(store)).toEqual([]);
+        for (const f of fs.readdirSync(path.join(store, 'objects', 'pack')).filter((n) => n.endsWith('.pack') && !packsBefore.has(n))) {
+          expectIdxAsGitBuildsIt(store, path.join(store, 'objects', 'pack', f));
+        }
         for (const k of keeps) {
           expect(fs.existsSync(path.join(store, 'objects', 'pack', k))).toBe(true);
           expect(fs.existsSync(path.join(store, 'objects', 'pack', k.replace(/\.keep$/, '.pack')))).toBe(true);

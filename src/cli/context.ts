@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { openStore, type Store } from '../core/store/open.js';
+import { validateServices } from '../ops/services-config.js';
+import { ensureSettingsChecked } from '../core/store/settings-checked.js';
 
 /** What commands need from the outside world; `main.ts` passes the real ones, tests their own. */
 export interface CliDeps {
@@ -12,6 +14,8 @@ export interface CliDeps {
   isTTY: boolean;
   /** The argv given to parseAsync, to find operands after `--`. */
   argv: string[];
+  /** settings.schema.json of this installation, for the settings file `init` writes. */
+  schemaUrl?: string;
 }
 
 /** Global options every command sees. */
@@ -30,8 +34,18 @@ export function workDir(cmd: Command, deps: CliDeps): string {
   return c ? (c.startsWith('/') ? c : `${deps.cwd}/${c}`) : deps.cwd;
 }
 
+/**
+ * Opens the store for a command and checks its settings.yaml in full,
+ * services included: a typo there fails every command at once, not a
+ * rollback later, when the file matters most.
+ */
 export function storeFor(cmd: Command, deps: CliDeps): Store {
-  return openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${m}\n`) });
+  const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${m}\n`) });
+  ensureSettingsChecked(store.gitdir, () => {
+    const { services, file, lineOf } = store.settings;
+    validateServices(services, { file, lineOf });
+  });
+  return store;
 }
 
 export function useColor(cmd: Command, deps: CliDeps): boolean {

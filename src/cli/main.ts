@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { BugError, CfgtrailError } from '../core/errors.js';
 import { createProgram } from './program.js';
+import { schemaFileUrl } from './commands/init.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { ExitWith, type CliDeps } from './context.js';
 
@@ -46,6 +47,7 @@ export function processDeps(argv: string[], over: Partial<CliDeps> = {}): CliDep
     now: Date.now,
     isTTY: Boolean(process.stdout.isTTY),
     argv,
+    schemaUrl: schemaFileUrl(process.argv[1]),
     ...over,
   };
 }

@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path';
 import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { STORE_NAME, type StoreLocation } from './locate.js';
-import { SETTINGS_FILE, SETTINGS_TEMPLATE } from './settings.js';
+import { SETTINGS_FILE, settingsFileText } from './settings.js';
 
 export interface InitOptions {
   /** Where the git dir goes; default `<dir>/.cfgtrail`. Elsewhere leaves a pointer file. */
   storePath?: string;
+  /** Written into settings.yaml for editors (see settingsFileText). */
+  schemaUrl?: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
   mkdirSync(join(gitdir, 'info'), { recursive: true });
   writeFileSync(join(gitdir, 'info', 'exclude'), `/${STORE_NAME}\n/${STORE_NAME}.lock\n*.swp\n*.swx\n*~\n.#*\n`);
   writeFileSync(join(gitdir, 'description'), `cfgtrail store for ${root}\n`);
-  writeFileSync(join(gitdir, SETTINGS_FILE), SETTINGS_TEMPLATE);
+  writeFileSync(join(gitdir, SETTINGS_FILE), settingsFileText(opts.schemaUrl));
   if (opts.storePath) writeFileSync(join(root, STORE_NAME), `gitdir: ${gitdir}\n`);
   return { root, gitdir };
 }

@@ -4,6 +4,7 @@ import type { Document, LineCounter } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { parsePlainYaml } from '../diff/plain-yaml.js';
+import { checkSettingsSchema } from './settings-schema.js';
 
 /** Store settings, from `STORE/settings.yaml`. */
 export interface Settings {
@@ -84,6 +85,17 @@ restore_special_bits: false
 services: []
 `;
 
+/**
+ * The settings file `init` writes: the template, after a line that points
+ * editors (yaml-language-server: VS Code, Neovim, Helix…) at the JSON Schema
+ * so they complete and check it.
+ *
+ * @param schemaUrl where the schema is, e.g. the installed package's `file:///…/schema/settings.schema.json`
+ */
+export function settingsFileText(schemaUrl?: string): string {
+  return schemaUrl ? `# yaml-language-server: $schema=${schemaUrl}\n${SETTINGS_TEMPLATE}` : SETTINGS_TEMPLATE;
+}
+
 const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, diff_max_bytes: 64 * 1024 * 1024, restore_special_bits: false, services: [] };
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
@@ -113,24 +125,11 @@ export function parseSettings(text: string, file: string): Settings {
     const line = lineOf([key]);
     throw new CfgtrailError('BAD_SETTINGS', `${file}${line ? `:${line}` : ''}: ${key}: ${msg}`, { file, line, key });
   };
-  if (typeof raw !== 'object' || Array.isArray(raw)) fail('(top)', 'expected a map of settings');
-  for (const key of Object.keys(raw)) {
-    if (!(key in DEFAULTS)) fail(key, `unknown setting (known: ${Object.keys(DEFAULTS).join(', ')})`);
-  }
+  // The shape (keys, types, enums, services) comes from schema/settings.schema.json.
+  checkSettingsSchema(raw, { file, lineOf });
   const v = { ...DEFAULTS, ...raw };
-  const strings = (key: string): string[] => {
-    const val = (v as Record<string, unknown>)[key] ?? [];
-    if (!Array.isArray(val) || !val.every((x) => typeof x === 'string')) fail(key, 'expected a list of strings');
-    return val as string[];
-  };
-  const num = (key: string): number => {
-    const val = (v as Record<string, unknown>)[key];
-    if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) fail(key, 'expected a number ≥ 0');
-    return val as number;
-  };
-  if (v.yaml_schema !== 'core' && v.yaml_schema !== 'yaml-1.1') fail('yaml_schema', `expected 'core' or 'yaml-1.1', got '${String(v.yaml_schema)}'`);
-  if (!Array.isArray(v.services)) fail('services', 'expected a list of services');
-  if (typeof v.restore_special_bits !== 'boolean') fail('restore_special_bits', `expected true or false, got '${String(v.restore_special_bits)}'`);
+  const strings = (key: string): string[] => (v as Record<string, unknown>)[key] as string[];
+  const num = (key: string): number => (v as Record<string, unknown>)[key] as number;
   const secretKeys = strings('secret_keys');
   const secretValues = strings('secret_values');
   for (const key of ['secret_keys', 'secret_values'] as const) {

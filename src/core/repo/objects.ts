@@ -164,9 +164,13 @@ class PackedStore implements ObjectStore {
     const known = this.recent.get(oid);
     if (known) return known;
     if (!OID_RE.test(oid)) throw corrupt(oid, 'not a full object id');
-    const obj = this.readLoose(oid) ?? this.readPacked(oid) ?? (this.rescan() ? this.readPacked(oid) : undefined);
+    const loose = this.readLoose(oid);
+    const obj = loose ?? this.readPacked(oid) ?? (this.rescan() ? this.readPacked(oid) : undefined);
     if (!obj) return this.readElsewhere(oid);
-    if (hashObject(obj.type, obj.content) !== oid) throw this.damagedIndexError() ?? corrupt(oid, 'content does not match its hash');
+    if (hashObject(obj.type, obj.content) !== oid) {
+      // a packed object read whole but wrong: its idx may point at another entry
+      throw (loose ? undefined : this.damagedIndexError()) ?? corrupt(oid, 'content does not match its hash');
+    }
     this.recent.set(oid, obj);
     return obj;
   }

@@ -44,7 +44,8 @@ export function runWithPeak(cli, args, cwd) {
 
 function storeWith(out, cli, entries, log) {
   const dir = join(out, `big-diff-${entries}`);
-  if (existsSync(join(dir, '.ready'))) return dir;
+  // the marker sits next to the config dir, not in it (where it would be tracked)
+  if (existsSync(`${dir}.ready`)) return dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   log(`big diff: generating two versions of a ${entries.toLocaleString('en')}-entry YAML`);
@@ -57,7 +58,7 @@ function storeWith(out, cli, entries, log) {
   run(['snapshot', '-m', 'v1']);
   writeFileSync(join(dir, 'services.yaml'), bigServicesYaml(entries, 1));
   run(['snapshot', '-m', 'v2']);
-  writeFileSync(join(dir, '.ready'), '');
+  writeFileSync(`${dir}.ready`, '');
   return dir;
 }
 

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cliEnv, tempDir } from '../helpers/cli.js';
+import { bigServicesYaml } from '../../bench/lib/big-diff.mjs';
 
 interface Run {
   code: number;
@@ -83,7 +84,7 @@ describe('hostile input', () => {
     }
     // the drift is recorded first (its index record diffs the deep file), then the rollback
     const rb = ok('10k-deep JSON: rollback', ['rollback', 'HEAD~1', '--yes', '--no-restart', '--no-verify'], dir);
-    expect(rb.stdout).toMatch(/Recorded uncommitted changes first/);
+    expect(rb.stdout).toMatch(/Your uncommitted edits were saved first as /);
     rmSync(join(dir, 'deep.json'), { force: true });
     for (const args of [['log'], ['show'], ['show', 'HEAD~1'], ['log', '--field', 'deep.json:a'], ['snapshot', '-m', 'after', '--allow-empty'], ['rollback', 'HEAD~2', '--yes', '--no-restart', '--no-verify'], ['fsck']]) {
       ok(`10k-deep JSON, afterwards: ${args.join(' ')}`, args, dir);
@@ -130,6 +131,21 @@ describe('hostile input', () => {
     const bad = run(['diff'], dir);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')[0]).toMatch(/settings\.yaml:\d+: diff_max_bytes: expected a number/);
+  });
+
+  it('a 50 MB YAML (250,000 list entries): snapshot, diff A B, show and export find the one changed field', () => {
+    const dir = newStore();
+    writeFileSync(join(dir, 'services.yaml'), bigServicesYaml(250_000, 0));
+    ok('50 MB YAML: snapshot', ['snapshot', '-m', 'v1'], dir);
+    writeFileSync(join(dir, 'services.yaml'), bigServicesYaml(250_000, 1));
+    const changed = 'services[name=svc-125000].env[name=PORT].value: "8080" → "9090"';
+    expect(ok('50 MB YAML: diff (live)', ['diff'], dir).stdout).toContain(changed);
+    ok('50 MB YAML: snapshot 2', ['snapshot', '-m', 'v2'], dir);
+    const diff = ok('50 MB YAML: diff HEAD~1 HEAD', ['diff', 'HEAD~1', 'HEAD'], dir);
+    expect(diff.stdout).toBe(`services.yaml (modified)\n  ${changed}\n`);
+    expect(diff.peakMiB).toBeLessThan(40 * 48); // under 40× the file size
+    expect(ok('50 MB YAML: show', ['show'], dir).stdout).toContain(changed);
+    ok('50 MB YAML: export', ['export'], dir);
   });
 
   it('prints what it measured', () => {

@@ -6,6 +6,7 @@ import { splitMessage } from '../record/message.js';
 import { firstTrailer } from '../record/trailers.js';
 import { diffFile } from '../diff/diff-file.js';
 import { parseConfig, type ParsedConfig } from '../diff/parse-config.js';
+import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { META_FILE, parseMeta } from '../store/meta.js';
 
 export type FlatTree = Map<string, { mode: string; oid: string }>;
@@ -18,6 +19,12 @@ export interface RecordOptions {
   treeCache?: Map<string, FlatTree>;
   /** Parsed files (see `parseCacheKey`); a history walk parses each version once, not twice. */
   parseCache?: ParseCache;
+  /**
+   * Pieces of large YAML files by their text (parse-config's memo), for a
+   * caller that parsed the new versions already (a snapshot). Without it each
+   * file diff has its own.
+   */
+  memo?: PieceMemo;
 }
 
 /** Parsed config files by blob id and path (the parse depends on the file's extension). */
@@ -68,7 +75,7 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
  * index impossible to build, which would fail every later command.
  */
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
-  const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], opts);
+  const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
     return diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes.map((ch) => ch.pathText);
   } catch (e) {
@@ -118,10 +125,10 @@ function cachedParse(path: string, sides: { buf: Buffer | null; oid?: string }[]
   if (!cache) return undefined;
   return (file: string, content: Buffer): ParsedConfig | null => {
     const oid = sides.find((x) => x.buf === content)?.oid;
-    if (oid === undefined) return parseConfig(file, content, { schema: opts.schema });
+    if (oid === undefined) return parseConfig(file, content, { schema: opts.schema, memo: opts.memo });
     const key = parseCacheKey(oid, path);
     if (cache.has(key)) return cache.get(key)!;
-    const parsed = parseConfig(file, content, { schema: opts.schema });
+    const parsed = parseConfig(file, content, { schema: opts.schema, memo: opts.memo });
     if (cache.size > 256) cache.delete(cache.keys().next().value!);
     cache.set(key, parsed);
     return parsed;

@@ -6,6 +6,7 @@ import { parseCommit, serializeCommit, signatureOf } from '../repo/commit.js';
 import { writeLooseObject } from '../repo/objects.js';
 import { readHead, headRefName, moveBranch } from '../repo/refs.js';
 import { parseConfig } from '../diff/parse-config.js';
+import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { buildRecord, flatTree, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
 import { appendLines, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
@@ -63,7 +64,7 @@ export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promis
   // Parse outside the lock: a big YAML file must not hold up other writers.
   const early = liveFiles(store);
   // Trees read and files parsed here are not read or parsed again for the index record.
-  const caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() };
+  const caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map(), memo: new Map() };
   const warnings = parseWarnings(store, early, readHead(store.gitdir), caches);
   failIfStrict(warnings, opts);
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
@@ -88,6 +89,8 @@ function failIfStrict(warnings: ParseWarning[], opts: SnapshotOptions): void {
 interface SnapshotCaches {
   parseCache: ParseCache;
   treeCache: Map<string, FlatTree>;
+  /** Pieces of large YAML files: the index record's parse of the previous version reuses the new one's. */
+  memo?: PieceMemo;
 }
 
 /**
@@ -155,7 +158,7 @@ function parseWarnings(store: Store, live: Map<string, LiveFile>, head: string |
     // a file over diff_max_bytes is never parsed: it is diffed as a summary
     if (before.get(path)?.oid === f.oid || f.mode === '120000' || f.content.length > store.settings.diffMaxBytes) continue;
     const key = parseCacheKey(f.oid, path);
-    if (!cache.has(key)) cache.set(key, parseConfig(path, f.content, { schema: store.settings.yamlSchema }));
+    if (!cache.has(key)) cache.set(key, parseConfig(path, f.content, { schema: store.settings.yamlSchema, memo: caches.memo }));
     const parsed = cache.get(key);
     if (parsed && !parsed.ok) out.push({ file: path, ...parsed.error });
   }

@@ -1,0 +1,2 @@
+/** Types of what tests import from big-diff.mjs. */
+export function bigServicesYaml(entries: number, variant?: number): string;

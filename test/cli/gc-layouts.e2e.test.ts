@@ -137,13 +137,19 @@ describe('native git layouts: read, gc, fsck', () => {
     fs.cpSync(base, dir, { recursive: true });
     const store = path.join(dir, '.cfgtrail');
     gitIn(store, ['repack', '-adq']);
+    expect(cfgtrail(['log', '-n', '1'], { cwd: dir }).code).toBe(0); // the audit index is current
     const idx = fs.readdirSync(path.join(store, 'objects', 'pack')).find((f) => f.endsWith('.idx'))!;
     const idxPath = path.join(store, 'objects', 'pack', idx);
     const buf = fs.readFileSync(idxPath);
     // damage the oid table: every lookup misses, as with a disk error in the middle of the file
-    buf.fill(0x5a, 1032 + 20 * 10, 1032 + 20 * 200);
+    buf.fill(0x5a, 1032, 1032 + 20 * buf.readUInt32BE(8 + 255 * 4));
     fs.chmodSync(idxPath, 0o644);
     fs.writeFileSync(idxPath, buf);
+    // a command that reads objects after the audit query's own damage check
+    const show = cfgtrail(['show', 'HEAD'], { cwd: dir });
+    expect(show.code).not.toBe(0);
+    expect(show.stderr).toContain(`pack index ${idxPath} is damaged`);
+    expect(show.stderr).not.toMatch(/object not found|\n\s+at /);
     fs.rmSync(path.join(store, 'cfgtrail-index'), { recursive: true, force: true });
     const r = cfgtrail(['log', '--json'], { cwd: dir });
     expect(r.code).not.toBe(0);

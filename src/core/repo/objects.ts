@@ -138,8 +138,8 @@ interface PackSlot {
   pack?: PackFile;
   /** The index was gone when first needed (a concurrent gc replaced the pack). */
   gone?: boolean;
-  /** The idx's trailing SHA-1 was checked (only after a lookup went wrong). */
-  checked?: boolean;
+  /** What checking the idx's trailing SHA-1 found (null: sound); checked only after a lookup went wrong. */
+  damage?: CfgtrailError | null;
 }
 
 class PackedStore implements ObjectStore {
@@ -200,16 +200,16 @@ class PackedStore implements ObjectStore {
    */
   private damagedIndexError(): CfgtrailError | undefined {
     for (const slot of this.getSlots()) {
-      if (slot.checked || slot.gone) continue;
-      slot.checked = true;
-      let ok: boolean;
-      try {
-        ok = indexChecksumOk(this.load(slot).index);
-      } catch (e) {
-        if (e instanceof CfgtrailError) return e;
-        throw e;
+      if (slot.gone) continue;
+      if (slot.damage === undefined) {
+        try {
+          slot.damage = indexChecksumOk(this.load(slot).index) ? null : damagedIndex(slot.idxPath, 'its checksum does not match its content');
+        } catch (e) {
+          if (!(e instanceof CfgtrailError)) throw e;
+          slot.damage = e;
+        }
       }
-      if (!ok) return damagedIndex(slot.idxPath, 'its checksum does not match its content');
+      if (slot.damage) return slot.damage;
     }
     return undefined;
   }

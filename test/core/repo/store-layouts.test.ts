@@ -132,6 +132,10 @@ describe('a damaged pack index', () => {
     buf.fill(0, 1032, 1032 + 20 * buf.readUInt32BE(8 + 255 * 4));
     fs.writeFileSync(idx, buf);
     damaged(idx, () => openObjectStore(gitdir).read(head));
+    // the idx is hashed once per store; a second miss still names it
+    const store = openObjectStore(gitdir);
+    damaged(idx, () => store.read(head));
+    damaged(idx, () => store.read(head));
   });
 
   it('is named when its offsets point at the wrong entries', () => {

@@ -101,6 +101,10 @@ describe('hostile input', () => {
     ok('130k-key YAML: snapshot 2', ['snapshot', '-m', 'one key'], dir);
     expect(ok('130k-key YAML: show HEAD~1 (the added file)', ['show', 'HEAD~1'], dir).stdout).toContain('+ key_129999: value 129999');
     expect(ok('130k-key YAML: diff HEAD~1 HEAD', ['diff', 'HEAD~1', 'HEAD'], dir).stdout).toContain('key_65000: value 65000 → changed');
+    // the added file has too many fields to list in the index: it is recorded whole, and still found
+    const log = ok('130k-key YAML: log --field wide.yaml:key_65000', ['log', '--field', 'wide.yaml:key_65000'], dir);
+    expect(log.stdout.match(/^commit /gm)?.length).toBe(2);
+    expect(readFileSync(join(dir, '.cfgtrail', 'cfgtrail-index', 'commits')).length).toBeLessThan(1_000_000);
     const json = ok('130k-key YAML: diff --json HEAD~2 HEAD', ['diff', '--json', 'HEAD~2', 'HEAD'], dir);
     expect((JSON.parse(json.stdout) as unknown[]).length).toBe(130_000);
     expect(ok('130k-key YAML: rollback --dry-run HEAD~1', ['rollback', '--dry-run', 'HEAD~1'], dir).stdout).toContain('key_65000: changed → value 65000');

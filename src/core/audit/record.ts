@@ -1,4 +1,5 @@
-import type { FileStatus, IndexRecord } from '../types.js';
+import type { FieldChange, FileStatus, IndexRecord } from '../types.js';
+import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../repo/objects.js';
 import { parseCommit } from '../repo/commit.js';
 import { readTreeRecursive } from '../repo/tree.js';
@@ -77,11 +78,27 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    return diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes.map((ch) => ch.pathText);
+    return indexedFields(diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes);
   } catch (e) {
     if (e instanceof RangeError) return []; // a stack or size limit of the runtime: the file stays listed, without fields
     throw e;
   }
+}
+
+/** Field paths one file records in one index line at most; more are recorded coarser. */
+export const MAX_INDEX_FIELDS_PER_FILE = 10_000;
+
+/**
+ * The field paths to record. A file with more changed fields than
+ * {@link MAX_INDEX_FIELDS_PER_FILE} (a new 2M-key file made a 60 MB index line)
+ * records their top-level keys instead, or the whole file (the empty path)
+ * when those are too many too. `--field F:path` matches a recorded prefix, so
+ * such a commit is still found, never missed.
+ */
+function indexedFields(changes: readonly FieldChange[]): string[] {
+  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => ch.pathText);
+  const tops = [...new Set(changes.map((ch) => formatPathText(ch.path.slice(0, 1))))];
+  return tops.length <= MAX_INDEX_FIELDS_PER_FILE ? tops : [''];
 }
 
 /** Files that differ between two flattened trees, sorted by path; permission-only changes come from `.cfgtrail-meta`. */

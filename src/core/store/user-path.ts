@@ -45,3 +45,21 @@ function clean(p: string): string {
   const parts = p.split('/').filter((s) => s !== '' && s !== '.');
   return parts.join('/');
 }
+
+/**
+ * A `--field FILE:PATH` query with FILE read as {@link rootRelativePath} reads
+ * paths. Only a FILE part that names a file or directory from the current
+ * directory (or starts with `:/`) is rewritten: a colon can also belong to a
+ * key (`"a:b".c`), and a query without a file stays as typed.
+ *
+ * @example rootRelativeField('deployment.yaml:spec.replicas', { cwd: '/etc/app/k8s', root: '/etc/app' }) // 'k8s/deployment.yaml:spec.replicas'
+ */
+export function rootRelativeField(field: string, opts: UserPathOptions): string {
+  const top = field.startsWith(':/');
+  const colon = field.indexOf(':', top ? 2 : 0);
+  if (colon <= 0 || field.slice(0, colon).includes('"') || field.slice(0, colon).includes('[')) return field;
+  const file = field.slice(0, colon);
+  const exists = opts.exists ?? existsSync;
+  if (!top && (resolve(opts.cwd) === resolve(opts.root) || !exists(resolve(opts.cwd, file)))) return field;
+  return `${rootRelativePath(file, opts)}:${field.slice(colon + 1)}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rootRelativePath } from '../../../src/core/store/user-path.js';
+import { rootRelativeField, rootRelativePath } from '../../../src/core/store/user-path.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { caught } from '../../helpers/errors.js';
 
@@ -41,5 +41,20 @@ describe('rootRelativePath', () => {
     const e = caught(() => rootRelativePath(input, { cwd, root: ROOT, exists, what: '--file' }));
     expect(isCfgtrailError(e, 'BAD_INPUT')).toBe(true);
     expect((e as Error).message).toBe(`--file: '${input}' is outside the config directory /etc/app`);
+  });
+});
+
+describe('rootRelativeField', () => {
+  it.each<[string, string, string]>([
+    ['deployment.yaml:spec.replicas', '/etc/app/k8s', 'k8s/deployment.yaml:spec.replicas'],
+    ['../top.yaml:a', '/etc/app/k8s', 'top.yaml:a'],
+    [':/top.yaml:a.b', '/etc/app/k8s', 'top.yaml:a.b'],
+    ['top.yaml:a', '/etc/app', 'top.yaml:a'],
+    ['spec.replicas', '/etc/app/k8s', 'spec.replicas'],
+    ['nosuch.yaml:a', '/etc/app/k8s', 'nosuch.yaml:a'],
+    ['"a:b".c', '/etc/app/k8s', '"a:b".c'],
+    ['k8s/deployment.yaml:a', '/etc/app/k8s', 'k8s/deployment.yaml:a'],
+  ])('%s from %s', (field, cwd, expected) => {
+    expect(rootRelativeField(field, { cwd, root: ROOT, exists })).toBe(expected);
   });
 });

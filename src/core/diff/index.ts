@@ -9,7 +9,8 @@ export { isSecretKey, redactChanges, redactValue, createRedactor, DEFAULT_SECRET
 export type { Redactor, RedactorOptions } from './redact.js';
 export { compileSecretRules, classifyBuiltIn } from './redact-rules.js';
 export type { SecretRules, SecretRuleOptions } from './redact-rules.js';
-export { redactLine, redactText } from './redact-text.js';
+export { redactLine } from './redact-text.js';
+export { redactText, createLineRedactor } from './redact-lines.js';
 export { redactPatch } from './redact-patch.js';
 export { fieldMatches } from './field-match.js';
 export { parsePathText, formatPathText } from './path-text.js';

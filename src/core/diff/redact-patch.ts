@@ -1,5 +1,5 @@
 import { createRedactor, type Redactor } from './redact.js';
-import { createLineRedactor } from './redact-text.js';
+import { createLineRedactor } from './redact-lines.js';
 
 const FILE_HEADER = /^(?:--- |\+\+\+ )(?:[ab]\/|\/dev\/null)/;
 

@@ -37,7 +37,7 @@ export interface ValueRule {
 const SECRET_WORDS = new Set([
   'pass', 'passwd', 'password', 'passwords', 'passphrase', 'pwd', 'pw', 'secret', 'secrets', 'token', 'tokens',
   'apikey', 'auth', 'authorization', 'credential', 'credentials', 'cookie', 'cookies', 'session', 'sessions',
-  'privatekey', 'accesskey', 'secretkey', 'requirepass', 'masterauth',
+  'privatekey', 'accesskey', 'secretkey', 'requirepass', 'masterauth', 'stringdata',
 ]);
 /** One-chunk keys ending like this are secret too (`SMTPPASSWORD`, `dbsecret`); not `pass` (`bypass`, `compass`). */
 const SECRET_ENDINGS = /(?:password|passwd|secret|token|apikey)$/;
@@ -86,7 +86,7 @@ const BUILT_IN_VALUES: readonly ValueRule[] = [
   // The body of a PEM private key (header and footer stay visible); to the end when the footer is missing.
   { re: new RegExp(String.raw`-----BEGIN ${PEM_LABEL}-----([\s\S]+?)(?=-----END ${PEM_LABEL}-----|$(?![\s\S]))`, 'g'), group: 1, accept: (p) => p.trim() !== '' && p.trim() !== '\\n' },
   // Only the password of scheme://user:password@host.
-  { re: /[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#'"]*:([^\s@/?#'"]+)@/gi, group: 1 },
+  { re: /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#'"]*:([^\s@/?#'"]+)@/gi, group: 1 },
   // Authorization header credentials; prose such as "Basic authentication" is all lower-case letters.
   { re: /\b(?:Bearer|Basic|Token|Digest|Bot)[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)/gi, group: 1, accept: (p) => !/^[a-z]+$/.test(p) },
   // JSON Web Tokens.

@@ -1,4 +1,4 @@
-import { BASE64_LINE, type SecretRules } from './redact-rules.js';
+import type { SecretRules } from './redact-rules.js';
 
 /** Turns a hidden value into its `<redacted:ab12cd>` tag. */
 export type Tag = (value: unknown) => string;
@@ -10,11 +10,13 @@ type Span = [number, number, boolean?];
  * `key: value`, `"key": value`, `KEY=value`, `--key=value` anywhere on a line
  * (the key starts at a word boundary, not inside a URL or after an `@`).
  */
-const KV = /(?<![\w.$@/])(["']?)([A-Za-z_$@][\w.$@-]*)\1[ \t]*([:=])[ \t]*/g;
+const KV = /(?<![\w.$@/-])(["']?)-{0,2}([A-Za-z_$@][\w.$@-]*)\1[ \t]*([:=])[ \t]*/g;
 /** The first two words of a line (after a comment mark or list dash): `requirepass x`, `proxy_set_header Authorization "…"`. */
 const LEAD_WORDS = /^([ \t]*(?:[#;][ \t]*|-[ \t]+)?)(\S+)(?:([ \t]+)(\S+))?/;
-const ANOTHER_KEY = /^[ \t]*[A-Za-z_][\w.-]*[ \t]*[=:]/;
-const NEXT_ARG = /^(?:[A-Za-z_][\w.-]*=|--?[A-Za-z])/;
+// Sticky (`y`): tried at one position, so a long line is never re-scanned from each character.
+const ANOTHER_KEY = /[ \t]*[A-Za-z_][\w.-]*[ \t]*[=:]/y;
+const NEXT_ARG = /(?:[A-Za-z_][\w.-]*=|--?[A-Za-z])/y;
+const BLOCK_INDICATOR = /[|>][-+0-9]*/y;
 
 /**
  * One line with its secrets replaced by tags: value shapes (`Bearer …`, URL
@@ -27,10 +29,67 @@ export function redactLine(line: string, rules: SecretRules, tag: Tag, opts: { l
   if (rules.mayHaveSecretValue(line)) valueSpans(line, rules, spans);
   if (rules.mayHaveSecretKey(line)) {
     keyValueSpans(line, rules, spans);
-    if (opts.leadWords !== false) leadWordSpan(line, rules, spans);
+    markupSpans(line, rules, spans);
+    if (opts.leadWords !== false) {
+      leadWordSpan(line, rules, spans);
+      bareWordSpans(line, spans);
+    }
   }
+  if (opts.leadWords !== false && line.length >= 16) encodedSpans(line, rules, spans);
   return spans.length === 0 ? line : replaceSpans(line, spans, tag);
 }
+
+/** `machine h login u password p` (.netrc), `WITH PASSWORD 'x'` (SQL): a bare secret word, then one value. */
+const BARE_WORD = /(?<![\w.$@/-])(?:password|passwd|pwd|secret|token|apikey|api_key|passphrase)[ \t]+(?![=:])(["']?)([^\s"';,]+)\1/gi;
+/** `<password>x</password>`, and `<add key="DbPassword" value="x"/>` (.NET, Java XML configs). */
+const XML_ELEMENT = /<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>([^<]+)<\/\1>/g;
+const XML_KEY_VALUE = /\b(?:key|name)\s*=\s*"([^"]*)"\s+value\s*=\s*"([^"]*)"/g;
+/** A base64 run long enough to hold a credential. */
+const BASE64_RUN = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])/g;
+
+function bareWordSpans(line: string, spans: Span[]): void {
+  BARE_WORD.lastIndex = 0;
+  for (let m = BARE_WORD.exec(line); m !== null; m = BARE_WORD.exec(line)) {
+    const start = m.index + m[0].length - m[1]!.length - m[2]!.length;
+    spans.push([start, start + m[2]!.length, m[1] !== '']);
+  }
+}
+
+function markupSpans(line: string, rules: SecretRules, spans: Span[]): void {
+  if (!line.includes('<')) return;
+  XML_ELEMENT.lastIndex = 0;
+  for (let m = XML_ELEMENT.exec(line); m !== null; m = XML_ELEMENT.exec(line)) {
+    const name = m[1]!.slice(m[1]!.lastIndexOf(':') + 1);
+    if (rules.classifyKey(name) !== 'secret' || m[2]!.trim() === '') continue;
+    const start = m.index + m[0].indexOf('>') + 1;
+    spans.push([start, start + m[2]!.length, true]);
+  }
+  XML_KEY_VALUE.lastIndex = 0;
+  for (let m = XML_KEY_VALUE.exec(line); m !== null; m = XML_KEY_VALUE.exec(line)) {
+    if (rules.classifyKey(m[1]!) !== 'secret' || m[2] === '') continue;
+    const start = m.index + m[0].length - 1 - m[2]!.length;
+    spans.push([start, start + m[2]!.length, true]);
+  }
+}
+
+/** Base64 that decodes to text with a secret in it (a Kubernetes Secret's `data`, a docker `auth`). */
+function encodedSpans(line: string, rules: SecretRules, spans: Span[]): void {
+  // matchAll works on a copy of the regex: decodesToSecret below runs redactLine again, which uses BASE64_RUN
+  for (const m of line.matchAll(BASE64_RUN)) {
+    if (m[0].length % 4 !== 0 || !decodesToSecret(m[0], rules)) continue;
+    spans.push([m.index, m.index + m[0].length]);
+  }
+}
+
+/** Whether base64 `text` decodes to printable text with a secret in it. */
+export function decodesToSecret(text: string, rules: SecretRules): boolean {
+  const decoded = Buffer.from(text, 'base64').toString('utf8');
+  if (!/^[\t\n\r\x20-\x7e]+$/.test(decoded)) return false;
+  return decoded.split('\n').some((l) => redactLine(l, rules, PROBE) !== l);
+}
+
+/** A tag for probing only: nothing is hashed and the key is not read. */
+const PROBE: Tag = () => '<probe>';
 
 function valueSpans(line: string, rules: SecretRules, spans: Span[]): void {
   for (const rule of rules.values) {
@@ -46,15 +105,16 @@ function valueSpans(line: string, rules: SecretRules, spans: Span[]): void {
 }
 
 function keyValueSpans(line: string, rules: SecretRules, spans: Span[]): void {
+  const flow = flowTracker(line);
   KV.lastIndex = 0;
   for (let m = KV.exec(line); m !== null; m = KV.exec(line)) {
     if (rules.classifyKey(m[2]!) !== 'secret') continue;
+    const valueStart = m.index + m[0].length;
     // `auth.internal:9000` is a host and port: YAML keys need a space after the colon.
-    if (m[3] === ':' && m[1] === '' && m[2]!.includes('.') && /^[:][^\s]/.test(line.slice(m.index + m[0].length - 1))) continue;
-    const keyStart = m.index + m[1]!.length;
+    if (m[3] === ':' && m[1] === '' && m[2]!.includes('.') && m[0].endsWith(':') && /\S/.test(line[valueStart] ?? ' ')) continue;
     const before = line[m.index - 1];
     const closer = m[1] === '' && (before === '"' || before === "'") ? before : null;
-    const span = valueSpan(line, m.index + m[0].length, inFlow(line, keyStart), closer);
+    const span = valueSpan(line, valueStart, flow(m.index), closer);
     if (span === null) continue;
     spans.push(span);
     KV.lastIndex = Math.max(KV.lastIndex, span[1]);
@@ -76,20 +136,26 @@ function leadWordSpan(line: string, rules: SecretRules, spans: Span[]): void {
   }
 }
 
-/** Whether `pos` is inside an unclosed `{`/`[` on the line (a flow map, inline JSON). */
-function inFlow(line: string, pos: number): boolean {
+/**
+ * `inFlow(pos)`: whether `pos` is inside an unclosed `{`/`[` on the line (a flow
+ * map, inline JSON). Positions must not decrease: the line is scanned once.
+ */
+function flowTracker(line: string): (pos: number) => boolean {
+  let i = 0;
   let depth = 0;
   let quote: string | null = null;
-  for (let i = 0; i < pos; i += 1) {
-    const c = line[i];
-    if (quote !== null) {
-      if (c === '\\') i += 1;
-      else if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '{' || c === '[') depth += 1;
-    else if ((c === '}' || c === ']') && depth > 0) depth -= 1;
-  }
-  return depth > 0;
+  return (pos) => {
+    for (; i < pos; i += 1) {
+      const c = line[i];
+      if (quote !== null) {
+        if (c === '\\') i += 1;
+        else if (c === quote) quote = null;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '{' || c === '[') depth += 1;
+      else if ((c === '}' || c === ']') && depth > 0) depth -= 1;
+    }
+    return depth > 0;
+  };
 }
 
 /**
@@ -101,7 +167,7 @@ function valueSpan(line: string, start: number, flow: boolean, closer: string | 
   let i = start;
   while (line[i] === ' ' || line[i] === '\t') i += 1;
   const c = line[i];
-  if (c === undefined || c === '\r' || (!spaced && (c === '|' || c === '>') && /^[|>][-+0-9]*\s*(?:#.*)?$/.test(line.slice(i)))) return null;
+  if (c === undefined || c === '\r' || (!spaced && (c === '|' || c === '>') && isBlockIndicator(line, i))) return null;
   if (c === '"' || c === "'") {
     const end = closingQuote(line, i);
     return end === i + 1 ? null : [i + 1, end, true];
@@ -113,11 +179,29 @@ function valueSpan(line: string, start: number, flow: boolean, closer: string | 
     if (closer !== null && ch === closer) { end = j; break; }
     if ((ch === ' ' || ch === '\t') && line[j + 1] === '#') { end = j; break; }
     if (flow && (ch === ',' || ch === '}' || ch === ']')) { end = j; break; }
-    if ((ch === ';' || ch === ',' || ch === '&') && ANOTHER_KEY.test(line.slice(j + 1))) { end = j; break; }
-    if ((ch === ' ' || ch === '\t') && NEXT_ARG.test(line.slice(j + 1).trimStart())) { end = j; break; }
+    if ((ch === ';' || ch === ',' || ch === '&') && matchesAt(ANOTHER_KEY, line, j + 1)) { end = j; break; }
+    if ((ch === ' ' || ch === '\t') && line[j + 1] !== ' ' && line[j + 1] !== '\t' && matchesAt(NEXT_ARG, line, j + 1)) {
+      end = j;
+      while (end > i && (line[end - 1] === ' ' || line[end - 1] === '\t')) end -= 1;
+      break;
+    }
   }
   while (end > i && /[\s;,\r]/.test(line[end - 1]!)) end -= 1;
   return end > i ? [i, end] : null;
+}
+
+function matchesAt(re: RegExp, line: string, pos: number): boolean {
+  re.lastIndex = pos;
+  return re.test(line);
+}
+
+/** `|`, `>-`, `|2+` followed by nothing but spaces and a comment: a YAML block scalar starts. */
+function isBlockIndicator(line: string, pos: number): boolean {
+  BLOCK_INDICATOR.lastIndex = pos;
+  if (!BLOCK_INDICATOR.test(line)) return false;
+  let j = BLOCK_INDICATOR.lastIndex;
+  while (line[j] === ' ' || line[j] === '\t' || line[j] === '\r') j += 1;
+  return j === line.length || (line[j] === '#' && j > BLOCK_INDICATOR.lastIndex);
 }
 
 function closingQuote(line: string, open: number): number {
@@ -154,12 +238,14 @@ function replaceSpans(line: string, spans: Span[], tag: Tag): string {
       last[1] = Math.max(last[1], s[1]);
     } else merged.push([s[0], s[1], s[2]]);
   }
-  let out = line;
-  for (let k = merged.length - 1; k >= 0; k -= 1) {
-    const [a, b, quoted] = merged[k]!;
-    const part = out.slice(a, b);
-    out = `${out.slice(0, a)}${tag(quoted === true ? part : scalarOf(part))}${out.slice(b)}`;
+  let out = '';
+  let at = 0;
+  for (const [a, b, quoted] of merged) {
+    const part = line.slice(a, b);
+    out += `${line.slice(at, a)}${tag(quoted === true ? part : scalarOf(part))}`;
+    at = b;
   }
+  out += line.slice(at);
   return out;
 }
 
@@ -169,77 +255,4 @@ export function scalarOf(text: string): unknown {
   if (text === 'true' || text === 'false') return text === 'true';
   if (text === 'null' || text === '~') return null;
   return text;
-}
-
-const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-const CERT_BEGIN = /-----BEGIN [A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY)[A-Z0-9 ]*-----/;
-const CERT_END = /-----END [A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY)[A-Z0-9 ]*-----/;
-/** `key:` / `"key": {` / `key: |` — a line whose value continues on the lines below. */
-const OPENS_BLOCK = /^\s*(?:-\s+)?(["']?)([^"'\s:=#][^"':=]*?)\1\s*[:=]\s*(?:[|>][-+0-9]*|\{|\[)?\s*(?:#.*)?$/;
-const NAME_LINE = /^\s*(?:-\s+)?(["']?)(?:name|key)\1\s*[:=]\s*["']?([^"'\s,}]+)/;
-const VALUE_LINE = /^\s*(["']?)value\1\s*[:=]/;
-
-/**
- * A redactor for the lines of one text, fed in order: besides {@link redactLine}
- * it hides whole lines inside a PEM private key, base64 lines outside
- * certificates, lines nested under a secret key (`password: |`, `"auth": {`),
- * and the `value:` that follows `name: DB_PASSWORD`. Line count and indentation
- * are kept, so a diff of redacted texts has the same hunks.
- */
-export function createLineRedactor(rules: SecretRules, tag: Tag): { line(text: string): string; reset(): void } {
-  let pem = false;
-  let cert = false;
-  let block: number | null = null;
-  let namedSecret = 0;
-  const whole = (text: string, indent: number) => (text.trim() === '' ? text : `${text.slice(0, indent)}${tag(text.trim())}`);
-  return {
-    reset() {
-      pem = cert = false;
-      block = null;
-      namedSecret = 0;
-    },
-    line(text) {
-      const indent = text.length - text.trimStart().length;
-      if (pem) {
-        if (PEM_END.test(text)) pem = false;
-        else return whole(text, indent);
-      }
-      if (block !== null && (text.trim() === '' || indent > block)) return whole(text, indent);
-      block = null;
-      let out = redactLine(text, rules, tag);
-      if (text.includes('-----')) {
-        if (PEM_BEGIN.test(text) && !PEM_END.test(text)) pem = true;
-        if (CERT_BEGIN.test(text)) cert = !CERT_END.test(text);
-        else if (CERT_END.test(text)) cert = false;
-      } else if (!cert && text.length >= 40 && BASE64_LINE.test(text)) out = whole(text, indent);
-      const keyed = rules.mayHaveSecretKey(text);
-      const opens = keyed ? OPENS_BLOCK.exec(text) : null;
-      if (opens !== null && rules.classifyKey(opens[2]!.trim()) === 'secret') block = indent;
-      if (namedSecret > 0 && VALUE_LINE.test(text)) out = redactNamedValue(text, tag);
-      const named = keyed ? NAME_LINE.exec(text) : null;
-      namedSecret = named !== null && rules.classifyKey(named[2]!) === 'secret' ? 3 : Math.max(0, namedSecret - 1);
-      return out;
-    },
-  };
-}
-
-/** `value: x` after `name: DB_PASSWORD`: the value part becomes a tag. */
-function redactNamedValue(text: string, tag: Tag): string {
-  const m = /^(\s*(?:-\s+)?["']?value["']?\s*[:=]\s*)(.*?)(,?)\s*$/.exec(text);
-  if (m === null || m[2] === '') return text;
-  const raw = m[2]!;
-  const quoted = /^(["']).*\1$/.test(raw);
-  const inner = quoted ? raw.slice(1, -1) : raw;
-  return `${m[1]}${quoted ? raw[0] : ''}${tag(quoted ? inner : scalarOf(inner))}${quoted ? raw[0] : ''}${m[3]}`;
-}
-
-/**
- * A whole text with its secrets replaced, line by line. A one-line string (a
- * field's value) is not read as a directive: `Password reset sent` is prose.
- */
-export function redactText(text: string, rules: SecretRules, tag: Tag): string {
-  if (!text.includes('\n')) return redactLine(text, rules, tag, { leadWords: false });
-  const r = createLineRedactor(rules, tag);
-  return text.split('\n').map((l) => r.line(l)).join('\n');
 }

@@ -3,7 +3,8 @@ import type { FieldChange, PathSegment } from '../types.js';
 import { isPlainObject } from './diff-trees.js';
 import { formatPathText } from './path-text.js';
 import { compileSecretRules, KEY_PARENTS, type KeyClass, type SecretRuleOptions, type SecretRules } from './redact-rules.js';
-import { redactLine, redactText, type Tag } from './redact-text.js';
+import { redactLine, type Tag } from './redact-text.js';
+import { redactText } from './redact-lines.js';
 
 /**
  * The built-in key patterns of earlier versions, kept for callers that pass

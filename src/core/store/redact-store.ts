@@ -2,7 +2,8 @@ import type { FileDiff, FileStatus } from '../types.js';
 import type { Store } from './open.js';
 import { createRedactor, redactChanges, type Redactor } from '../diff/redact.js';
 import { redactPatch } from '../diff/redact-patch.js';
-import { createLineRedactor, redactLine } from '../diff/redact-text.js';
+import { createLineRedactor } from '../diff/redact-lines.js';
+import { redactLine } from '../diff/redact-text.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { readRedactKey } from './redact-key.js';
 

@@ -77,3 +77,43 @@ describe('lines of config formats', () => {
     ['DB_PASS=a,b;c # rotated', 'DB_PASS=<T> # rotated'],
   ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
 });
+
+describe('more text formats', () => {
+  const r = compileSecretRules();
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  it.each([
+    ['machine git.internal login deploy password N3trcPw', 'machine git.internal login deploy password <T>'],
+    ["ALTER USER app WITH PASSWORD 'Sql-Pw-1';", "ALTER USER app WITH PASSWORD '<T>';"],
+    ['  <password>XmlPw-1</password>', '  <password><T></password>'],
+    ['<ns:clientSecret attr="1">XmlSec</ns:clientSecret>', '<ns:clientSecret attr="1"><T></ns:clientSecret>'],
+    ['<add key="DbPassword" value="NetPw-1" />', '<add key="DbPassword" value="<T>" />'],
+    [`  DB_URL: ${b64('postgres://app:B64-Pw@db/app')}`, '  DB_URL: <T>'],
+    [`{"auths": {"r.io": {"auth": "x", "blob": "${b64('user: u\npassword: hunter22\n')}"}}}`, '{"auths": {"r.io": {"auth": "<T>", "blob": "<T>"}}}'],
+  ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
+
+  it.each(['<name>billing</name>', `  logo: ${Buffer.from('just a plain label here').toString('base64')}`, '/usr/local/bin/billing-worker-process'])('leaves %s alone', (line) => {
+    expect(redactLine(line, r, tag)).toBe(line);
+  });
+});
+
+describe('hostile lines', () => {
+  const r = compileSecretRules();
+  const n = 200_000;
+  it.each([
+    ['a-'.repeat(n / 2)],
+    [`password ${' '.repeat(n)}x`],
+    ['password=a '.repeat(n / 11)],
+    ['password: |x '.repeat(n / 13)],
+    [`${'a'.repeat(n)}://u:p@h`],
+    ['<a '.repeat(n / 3)],
+    [`token=${'x;'.repeat(n / 2)}`],
+    [`${'{'.repeat(n / 2)}password: x`],
+    [`secret ${'a '.repeat(n / 2)}`],
+    [`${'A'.repeat(n)}=`],
+    [`auth${':'.repeat(n)}`],
+  ])('a %#th 200 KB line is redacted in linear time', (line) => {
+    const t = performance.now();
+    redactLine(line, r, tag);
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
+});

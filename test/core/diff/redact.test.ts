@@ -218,3 +218,16 @@ describe('names that are not secrets', () => {
     ]);
   });
 });
+
+describe('encoded and Kubernetes Secret values', () => {
+  it('hides base64 that decodes to a secret, and all of stringData', () => {
+    const url = Buffer.from('postgres://app:B64-Pw@db/app').toString('base64');
+    const plain = Buffer.from('billing-service').toString('base64');
+    const [c] = redactChanges(diffTrees('s.yaml', {}, { kind: 'Secret', data: { DB_URL: url, NAME: plain }, stringData: { anything: 'Str-Data-1' } }), R);
+    const [k, d, sd] = redactChanges(diffTrees('s.yaml', {}, { kind: 'Secret', data: { DB_URL: url, NAME: plain }, stringData: { anything: 'Str-Data-1' } }), R);
+    expect(c?.pathText).toBe('kind');
+    expect(k?.to).toBe('Secret');
+    expect(d?.to).toEqual({ DB_URL: mark(url), NAME: plain });
+    expect(sd?.to).toEqual({ anything: mark('Str-Data-1') });
+  });
+});

@@ -65,6 +65,7 @@ export function requestFromFlags(target: string | undefined, f: RollbackFlags, s
     restart: f.restart !== false,
     verify: f.verify !== false,
     chown,
+    force: Boolean(f.force),
     // The field diff is only shown by --dry-run, --json and the confirmation prompt.
     diffs: Boolean(f.dryRun || f.json || !f.yes),
   };

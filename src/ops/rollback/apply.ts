@@ -139,7 +139,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     writeJournal(store.gitdir, journal);
   }
   const now = readHead(store.gitdir)!;
-  const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown };
+  const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown, force: plan.trailers.some((t) => t.key === 'Forced') };
   // Same target and files, re-planned against what is live now (a drift commit is one of the undone
   // changes), unless nothing moved since planning: then the plan stands as made.
   const stands = holds && !pre && now === plan.head;

@@ -8,7 +8,8 @@ import type { ChangeRef, DependencyWarning } from './types.js';
 /**
  * Commits after `target` on HEAD's first-parent line, newest first; with
  * `inScope`, only those that touched a path in scope. `reached` is false when
- * `target` is not on that line (then nothing counts as undone). Reads only
+ * `target` is not on that line (then nothing counts as undone). A change that
+ * also touched paths out of scope carries `partly`: its files in scope. Reads only
  * the members it needs of each entry: a rollback may undo thousands.
  *
  * `dependencies`: the changes on that line that stay in effect (out of scope)
@@ -32,10 +33,12 @@ export function undoneChanges(
       reached = true;
       return false;
     }
-    const ref = { commit: e.oid, changeId: e.changeId, title: e.title };
+    const ref: ChangeRef = { commit: e.oid, changeId: e.changeId, title: e.title };
     const files = inScope ? (e.member('files', null) as AuditEntry['files']) : null;
-    if (!files || files.some((f) => inScope!(f.path))) {
-      undone.push(ref);
+    const touched = files?.filter((f) => inScope!(f.path)).map((f) => f.path);
+    if (!files || touched!.length > 0) {
+      // A change whose other files stay as they are is only partly undone: say which of its files are.
+      undone.push(files && touched!.length < files.length ? { ...ref, partly: touched } : ref);
       return true;
     }
     const trailers = e.memberText('trailers', 'files');

@@ -39,6 +39,8 @@ export interface RollbackRequest {
   chown?: boolean;
   /** Compute the field diff for showing the plan; a `--yes` run shows none and skips the parsing. @default true */
   diffs?: boolean;
+  /** Going on although kept changes depend on undone ones (`--force`): recorded as a `Forced` trailer. */
+  force?: boolean;
 }
 
 /**
@@ -130,7 +132,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   const services = journal ? resumedServices(store, index, journal, input.req.services, actions) : servicesForFiles(input.req.services, actions.map((a) => a.path));
   const before = headFiles(store, head);
   const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
-  const msg = commitMessage(ref, files, undone, input.reason, input.savedDrift);
+  const msg = commitMessage(ref, files, undone, input.reason, input.savedDrift, input.req.force ? dependencies : []);
   const plan: RollbackPlan = {
     root: store.root,
     gitdir: store.gitdir,

@@ -3,7 +3,7 @@ import type { FileDiff, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, compareStates, defaultPerm, type CommitFile, type FileState } from '../../core/store/compare.js';
-import type { ChangeRef, FileAction, KeptEdit, TargetFile } from './types.js';
+import type { ChangeRef, DependencyWarning, FileAction, KeptEdit, TargetFile } from './types.js';
 
 /** Files of a commit with the permissions and owners `.cfgtrail-meta` recorded. */
 export function targetFiles(store: Store, commit: string): Map<string, TargetFile> {
@@ -148,9 +148,13 @@ const ROLLBACK_TITLE = /^Rollback (?:of .+? )?to [0-9a-f]{7,40}: /;
  * restored, not "Rollback to …: Rollback to …: …" (the trailers carry the
  * chain). `savedDrift`: the snapshot of the user's uncommitted edits made
  * just before, which is said as such and not listed as an undone change.
+ * A change undone only in some of its files (a file-only rollback) is
+ * recorded as `Partially-Rolls-Back: <Change-Id> (file, …)`, not as
+ * `Rollback-Of`. `forced`: the dependencies `--force` overrode, recorded
+ * as `Forced: depends-on check overridden` and listed in the body.
  */
 export function commitMessage(
-  target: ChangeRef, files: string[] | null, undone: ChangeRef[], reason: string | null, savedDrift?: string | null,
+  target: ChangeRef, files: string[] | null, undone: ChangeRef[], reason: string | null, savedDrift?: string | null, forced: DependencyWarning[] = [],
 ): { commitTitle: string; commitBody: string; trailers: Trailer[] } {
   const short = target.commit.slice(0, 7);
   const what = files ? `Rollback of ${fileList(files)} to` : 'Rollback to';
@@ -160,20 +164,36 @@ export function commitMessage(
   const lines = [reason ?? 'No reason given.'];
   if (savedDrift) lines.push('', `Uncommitted edits were saved first as ${savedDrift.slice(0, 7)} (Pre-rollback snapshot).`);
   const listed = undone.filter((u) => u.commit !== savedDrift);
-  if (listed.length > 0) {
-    lines.push('', 'Undone changes:');
-    for (const u of listed.slice(0, LISTED_UNDONE)) lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}`);
-    const rest = listed.slice(LISTED_UNDONE);
-    if (rest.length > 0) {
-      const range = `${rest[rest.length - 1]!.commit.slice(0, 7)}..${rest[0]!.commit.slice(0, 7)}`;
-      lines.push(`- and ${rest.length} older (${range}); every Change-Id is in the Rollback-Of trailers`);
-    }
+  if (listed.length > 0) lines.push('', ...undoneLines(listed));
+  if (forced.length > 0) {
+    lines.push('', 'Forced (--force): changes that stay in effect depend on undone ones:');
+    for (const d of forced) lines.push(`- ${d.dependent.commit.slice(0, 7)} ${d.dependent.changeId ?? '(no Change-Id)'} ${d.dependent.title} depends on ${d.undone}`);
   }
   const trailers: Trailer[] = [{ key: 'Rollback-To', value: target.commit }];
-  for (const u of listed) if (u.changeId) trailers.push({ key: 'Rollback-Of', value: u.changeId });
+  for (const u of listed) {
+    if (!u.changeId) continue;
+    trailers.push(u.partly ? { key: 'Partially-Rolls-Back', value: `${u.changeId} (${u.partly.join(', ')})` } : { key: 'Rollback-Of', value: u.changeId });
+  }
   if (savedDrift) trailers.push({ key: 'Pre-Rollback-Snapshot', value: savedDrift });
+  if (forced.length > 0) trailers.push({ key: 'Forced', value: 'depends-on check overridden' });
   trailers.push({ key: 'Reason', value: reason ?? 'not given' });
   return { commitTitle, commitBody: lines.join('\n'), trailers };
+}
+
+/** The body's list of undone changes: the newest {@link LISTED_UNDONE}, then a count of the rest. */
+function undoneLines(listed: ChangeRef[]): string[] {
+  const lines = ['Undone changes:'];
+  for (const u of listed.slice(0, LISTED_UNDONE)) {
+    const only = u.partly ? ` (only ${u.partly.join(', ')})` : '';
+    lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}${only}`);
+  }
+  const rest = listed.slice(LISTED_UNDONE);
+  if (rest.length > 0) {
+    const range = `${rest[rest.length - 1]!.commit.slice(0, 7)}..${rest[0]!.commit.slice(0, 7)}`;
+    const where = listed.some((u) => u.partly) ? 'Rollback-Of and Partially-Rolls-Back' : 'Rollback-Of';
+    lines.push(`- and ${rest.length} older (${range}); every Change-Id is in the ${where} trailers`);
+  }
+  return lines;
 }
 
 function fileList(files: string[]): string {

@@ -49,6 +49,8 @@ export interface ChangeRef {
   commit: string;
   changeId: string | null;
   title: string;
+  /** A file-only rollback undoes only these of the change's files (it touched others too): recorded as `Partially-Rolls-Back`. */
+  partly?: string[];
 }
 
 /** An undone change that a change staying in effect names in `Depends-On`. */

@@ -45,4 +45,23 @@ describe('commitMessage', () => {
       { key: 'Reason', value: 'why' },
     ]);
   });
+
+  it('records a change undone only in some of its files as Partially-Rolls-Back, naming those files', () => {
+    const msg = commitMessage(ref(0), ['a.yaml', 'b.yaml'], [ref(2), { ...ref(1), partly: ['a.yaml', 'b.yaml'] }], null);
+    expect(msg.trailers).toEqual([
+      { key: 'Rollback-To', value: ref(0).commit },
+      { key: 'Rollback-Of', value: ref(2).changeId },
+      { key: 'Partially-Rolls-Back', value: `${ref(1).changeId} (a.yaml, b.yaml)` },
+      { key: 'Reason', value: 'not given' },
+    ]);
+    expect(msg.commitBody).toMatch(/ change 1 \(only a\.yaml, b\.yaml\)$/m);
+  });
+
+  it('records an overridden depends-on check as Forced, listing the dependencies', () => {
+    const forced = [{ undone: ref(2).changeId!, dependent: ref(4) }];
+    const msg = commitMessage(ref(0), ['db.yaml'], [ref(2)], 'why', null, forced);
+    expect(msg.trailers.slice(-2)).toEqual([{ key: 'Forced', value: 'depends-on check overridden' }, { key: 'Reason', value: 'why' }]);
+    expect(msg.commitBody).toContain(`Forced (--force): changes that stay in effect depend on undone ones:\n- ${ref(4).commit.slice(0, 7)} ${ref(4).changeId} change 4 depends on ${ref(2).changeId}`);
+    expect(commitMessage(ref(0), null, [ref(2)], 'why').trailers.map((t) => t.key)).not.toContain('Forced');
+  });
 });

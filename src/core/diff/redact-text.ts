@@ -112,9 +112,9 @@ function keyValueSpans(line: string, rules: SecretRules, spans: Span[]): void {
     const valueStart = m.index + m[0].length;
     // `auth.internal:9000` is a host and port: YAML keys need a space after the colon.
     if (m[3] === ':' && m[1] === '' && m[2]!.includes('.') && m[0].endsWith(':') && /\S/.test(line[valueStart] ?? ' ')) continue;
-    const before = line[m.index - 1];
-    const closer = m[1] === '' && (before === '"' || before === "'") ? before : null;
-    const span = valueSpan(line, valueStart, flow(m.index), closer);
+    // Inside a quoted string (`connectionString="…;Password=x;"`), the value ends at its closing quote.
+    const at = flow(m.index);
+    const span = valueSpan(line, valueStart, at.depth > 0, at.quote);
     if (span === null) continue;
     spans.push(span);
     KV.lastIndex = Math.max(KV.lastIndex, span[1]);
@@ -137,10 +137,11 @@ function leadWordSpan(line: string, rules: SecretRules, spans: Span[]): void {
 }
 
 /**
- * `inFlow(pos)`: whether `pos` is inside an unclosed `{`/`[` on the line (a flow
- * map, inline JSON). Positions must not decrease: the line is scanned once.
+ * Where `pos` is on the line: how many `{`/`[` are open (a flow map, inline
+ * JSON) and which quote it is inside. Positions must not decrease: the line
+ * is scanned once.
  */
-function flowTracker(line: string): (pos: number) => boolean {
+function flowTracker(line: string): (pos: number) => { depth: number; quote: string | null } {
   let i = 0;
   let depth = 0;
   let quote: string | null = null;
@@ -154,7 +155,7 @@ function flowTracker(line: string): (pos: number) => boolean {
       else if (c === '{' || c === '[') depth += 1;
       else if ((c === '}' || c === ']') && depth > 0) depth -= 1;
     }
-    return depth > 0;
+    return { depth, quote };
   };
 }
 

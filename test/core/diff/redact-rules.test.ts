@@ -117,3 +117,11 @@ describe('hostile lines', () => {
     expect(performance.now() - t).toBeLessThan(1000);
   });
 });
+
+describe('values inside quoted strings', () => {
+  const r = compileSecretRules();
+  it.each([
+    ['<add name="Main" connectionString="Server=db;Password=Cn-Pw1;" />', '<add name="Main" connectionString="Server=db;Password=<T>;" />'],
+    ["cmd: 'run --token=Tk-123 --fast'", "cmd: 'run --token=<T> --fast'"],
+  ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
+});

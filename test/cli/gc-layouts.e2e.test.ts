@@ -78,6 +78,14 @@ function expectIdxAsGitBuildsIt(store: string, pack: string): void {
   fs.rmSync(theirs);
 }
 
+/** Packs that `objects/info/packs` (written by git repack for dumb transports) lists but that are gone. */
+function staleInfoPacks(store: string): string[] {
+  const file = path.join(store, 'objects', 'info', 'packs');
+  if (!fs.existsSync(file)) return [];
+  const listed = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('P ')).map((l) => l.slice(2));
+  return listed.filter((p) => !fs.existsSync(path.join(store, 'objects', 'pack', p)));
+}
+
 function fsck(store: string): void {
   // throws (non-zero exit) on any error; dangling objects are reported but fine
   gitIn(store, ['fsck', '--strict', '--full', '--no-progress']);
@@ -114,6 +122,7 @@ describe('native git layouts: read, gc, fsck', () => {
         expect(kbAfter).toBeLessThanOrEqual(kbBefore);
         fsck(store);
         expect(orphanCompanions(store)).toEqual([]);
+        expect(staleInfoPacks(store)).toEqual([]);
         for (const f of fs.readdirSync(path.join(store, 'objects', 'pack')).filter((n) => n.endsWith('.pack') && !packsBefore.has(n))) {
           expectIdxAsGitBuildsIt(store, path.join(store, 'objects', 'pack', f));
         }

@@ -16,6 +16,14 @@ export interface StoreRedaction {
 }
 
 const byStore = new WeakMap<Store, StoreRedaction>();
+/** Keys by store directory: a process that opens one store twice reads its key once. */
+const keys = new Map<string, Buffer>();
+
+function keyOf(gitdir: string): Buffer {
+  let key = keys.get(gitdir);
+  if (key === undefined) keys.set(gitdir, (key = readRedactKey(gitdir)));
+  return key;
+}
 
 /**
  * The redaction of a store's diffs: its settings' rules, compiled once, and
@@ -26,7 +34,7 @@ export function storeRedaction(store: Store): StoreRedaction {
   let r = byStore.get(store);
   if (r !== undefined) return r;
   const s = store.settings;
-  const redactor = createRedactor({ keys: s.secretKeys ?? [], values: s.secretValues, key: () => readRedactKey(store.gitdir) });
+  const redactor = createRedactor({ keys: s.secretKeys ?? [], values: s.secretValues, key: () => keyOf(store.gitdir) });
   const globs = s.secretFiles.map((g) => globToRegExp(g));
   r = {
     redactor,

@@ -7,7 +7,7 @@ import { parseTrailerArg } from '../../core/record/trailers.js';
 import { queryHistory } from '../../core/audit/query.js';
 import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
 import { formatLog } from '../format/log.js';
-import { formatLogSpans } from '../format/log-bytes.js';
+import { formatLogSpans } from '../format/log-spans.js';
 import { queryEntrySpans } from '../../core/audit/entry-spans.js';
 import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
 import { resolveChangeId } from '../../core/repo/revs.js';
@@ -93,9 +93,9 @@ export function registerLog(program: Command, deps: CliDeps): void {
       if (filter.changeId !== undefined) filter.changeId = resolveChangeId(index, filter.changeId);
       const only = commitsInRevs(store, index, revs);
       if (!f.json && !only) {
-        // The text formats straight from the index bytes (format/log-bytes.ts).
+        // The text formats read the entries' JSON text in place (format/log-spans.ts).
         const found = queryEntrySpans(index, filter);
-        const notes = notesFor(store, found.commits());
+        const notes = f.oneline ? new Map() : notesFor(store, found.commits()); // --oneline shows no notes
         deps.stdout(formatLogSpans(found, { oneline: f.oneline, color: useColor(cmd, deps), notes: new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)])) }));
         return;
       }

@@ -34,13 +34,18 @@ const red = (s: string, on: boolean) => (on ? `\x1b[31m${s}\x1b[m` : s);
  * @example formatLog(entries, { oneline: true }) // '3f2a9c1 I4f5a6b7c Raise pool size (risk: high)\n'
  */
 export function formatLog(entries: readonly AuditEntry[], opts: LogFormatOptions = {}): string {
-  if (opts.oneline) return entries.map((e) => `${onelineOf(e, opts.color ?? false)}\n`).join('');
-  return entries
-    .map((e) => {
-      const header = formatShowHeader(e, { color: opts.color, note: opts.notes?.get(e.commit) });
-      return e.files.length === 0 ? header : `${header}\n${formatFiles(e.files)}`;
-    })
-    .join('\n');
+  if (opts.oneline) return entries.map((e) => formatLogEntry(e, opts)).join('');
+  return entries.map((e) => formatLogEntry(e, { color: opts.color, note: opts.notes?.get(e.commit) })).join('\n');
+}
+
+/**
+ * One entry of {@link formatLog}: its `--oneline` line, or its header, message
+ * and file list (entries are separated by a blank line, not included here).
+ */
+export function formatLogEntry(e: AuditEntry, opts: { oneline?: boolean; color?: boolean; note?: string } = {}): string {
+  if (opts.oneline) return `${onelineOf(e, opts.color ?? false)}\n`;
+  const header = formatShowHeader(e, { color: opts.color, note: opts.note });
+  return e.files.length === 0 ? header : `${header}\n${formatFiles(e.files)}`;
 }
 
 /**

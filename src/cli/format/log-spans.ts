@@ -1,0 +1,146 @@
+/**
+ * `log` and `log --oneline` text read straight from the entries' JSON text
+ * (the index's `log --json` column): what `formatLog` prints for the same
+ * entries, without parsing each entry into objects. One sticky regex reads an
+ * entry in the shape recordLine writes; an entry it does not match (another
+ * shape, escapes where they are not expected) is parsed and printed by
+ * `formatLogEntry`, so the output is the same either way.
+ */
+import type { AuditEntry } from '../../core/types.js';
+import type { EntrySpans } from '../../core/audit/entry-spans.js';
+import { formatGitDate, formatLogEntry, type LogFormatOptions } from './log.js';
+
+// JSON.stringify of an AuditEntry, members in recordLine's order. Strings that
+// may hold escapes are `[^"\\]*(?:\\.[^"\\]*)*` and decoded when they do.
+const S = '[^"\\\\]*';
+const E = '[^"\\\\]*(?:\\\\.[^"\\\\]*)*';
+const ENTRY = new RegExp(
+  `\\{"commit":"([0-9a-f]{40})","parents":\\[((?:"[0-9a-f]{40}",?)*)\\],"changeId":(?:null|"(${S})"),"title":"(${E})","body":"(${E})",` +
+    `"author":\\{"name":"(${S})","email":"(${S})"\\},"date":"(${S})","trailers":\\[((?:\\{"key":"${S}","value":"${E}"\\},?)*)\\],` +
+    `"files":\\[((?:\\{"path":"${S}","status":"(?:added|modified|deleted|mode|typechange)"\\},?)*)\\]\\}$`,
+  'my',
+);
+// --oneline needs the commit, Change-Id, title and the first trailer whose key
+// lower-cases to "risk" (the Kelvin sign lower-cases to k).
+const RISK = '[Rr][Ii][Ss][Kk\\u212A]';
+const ONELINE = new RegExp(
+  `\\{"commit":"([0-9a-f]{7})[0-9a-f]{33}","parents":\\[(?:"[0-9a-f]{40}",?)*\\],"changeId":(?:null|"(${S})"),"title":"(${E})","body":"${E}",` +
+    `"author":\\{"name":"${S}","email":"${S}"\\},"date":"${S}","trailers":\\[(?:\\{"key":"(?!${RISK}")${S}","value":"${E}"\\},?)*(?:\\{"key":"${RISK}","value":"(${E})"\\},?)?(?:\\{"key":"${S}","value":"${E}"\\},?)*\\],` +
+    `"files":\\[(?:\\{"path":"${S}","status":"(?:added|modified|deleted|mode|typechange)"\\},?)*\\]\\}$`,
+  'my',
+);
+// Trailers and files become text by native replaces, not a loop per item.
+const CHANGE_ID_TRAILER = new RegExp(`\\{"key":"[Cc][Hh][Aa][Nn][Gg][Ee]-[Ii][Dd]","value":"${S}"\\},?`, 'g');
+const TRAILER_LINE = new RegExp(`\\{"key":"(${S})","value":"(${S})"\\},?`, 'g');
+const FILE_LINES: [RegExp, string][] = [
+  [/\{"path":"([^"\\]*)","status":"(?:modified|mode)"\},?/g, ' M $1\n'],
+  [/\{"path":"([^"\\]*)","status":"added"\},?/g, ' A $1\n'],
+  [/\{"path":"([^"\\]*)","status":"deleted"\},?/g, ' D $1\n'],
+  [/\{"path":"([^"\\]*)","status":"typechange"\},?/g, ' T $1\n'],
+];
+const TRAILER = new RegExp(`\\{"key":"(${S})","value":"(${E})"\\}`, 'g');
+
+/**
+ * The same text as `formatLog(entries, opts)` for the entries in `found`.
+ * @example formatLogSpans(queryEntrySpans(index, {}), { oneline: true })
+ */
+export function formatLogSpans(found: EntrySpans, opts: LogFormatOptions = {}): string {
+  const { text, spans } = found;
+  const color = opts.color ?? false;
+  const notes = opts.notes !== undefined && opts.notes.size > 0 ? opts.notes : null;
+  const re = opts.oneline ? ONELINE : ENTRY;
+  const chunks: string[] = [];
+  let parts: string[] = [];
+  for (let i = 0; i < spans.length; i += 2) {
+    re.lastIndex = spans[i]!;
+    const m = re.exec(text);
+    let piece: string;
+    if (m !== null && re.lastIndex === spans[i + 1]) {
+      piece = opts.oneline ? onelineText(m, color) : entryText(m, color, notes?.get(m[1]!));
+    } else {
+      const entry = JSON.parse(text.slice(spans[i], spans[i + 1])) as AuditEntry;
+      piece = formatLogEntry(entry, { oneline: opts.oneline, color, note: notes?.get(entry.commit) });
+    }
+    parts.push(i > 0 && !opts.oneline ? `\n${piece}` : piece);
+    // Joined in chunks: each entry's pieces die young instead of all of them
+    // living until one join at the end.
+    if (parts.length === 256) {
+      chunks.push(parts.join(''));
+      parts = [];
+    }
+  }
+  chunks.push(parts.join(''));
+  return chunks.join('');
+}
+
+/** One medium-format entry from its match: formatShowHeader plus the file list. */
+function entryText(m: RegExpExecArray, color: boolean, note: string | undefined): string {
+  const [, commit, parents, changeId, title, body, name, email, date, trailers, files] = m;
+  let out = color ? `\x1b[33mcommit ${commit}\x1b[m\n` : `commit ${commit}\n`;
+  if (parents!.length > 43) out += `Merge: ${parents!.replace(/"([0-9a-f]{7})[0-9a-f]{33}",?/g, ' $1').trimStart()}\n`;
+  if (changeId !== undefined) out += `Change-Id: ${changeId}\n`;
+  out += `Author: ${name} <${email}>\nDate:   ${gitDate(date!)}\n\n`;
+  // messageOf: title, body and the trailers but Change-Id as paragraphs, indented.
+  let message = decode(title!);
+  const b = decode(body!);
+  if (b !== '') message = message === '' ? b : `${message}\n\n${b}`;
+  let shown = '';
+  if (!trailers!.includes('\\')) {
+    shown = trailers!.replace(CHANGE_ID_TRAILER, '').replace(TRAILER_LINE, '\n$1: $2').slice(1);
+  } else {
+    for (const [, key, value] of trailers!.matchAll(TRAILER)) {
+      if (key!.toLowerCase() !== 'change-id') shown += shown === '' ? `${key}: ${decode(value!)}` : `\n${key}: ${decode(value!)}`;
+    }
+  }
+  if (shown !== '') message = message === '' ? shown : `${message}\n\n${shown}`;
+  out += `    ${message.replaceAll('\n', '\n    ')}`;
+  if (note !== undefined && note.trim() !== '') out += `\n\nNotes:\n    ${note.trimEnd().replaceAll('\n', '\n    ')}`;
+  out += '\n';
+  if (files === '') return out;
+  let list = files!;
+  for (const [pattern, line] of FILE_LINES) if (list.includes('{"path":"')) list = list.replace(pattern, line);
+  return `${out}\n${list}`;
+}
+
+/** One `--oneline` line from its ONELINE match (onelineOf). */
+function onelineText(m: RegExpExecArray, color: boolean): string {
+  const [, oid, changeId, title, riskJson] = m;
+  const id = (changeId ?? '-').slice(0, 9).padEnd(9);
+  const line = `${color ? `\x1b[33m${oid}\x1b[m` : oid} ${id} ${decode(title!)}`;
+  if (riskJson === undefined) return `${line}\n`;
+  const risk = decode(riskJson);
+  return color && /^(high|critical)$/i.test(risk) ? `${line}\x1b[31m (risk: ${risk})\x1b[m\n` : `${line} (risk: ${risk})\n`;
+}
+
+/** The text of a JSON string's contents. */
+function decode(json: string): string {
+  return json.includes('\\') ? (JSON.parse(`"${json}"`) as string) : json;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const SAKAMOTO = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+const INDEX_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+
+/**
+ * formatGitDate without a Date object per entry: the index's
+ * `YYYY-MM-DDTHH:MM:SS±HH:MM` is read by position; anything else goes to
+ * formatGitDate.
+ */
+function gitDate(text: string): string {
+  if (text.length !== 25 || !INDEX_DATE.test(text)) return formatGitDate(text);
+  const y = Number(text.slice(0, 4));
+  const mo = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  // Date.UTC reads years 0-99 as 1900-1999 and rolls impossible days over: formatGitDate shows those.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > 28 + daysOver28(y, mo)) return formatGitDate(text);
+  // Sakamoto's weekday (0 = Sunday) in the proleptic Gregorian calendar, as Date uses.
+  const yy = mo < 3 ? y - 1 : y;
+  const weekday = (yy + Math.floor(yy / 4) - Math.floor(yy / 100) + Math.floor(yy / 400) + SAKAMOTO[mo - 1]! + d) % 7;
+  return `${DAYS[weekday]} ${MONTHS[mo - 1]} ${d} ${text.slice(11, 19)} ${text.slice(0, 4)} ${text.slice(19, 22)}${text.slice(23, 25)}`;
+}
+
+function daysOver28(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 1 : 0;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 2 : 3;
+}

@@ -88,6 +88,7 @@ describe('more text formats', () => {
     ['<ns:clientSecret attr="1">XmlSec</ns:clientSecret>', '<ns:clientSecret attr="1"><T></ns:clientSecret>'],
     ['<add key="DbPassword" value="NetPw-1" />', '<add key="DbPassword" value="<T>" />'],
     [`  DB_URL: ${b64('postgres://app:B64-Pw@db/app')}`, '  DB_URL: <T>'],
+    [`DATABASE_URL=${b64('postgres://app:B64-Pw@db/app')}`, 'DATABASE_URL=<T>'],
     [`{"auths": {"r.io": {"auth": "x", "blob": "${b64('user: u\npassword: hunter22\n')}"}}}`, '{"auths": {"r.io": {"auth": "<T>", "blob": "<T>"}}}'],
   ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
 

@@ -53,7 +53,8 @@ export function deltaSourceFromPacks(idxPaths: string[]): PackDeltaSource {
     const entry = packs[at.pack]!.readEntry(at.offset);
     if (entry.kind === 'full') return undefined;
     const baseOid = entry.kind === 'ref' ? entry.baseOid : oidAt[at.pack]!.get(entry.baseOffset);
-    return baseOid ? { baseOid, delta: entry.data } : undefined;
+    // a copy: zlib's result is a view into a 16 KiB chunk, and the writer keeps every reused delta until written
+    return baseOid ? { baseOid, delta: Buffer.from(entry.data) } : undefined;
   };
   return { source, close: () => { for (const p of packs) p.close(); } };
 }

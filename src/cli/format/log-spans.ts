@@ -76,30 +76,45 @@ export function formatLogSpans(found: EntrySpans, opts: LogFormatOptions = {}): 
 /** One medium-format entry from its match: formatShowHeader plus the file list. */
 function entryText(m: RegExpExecArray, color: boolean, note: string | undefined): string {
   const [, commit, parents, changeId, title, body, name, email, date, trailers, files] = m;
-  let out = color ? `\x1b[33mcommit ${commit}\x1b[m\n` : `commit ${commit}\n`;
-  if (parents!.length > 43) out += `Merge: ${parents!.replace(/"([0-9a-f]{7})[0-9a-f]{33}",?/g, ' $1').trimStart()}\n`;
-  if (changeId !== undefined) out += `Change-Id: ${changeId}\n`;
-  out += `Author: ${name} <${email}>\nDate:   ${gitDate(date!)}\n\n`;
-  // messageOf: title, body and the trailers but Change-Id as paragraphs, indented.
-  let message = decode(title!);
-  const b = decode(body!);
-  if (b !== '') message = message === '' ? b : `${message}\n\n${b}`;
-  let shown = '';
-  if (!trailers!.includes('\\')) {
-    shown = trailers!.replace(CHANGE_ID_TRAILER, '').replace(TRAILER_LINE, '\n$1: $2').slice(1);
-  } else {
-    for (const [, key, value] of trailers!.matchAll(TRAILER)) {
-      if (key!.toLowerCase() !== 'change-id') shown += shown === '' ? `${key}: ${decode(value!)}` : `\n${key}: ${decode(value!)}`;
-    }
-  }
-  if (shown !== '') message = message === '' ? shown : `${message}\n\n${shown}`;
-  out += `    ${message.replaceAll('\n', '\n    ')}`;
-  if (note !== undefined && note.trim() !== '') out += `\n\nNotes:\n    ${note.trimEnd().replaceAll('\n', '\n    ')}`;
-  out += '\n';
-  if (files === '') return out;
+  const head =
+    `${color ? `\x1b[33mcommit ${commit}\x1b[m` : `commit ${commit}`}\n${parents!.length > 43 ? mergeLine(parents!) : ''}` +
+    `${changeId === undefined ? '' : `Change-Id: ${changeId}\n`}Author: ${name} <${email}>\nDate:   ${gitDate(date!)}\n\n` +
+    `    ${messageText(title!, body!, trailers!)}${note !== undefined && note.trim() !== '' ? `\n\nNotes:\n    ${indent(note.trimEnd())}` : ''}\n`;
+  if (files === '') return head;
   let list = files!;
   for (const [pattern, line] of FILE_LINES) if (list.includes('{"path":"')) list = list.replace(pattern, line);
-  return `${out}\n${list}`;
+  return `${head}\n${list}`;
+}
+
+/** `Merge: a1b2c3d e4f5a6b` from the parents' JSON text. */
+function mergeLine(parents: string): string {
+  return `Merge: ${parents.replace(/"([0-9a-f]{7})[0-9a-f]{33}",?/g, ' $1').trimStart()}\n`;
+}
+
+/**
+ * messageOf, indented as formatShowHeader does: title, body and the trailers
+ * but Change-Id as paragraphs. Each part is indented on its own, which gives
+ * the same text as indenting the whole.
+ */
+function messageText(title: string, body: string, trailers: string): string {
+  let message = indent(decode(title));
+  const b = indent(decode(body));
+  if (b !== '') message = message === '' ? b : `${message}\n    \n    ${b}`;
+  let shown = '';
+  if (!trailers.includes('\\')) shown = trailers.replace(CHANGE_ID_TRAILER, '').replace(TRAILER_LINE, '\n    $1: $2').slice(5);
+  else {
+    for (const [, key, value] of trailers.matchAll(TRAILER)) {
+      if (key!.toLowerCase() !== 'change-id') shown += `${shown === '' ? '' : '\n'}${key}: ${decode(value!)}`;
+    }
+    shown = indent(shown);
+  }
+  if (shown !== '') message = message === '' ? shown : `${message}\n    \n    ${shown}`;
+  return message;
+}
+
+/** Four spaces after every newline (the first line's are the caller's). */
+function indent(text: string): string {
+  return text.includes('\n') ? text.replaceAll('\n', '\n    ') : text;
 }
 
 /** One `--oneline` line from its ONELINE match (onelineOf). */

@@ -16,7 +16,8 @@ export interface SchemaNode {
   type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
   description?: string;
   properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean;
+  /** false: no other keys; a schema: every other key's value follows it (a map of named entries). */
+  additionalProperties?: boolean | SchemaNode;
   required?: string[];
   items?: SchemaNode;
   minItems?: number;
@@ -79,7 +80,7 @@ function check(value: unknown, node: SchemaNode, at: KeyPath, ctx: Ctx): void {
       if (value.some((item) => typeof item !== 'string' || item.length < (items.minLength ?? 0))) fail(ctx, at, `expected ${what(s, ctx)}, got ${show(value)}`);
     } else if (items) value.forEach((item, i) => check(item, items, [...at, i], ctx));
   }
-  if (isMap(value) && (s.properties || s.required || s.additionalProperties === false)) checkMap(value, s, at, ctx);
+  if (isMap(value) && (s.properties || s.required || s.additionalProperties !== undefined)) checkMap(value, s, at, ctx);
 }
 
 function checkMap(value: Record<string, unknown>, s: SchemaNode, at: KeyPath, ctx: Ctx): void {
@@ -90,6 +91,8 @@ function checkMap(value: Record<string, unknown>, s: SchemaNode, at: KeyPath, ct
   }
   for (const key of s.required ?? []) if (value[key] === undefined) fail(ctx, [...at, key], 'is required');
   for (const [key, sub] of Object.entries(s.properties ?? {})) if (value[key] !== undefined) check(value[key], sub, [...at, key], ctx);
+  const rest = s.additionalProperties;
+  if (typeof rest === 'object') for (const key of Object.keys(value)) if (!known.includes(key)) check(value[key], rest, [...at, key], ctx);
 }
 
 /** `oneOf` here is always tagged by each branch's first required key (restart kinds, check kinds). */

@@ -24,6 +24,8 @@ export interface Settings {
   restoreSpecialBits: boolean;
   /** Raw `services:` list, validated by ops (it knows the restart kinds). */
   services: unknown[];
+  /** What each component named in `Component` trailers is (`components:`), for change records. */
+  components: Record<string, { type?: string; environment?: string }>;
   /** Line of a key path in settings.yaml, for messages. */
   lineOf: (path: (string | number)[]) => number | undefined;
   file: string;
@@ -83,6 +85,12 @@ restore_special_bits: false
 # Services that use the tracked files: restarted and health-checked after a
 # rollback. See the README ('Services') for the keys.
 services: []
+
+# What the components named by 'snapshot --component' are, for the change
+# records 'cfgtrail export' prints, e.g.
+#   components:
+#     database: { type: postgres, environment: production }
+components: {}
 `;
 
 /**
@@ -96,7 +104,7 @@ export function settingsFileText(schemaUrl?: string): string {
   return schemaUrl ? `# yaml-language-server: $schema=${schemaUrl}\n${SETTINGS_TEMPLATE}` : SETTINGS_TEMPLATE;
 }
 
-const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, diff_max_bytes: 64 * 1024 * 1024, restore_special_bits: false, services: [] };
+const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, diff_max_bytes: 64 * 1024 * 1024, restore_special_bits: false, services: [], components: {} };
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
 export function loadSettings(gitdir: string): Settings {
@@ -153,6 +161,7 @@ export function parseSettings(text: string, file: string): Settings {
     diffMaxBytes: num('diff_max_bytes'),
     restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
+    components: v.components as Settings['components'],
     lineOf,
     file,
   };

@@ -50,6 +50,8 @@ describe('paths are relative to the current directory, as in git', () => {
     ['a root-relative path that names nothing from the subdirectory', 'k8s', ['--file', 'k8s/deployment.yaml'], ['second', 'first']],
     ['an absolute path', 'k8s', ['--file', 'ABS/top.yaml'], ['third', 'first']],
     ['log -- PATH', 'k8s', ['--', 'service.yaml'], ['fourth']],
+    ['--field FILE:PATH with FILE from the current directory', 'k8s', ['--field', 'deployment.yaml:replicas'], ['second', 'first']],
+    ['--field :/FILE:PATH', 'k8s', ['--field', ':/top.yaml:a'], ['third', 'first']],
     ['at the root, unchanged', '.', ['--file', 'k8s/deployment.yaml'], ['second', 'first']],
   ])('log: %s', (_name, sub, args, expected) => {
     const r = cfgtrail(['log', '--oneline', ...args.map((a) => a.replace('ABS', dir))], { cwd: join(dir, sub) });

@@ -12,7 +12,7 @@ import { queryEntrySpans } from '../../core/audit/entry-spans.js';
 import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
 import { resolveChangeId } from '../../core/repo/revs.js';
 import { commitsInRevs } from '../../core/audit/rev-range.js';
-import { rootRelativePath } from '../../core/store/user-path.js';
+import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
 import { RISKS } from './snapshot.js';
 import { collect, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 
@@ -77,7 +77,7 @@ export function registerLog(program: Command, deps: CliDeps): void {
     .option('--risk <level>', 'Risk trailer: low, medium, high or critical')
     .option('--component <name>', 'Component trailer')
     .option('--file <path>', 'changed this file (or a file under this directory); relative to the current directory, :/path from the config root')
-    .option('--field <path>', 'changed this field, e.g. database.pool.max or config.yaml:database.pool.max')
+    .option('--field <path>', 'changed this field, e.g. database.pool.max or config.yaml:database.pool.max (the file as --file reads it)')
     .action(async (revs: string[], f: LogFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
       // `log -- PATH` as in git: the path is a --file filter.
@@ -87,6 +87,7 @@ export function registerLog(program: Command, deps: CliDeps): void {
       if (paths.length === 1) f = { ...f, file: paths[0] };
       const filter = filterFromFlags(f, deps.now());
       if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { cwd: workDir(cmd, deps), root: store.root, what: '--file' });
+      if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { cwd: workDir(cmd, deps), root: store.root, what: '--field' });
       const index = await syncIndexForRead(store);
       const damage = damageWarning(store, index);
       if (damage) deps.stderr(`${damage}\n`);

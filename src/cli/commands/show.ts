@@ -8,7 +8,8 @@ import type { Store } from '../../core/store/open.js';
 import { formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
 import { formatShowHeader } from '../format/log.js';
-import { formatExport } from '../format/export.js';
+import { formatExport, formatExportJson } from '../format/export.js';
+import { changeRecords } from '../../core/audit/change-records.js';
 import { formatNoteSummary, readVerificationNote } from '../../core/repo/notes.js';
 import { storeFor, useColor, type CliDeps } from '../context.js';
 
@@ -52,11 +53,13 @@ export function registerShow(program: Command, deps: CliDeps): void {
 export function registerExport(program: Command, deps: CliDeps): void {
   program
     .command('export')
-    .description('print a change record as YAML in the usual change-log shape')
-    .argument('[rev]', 'revision', 'HEAD')
+    .description('print change records as YAML in the usual change-log shape (REV, or REV1..REV2 for a release, oldest first)')
+    .argument('[rev]', 'revision, or a range A..B', 'HEAD')
+    .option('--json', 'print the same records as JSON')
     .option('--show-secrets', 'print values of secret-looking keys')
-    .action(async (rev: string, f: { showSecrets?: boolean }, cmd: Command) => {
-      const { entry, diffs } = await showRev(storeFor(cmd, deps), rev, Boolean(f.showSecrets), deps.stderr);
-      deps.stdout(formatExport(entry, diffs.flatMap((d) => d.changes), {}));
+    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
+      const records = await changeRecords(storeFor(cmd, deps), rev, { showSecrets: Boolean(f.showSecrets), warn: deps.stderr });
+      const out = rev.includes('..') ? records : records[0]!;
+      deps.stdout(f.json ? formatExportJson(out) : formatExport(out));
     });
 }

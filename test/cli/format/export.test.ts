@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { exportRecord, formatExport } from '../../../src/cli/format/export.js';
-import type { AuditEntry, FieldChange } from '../../../src/core/types.js';
+import { formatExport, formatExportJson } from '../../../src/cli/format/export.js';
+import { changeRecord, type RecordContext } from '../../../src/core/record/change-record.js';
+import type { AuditEntry, FieldChange, FileDiff } from '../../../src/core/types.js';
 
 import { chartVersions } from '../../helpers/corpus.js';
 
@@ -48,6 +49,17 @@ const CHANGES: FieldChange[] = [
   change('config.yaml', 'legacy.flag', 'removed', 'on', undefined),
 ];
 
+/** Tree diffs holding `changes`, one per file. */
+function treeDiffs(changes: readonly FieldChange[]): FileDiff[] {
+  const files = [...new Set(changes.map((c) => c.file))];
+  return files.map((file) => ({ file, status: 'modified', format: 'tree', changes: changes.filter((c) => c.file === file) }));
+}
+
+/** The record of `e` with the field changes `changes` and nothing else known. */
+function exportRecord(e: AuditEntry, changes: readonly FieldChange[], ctx: Partial<RecordContext> = {}): object {
+  return changeRecord(e, { diffs: treeDiffs(changes), ...ctx });
+}
+
 /** PyYAML (a YAML 1.1 reader) as an independent judge of what we printed. */
 function pyYaml(text: string): unknown {
   const script = 'import sys,yaml,json; print(json.dumps(yaml.safe_load(sys.stdin)))';
@@ -63,7 +75,7 @@ function expectRoundTrip(text: string, expected: unknown): void {
 
 describe('formatExport', () => {
   it('prints the change-log shape', () => {
-    const text = formatExport(entry(), CHANGES);
+    const text = formatExport(exportRecord(entry(), CHANGES));
     expect(text).toMatchInlineSnapshot(`
       "id: I4f5a6b7c8d9e0f12
       commit: 3f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39
@@ -75,10 +87,11 @@ describe('formatExport', () => {
           Load tests showed pool exhaustion at 20.
 
           See the dashboard.
-      risk: high
       ticket: OPS-1234
       requested_by: Carol <carol@example.com>
-      affected_components: [ database, api ]
+      affected_components:
+        - { name: database, type: null, environment: null }
+        - { name: api, type: null, environment: null }
       files_modified:
         - path: config.yaml
           status: modified
@@ -98,27 +111,41 @@ describe('formatExport', () => {
         - path: old.yaml
           status: deleted
           changes: []
-      dependencies: [ Iaaaabbbbccccdddd ]
-      approval: { approved_by: [ Bob <bob@example.com> ], approved: true }
+      impact_assessment:
+        risk: high
+        impact: null
+        downtime: null
+        downtime_ms: null
+      testing:
+        pre_change: []
+        post_change:
+          status: not verified
+      dependencies:
+        - { change_id: Iaaaabbbbccccdddd, relationship: depends-on, in_effect: false, status: unknown change, commit: null, undone_by: null }
+      approval:
+        approved_by: [ Bob <bob@example.com> ]
+        approved: true
+        approved_at: "2026-11-26T15:19:07+01:00"
+        approved_at_source: commit date
       rollback_info:
         parent: 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567
-        command: cfgtrail rollback 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567
+        command: cfgtrail revert I4f5a6b7c8d9e0f12
         is_rollback: false
+        rolls_back_to: null
+        rolls_back: []
+        partially_rolls_back: []
+        reverts: []
+        pre_rollback_snapshot: null
+        estimated_rollback_time: no measurement yet
+        estimate_basis: null
       other_trailers:
         - key: Reviewed-On
           value: https://review.example.com/c/42
       "
     `);
-    expectRoundTrip(text, {
-      id: 'I4f5a6b7c8d9e0f12',
-      commit: entry().commit,
-      timestamp: '2026-11-26T15:19:07+01:00',
-      author: { name: 'Jane Doe', email: 'jane@example.com' },
-      change_summary: { title: entry().title, description: entry().body },
-      risk: 'high',
-      ticket: 'OPS-1234',
-      requested_by: 'Carol <carol@example.com>',
-      affected_components: ['database', 'api'],
+    expectRoundTrip(text, exportRecord(entry(), CHANGES));
+    expect(parse(text)).toMatchObject({
+      affected_components: [{ name: 'database', type: null, environment: null }, { name: 'api', type: null, environment: null }],
       files_modified: [
         {
           path: 'config.yaml',
@@ -132,39 +159,147 @@ describe('formatExport', () => {
         { path: 'conf.d/cache.yaml', status: 'added', changes: [{ field: 'cache.ttl', to: '300s' }] },
         { path: 'old.yaml', status: 'deleted', changes: [] },
       ],
-      dependencies: ['Iaaaabbbbccccdddd'],
-      approval: { approved_by: ['Bob <bob@example.com>'], approved: true },
-      rollback_info: { parent: entry().parents[0], command: `cfgtrail rollback ${entry().parents[0]}`, is_rollback: false },
-      other_trailers: [{ key: 'Reviewed-On', value: 'https://review.example.com/c/42' }],
+      impact_assessment: { risk: 'high', impact: null, downtime: null, downtime_ms: null },
+      rollback_info: { parent: entry().parents[0], command: 'cfgtrail revert I4f5a6b7c8d9e0f12', is_rollback: false },
     });
   });
 
   it('fills the record for a bare root commit', () => {
     const bare = entry({ parents: [], changeId: null, body: '', trailers: [], files: [] });
-    const text = formatExport(bare, []);
+    const text = formatExport(exportRecord(bare, []));
     const read = parse(text) as Record<string, unknown>;
     expect(read).toMatchObject({
       id: null,
-      risk: null,
+      impact_assessment: { risk: null, impact: null, downtime: null, downtime_ms: null },
+      testing: { pre_change: [], post_change: { status: 'not verified' } },
       ticket: null,
       affected_components: [],
       dependencies: [],
-      approval: { approved_by: [], approved: false },
-      rollback_info: { parent: null, command: null, is_rollback: false },
+      approval: { approved_by: [], approved: false, approved_at: null, approved_at_source: null },
+      rollback_info: { parent: null, command: null, is_rollback: false, estimated_rollback_time: 'no measurement yet' },
       other_trailers: [],
     });
     expectRoundTrip(text, exportRecord(bare, []));
   });
 
-  it('marks rollbacks and takes the caller’s rollback command', () => {
-    const rb = entry({ trailers: [{ key: 'Rollback-Of', value: 'Izzzz' }] });
-    expect(parse(formatExport(rb, [])).rollback_info.is_rollback).toBe(true);
-    const text = formatExport(entry(), [], { rollback: { command: 'cfgtrail rollback --to I4f5a6b7c', isRollback: false } });
-    expect(parse(text).rollback_info).toEqual({
-      parent: entry().parents[0],
-      command: 'cfgtrail rollback --to I4f5a6b7c',
-      is_rollback: false,
+  it('the rollback command undoes this change only, never a rollback to the parent', () => {
+    const info = (e: AuditEntry) => (parse(formatExport(exportRecord(e, []))) as { rollback_info: Record<string, unknown> }).rollback_info;
+    expect(info(entry()).command).toBe('cfgtrail revert I4f5a6b7c8d9e0f12');
+    expect(info(entry({ changeId: null })).command).toBe(`cfgtrail revert ${entry().commit}`);
+    expect(info(entry({ parents: [] })).command).toBeNull();
+  });
+
+  it('gives the whole rollback chain from the trailers', () => {
+    const rb = entry({
+      trailers: [
+        { key: 'Rollback-To', value: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567' },
+        { key: 'Rollback-Of', value: 'I1111222233334444' },
+        { key: 'Rollback-Of', value: 'I5555666677778888' },
+        { key: 'Partially-Rolls-Back', value: 'I9999aaaabbbbcccc (config.yaml, conf.d/cache.yaml)' },
+        { key: 'Reverts', value: 'Iddddeeeeffff0000' },
+        { key: 'Pre-Rollback-Snapshot', value: 'feedfacefeedfacefeedfacefeedfacefeedface' },
+        { key: 'Forced', value: 'depends-on check overridden' },
+      ],
     });
+    const read = parse(formatExport(exportRecord(rb, []))) as Record<string, Record<string, unknown>>;
+    expect(read.rollback_info).toEqual({
+      parent: entry().parents[0],
+      command: 'cfgtrail revert I4f5a6b7c8d9e0f12',
+      is_rollback: true,
+      rolls_back_to: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
+      rolls_back: ['I1111222233334444', 'I5555666677778888'],
+      partially_rolls_back: [{ change_id: 'I9999aaaabbbbcccc', files: ['config.yaml', 'conf.d/cache.yaml'] }],
+      reverts: ['Iddddeeeeffff0000'],
+      pre_rollback_snapshot: 'feedfacefeedfacefeedfacefeedfacefeedface',
+      estimated_rollback_time: 'no measurement yet',
+      estimate_basis: null,
+    });
+    // the chain has its own fields; what has none stays in other_trailers
+    expect(read.other_trailers).toEqual([{ key: 'Forced', value: 'depends-on check overridden' }]);
+  });
+
+  it('lists the changed lines of text files and the mode of every file whose mode changed', () => {
+    const diffs: FileDiff[] = [
+      { file: 'limits.json', status: 'mode', format: 'tree', changes: [], fromMode: '0644', toMode: '0600' },
+      { file: 'myapp.env', status: 'modified', format: 'text', changes: [], patch: '--- a/myapp.env\n+++ b/myapp.env\n@@ -1,3 +1,3 @@\n LISTEN=0.0.0.0\n-DB_PASSWORD=<redacted:aaaaaa>\n+DB_PASSWORD=<redacted:bbbbbb>\n WORKERS=4\n' },
+      { file: 'nginx.conf', status: 'modified', format: 'text', changes: [], patch: '--- a/nginx.conf\n+++ b/nginx.conf\n@@ -2,2 +2,3 @@\n events {}\n-worker_processes 2;\n+worker_processes 4;\n+worker_rlimit_nofile 8192;\n', fromMode: '0644', toMode: '0755' },
+    ];
+    const e = entry({ files: [{ path: 'myapp.env', status: 'modified' }, { path: 'nginx.conf', status: 'modified' }] });
+    const text = formatExport(changeRecord(e, { diffs }));
+    expect(text.split('files_modified:\n')[1]!.split('impact_assessment:')[0]).toBe(`  - path: myapp.env
+    status: modified
+    changes:
+      - line: 2
+        from: DB_PASSWORD=<redacted:aaaaaa>
+        to: DB_PASSWORD=<redacted:bbbbbb>
+  - path: nginx.conf
+    status: modified
+    mode: { from: "0644", to: "0755" }
+    changes:
+      - line: 3
+        from: worker_processes 2;
+        to: worker_processes 4;
+      - line: 4
+        to: worker_rlimit_nofile 8192;
+  - path: limits.json
+    status: mode
+    mode: { from: "0644", to: "0600" }
+    changes: []
+`);
+    expectRoundTrip(text, changeRecord(e, { diffs }));
+  });
+
+  it('gives testing, impact, approval time, dependencies, components and the rollback estimate', () => {
+    const e = entry({
+      trailers: [
+        ...entry().trailers,
+        { key: 'Tested', value: 'staging: passed' },
+        { key: 'Tested', value: 'load test ok' },
+        { key: 'Impact', value: 'API pods restart one by one' },
+        { key: 'Downtime', value: '1.5m' },
+        { key: 'Approved-At', value: '2026-11-25T09:00:00+01:00' },
+      ],
+    });
+    const rec = changeRecord(e, {
+      diffs: [],
+      components: { database: { type: 'postgres', environment: 'production' } },
+      verification: {
+        result: 'passed', at: '2026-11-26T14:20:00.000Z', by: 'Jane <jane@example.com>', kind: 'snapshot',
+        services: [{ name: 'db', ok: true, restart: { ok: true, command: ['x'], exitCode: 0, durationMs: 1200, message: 'restarted' }, checks: [{ check: 'tcp 127.0.0.1:5432', ok: true, attempts: 2, durationMs: 300, message: 'open' }] }],
+      },
+      dependencies: [{ change_id: 'Iaaaabbbbccccdddd', relationship: 'depends-on', in_effect: false, status: 'rolled back', commit: null, undone_by: 'Ieeee000011112222' }],
+      rollbackEstimate: { median_ms: 4210, rollbacks: ['c1', 'c2', 'c3'], services: ['db'] },
+    }) as Record<string, Record<string, unknown>>;
+    const read = parse(formatExport(rec)) as typeof rec;
+    expect(read.affected_components).toEqual([{ name: 'database', type: 'postgres', environment: 'production' }, { name: 'api', type: null, environment: null }]);
+    expect(read.impact_assessment).toEqual({ risk: 'high', impact: 'API pods restart one by one', downtime: '1.5m', downtime_ms: 90000 });
+    expect(read.testing).toEqual({
+      pre_change: [{ environment: 'staging', result: 'passed' }, { environment: null, result: 'load test ok' }],
+      post_change: {
+        status: 'passed', at: '2026-11-26T14:20:00.000Z', by: 'Jane <jane@example.com>', kind: 'snapshot',
+        services: [{ name: 'db', ok: true, restart: { ok: true, duration_ms: 1200, message: 'restarted' }, checks: [{ check: 'tcp 127.0.0.1:5432', ok: true, attempts: 2, duration_ms: 300, message: 'open' }] }],
+      },
+    });
+    expect(read.approval).toEqual({ approved_by: ['Bob <bob@example.com>'], approved: true, approved_at: '2026-11-25T09:00:00+01:00', approved_at_source: 'Approved-At trailer' });
+    expect(read.dependencies).toEqual([{ change_id: 'Iaaaabbbbccccdddd', relationship: 'depends-on', in_effect: false, status: 'rolled back', commit: null, undone_by: 'Ieeee000011112222' }]);
+    expect(read.rollback_info).toMatchObject({ estimated_rollback_time: '4.2 s', estimate_basis: { median_ms: 4210, rollbacks: ['c1', 'c2', 'c3'], services: ['db'] } });
+    expect(read.other_trailers).toEqual([{ key: 'Reviewed-On', value: 'https://review.example.com/c/42' }]);
+    expect(JSON.parse(formatExportJson(rec))).toEqual(read);
+  });
+
+  it('dates an approval without Approved-At by its commit, and says so', () => {
+    expect((parse(formatExport(exportRecord(entry(), []))) as { approval: unknown }).approval).toEqual({
+      approved_by: ['Bob <bob@example.com>'], approved: true, approved_at: '2026-11-26T15:19:07+01:00', approved_at_source: 'commit date',
+    });
+  });
+
+  it('prints a range as a list of records, oldest first as given', () => {
+    const a = exportRecord(entry({ changeId: 'Iaaaaaaaaaaaaaaaa' }), []);
+    const b = exportRecord(entry({ changeId: 'Ibbbbbbbbbbbbbbbb' }), CHANGES);
+    const text = formatExport([a, b]);
+    expect(text.startsWith('- id: Iaaaaaaaaaaaaaaaa\n')).toBe(true);
+    expectRoundTrip(text, [a, b]);
+    expect(JSON.parse(formatExportJson([a, b]))).toEqual(parse(text));
   });
 
   it('keeps values that YAML 1.1 readers would retype', () => {
@@ -175,7 +310,7 @@ describe('formatExport', () => {
       'nonchar\uffffx', 'x\r\ny', 'cr\rx', 'trail ', 'multi\nline \n', 'multi\n\ttabbed\n', 'emoji 😀', 'lone\ud800x'];
     const changes = tricky.map((v, i) => change('config.yaml', `k${i}`, 'changed', v, { nested: [v, i, null, false], [v]: v }));
     const e = entry({ title: tricky.join(' | ').replace(/\n/g, ' '), body: tricky.join('\n'), author: { name: 'on', email: 'yes' } });
-    expectRoundTrip(formatExport(e, changes), exportRecord(e, changes));
+    expectRoundTrip(formatExport(exportRecord(e, changes)), exportRecord(e, changes));
   });
 
   it('carries a real values file and real commit subjects through both readers', () => {
@@ -187,6 +322,6 @@ describe('formatExport', () => {
     const changes = subjects.map((s, i) => change('values.yaml', `server.s${i}`, 'changed', s, i));
     changes.push(change('values.yaml', 'root', 'added', undefined, values));
     const e = entry({ title: subjects[0] as string, body: subjects.join('\n') });
-    expectRoundTrip(formatExport(e, changes), exportRecord(e, changes));
+    expectRoundTrip(formatExport(exportRecord(e, changes)), exportRecord(e, changes));
   });
 });

@@ -1,0 +1,72 @@
+import type { AuditEntry } from '../types.js';
+import type { Store } from '../store/open.js';
+import { globToRegExp } from '../store/glob.js';
+import { notesFor, type VerificationNote } from '../repo/notes.js';
+import type { RollbackEstimate } from '../record/change-record.js';
+import { eachLineWith, splitLine, type IndexData } from './index-store.js';
+
+/**
+ * How long undoing `entry` is likely to take, from what past rollbacks
+ * measured: each rollback's verification note (`kind: rollback`) records
+ * the restart and every health check of each service, with durations, and
+ * restarts and checks run one after another. A rollback counts when it
+ * touched one of `entry`'s files or one of the services those files feed;
+ * its time is the sum over those services (all of its services when `entry`
+ * feeds none). The estimate is the median. Null when nothing was measured:
+ * an estimate is never made up.
+ */
+export function estimateRollback(store: Store, index: IndexData, entry: Pick<AuditEntry, 'files'>): RollbackEstimate | null {
+  const files = new Set(entry.files.map((f) => f.path));
+  const services = servicesFor(store, [...files]);
+  const rollbacks = rollbackCommits(index);
+  const notes = notesFor(store, rollbacks.map((r) => r.commit));
+  const samples: { commit: string; ms: number; services: string[] }[] = [];
+  for (const r of rollbacks) {
+    const note = notes.get(r.commit);
+    if (!note || note.kind !== 'rollback' || note.services.length === 0) continue;
+    const mine = note.services.filter((s) => services.has(s.name));
+    if (mine.length === 0 && !r.files.some((f) => files.has(f))) continue;
+    const counted = mine.length > 0 ? mine : note.services;
+    samples.push({ commit: r.commit, ms: counted.reduce((sum, s) => sum + serviceMs(s), 0), services: counted.map((s) => s.name) });
+  }
+  if (samples.length === 0) return null;
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return {
+    median_ms: Math.round(median),
+    rollbacks: samples.map((s) => s.commit),
+    services: [...new Set(samples.flatMap((s) => s.services))].sort(),
+  };
+}
+
+function serviceMs(s: VerificationNote['services'][number]): number {
+  return (s.restart?.durationMs ?? 0) + s.checks.reduce((sum, c) => sum + c.durationMs, 0);
+}
+
+/** Rollback commits (a `Rollback-To` trailer) in the index, newest first, with their files. */
+function rollbackCommits(index: IndexData): { commit: string; files: string[] }[] {
+  const out: { commit: string; files: string[] }[] = [];
+  eachLineWith(index, '"key":"Rollback-To"', (line) => {
+    const col = splitLine(line);
+    if (!col) return true;
+    try {
+      const e = JSON.parse(col.json) as AuditEntry;
+      if (e.trailers.some((t) => t.key === 'Rollback-To')) out.push({ commit: e.commit, files: e.files.map((f) => f.path) });
+    } catch {
+      // not an entry recordLine wrote: it cannot be told apart from a title, so it is left out
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Names of the settings' services whose `files` globs match one of `paths` (the settings schema has checked their shape). */
+function servicesFor(store: Store, paths: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const raw of store.settings.services as { name: string; files: string[] }[]) {
+    const globs = raw.files.map((g) => globToRegExp(g, 'exact'));
+    if (paths.some((p) => globs.some((re) => re.test(p)))) out.add(raw.name);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import { benchGc, benchSnapshot } from './lib/snapshot-gc.mjs';
 import { benchYaml, corpusQueryValues, ensureCorpusStore } from './lib/corpus-yaml.mjs';
 import { formatTables } from './lib/report.mjs';
 import { benchBigDiff } from './lib/big-diff.mjs';
+import { benchTextLog } from './lib/text-log.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -64,6 +65,7 @@ async function benchGenerated(size) {
   benchIndexRebuild(ctx, label, store);
   log(`${label}: audit queries`);
   benchQueries(ctx, label, store, SYNTH_VALUES, size);
+  benchTextLog(ctx, label, store, size);
   benchInProcess(ctx, `${label}, in-process`, store, SYNTH_VALUES, size);
   benchDiff(ctx, label, store, 5000);
   log(`${label}: snapshot and gc`);

@@ -368,15 +368,15 @@ describe('show, export and secrets', () => {
     expect(r.code).toBe(0);
     const py = 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))';
     const rec = JSON.parse(execFileSync('python3', ['-c', py], { input: r.stdout, encoding: 'utf8' })) as {
-      commit: string; risk: string; ticket: string; affected_components: string[];
+      commit: string; impact_assessment: { risk: string }; ticket: string; affected_components: { name: string }[];
       files_modified: { path: string; status: string; changes: { field: string; from: unknown; to: unknown }[] }[];
       approval: { approved_by: string[]; approved: boolean }; rollback_info: { parent: string };
     };
     expect(rec.commit).toBe(oids[9]);
-    expect(rec.risk).toBe('high');
+    expect(rec.impact_assessment.risk).toBe('high');
     expect(rec.ticket).toBe('OPS-7');
-    expect(rec.affected_components).toEqual(['db', 'auth']);
-    expect(rec.approval).toEqual({ approved_by: ['Carol'], approved: true });
+    expect(rec.affected_components.map((c) => c.name)).toEqual(['db', 'auth']);
+    expect(rec.approval).toMatchObject({ approved_by: ['Carol'], approved: true });
     expect(rec.rollback_info.parent).toBe(oids[8]);
     expect(rec.files_modified).toEqual([
       {

@@ -14,8 +14,8 @@ export interface DiffOptions extends ParseOptions {
   maxBytes?: number;
   /** Blob ids of the two sides, named in a summary. */
   oids?: { from?: string; to?: string };
-  /** Applied to both sides before a text diff (secret redaction keeps line count, so hunks stay put). */
-  redactText?: (text: string) => string;
+  /** Applied to a text diff's patch, with the two texts it was made from (secret redaction). */
+  redactPatch?: (patch: string, before: string, after: string) => string;
 }
 
 /** Like git: a NUL byte in the first 8000 bytes makes a file binary. */
@@ -77,8 +77,10 @@ function treeDiff(
 
 function textPatch(file: string, before: Buffer | null, after: Buffer | null, opts: DiffOptions): TextPatch {
   if (before !== null && after !== null && before.equals(after)) return { patch: '', cut: false };
-  const text = (b: Buffer | null) => (b === null ? '' : opts.redactText ? opts.redactText(b.toString('utf8')) : b.toString('utf8'));
-  return boundedPatch(before === null ? '/dev/null' : `a/${file}`, after === null ? '/dev/null' : `b/${file}`, text(before), text(after), opts.context ?? 3);
+  const a = before?.toString('utf8') ?? '';
+  const b = after?.toString('utf8') ?? '';
+  const p = boundedPatch(before === null ? '/dev/null' : `a/${file}`, after === null ? '/dev/null' : `b/${file}`, a, b, opts.context ?? 3);
+  return opts.redactPatch ? { ...p, patch: opts.redactPatch(p.patch, a, b) } : p;
 }
 
 /** True when the bytes look binary (a NUL in the first 8000 bytes, as git decides). */

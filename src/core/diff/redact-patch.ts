@@ -1,27 +1,45 @@
 import { createRedactor, type Redactor } from './redact.js';
-import { createLineRedactor } from './redact-lines.js';
+import { createLineRedactor, statesAt } from './redact-lines.js';
 
 const FILE_HEADER = /^(?:--- |\+\+\+ )(?:[ab]\/|\/dev\/null)/;
+const HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 
 /**
  * Redaction of a unified text patch, line by line with the rules of
  * `createLineRedactor` (secret keys anywhere on a line, value shapes, PEM
- * bodies, blocks nested under a secret key). A patch starts mid-file, so it
- * sees less than a redaction of the whole file: `compareStates` redacts both
- * sides before diffing, and this is for patches made elsewhere.
+ * bodies, blocks nested under a secret key). Given the two texts the patch was
+ * made from, each hunk starts in the state of the line it starts at (inside a
+ * private key, under `password: |`), found by a cheap pass over the text;
+ * without them a hunk starts afresh. Removed lines are read in the old text's
+ * state, added lines in the new one's.
+ * @example redactPatch(patch, redactor, { before: oldText, after: newText })
  */
-export function redactPatch(patch: string, redactor: Redactor = createRedactor()): string {
-  const lines = createLineRedactor(redactor.rules, redactor.tag);
-  return patch
-    .split('\n')
+export function redactPatch(patch: string, redactor: Redactor = createRedactor(), sources?: { before: string; after: string }): string {
+  const lines = patch.split('\n');
+  const hunks = lines.map((l) => HUNK.exec(l)).filter((m) => m !== null);
+  const statesA = sources ? statesAt(sources.before, new Set(hunks.map((m) => Number(m[1]))), redactor.rules) : null;
+  const statesB = sources ? statesAt(sources.after, new Set(hunks.map((m) => Number(m[2]))), redactor.rules) : null;
+  const a = createLineRedactor(redactor.rules, redactor.tag);
+  const b = createLineRedactor(redactor.rules, redactor.tag);
+  return lines
     .map((line) => {
-      if (line.startsWith('@@') || FILE_HEADER.test(line)) {
-        lines.reset();
+      const hunk = HUNK.exec(line);
+      if (hunk !== null || FILE_HEADER.test(line)) {
+        const sa = hunk && statesA?.get(Number(hunk[1]));
+        const sb = hunk && statesB?.get(Number(hunk[2]));
+        if (sa) a.restore(sa);
+        else a.reset();
+        if (sb) b.restore(sb);
+        else b.reset();
         return line;
       }
       const mark = line[0];
-      if (mark !== ' ' && mark !== '+' && mark !== '-') return line;
-      return `${mark}${lines.line(line.slice(1))}`;
+      const body = line.slice(1);
+      if (mark === '-') return `-${a.line(body)}`;
+      if (mark === '+') return `+${b.line(body)}`;
+      if (mark !== ' ') return line;
+      b.advance(body);
+      return ` ${a.line(body)}`;
     })
     .join('\n');
 }

@@ -99,7 +99,7 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
     } else {
       d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, {
         schema: store.settings.yamlSchema,
-        redactText: redaction?.text,
+        redactPatch: redaction?.patch,
         maxBytes: store.settings.diffMaxBytes,
         oids: { from: x?.oid, to: y?.oid },
       });

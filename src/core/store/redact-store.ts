@@ -2,7 +2,6 @@ import type { FileDiff, FileStatus } from '../types.js';
 import type { Store } from './open.js';
 import { createRedactor, redactChanges, type Redactor } from '../diff/redact.js';
 import { redactPatch } from '../diff/redact-patch.js';
-import { createLineRedactor } from '../diff/redact-lines.js';
 import { redactLine } from '../diff/redact-text.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { readRedactKey } from './redact-key.js';
@@ -11,8 +10,11 @@ import { readRedactKey } from './redact-key.js';
 export interface StoreRedaction {
   redactor: Redactor;
   isSecretFile(path: string): boolean;
-  /** Both sides of a text diff are redacted with this before diffing, so hunks never show a secret's context. */
-  text(content: string): string;
+  /**
+   * Redacts a text diff's patch knowing the two texts, so a hunk that starts
+   * inside a private key or under `password: |` is read in that state.
+   */
+  patch(patch: string, before: string, after: string): string;
 }
 
 const byStore = new WeakMap<Store, StoreRedaction>();
@@ -39,10 +41,7 @@ export function storeRedaction(store: Store): StoreRedaction {
   r = {
     redactor,
     isSecretFile: (path) => globs.length > 0 && matchesAny(path, globs),
-    text(content) {
-      const lines = createLineRedactor(redactor.rules, redactor.tag);
-      return content.split('\n').map((l) => lines.line(l)).join('\n');
-    },
+    patch: (patch, before, after) => redactPatch(patch, redactor, { before, after }),
   };
   byStore.set(store, r);
   return r;
@@ -57,10 +56,10 @@ export function secretFileDiff(r: StoreRedaction, file: string, status: FileStat
 }
 
 /**
- * Hides secrets in a diff's field changes and its parse warning. A patch made
- * from redacted text (`StoreRedaction.text`) is redacted once more as a patch:
- * a diff that bypassed the text hook (a large file's summary) is covered too,
- * and tags stay as they are.
+ * Hides secrets in a diff's field changes and its parse warning. A patch
+ * already redacted by `StoreRedaction.patch` is redacted once more on its own:
+ * a patch that bypassed that hook (a large file's summary) is covered too, and
+ * tags stay as they are.
  */
 export function redactFileDiff(r: StoreRedaction, d: FileDiff): void {
   d.changes = redactChanges(d.changes, r.redactor);

@@ -231,3 +231,17 @@ describe('encoded and Kubernetes Secret values', () => {
     expect(sd?.to).toEqual({ anything: mark('Str-Data-1') });
   });
 });
+
+describe('redactPatch with the texts it was made from', () => {
+  it('starts a hunk in the state of its first line (under password: |, inside a key)', () => {
+    const lines = (x: string) => ['app:', '  password: |', '    line-one', '    line-two', '    line-three', '    line-four', `    line-${x}`, '    line-six', 'host: h', ''].join('\n');
+    const before = lines('five');
+    const after = lines('FIVE');
+    const d = diffFile('app.conf', Buffer.from(before), Buffer.from(after), { context: 1 });
+    expect(d.patch).toContain('@@ -6,3 +6,3 @@');
+    const withSources = redactPatch(d.patch!, R, { before, after });
+    expect(withSources).not.toMatch(/line-(four|five|FIVE|six)/);
+    const hunk = withSources.split('\n').filter((l) => /^[-+ ]/.test(l) && !/^(---|\+\+\+)/.test(l));
+    expect(hunk).toEqual([`     ${mark('line-four')}`, `-    ${mark('line-five')}`, `+    ${mark('line-FIVE')}`, `     ${mark('line-six')}`]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyBuiltIn, compileSecretRules, keyWords } from '../../../src/core/diff/redact-rules.js';
 import { redactLine } from '../../../src/core/diff/redact-text.js';
+import { redactText } from '../../../src/core/diff/redact-lines.js';
 
 const tag = () => '<T>';
 
@@ -125,4 +126,19 @@ describe('values inside quoted strings', () => {
     ['<add name="Main" connectionString="Server=db;Password=Cn-Pw1;" />', '<add name="Main" connectionString="Server=db;Password=<T>;" />'],
     ["cmd: 'run --token=Tk-123 --fast'", "cmd: 'run --token=<T> --fast'"],
   ])('%s', (line, want) => expect(redactLine(line, r, tag)).toBe(want));
+});
+
+describe('hostile texts through the line redactor', () => {
+  const r = compileSecretRules();
+  const n = 200_000;
+  it.each([
+    [`password${' '.repeat(n)}x: |`],
+    [`- name: DB_PASSWORD\n  value: a${' '.repeat(n)}b`],
+    [`secret_key: |\n${'    x\n'.repeat(n / 6)}`],
+    [`-----BEGIN PRIVATE KEY-----\n${'A'.repeat(n)}`],
+  ])('a %#th 200 KB text is redacted in linear time', (text) => {
+    const t = performance.now();
+    redactText(text, r, tag);
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
 });

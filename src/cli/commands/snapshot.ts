@@ -11,6 +11,7 @@ import { collect, storeFor, type CliDeps } from '../context.js';
 import type { Store } from '../../core/store/open.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
 import { STATUS_LETTER } from '../format/diff.js';
+import { assessmentTrailers } from '../record-flags.js';
 
 interface SnapshotFlags {
   message: string;
@@ -20,6 +21,10 @@ interface SnapshotFlags {
   component?: string[];
   requestedBy?: string;
   approvedBy?: string[];
+  approvedAt?: string;
+  tested?: string[];
+  impact?: string;
+  downtime?: string;
   dependsOn?: string[];
   ticket?: string;
   trailer?: string[];
@@ -42,6 +47,7 @@ export function trailersFromFlags(f: SnapshotFlags): Trailer[] {
   for (const c of f.component ?? []) out.push({ key: 'Component', value: c });
   if (f.requestedBy) out.push({ key: 'Requested-By', value: f.requestedBy });
   for (const a of f.approvedBy ?? []) out.push({ key: 'Approved-By', value: a });
+  out.push(...assessmentTrailers(f));
   for (const d of f.dependsOn ?? []) out.push({ key: 'Depends-On', value: d });
   if (f.ticket) out.push({ key: 'Ticket', value: f.ticket });
   for (const t of f.trailer ?? []) {
@@ -95,6 +101,10 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
     .option('--component <name>', 'affected component (repeatable)', collect)
     .option('--requested-by <who>', 'who asked for the change')
     .option('--approved-by <who>', 'who approved it (repeatable)', collect)
+    .option('--approved-at <date>', 'when it was approved (any date git accepts; default: the approval is dated by the commit)')
+    .option('--tested <record>', "testing done before the change, 'WHERE: RESULT' (repeatable)", collect)
+    .option('--impact <text>', 'impact assessment: who or what is affected and how')
+    .option('--downtime <duration>', 'expected downtime, e.g. 0s, 30s, 5m')
     .option('--depends-on <id>', 'Change-Id (or a unique prefix) this change needs (repeatable)', collect)
     .option('--ticket <ref>', 'ticket reference, e.g. OPS-1234')
     .option('--trailer <trailer>', "any other trailer, 'Key: value' (repeatable)", collect)

@@ -152,6 +152,7 @@ describe('no silent wrong answers', () => {
     ['log --change-id with an ambiguous prefix', ['log', '--change-id', 'I1111'], 4, /is the start of 2 Change-Ids/],
     ['log --oneline --json', ['log', '--oneline', '--json'], 2, /^cfgtrail: log: option '--oneline' cannot be used with option '--json' \(see 'cfgtrail log --help'\)\n$/],
     ['log -- two paths', ['log', '--', 'a', 'b'], 5, /one path/],
+    ['log --since later than --until', ['log', '--since', 'yesterday', '--until', '3 days ago'], 5, /^cfgtrail: --since 'yesterday' is later than --until '3 days ago'\n$/],
   ])('%s', (_name, args, code, stderr) => {
     const r = run(args);
     expect(r.code).toBe(code);

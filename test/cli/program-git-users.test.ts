@@ -46,6 +46,7 @@ describe('refused values and combinations', () => {
   it.each<[string, LogFlags, RegExp]>([
     ['--risk extreme', { risk: 'extreme' }, /--risk must be one of low, medium, high, critical; got 'extreme'/],
     ['--risk empty', { risk: '' }, /--risk must be one of/],
+    ['--since after --until', { since: '2026-11-20', until: '2026-11-19' }, /--since '2026-11-20' is later than --until '2026-11-19'/],
   ])('log %s is BAD_INPUT', (_name, flags, message) => {
     const e = caught(() => filterFromFlags(flags, NOW));
     expect(isCfgtrailError(e, 'BAD_INPUT')).toBe(true);
@@ -54,6 +55,10 @@ describe('refused values and combinations', () => {
 
   it.each(['low', 'HIGH', 'Critical'])('log --risk %s is accepted', (risk) => {
     expect(filterFromFlags({ risk }, NOW)).toEqual({ risk });
+  });
+
+  it('--since and --until on the same day are accepted', () => {
+    expect(filterFromFlags({ since: '@1700000000', until: '@1700000000' }, NOW)).toEqual({ since: 1_700_000_000, until: 1_700_000_000 });
   });
 
   it.each<[string[], string]>([

@@ -114,12 +114,12 @@ async function flagsOf(argv: string[]): Promise<Record<string, unknown>> {
 
 describe('command lines reach the mapping with the flag names it reads', () => {
   it('log: every filter flag, short forms and repeats', async () => {
-    const argv = ['log', '-n', '3', '-i', '--since', '2 days ago', '--until', '@1795000000', '--author', 'ann', '--grep', 'pool', '--change-id', 'I0123456789abcdef', '--trailer', 'Ticket=T-9', '--trailer', 'Risk: high', '--risk', 'high', '--component', 'db', '--file', 'conf.d/', '--field', 'database.pool.max'];
+    const argv = ['log', '-n', '3', '-i', '--since', '2 days ago', '--until', '@1796000000', '--author', 'ann', '--grep', 'pool', '--change-id', 'I0123456789abcdef', '--trailer', 'Ticket=T-9', '--trailer', 'Risk: high', '--risk', 'high', '--component', 'db', '--file', 'conf.d/', '--field', 'database.pool.max'];
     const filter = filterFromFlags((await flagsOf(argv)) as LogFlags, NOW);
     expect(filter).toEqual({
       limit: 3,
       since: secs(NOW - 2 * DAY),
-      until: 1_795_000_000,
+      until: 1_796_000_000,
       author: /ann/i,
       grep: /pool/i,
       changeId: 'I0123456789abcdef',

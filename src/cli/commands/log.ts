@@ -43,6 +43,10 @@ export function filterFromFlags(f: LogFlags, now: number): AuditFilter {
   }
   if (f.since) filter.since = parseDateSpec(f.since, now);
   if (f.until) filter.until = parseDateSpec(f.until, now);
+  if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) {
+    // Nothing can match: say so rather than print nothing.
+    throw new CfgtrailError('BAD_INPUT', `--since '${f.since}' is later than --until '${f.until}'`, { since: filter.since, until: filter.until });
+  }
   if (f.author) filter.author = makeRegex(f.author, '--author', f.regexpIgnoreCase);
   if (f.grep) filter.grep = makeRegex(f.grep, '--grep', f.regexpIgnoreCase);
   if (f.changeId) filter.changeId = f.changeId;

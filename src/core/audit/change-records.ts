@@ -8,7 +8,7 @@ import type { IndexData } from './index-store.js';
 import { lookupEntry } from './query.js';
 import { commitsInRevs } from './rev-range.js';
 import { dependencyStates } from './dependency-state.js';
-import { estimateRollback } from './rollback-estimate.js';
+import { estimateRollback, rollbackMeasurements, type RollbackMeasurement } from './rollback-estimate.js';
 
 /** Options of {@link changeRecords}. */
 export interface ChangeRecordsOptions {
@@ -30,12 +30,14 @@ export async function changeRecords(store: Store, rev: string, opts: ChangeRecor
   const damage = damageWarning(store, index);
   if (damage) opts.warn?.(`${damage}\n`);
   const oids = rev.includes('..') ? [...(commitsInRevs(store, index, [rev]) ?? [])].reverse() : [resolveRev(store, index, rev)];
-  return oids.map((oid) => recordOf(store, index, oid, Boolean(opts.showSecrets)));
+  let measured: RollbackMeasurement[] | undefined;
+  const measurements = () => (measured ??= rollbackMeasurements(store, index));
+  return oids.map((oid) => recordOf(store, index, oid, Boolean(opts.showSecrets), measurements));
 }
 
 const EMPTY: FileState = { files: new Map(), load: () => Buffer.alloc(0) };
 
-function recordOf(store: Store, index: IndexData, oid: string, showSecrets: boolean): Record<string, unknown> {
+function recordOf(store: Store, index: IndexData, oid: string, showSecrets: boolean, measurements: () => RollbackMeasurement[]): Record<string, unknown> {
   const entry = lookupEntry(store, index, oid);
   const parent = entry.parents[0];
   const diffs = compareStates(store, parent ? revState(store, parent) : EMPTY, revState(store, oid), { showSecrets });
@@ -45,6 +47,6 @@ function recordOf(store: Store, index: IndexData, oid: string, showSecrets: bool
     verification: readVerificationNote(store, oid),
     components: store.settings.components,
     dependencies: dependencyStates(index, dependsOn),
-    rollbackEstimate: estimateRollback(store, index, { files: diffs.map((d) => ({ path: d.file, status: d.status })) }),
+    rollbackEstimate: estimateRollback(store, measurements(), diffs.map((d) => d.file)),
   });
 }

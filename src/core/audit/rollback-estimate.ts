@@ -5,29 +5,50 @@ import { notesFor, type VerificationNote } from '../repo/notes.js';
 import type { RollbackEstimate } from '../record/change-record.js';
 import { eachLineWith, splitLine, type IndexData } from './index-store.js';
 
+/** One past rollback that measured its services: its files and each service's restart plus checks, in ms. */
+export interface RollbackMeasurement {
+  commit: string;
+  files: string[];
+  services: { name: string; ms: number }[];
+}
+
 /**
- * How long undoing `entry` is likely to take, from what past rollbacks
- * measured: each rollback's verification note (`kind: rollback`) records
- * the restart and every health check of each service, with durations, and
- * restarts and checks run one after another. A rollback counts when it
- * touched one of `entry`'s files or one of the services those files feed;
- * its time is the sum over those services (all of its services when `entry`
- * feeds none). The estimate is the median. Null when nothing was measured:
- * an estimate is never made up.
+ * What past rollbacks measured: each rollback commit (a `Rollback-To`
+ * trailer) whose newest verification note is the rollback's own
+ * (`kind: rollback`) gives, per service, its restart and health-check
+ * durations. Read once for any number of records.
  */
-export function estimateRollback(store: Store, index: IndexData, entry: Pick<AuditEntry, 'files'>): RollbackEstimate | null {
-  const files = new Set(entry.files.map((f) => f.path));
-  const services = servicesFor(store, [...files]);
+export function rollbackMeasurements(store: Store, index: IndexData): RollbackMeasurement[] {
   const rollbacks = rollbackCommits(index);
   const notes = notesFor(store, rollbacks.map((r) => r.commit));
-  const samples: { commit: string; ms: number; services: string[] }[] = [];
+  const out: RollbackMeasurement[] = [];
   for (const r of rollbacks) {
     const note = notes.get(r.commit);
     if (!note || note.kind !== 'rollback' || note.services.length === 0) continue;
-    const mine = note.services.filter((s) => services.has(s.name));
-    if (mine.length === 0 && !r.files.some((f) => files.has(f))) continue;
-    const counted = mine.length > 0 ? mine : note.services;
-    samples.push({ commit: r.commit, ms: counted.reduce((sum, s) => sum + serviceMs(s), 0), services: counted.map((s) => s.name) });
+    out.push({ ...r, services: note.services.map((s) => ({ name: s.name, ms: serviceMs(s) })) });
+  }
+  return out;
+}
+
+/**
+ * How long undoing a change to `files` is likely to take, from what past
+ * rollbacks measured (restarts and checks run one after another, so a
+ * rollback's time is the sum over its services). A rollback counts when it
+ * touched one of `files` or restarted a service those files feed; its time
+ * is the sum over those services (all of its services when the files feed
+ * none). The estimate is the median. Null when nothing was measured: an
+ * estimate is never made up.
+ * @example estimateRollback(store, rollbackMeasurements(store, index), ['nginx.conf'])
+ */
+export function estimateRollback(store: Store, measured: readonly RollbackMeasurement[], files: readonly string[]): RollbackEstimate | null {
+  const mine = new Set(files);
+  const services = servicesFor(store, files);
+  const samples: { commit: string; ms: number; services: string[] }[] = [];
+  for (const r of measured) {
+    const fed = r.services.filter((s) => services.has(s.name));
+    if (fed.length === 0 && !r.files.some((f) => mine.has(f))) continue;
+    const counted = fed.length > 0 ? fed : r.services;
+    samples.push({ commit: r.commit, ms: counted.reduce((sum, s) => sum + s.ms, 0), services: counted.map((s) => s.name) });
   }
   if (samples.length === 0) return null;
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -62,7 +83,7 @@ function rollbackCommits(index: IndexData): { commit: string; files: string[] }[
 }
 
 /** Names of the settings' services whose `files` globs match one of `paths` (the settings schema has checked their shape). */
-function servicesFor(store: Store, paths: string[]): Set<string> {
+function servicesFor(store: Store, paths: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const raw of store.settings.services as { name: string; files: string[] }[]) {
     const globs = raw.files.map((g) => globToRegExp(g, 'exact'));

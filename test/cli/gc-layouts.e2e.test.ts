@@ -138,7 +138,7 @@ describe('native git layouts: read, gc, fsck', () => {
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // two gc rounds and ~1,500 objects compared each way: 5–25 s on a shared machine
 
   it('a corrupt .idx is reported as a damaged pack index, naming the file', () => {
     const dir = configDir('example');

@@ -26,8 +26,14 @@ function snap(dir: string, title: string, flags: string[] = []): string {
   return /Change-Id: (I[0-9a-f]{16})/.exec(out)![1]!;
 }
 
+/** The YAML record of `rev`. */
+function yamlRecord(dir: string, rev = 'HEAD'): Rec {
+  return parse(ok(dir, ['export', rev])) as Rec;
+}
+
+/** The record of `rev`, checked to be the same in YAML and JSON. */
 function exported(dir: string, rev = 'HEAD'): Rec {
-  const yaml = parse(ok(dir, ['export', rev])) as Rec;
+  const yaml = yamlRecord(dir, rev);
   // --json is the same record
   expect(JSON.parse(ok(dir, ['export', rev, '--json']))).toEqual(yaml);
   return yaml;
@@ -54,7 +60,7 @@ describe('export: the four things it got wrong', () => {
     const id = snap(dir, 'env, nginx and limits');
     const out = ok(dir, ['export']);
     expect(out).not.toContain('hunter2');
-    const rec = exported(dir);
+    const rec = yamlRecord(dir);
     const files = Object.fromEntries((rec.files_modified as Rec[]).map((f) => [f.path, f]));
     expect(files['myapp.env']!.changes).toHaveLength(2);
     expect(files['myapp.env']!.changes[0]).toMatchObject({ line: 2, from: expect.stringMatching(/^DB_PASSWORD=<redacted:\w+>$/), to: expect.stringMatching(/^DB_PASSWORD=<redacted:\w+>$/) });
@@ -77,7 +83,7 @@ describe('export: the four things it got wrong', () => {
     const b = snap(dir, 'B');
     edit(dir, 'config.yaml', 'port: 8080', 'port: 8081'); // drift, saved before the rollback
     ok(dir, ['rollback', first, '-y', '-m', 'bad pool']);
-    const rec = exported(dir);
+    const rec = yamlRecord(dir);
     const pre = gitIn(join(dir, STORE), ['log', '-1', '--format=%(trailers:key=Pre-Rollback-Snapshot,valueonly)']).trim();
     expect(pre).toMatch(/^[0-9a-f]{40}$/);
     expect(rec.rollback_info).toMatchObject({

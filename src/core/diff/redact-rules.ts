@@ -46,12 +46,20 @@ const META_LAST = new Set([
   'file', 'files', 'path', 'dir', 'directory', 'url', 'uri', 'endpoint', 'type', 'mode', 'enabled', 'disabled', 'enable',
   'expiry', 'expires', 'expiration', 'required', 'format', 'algorithm', 'method', 'provider', 'backend', 'policy',
   'strategy', 'version', 'realm', 'domain', 'issuer', 'audience', 'name', 'secure', 'httponly', 'samesite', 'level',
-  'scheme', 'prefix', 'rotation', 'location', 'ref', 'refs', 'env', 'var', 'field', 'param', 'mount',
+  'scheme', 'prefix', 'rotation', 'location', 'ref', 'refs', 'env', 'var', 'field', 'param', 'mount', 'affinity',
+  'sticky', 'storage', 'driver', 'handler',
 ]);
 /** Words of a measure: `max_tokens`, `password_min_length`, `session_ttl` are numbers, not secrets. */
 const MEASURE_WORDS = new Set(['max', 'min', 'num', 'count', 'limit', 'ttl', 'timeout', 'length', 'size', 'interval', 'lifetime', 'age', 'duration', 'period']);
 /** `<word>_key` is secret (`DB_KEY`, `stripe_key`) unless the word says it is not: `public_key`, `primary_key`. */
-const PLAIN_KEY_QUALIFIERS = new Set(['public', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'routing', 'lookup', 'group', 'shard', 'index', 'hot', 'object', 'map', 'label', 'idempotency', 'dedup', 'kid']);
+const PLAIN_KEY_QUALIFIERS = new Set(['public', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'routing', 'lookup', 'group', 'shard', 'index', 'hot', 'object', 'map', 'label', 'idempotency', 'dedup', 'kid', 'topology', 'user', 'username', 'node', 'annotation', 'selector', 'config', 'metric', 'hash', 'unique', 'composite', 'row', 'column', 'field']);
+/**
+ * camelCase `<word>Key` is secret only after these (`dbKey`, `signingKey`);
+ * Kubernetes and Helm name many plain settings so (`topologyKey`, `userKey`).
+ */
+const SECRET_KEY_QUALIFIERS = new Set(['api', 'private', 'access', 'secret', 'signing', 'encryption', 'master', 'client', 'auth', 'session', 'cookie', 'jwt', 'hmac', 'license', 'webhook', 'ssh', 'gpg', 'pgp', 'tls', 'ssl', 'stripe', 'db', 'database', 'aes', 'crypto', 'cipher', 'root', 'app', 'service', 'account', 'shared', 'secure', 'token', 'password', 'pass']);
+/** A `_KEY`, `-key` or `.key` suffix written with a separator. */
+const SEPARATED_KEY = /[-_.\s]key$/i;
 
 /** nginx's `proxy_pass`, `fastcgi_pass`…: "pass to an upstream", not a password. */
 const UPSTREAM_PASS = new Set(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc', 'memcached']);
@@ -72,7 +80,7 @@ export function classifyBuiltIn(key: string): KeyClass {
   if (last === undefined) return 'plain';
   const secret =
     words.some((w, i) => (SECRET_WORDS.has(w) && !(w === 'pass' && UPSTREAM_PASS.has(words[i - 1]!))) || SECRET_ENDINGS.test(w) || SECRET_WORDS.has(`${words[i - 1] ?? ''}${w}`)) ||
-    (last === 'key' && words.length >= 2 && !PLAIN_KEY_QUALIFIERS.has(words[words.length - 2]!));
+    (last === 'key' && words.length >= 2 && !PLAIN_KEY_QUALIFIERS.has(words[words.length - 2]!) && (SEPARATED_KEY.test(key) || SECRET_KEY_QUALIFIERS.has(words[words.length - 2]!)));
   const meta = META_LAST.has(last) || words.some((w) => MEASURE_WORDS.has(w));
   if (!secret) return meta ? 'meta' : 'plain';
   return meta ? 'meta' : 'secret';

@@ -14,6 +14,7 @@ const KV = /(?<![\w.$@/-])(["']?)-{0,2}([A-Za-z_$@][\w.$@-]*)\1[ \t]*([:=])[ \t]
 /** The first two words of a line (after a comment mark or list dash): `requirepass x`, `proxy_set_header Authorization "…"`. */
 const LEAD_WORDS = /^([ \t]*(?:[#;][ \t]*|-[ \t]+)?)(\S+)(?:([ \t]+)(\S+))?/;
 // Sticky (`y`): tried at one position, so a long line is never re-scanned from each character.
+const PROSE = /^[a-z]+(?:[ \t]+[a-z]+[.,;:!?]?)+$/;
 const ANOTHER_KEY = /[ \t]*[A-Za-z_][\w.-]*[ \t]*[=:]/y;
 const NEXT_ARG = /(?:[A-Za-z_][\w.-]*=|--?[A-Za-z])/y;
 const BLOCK_INDICATOR = /[|>][-+0-9]*/y;
@@ -45,9 +46,14 @@ const BARE_WORD = /(?<![\w.$@/-])(?:password|passwd|pwd|secret|token|apikey|api_
 const XML_ELEMENT = /<([A-Za-z_][\w.:-]*)(?:\s[^<>]*)?>([^<]+)<\/\1>/g;
 const XML_KEY_VALUE = /\b(?:key|name)\s*=\s*"([^"]*)"\s+value\s*=\s*"([^"]*)"/g;
 
+/** `.netrc` lines: there a lower-case word after `password` is a password, not prose. */
+const NETRC = /\b(?:machine|login)\b/;
+
 function bareWordSpans(line: string, spans: Span[]): void {
   BARE_WORD.lastIndex = 0;
   for (let m = BARE_WORD.exec(line); m !== null; m = BARE_WORD.exec(line)) {
+    // `bearer token file` in a comment is prose: a plain lower-case word counts only when quoted or in .netrc
+    if (m[1] === '' && /^[a-z]+$/.test(m[2]!) && !NETRC.test(line)) continue;
     const start = m.index + m[0].length - m[1]!.length - m[2]!.length;
     spans.push([start, start + m[2]!.length, m[1] !== '']);
   }
@@ -147,7 +153,8 @@ function leadWordSpan(line: string, rules: SecretRules, spans: Span[]): void {
     const valueStart = i === 0 ? m[1]!.length + m[2]!.length : m[0].length;
     if (/^[ \t]*[:=]/.test(line.slice(valueStart))) return; // `password = x`: a key=value pair, done above
     const span = valueSpan(line, valueStart, false, null, true);
-    if (span !== null) spans.push(span);
+    // `# Password must be rotated`: several lower-case words are prose, not a value
+    if (span !== null && !(span[2] !== true && PROSE.test(line.slice(span[0], span[1])))) spans.push(span);
     return;
   }
 }

@@ -159,7 +159,8 @@ function redactTree(value: unknown, secret: boolean, r: Redactor, depth: number,
     }
     return out;
   }
-  if (secret) return r.tag(value);
+  // true/false/null say nothing a guess would not: `auth: true`, `password: null` stay readable
+  if (secret) return typeof value === 'boolean' || value === null ? value : r.tag(value);
   return typeof value === 'string' ? redactText(value, r.rules, r.tag) : value;
 }
 

@@ -142,3 +142,14 @@ describe('hostile texts through the line redactor', () => {
     expect(performance.now() - t).toBeLessThan(1000);
   });
 });
+
+describe('prose is not a secret', () => {
+  const r = compileSecretRules();
+  it.each(['# This TLS & bearer token file config is used to connect', '# Password must be rotated monthly', 'The token expires after an hour.'])('leaves %s alone', (line) => {
+    expect(redactLine(line, r, tag)).toBe(line);
+  });
+  it('still hides a lower-case .netrc password and a one-word directive value', () => {
+    expect(redactLine('machine h login u password hunter', r, tag)).toBe('machine h login u password <T>');
+    expect(redactLine('requirepass foobared', r, tag)).toBe('requirepass <T>');
+  });
+});

@@ -245,3 +245,13 @@ describe('redactPatch with the texts it was made from', () => {
     expect(hunk).toEqual([`     ${mark('line-four')}`, `-    ${mark('line-five')}`, `+    ${mark('line-FIVE')}`, `     ${mark('line-six')}`]);
   });
 });
+
+describe('Helm and Kubernetes settings that are not secrets (from fixtures/helm-values)', () => {
+  it('shows topologyKey, userKey, sessionAffinity, tlsClientAuth and *SecretName', () => {
+    const values = { podAntiAffinityTopologyKey: 'kubernetes.io/hostname', admin: { userKey: 'admin-user' }, service: { sessionAffinity: 'None' }, tls: { tlsClientAuth: false }, tlsSecretName: 'web-tls', bearerTokenFile: '/var/run/secrets/token' };
+    const [c] = redactChanges(diffTrees('v.yaml', {}, { chart: values }), R);
+    expect(c?.to).toEqual(values);
+    const [d] = redactChanges(diffTrees('v.yaml', {}, { x: { DB_KEY: 'k1', signingKey: 'k2', passwordKey: 'admin-password' } }), R);
+    expect(d?.to).toEqual({ DB_KEY: mark('k1'), signingKey: mark('k2'), passwordKey: mark('admin-password') });
+  });
+});

@@ -75,4 +75,26 @@ describe('rollback on a terminal and under the lock', () => {
     rmdirSync(join(store, 'cfgtrail.lock'));
     expect(picture(dir, '')).toEqual(before);
   });
+
+  it('reads --file from the current directory as git does, and :/path from the root', () => {
+    const dir = configDir('example');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    expect(cfgtrail(['snapshot', '-m', 'one'], { cwd: dir }).code).toBe(0);
+    const original = readFileSync(join(dir, 'conf.d/cache.yaml'), 'utf8');
+    writeFileSync(join(dir, 'conf.d/cache.yaml'), `${original}extra: 1\n`);
+    writeFileSync(join(dir, 'config.yaml'), `${readFileSync(join(dir, 'config.yaml'), 'utf8')}extra: 1\n`);
+    expect(cfgtrail(['snapshot', '-m', 'two'], { cwd: dir }).code).toBe(0);
+    const sub = join(dir, 'conf.d');
+    const plan = JSON.parse(cfgtrail(['rollback', 'HEAD~1', '--file', 'cache.yaml', '--dry-run', '--json'], { cwd: sub }).stdout) as { plan: { files: string[] } };
+    expect(plan.plan.files).toEqual(['conf.d/cache.yaml']);
+    const fromRoot = JSON.parse(cfgtrail(['rollback', 'HEAD~1', '--file', ':/config.yaml', '--dry-run', '--json'], { cwd: sub }).stdout) as { plan: { files: string[] } };
+    expect(fromRoot.plan.files).toEqual(['config.yaml']);
+    const outside = cfgtrail(['rollback', 'HEAD~1', '--file', '../../etc/passwd', '--dry-run'], { cwd: sub });
+    expect(outside.code).toBe(5);
+    expect(outside.stderr).toMatch(/^cfgtrail: --file: '..\/..\/etc\/passwd' is outside the config directory/);
+    const r = cfgtrail(['rollback', 'HEAD~1', '--file', 'cache.yaml', '--yes', '--no-restart', '--no-verify'], { cwd: sub });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'conf.d/cache.yaml'), 'utf8')).toBe(original);
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toMatch(/extra: 1\n$/);
+  });
 });

@@ -10,7 +10,8 @@ import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
 import { formatAbort, formatEvent, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
-import { collect, ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
+import { collect, ExitWith, storeFor, useColor, workDir, type CliDeps } from '../context.js';
+import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 
 export interface RollbackFlags {
@@ -103,7 +104,9 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
       const chown = typeof process.getuid === 'function' && process.getuid() === 0;
       if (f.abort) return abort(store, chown, f, deps);
       const services = loadServices(store);
-      const plan = planRollback(store, requestFromFlags(target, f, services, chown));
+      // --file paths read as git reads pathspecs: from the current directory, `:/path` from the root.
+      const files = f.file?.map((p) => rootRelativePath(p, { cwd: workDir(cmd, deps), root: store.root, what: '--file' }));
+      const plan = planRollback(store, requestFromFlags(target, { ...f, ...(files ? { file: files } : {}) }, services, chown));
       const color = useColor(cmd, deps);
       const printPlan = () => deps.stdout(f.json ? rollbackJson(plan, null) : formatPlan(plan, { color }));
       if (plan.nothingToDo) {

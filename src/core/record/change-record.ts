@@ -182,6 +182,7 @@ interface FileRecord {
   status: FileStatus;
   mode?: { from: string; to: string };
   changes: object[];
+  note?: string;
 }
 
 /** Files in the commit's order; a file only the diff names (a permission change) is added after them. */
@@ -201,8 +202,18 @@ function filesModified(files: AuditEntry['files'], diffs: readonly FileDiff[]): 
     }
     rec.changes.push(...d.changes.map(fieldRecord));
     if (d.patch !== undefined) rec.changes.push(...lineChanges(d.patch));
+    const note = fileNote(d);
+    if (note) rec.note = rec.note ? `${rec.note}; ${note}` : note;
   }
   return [...byPath.values()];
+}
+
+/** Why `changes` shows less than the whole change: a secret or binary file, a partial diff, a file that did not parse. */
+function fileNote(d: FileDiff): string | null {
+  const sizes = `${d.fromSize ?? 0} → ${d.toSize ?? 0} bytes`;
+  if (d.secret) return `secret file, content not shown (${d.secret.fromTag ?? 'none'} → ${d.secret.toTag ?? 'none'}, ${sizes})`;
+  if (d.format === 'binary') return `binary, ${sizes}`;
+  return [d.summary, d.warning && `compared as text: ${d.warning}`].filter(Boolean).join('; ') || null;
 }
 
 /** An added field has no `from` and a removed one no `to` (a `null` there is a real null). */

@@ -249,6 +249,25 @@ describe('formatExport', () => {
     expectRoundTrip(text, changeRecord(e, { diffs }));
   });
 
+  it('says why a file lists fewer changes than it has: secret, binary, partial, not parsed', () => {
+    const diffs: FileDiff[] = [
+      { file: 'tls.key', status: 'modified', format: 'binary', changes: [], fromSize: 1700, toSize: 1704, secret: { fromTag: '<redacted:aaaaaa>', toTag: '<redacted:bbbbbb>' } },
+      { file: 'logo.png', status: 'added', format: 'binary', changes: [], toSize: 5120 },
+      { file: 'big.conf', status: 'modified', format: 'text', changes: [], patch: '@@ -1,1 +1,1 @@\n-a\n+b\n', summary: 'over diff_max_bytes (64 MiB): the first changed lines only' },
+      { file: 'bad.yaml', status: 'modified', format: 'text', changes: [], patch: '@@ -1,1 +1,1 @@\n-a: [\n+a: [1\n', warning: 'bad.yaml:1:4: unexpected end of flow sequence' },
+      { file: 'config.yaml', status: 'modified', format: 'tree', changes: [change('config.yaml', 'a', 'changed', 1, 2)] },
+    ];
+    const rec = changeRecord(entry({ files: [] }), { diffs }) as { files_modified: { path: string; note?: string }[] };
+    expect(rec.files_modified.map((f) => [f.path, f.note])).toEqual([
+      ['tls.key', 'secret file, content not shown (<redacted:aaaaaa> → <redacted:bbbbbb>, 1700 → 1704 bytes)'],
+      ['logo.png', 'binary, 0 → 5120 bytes'],
+      ['big.conf', 'over diff_max_bytes (64 MiB): the first changed lines only'],
+      ['bad.yaml', 'compared as text: bad.yaml:1:4: unexpected end of flow sequence'],
+      ['config.yaml', undefined],
+    ]);
+    expectRoundTrip(formatExport(rec), rec);
+  });
+
   it('gives testing, impact, approval time, dependencies, components and the rollback estimate', () => {
     const e = entry({
       trailers: [

@@ -9,6 +9,7 @@ import { registerShow, registerExport } from './commands/show.js';
 import { registerGc } from './commands/gc.js';
 import { registerFsck } from './commands/fsck.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerRevert } from './commands/revert.js';
 import { registerVerifyCommands } from './commands/verify.js';
 
 /**
@@ -27,6 +28,7 @@ export function createProgram(deps: CliDeps): Command {
     register(program, deps);
   }
   registerRollback(program, deps);
+  registerRevert(program, deps);
   // Subcommands made by program.command() inherit exitOverride/configureOutput;
   // each gets its own outputError so the hint names its --help.
   for (const cmd of [program, ...program.commands]) {

@@ -177,7 +177,7 @@ async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[]
  * once. What is on disk is safe at any instant (the journal says how far it
  * got), so there is nothing to wait for and no second Ctrl-C to press.
  */
-function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => void; dispose: () => void } {
+export function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => void; dispose: () => void } {
   let stage: 'planned' | 'pending' | 'committed' = 'planned';
   let commit = '';
   const onSignal = (signal: NodeJS.Signals) => {

@@ -98,7 +98,8 @@ function normalizeFiles(files: string[] | undefined): string[] | null {
   return [...new Set(files.map((f) => f.replace(/^\.\//, '').replace(/\/+$/, '')))].sort();
 }
 
-interface BuildInput {
+/** What {@link buildPlan} plans from (exported for `ApplyContext.replan`). */
+export interface BuildInput {
   head: string;
   live: Map<string, LiveFile>;
   target: string;

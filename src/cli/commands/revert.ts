@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { CfgtrailError } from '../../core/errors.js';
+import { planRevert, type RevertPlan, type RevertRequest } from '../../ops/revert/plan.js';
+import { applyRevert, type RevertResult } from '../../ops/revert/apply.js';
+import type { ServiceConfig } from '../../ops/services-config.js';
+import { loadServices, realPorts } from '../wire.js';
+import { resolveAuthor } from '../identity.js';
+import { formatEvent } from '../format/rollback.js';
+import { formatConflicts, formatRevertOutcome, formatRevertPlan, revertJson } from '../format/revert.js';
+import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { exitCodeForResult, terminalPrompt, watchInterrupts, type Prompt } from './rollback.js';
+
+export interface RevertFlags {
+  ours?: boolean;
+  theirs?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  message?: string;
+  restart: boolean;
+  verify: boolean;
+  force?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+  author?: string;
+}
+
+/** Maps flags to the ops request. */
+export function revertRequestFromFlags(rev: string, f: RevertFlags, services: ServiceConfig[], chown: boolean): RevertRequest {
+  if (f.ours && f.theirs) throw new CfgtrailError('BAD_INPUT', '--ours and --theirs cannot be used together');
+  return {
+    rev,
+    ...(f.ours ? { pick: 'ours' as const } : f.theirs ? { pick: 'theirs' as const } : {}),
+    ...(f.message !== undefined ? { reason: f.message } : {}),
+    services,
+    restart: f.restart !== false,
+    verify: f.verify !== false,
+    chown,
+    force: Boolean(f.force),
+    diffs: Boolean(f.dryRun || f.json || !f.yes),
+  };
+}
+
+export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt = terminalPrompt): void {
+  program
+    .command('revert')
+    .description('undo one change and keep every later one (a new commit), restart and verify the affected services')
+    .argument('<rev>', 'the change to undo: commit, prefix, HEAD~N, Change-Id (or prefix) or tag')
+    .option('--ours', 'where a later change touched the same field or lines: keep the later (current) value')
+    .option('--theirs', 'where a later change touched the same field or lines: put back the value from before <rev>, overriding the later change')
+    .option('--dry-run', 'print the plan (or the conflicts) and change nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('-m, --message <reason>', 'why (recorded in the Reason trailer)')
+    .option('--no-restart', 'do not restart the affected services')
+    .option('--no-verify', 'do not run health checks')
+    .option('--force', 'go on although later changes name this one in Depends-On (recorded as Forced)')
+    .option('--json', 'print { revert, plan, result } as JSON')
+    .option('-v, --verbose', 'print each phase and its duration on stderr')
+    .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
+    .addHelpText('after', '\nConflicts (a field, lines or a binary file changed again after <rev>) exit 13 and change nothing;\n--ours or --theirs settles all of them one way. Exit codes as for rollback.')
+    .action(async (rev: string, f: RevertFlags, cmd: Command) => {
+      const store = storeFor(cmd, deps);
+      const chown = typeof process.getuid === 'function' && process.getuid() === 0;
+      const services = loadServices(store);
+      const plan = planRevert(store, revertRequestFromFlags(rev, f, services, chown));
+      const color = useColor(cmd, deps);
+      const printPlan = () => deps.stdout(f.json ? revertJson(plan, null) : formatRevertPlan(plan, { color }));
+      if (plan.conflicts.length > 0) {
+        deps.stdout(f.json ? revertJson(plan, null) : formatConflicts(plan));
+        throw new ExitWith(ExitCode.REFUSED);
+      }
+      if (plan.rollback.nothingToDo) {
+        if (f.json) printPlan();
+        else deps.stdout(`nothing to do: the live files already have ${plan.reverted.commit.slice(0, 7)} (${plan.reverted.title}) undone\n`);
+        throw new ExitWith(ExitCode.NOTHING_TO_DO);
+      }
+      if (f.dryRun) return printPlan();
+      if (plan.rollback.dependencies.length > 0 && !f.force) {
+        printPlan();
+        throw new CfgtrailError('REFUSED', 'later changes depend on the change to revert (listed above); add --force to revert anyway', { dependencies: plan.rollback.dependencies });
+      }
+      if (!f.yes) await confirm(plan, prompt, deps, color);
+      await apply(store, plan, services, chown, f, deps);
+    });
+}
+
+async function confirm(plan: RevertPlan, prompt: Prompt, deps: CliDeps, color: boolean): Promise<void> {
+  if (!prompt.interactive) {
+    throw new CfgtrailError('REFUSED', 'not reverting without confirmation: run with --yes (or --dry-run to see the plan); nothing was changed', {});
+  }
+  deps.stderr(formatRevertPlan(plan, { color }));
+  const answer = (await prompt.ask('Revert? [y/N] ')).trim().toLowerCase();
+  if (answer !== 'y' && answer !== 'yes') throw new CfgtrailError('REFUSED', 'revert cancelled; nothing was changed', {});
+}
+
+async function apply(store: Parameters<typeof applyRevert>[1]['store'], plan: RevertPlan, services: ServiceConfig[], chown: boolean, f: RevertFlags, deps: CliDeps): Promise<void> {
+  const author = resolveAuthor(f.author, deps.env);
+  const interrupt = watchInterrupts(deps);
+  let result: RevertResult;
+  try {
+    result = await applyRevert(plan, {
+      store, services, ...realPorts(), author, now: deps.now, chown,
+      onEvent: (e) => {
+        interrupt.track(e);
+        const line = f.json ? null : formatEvent(e, { verbose: Boolean(f.verbose) });
+        if (line) deps.stderr(line);
+      },
+    });
+  } finally {
+    interrupt.dispose();
+  }
+  deps.stdout(f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result));
+  const code = exitCodeForResult(result);
+  if (code !== ExitCode.OK) throw new ExitWith(code);
+}

@@ -3,10 +3,10 @@
  * diff and what the store knows around it, in the change-log shape operators
  * keep by hand. Pure: the store-dependent parts come in {@link RecordContext}.
  */
-import type { AuditEntry, FieldChange, FileDiff, FileStatus, Trailer } from '../types.js';
+import type { AuditEntry, FileDiff, Trailer } from '../types.js';
 import type { VerificationNote } from '../repo/notes.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { lineChanges } from './line-changes.js';
+import { filesModified } from './file-records.js';
 
 /** What a `Depends-On` change is now, judged on HEAD's history. */
 export interface DependencyState {
@@ -175,51 +175,4 @@ function partialRecord(value: string): object {
 
 function unknownDependency(id: string): DependencyState {
   return { change_id: id, relationship: 'depends-on', in_effect: false, status: 'unknown change', commit: null, undone_by: null };
-}
-
-interface FileRecord {
-  path: string;
-  status: FileStatus;
-  mode?: { from: string; to: string };
-  changes: object[];
-  note?: string;
-}
-
-/** Files in the commit's order; a file only the diff names (a permission change) is added after them. */
-function filesModified(files: AuditEntry['files'], diffs: readonly FileDiff[]): FileRecord[] {
-  const byPath = new Map<string, FileRecord>();
-  for (const f of files) byPath.set(f.path, { path: f.path, status: f.status, changes: [] });
-  for (const d of diffs) {
-    let rec = byPath.get(d.file);
-    if (!rec) {
-      rec = { path: d.file, status: d.status, changes: [] };
-      byPath.set(d.file, rec);
-    }
-    if (d.fromMode !== undefined && d.toMode !== undefined && d.fromMode !== d.toMode) {
-      const { changes, ...head } = rec;
-      rec = { ...head, mode: { from: d.fromMode, to: d.toMode }, changes };
-      byPath.set(d.file, rec);
-    }
-    rec.changes.push(...d.changes.map(fieldRecord));
-    if (d.patch !== undefined) rec.changes.push(...lineChanges(d.patch));
-    const note = fileNote(d);
-    if (note) rec.note = rec.note ? `${rec.note}; ${note}` : note;
-  }
-  return [...byPath.values()];
-}
-
-/** Why `changes` shows less than the whole change: a secret or binary file, a partial diff, a file that did not parse. */
-function fileNote(d: FileDiff): string | null {
-  const sizes = `${d.fromSize ?? 0} → ${d.toSize ?? 0} bytes`;
-  if (d.secret) return `secret file, content not shown (${d.secret.fromTag ?? 'none'} → ${d.secret.toTag ?? 'none'}, ${sizes})`;
-  if (d.format === 'binary') return `binary, ${sizes}`;
-  return [d.summary, d.warning && `compared as text: ${d.warning}`].filter(Boolean).join('; ') || null;
-}
-
-/** An added field has no `from` and a removed one no `to` (a `null` there is a real null). */
-function fieldRecord(c: FieldChange): object {
-  const out: Record<string, unknown> = { field: c.pathText };
-  if (c.kind !== 'added') out.from = c.from ?? null;
-  if (c.kind !== 'removed') out.to = c.to ?? null;
-  return out;
 }

@@ -99,6 +99,27 @@ describe('export: the four things it got wrong', () => {
   });
 });
 
+describe('export: rollback_info.command, run as given', () => {
+  it('undoes only that change and keeps the later ones; the revert shows in the records', () => {
+    const dir = store();
+    edit(dir, 'config.yaml', 'max: 20', 'max: 30');
+    const a = snap(dir, 'A');
+    edit(dir, 'config.yaml', 'min: 5', 'min: 6');
+    const b = snap(dir, 'B', ['--depends-on', a]);
+    const command = (yamlRecord(dir, a).rollback_info.command as string).split(' ');
+    expect(command.slice(0, 2)).toEqual(['cfgtrail', 'revert']);
+    const r = cfgtrail([...command.slice(1), '-y', '--force'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const config = readFileSync(join(dir, 'config.yaml'), 'utf8');
+    expect(config).toContain('max: 20'); // A undone
+    expect(config).toContain('min: 6'); // B kept
+    const rec = exported(dir);
+    expect(rec.rollback_info.reverts).toEqual([a]);
+    expect(rec.other_trailers).toEqual(expect.arrayContaining([{ key: 'Forced', value: 'depends-on check overridden' }]));
+    expect(exported(dir, b).dependencies[0]).toMatchObject({ change_id: a, in_effect: false, status: 'reverted', undone_by: rec.id });
+  });
+});
+
 describe('export: the change-record template', () => {
   it('snapshot records testing, impact, downtime and the approval time as trailers git reads', () => {
     const dir = store();

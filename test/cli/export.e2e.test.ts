@@ -206,6 +206,26 @@ describe('export: the change-record template', () => {
     expect(exported(dir).testing.post_change).toMatchObject({ status: 'passed', kind: 'rollback', services: [{ name: 'app', restart: { ok: true } }] });
   });
 
+  it('reverts are measured too: the median of two undo operations is their mean', () => {
+    const sh = (script: string) => `["/bin/sh", "-c", "${script}"]`;
+    const dir = store(`services:\n  - name: app\n    files: ["config.yaml"]\n    restart: { command: ${sh('sleep 0.1')} }\n`);
+    edit(dir, 'config.yaml', 'max: 20', 'max: 30');
+    snap(dir, 'A');
+    edit(dir, 'config.yaml', 'min: 5', 'min: 6');
+    const b = snap(dir, 'B');
+    ok(dir, ['revert', b, '-y']);
+    const revert = gitIn(join(dir, STORE), ['rev-parse', 'HEAD']).trim();
+    ok(dir, ['rollback', 'HEAD~3', '-y']); // to the first snapshot: undoes A
+    const rollback = gitIn(join(dir, STORE), ['rev-parse', 'HEAD']).trim();
+    const ms = (commit: string) => {
+      const note = parse(gitIn(join(dir, STORE), ['notes', '--ref=cfgtrail', 'show', commit])) as Rec;
+      expect(note.kind).toBe('rollback');
+      return (note.services as Rec[]).reduce((sum, s) => sum + s.restart.durationMs, 0);
+    };
+    const basis = exported(dir, 'HEAD~3').rollback_info.estimate_basis;
+    expect(basis).toEqual({ median_ms: Math.round((ms(revert) + ms(rollback)) / 2), rollbacks: [rollback, revert], services: ['app'] });
+  });
+
   it('export A..B is the change log of a release, oldest first, the same in JSON', () => {
     const dir = store();
     const ids: string[] = [];

@@ -13,9 +13,9 @@ export interface RollbackMeasurement {
 }
 
 /**
- * What past rollbacks measured: each rollback commit (a `Rollback-To`
- * trailer) whose newest verification note is the rollback's own
- * (`kind: rollback`) gives, per service, its restart and health-check
+ * What past rollbacks and reverts measured: each such commit whose newest
+ * verification note is its own (`kind: rollback`; a revert runs through the
+ * rollback machinery) gives, per service, its restart and health-check
  * durations. Read once for any number of records.
  */
 export function rollbackMeasurements(store: Store, index: IndexData): RollbackMeasurement[] {
@@ -65,21 +65,27 @@ function serviceMs(s: VerificationNote['services'][number]): number {
   return (s.restart?.durationMs ?? 0) + s.checks.reduce((sum, c) => sum + c.durationMs, 0);
 }
 
-/** Rollback commits (a `Rollback-To` trailer) in the index, newest first, with their files. */
+/**
+ * Commits that undid changes, with their files, newest first: rollbacks
+ * (`Rollback-To`) and reverts (`Reverts`), which restart and verify the
+ * same way.
+ */
 function rollbackCommits(index: IndexData): { commit: string; files: string[] }[] {
-  const out: { commit: string; files: string[] }[] = [];
-  eachLineWith(index, '"key":"Rollback-To"', (line) => {
-    const col = splitLine(line);
-    if (!col) return true;
-    try {
-      const e = JSON.parse(col.json) as AuditEntry;
-      if (e.trailers.some((t) => t.key === 'Rollback-To')) out.push({ commit: e.commit, files: e.files.map((f) => f.path) });
-    } catch {
-      // not an entry recordLine wrote: it cannot be told apart from a title, so it is left out
-    }
-    return true;
-  });
-  return out;
+  const found = new Map<string, { commit: string; files: string[]; timestamp: number }>();
+  for (const key of ['Rollback-To', 'Reverts']) {
+    eachLineWith(index, `"key":"${key}"`, (line) => {
+      const col = splitLine(line);
+      if (!col || found.has(col.oid)) return true;
+      try {
+        const e = JSON.parse(col.json) as AuditEntry;
+        if (e.trailers.some((t) => t.key === key)) found.set(e.commit, { commit: e.commit, files: e.files.map((f) => f.path), timestamp: col.timestamp });
+      } catch {
+        // not an entry recordLine wrote: it cannot be told apart from a title, so it is left out
+      }
+      return true;
+    });
+  }
+  return [...found.values()].sort((a, b) => b.timestamp - a.timestamp).map(({ commit, files }) => ({ commit, files }));
 }
 
 /** Names of the settings' services whose `files` globs match one of `paths` (the settings schema has checked their shape). */

@@ -67,6 +67,7 @@ describe('rollback on a terminal and under the lock', () => {
     const store = join(dir, '.cfgtrail');
     const settings = join(store, 'settings.yaml');
     writeFileSync(settings, readFileSync(settings, 'utf8').replace('lock_timeout: 10', 'lock_timeout: 1'));
+    expect(cfgtrail(['status'], { cwd: dir }).code).toBe(0); // notes the new settings as checked (a cache file in the store)
     mkdirSync(join(store, 'cfgtrail.lock')); // held by an older cfgtrail (a fresh proper-lockfile lock directory)
     const before = picture(dir, '');
     const r = cfgtrail(['rollback', '--previous', '--yes'], { cwd: dir });

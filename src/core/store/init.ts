@@ -4,6 +4,7 @@ import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { STORE_NAME, type StoreLocation } from './locate.js';
 import { SETTINGS_FILE, settingsFileText } from './settings.js';
+import { readRedactKey } from './redact-key.js';
 
 export interface InitOptions {
   /** Where the git dir goes; default `<dir>/.cfgtrail`. Elsewhere leaves a pointer file. */
@@ -46,6 +47,8 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
   writeFileSync(join(gitdir, 'info', 'exclude'), `/${STORE_NAME}\n/${STORE_NAME}.lock\n*.swp\n*.swx\n*~\n.#*\n`);
   writeFileSync(join(gitdir, 'description'), `cfgtrail store for ${root}\n`);
   writeFileSync(join(gitdir, SETTINGS_FILE), settingsFileText(opts.schemaUrl));
+  // The redaction key exists from the start, so read-only commands (diff, rollback --dry-run) never write one.
+  readRedactKey(gitdir);
   if (opts.storePath) writeFileSync(join(root, STORE_NAME), `gitdir: ${gitdir}\n`);
   return { root, gitdir };
 }

@@ -35,6 +35,12 @@ export function restartSteps(spec: Exclude<RestartSpec, { kind: 'signal' }>, tim
 
 /** How often a state that may still change (STARTING, activating) is asked again. */
 const STATE_POLL_MS = 250;
+/**
+ * How long a supervisor program must stay RUNNING before its restart counts.
+ * supervisord calls a program RUNNING once it survived `startsecs` (default 1 s);
+ * one that dies right after that would otherwise pass. Bounded by the service timeout.
+ */
+const SUPERVISOR_SETTLE_MS = 1_000;
 
 /**
  * Real restarts. Each step runs with the service timeout; failures come back as `ok: false` results.
@@ -42,9 +48,10 @@ const STATE_POLL_MS = 250;
  * (RUNNING, active, running), polled while it is still starting, within the same timeout.
  * @example await createServiceControl().restart(service)
  */
-export function createServiceControl(options: { binaries?: Partial<Binaries>; clock?: Clock } = {}): ServiceControl {
+export function createServiceControl(options: { binaries?: Partial<Binaries>; clock?: Clock; settleMs?: number } = {}): ServiceControl {
   const bin = { ...DEFAULT_BINARIES, ...options.binaries };
   const clock = options.clock ?? realClock;
+  const settleMs = options.settleMs ?? SUPERVISOR_SETTLE_MS;
   return {
     async restart(service: ServiceConfig, opts: { signal?: AbortSignal } = {}): Promise<RestartResult> {
       const spec = service.restart;
@@ -61,7 +68,7 @@ export function createServiceControl(options: { binaries?: Partial<Binaries>; cl
       }
       const result = last as RestartResult;
       if (!hasState(spec)) return result;
-      if (result.ok) return judgeRestart(result, spec, { bin, clock, left, signal: opts.signal, started });
+      if (result.ok) return judgeRestart(result, spec, { bin, clock, left, signal: opts.signal, started, settleMs: spec.kind === 'supervisor' ? settleMs : 0 });
       // A failed supervisorctl restart says "ERROR (spawn error)"; the state says why (FATAL, BACKOFF).
       if (spec.kind === 'supervisor' && result.exitCode !== null) {
         const now = await askState(spec, bin, 5_000, opts.signal);
@@ -73,9 +80,12 @@ export function createServiceControl(options: { binaries?: Partial<Binaries>; cl
   };
 }
 
-interface JudgeContext { bin: Binaries; clock: Clock; left: () => number; signal?: AbortSignal; started: number }
+interface JudgeContext { bin: Binaries; clock: Clock; left: () => number; signal?: AbortSignal; started: number; settleMs: number }
 
-/** Asks for the state until it is up or not up; a state still starting at the timeout is a failure. */
+/**
+ * Asks for the state until it is up or not up; a state still starting at the timeout is a failure.
+ * Up counts only if it is still up `settleMs` later (within the timeout): a program may die right after it started.
+ */
 async function judgeRestart(result: RestartResult, spec: StatefulSpec, ctx: JudgeContext): Promise<RestartResult> {
   const name = result.command.join(' ');
   const ask = () => askState(spec, ctx.bin, Math.max(1_000, ctx.left()), ctx.signal);
@@ -83,7 +93,19 @@ async function judgeRestart(result: RestartResult, spec: StatefulSpec, ctx: Judg
     ({ ...result, ok, durationMs: ctx.clock.now() - ctx.started, message, ...(j.state ? { state: j.state } : {}) });
   let j = await ask();
   let known: StateJudgement | undefined;
+  let settled = ctx.settleMs <= 0;
   for (;;) {
+    if (j.outcome === 'ok' && !settled && ctx.left() > 0 && !ctx.signal?.aborted) {
+      settled = true;
+      const wait = Math.min(ctx.settleMs, ctx.left());
+      await ctx.clock.sleep(wait, ctx.signal);
+      if (ctx.signal?.aborted) return done(j, false, `${name}: aborted while ${j.message}`);
+      const again = await ask();
+      if (again.outcome !== 'ok') {
+        return done(again.state ? again : j, false, `${name}: ${j.message}, but ${again.state ? `${wait}ms later ${again.message}` : `then ${again.message}`}`);
+      }
+      j = again;
+    }
     if (j.outcome === 'ok') return done(j, true, `${name}: ok, ${j.message}`);
     if (j.state) known = j;
     // An abort also kills the status command: report the last state seen, not its empty answer.

@@ -109,7 +109,7 @@ async function verifyService(service: ServiceConfig, options: VerifyOptions): Pr
     }
   }
   const ok = checks.every((c) => c.ok);
-  onEvent({ phase: 'verify-done', service: service.name, ok });
+  onEvent({ phase: 'verify-done', service: service.name, ok, checks: service.health.length });
   return { service: service.name, ok, durationMs: clock.now() - started, checks };
 }
 

@@ -51,7 +51,11 @@ export type ServiceEvent =
   | { phase: 'verify-start'; service: string; checks: number }
   | { phase: 'check-attempt'; service: string; check: string; attempt: number; verdict: Verdict }
   | { phase: 'check-wait'; service: string; check: string; attempt: number; delayMs: number }
-  | { phase: 'verify-done'; service: string; ok: boolean };
+  /**
+   * `checks`: how many health checks the service has (0: nothing was verified).
+   * `restartOk`: false when its restart just failed (set when the restart is known, e.g. by verifyAndRecord).
+   */
+  | { phase: 'verify-done'; service: string; ok: boolean; checks: number; restartOk?: boolean };
 
 /** Event listener; library code reports through it and never prints. */
 export type OnEvent<E = ServiceEvent> = (event: E) => void;

@@ -56,7 +56,7 @@ export async function verifyAndRecord(store: Store, commit: string | null, opts:
     if (!opts.control) throw new BugError('verifyAndRecord: restart requested without a ServiceControl');
     restart = await restartServices(opts.services, { control: opts.control, onEvent: opts.onEvent, signal: opts.signal });
   }
-  const report = await verifyServices(opts.services, { probe: opts.probe, clock: opts.clock, onEvent: opts.onEvent, signal: opts.signal });
+  const report = await verifyServices(opts.services, { probe: opts.probe, clock: opts.clock, onEvent: withRestartOutcome(opts.onEvent, restart), signal: opts.signal });
   const now = opts.now ?? Date.now;
   const note = buildVerificationNote(report, restart, {
     at: new Date(now()).toISOString(),
@@ -66,6 +66,15 @@ export async function verifyAndRecord(store: Store, commit: string | null, opts:
   });
   if (commit) await recordNote(store, commit, note, opts.author, now);
   return { report, restart, note };
+}
+
+/** Tells each `verify-done` listener whether that service's restart failed, so no front end calls it verified. */
+function withRestartOutcome(onEvent: OnEvent<ServiceEvent> | undefined, restart: RestartReport | undefined): OnEvent<ServiceEvent> | undefined {
+  if (!onEvent || !restart) return onEvent;
+  return (e) => {
+    const r = e.phase === 'verify-done' ? restart.results.find((x) => x.service === e.service) : undefined;
+    onEvent(r && e.phase === 'verify-done' ? { ...e, restartOk: r.result.ok } : e);
+  };
 }
 
 /**
@@ -86,7 +95,12 @@ export async function markGood(store: Store, commit: string, opts: { author: Per
   return note;
 }
 
-/** The note for a verification (and the restart before it, if any). Pure. */
+/**
+ * The note for a verification (and the restart before it, if any). Pure.
+ * `failed` when a restart or check failed; `unverified` when nothing failed but
+ * some service has no health checks (so `rollback --last-good` never takes it
+ * as known good); `passed` only when every service passed checks.
+ */
 export function buildVerificationNote(
   report: VerifyReport,
   restart: RestartReport | undefined,
@@ -104,13 +118,18 @@ export function buildVerificationNote(
     };
   });
   return {
-    result: services.every((s) => s.ok) ? 'passed' : 'failed',
+    result: noteResult(services),
     at: meta.at,
     ...(meta.by ? { by: meta.by } : {}),
     ...(meta.kind ? { kind: meta.kind } : {}),
     services,
     ...(meta.message ? { message: meta.message } : {}),
   };
+}
+
+function noteResult(services: VerificationNote['services']): VerificationNote['result'] {
+  if (!services.every((s) => s.ok)) return 'failed';
+  return services.some((s) => s.checks.length === 0) ? 'unverified' : 'passed';
 }
 
 async function recordNote(store: Store, commit: string, note: VerificationNote, author: Person | undefined, now: () => number): Promise<void> {

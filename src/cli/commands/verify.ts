@@ -38,7 +38,7 @@ export function pickServices(all: ServiceConfig[], names: string[] | undefined):
 export function formatVerifyReport(report: VerifyReport): string {
   let out = '';
   for (const s of report.services) {
-    if (s.checks.length === 0) out += `${s.ok ? '✓' : '✗'} ${s.service}  (no health checks)\n`;
+    if (s.checks.length === 0) out += `${s.ok ? '-' : '✗'} ${s.service}  (no health checks: not verified)\n`;
     for (const c of s.checks) out += `${c.skipped ? '-' : c.ok ? '✓' : '✗'} ${s.service}  ${c.check}  ${checkDetail(c)}\n`;
   }
   return out;

@@ -72,7 +72,7 @@ export function formatEvent(e: RollbackEvent, opts: { verbose?: boolean } = {}):
     const ev = e.event;
     if (ev.phase === 'restart-done') return `  restart ${ev.service}: ${ev.result.message}\n`;
     if (ev.phase === 'check-attempt' && !ev.verdict.ok) return `  check ${ev.service} (attempt ${ev.attempt}): ${ev.verdict.message}\n`;
-    if (ev.phase === 'verify-done') return `  verify ${ev.service}: ${checksDoneWord(ev.ok)}\n`;
+    if (ev.phase === 'verify-done') return `  verify ${ev.service}: ${checksDoneWord(ev)}\n`;
     return null;
   }
   // Per-phase timings are for --verbose (and --json's result.timings), not every run's stderr.

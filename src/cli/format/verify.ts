@@ -23,9 +23,18 @@ export function serviceVerdictLine(s: ServiceVerifyReport, restartOk = true): st
   return `Verified ${s.service}: healthy.`;
 }
 
-/** The progress word when a service's checks end; a restart failure is reported on its own line. */
-export function checksDoneWord(ok: boolean): string {
-  return ok ? 'checks passed' : 'FAILED';
+/**
+ * The progress words when a service's checks end. "checks passed" only when it
+ * had checks, they passed and its restart (if any) did not fail; the restart
+ * failure itself is reported on its own line.
+ * @example checksDoneWord({ ok: true, checks: 0 }) // 'not verified (no health checks)'
+ */
+export function checksDoneWord(e: { ok: boolean; checks?: number; restartOk?: boolean }): string {
+  if (!e.ok) return 'FAILED';
+  const restartFailed = e.restartOk === false;
+  if (e.checks === 0) return restartFailed ? 'not verified (restart failed; no health checks)' : 'not verified (no health checks)';
+  if (restartFailed) return 'not verified (restart failed; its checks answered, maybe from the old process)';
+  return 'checks passed';
 }
 
 /** The advice line on service logs, worded for what failed. */

@@ -19,7 +19,8 @@ export const NOTES_REF = 'refs/notes/cfgtrail';
 
 /** The outcome of restarting and health-checking the services after a change. */
 export interface VerificationNote {
-  result: 'passed' | 'failed' | 'marked-good';
+  /** `unverified`: nothing failed, but some service has no health checks (never taken as known good). */
+  result: 'passed' | 'failed' | 'unverified' | 'marked-good';
   /** ISO 8601. */
   at: string;
   /** `Name <email>` of who ran it. */
@@ -34,7 +35,7 @@ export interface VerificationNote {
   message?: string;
 }
 
-const RESULTS = new Set(['passed', 'failed', 'marked-good']);
+const RESULTS = new Set(['passed', 'failed', 'unverified', 'marked-good']);
 /** Earlier verifications kept inside one note; older ones are dropped. */
 const MAX_EARLIER = 20;
 
@@ -73,7 +74,16 @@ function toNote(raw: unknown): VerificationNote | null {
   const o = raw as Record<string, unknown>;
   if (typeof o.result !== 'string' || !RESULTS.has(o.result) || typeof o.at !== 'string') return null;
   const services = Array.isArray(o.services) ? (o.services as VerificationNote['services']) : [];
-  return clean({ ...(o as unknown as VerificationNote), services });
+  return clean({ ...(o as unknown as VerificationNote), result: readResult(o.result as VerificationNote['result'], services), services });
+}
+
+/**
+ * Notes written before `unverified` existed said `passed` when a service had
+ * no health checks at all; such a note verified nothing and is read as `unverified`.
+ */
+function readResult(result: VerificationNote['result'], services: VerificationNote['services']): VerificationNote['result'] {
+  const unchecked = services.some((s) => typeof s === 'object' && s !== null && Array.isArray(s.checks) && s.checks.length === 0);
+  return result === 'passed' && unchecked ? 'unverified' : result;
 }
 
 /** Only the known keys, in a fixed order, without undefined values. */
@@ -155,16 +165,20 @@ export function notesFor(store: Store, commits: readonly string[]): Map<string, 
   return out;
 }
 
-/** One line for `log`/`show`: `verification: passed 2026-… by … (sample ✓)`. */
+/**
+ * One line for `log`/`show`: `verification: passed 2026-… by … (sample ✓)`;
+ * a service without health checks is `app: no checks`.
+ */
 export function formatNoteSummary(n: VerificationNote): string {
   const who = n.by ? ` by ${n.by}` : '';
-  const services = n.services.map((s) => `${s.name} ${s.ok ? '✓' : '✗'}`).join(', ');
+  const mark = (s: VerificationNote['services'][number]) => (!s.ok ? ' ✗' : s.checks.length === 0 ? ': no checks' : ' ✓');
+  const services = n.services.map((s) => `${s.name}${mark(s)}`).join(', ');
   return `verification: ${n.result} ${n.at}${who}${services ? ` (${services})` : ''}${n.message ? `: ${n.message}` : ''}`;
 }
 
 /**
  * The newest commit on HEAD's first-parent line (per `index`) whose newest
- * verification passed or was marked good; null when there is none.
+ * verification passed or was marked good (never `unverified` or `failed`); null when there is none.
  */
 export function lastGoodCommit(store: Store, index: IndexData): string | null {
   const blobs = noteBlobs(store);

@@ -55,9 +55,14 @@ describe('rollback output never calls a failed service healthy', () => {
     expect(serviceVerdictLine(svc([]), true)).toBe('Not verified: sample has no health checks configured.');
   });
 
-  it('the progress line after the checks says what ran: "checks passed" or "FAILED"', () => {
-    const line = (ok: boolean) => formatEvent({ phase: 'service', step: 'event', event: { phase: 'verify-done', service: 'sample', ok } } as Parameters<typeof formatEvent>[0]);
+  it('the progress line after the checks says what ran: "checks passed", "FAILED" or "not verified"', () => {
+    const line = (ok: boolean, checks = 1, restartOk?: boolean) =>
+      formatEvent({ phase: 'service', step: 'event', event: { phase: 'verify-done', service: 'sample', ok, checks, ...(restartOk === undefined ? {} : { restartOk }) } });
     expect(line(true)).toBe('  verify sample: checks passed\n');
+    expect(line(true, 1, true)).toBe('  verify sample: checks passed\n');
     expect(line(false)).toBe('  verify sample: FAILED\n');
+    expect(line(true, 0)).toBe('  verify sample: not verified (no health checks)\n');
+    expect(line(true, 0, false)).toBe('  verify sample: not verified (restart failed; no health checks)\n');
+    expect(line(true, 2, false)).not.toContain('checks passed');
   });
 });

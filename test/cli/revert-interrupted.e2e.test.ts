@@ -70,6 +70,11 @@ describe('a revert killed while writing files', () => {
     expect(r.code).toBe(0);
     expect(contents(dir)).toEqual(FILES.map(() => 'pool: 1\nhost: y\n'));
     expect(gitIn(store, ['rev-list', '--count', 'HEAD']).trim()).toBe('4');
+    // The commit is the revert's, not a rollback to its target.
+    expect(gitIn(store, ['log', '-1', '--format=%s']).trim()).toBe('Revert "Raise pool"');
+    const trailers = gitIn(store, ['log', '-1', '--format=%(trailers:only,unfold)']);
+    expect(trailers).toMatch(new RegExp(`^Reverts: ${RAISE}$`, 'm'));
+    expect(trailers).not.toMatch(/Rollback-To|Cfgtrail-Revert-Target/);
     expect(cfgtrail(['status', '--exit-code'], { cwd: dir }).code).toBe(0);
   });
 });

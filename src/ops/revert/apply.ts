@@ -1,8 +1,9 @@
 /**
  * Carrying out a revert with the rollback machinery: the merged files are
  * written to the store as a commit object on no branch (the revert's
- * target: HEAD's tree with the merged files), and the revert is a rollback of
- * just those files to it, with the revert's own commit message. The journal,
+ * target: the live tree with the merged files, its message the revert's
+ * record), and the revert is a rollback of just those files to it, which
+ * records that message. The journal,
  * `rollback --continue` and `rollback --abort` therefore work for an
  * interrupted revert as for a rollback.
  */
@@ -15,8 +16,8 @@ import { liveFiles } from '../../core/store/compare.js';
 import { writeLiveTree } from '../../core/store/snapshot-tree.js';
 import { applyRollback, type ApplyContext } from '../rollback/apply.js';
 import { buildPlan, type BuildInput } from '../rollback/plan.js';
-import type { FileAction, RollbackPlan, RollbackResult } from '../rollback/types.js';
-import { revertMessage } from './message.js';
+import type { FileAction, RollbackResult } from '../rollback/types.js';
+import { revertTargetMessage } from './target.js';
 import type { RevertPlan } from './plan.js';
 
 /** What applying a revert did: the rollback result, and the target commit written for it. */
@@ -40,23 +41,15 @@ export async function applyRevert(plan: RevertPlan, ctx: ApplyContext): Promise<
   }
   const { store } = ctx;
   const target = await writeRevertTarget(store, plan, ctx);
-  const live = liveFiles(store);
   const req = { services: ctx.services, restart: plan.rollback.restart, verify: plan.rollback.verify, chown: ctx.chown, diffs: false };
-  const replan = (s: Store, index: Parameters<typeof buildPlan>[1], input: BuildInput) => withRevertMessage(buildPlan(s, index, input), plan, input.savedDrift);
-  const input: BuildInput = { head: plan.rollback.head, live, target, files: plan.rollback.files, reason: plan.rollback.reason, req };
-  const rb = replan(store, syncIndex(store, { persist: false }), input);
+  const input: BuildInput = { head: plan.rollback.head, live: liveFiles(store), target, files: plan.rollback.files, reason: plan.rollback.reason, req };
+  // buildPlan records the revert's message, which the target carries (see target.ts).
+  const rb = buildPlan(store, syncIndex(store, { persist: false }), input);
   if (actionsKey(rb.actions) !== actionsKey(plan.rollback.actions)) {
     throw new CfgtrailError('REFUSED', `the files changed since the revert of ${short} was planned; nothing was changed: run it again to see the new plan`, {});
   }
-  const result = await applyRollback(rb, { ...ctx, replan });
+  const result = await applyRollback(rb, ctx);
   return { ...result, target };
-}
-
-/** The revert's message on a rollback plan of the merged files (mutated: apply knows the plan by identity). */
-function withRevertMessage(rb: RollbackPlan, plan: RevertPlan, savedDrift?: string | null): RollbackPlan {
-  const forced = plan.rollback.trailers.some((t) => t.key === 'Forced') ? plan.rollback.dependencies : [];
-  const msg = revertMessage({ reverted: plan.reverted, files: plan.files, reason: plan.rollback.reason, pick: plan.pick, savedDrift, forced });
-  return Object.assign(rb, msg, { undone: [plan.reverted], dependencies: plan.rollback.dependencies });
 }
 
 /** Writes HEAD's files with the merged ones in their place as a commit on no branch; returns its id. */
@@ -69,7 +62,7 @@ async function writeRevertTarget(store: Store, plan: RevertPlan, ctx: ApplyConte
   const tree = await writeLiveTree(store.gitdir, files, (oid) => store.objects.has(oid));
   const when = Math.floor((ctx.now ?? Date.now)() / 1000);
   const who = signatureOf(ctx.author, when);
-  const message = `Revert "${plan.reverted.title}"\n\nThe files a revert of ${plan.reverted.commit} writes (cfgtrail revert target, on no branch).\n`;
+  const message = revertTargetMessage(plan.rollback, plan.reverted.commit);
   return writeLooseObject(store.gitdir, 'commit', serializeCommit({ tree, parents: [plan.rollback.head], author: who, committer: who, message }));
 }
 

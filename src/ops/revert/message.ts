@@ -9,8 +9,6 @@ export interface RevertMessageInput {
   reason: string | null;
   /** How fields or regions both sides changed were settled, if any were. */
   pick: 'ours' | 'theirs' | null;
-  /** The snapshot of uncommitted edits made just before (the rollback machinery's drift snapshot). */
-  savedDrift?: string | null;
   /** Later changes that depend on the reverted one, overridden with `--force`. */
   forced?: DependencyWarning[];
 }
@@ -20,13 +18,13 @@ export interface RevertMessageInput {
  * them; trailers `Reverts: <Change-Id>` (none when the commit has no
  * Change-Id) and `Reverts-Commit: <oid>`, `Conflicts-Settled` when `--ours`
  * or `--theirs` decided fields, `Forced` when `--force` overrode a
- * depends-on check, and `Reason`.
+ * depends-on check, and `Reason`. The drift snapshot is added when the
+ * commit is made (see target.ts).
  * @example revertMessage({ reverted, files: [{ path: 'a.yaml', how: 'fields', fields: ['db.pool'] }], reason: null, pick: null }).commitTitle // 'Revert "Raise pool"'
  */
 export function revertMessage(m: RevertMessageInput): { commitTitle: string; commitBody: string; trailers: Trailer[] } {
   const r = m.reverted;
   const lines = [`This reverts commit ${r.commit}${r.changeId ? ` (${r.changeId})` : ''}; the changes made after it stay.`, '', m.reason ?? 'No reason given.'];
-  if (m.savedDrift) lines.push('', `Uncommitted edits were saved first as ${m.savedDrift.slice(0, 7)} (Pre-rollback snapshot).`);
   lines.push('', 'Reverted:', ...m.files.map(fileLine));
   const settled = m.files.filter((f) => f.kept?.length || f.forced?.length);
   if (settled.length > 0) {
@@ -42,7 +40,6 @@ export function revertMessage(m: RevertMessageInput): { commitTitle: string; com
   if (r.changeId) trailers.push({ key: 'Reverts', value: r.changeId });
   trailers.push({ key: 'Reverts-Commit', value: r.commit });
   if (settled.length > 0 && m.pick) trailers.push({ key: 'Conflicts-Settled', value: `${m.pick} (${settled.map((f) => f.path).join(', ')})` });
-  if (m.savedDrift) trailers.push({ key: 'Pre-Rollback-Snapshot', value: m.savedDrift });
   if (forced.length > 0) trailers.push({ key: 'Forced', value: 'depends-on check overridden' });
   trailers.push({ key: 'Reason', value: m.reason ?? 'not given' });
   return { commitTitle: `Revert "${r.title}"`, commitBody: lines.join('\n'), trailers };

@@ -76,8 +76,7 @@ export function planRevert(store: Store, req: RevertRequest): RevertPlan {
     read: (oid) => store.objects.read(oid).content, schema: store.settings.yamlSchema, ...(req.pick ? { pick: req.pick } : {}),
   });
   const rollback = displayPlan(store, { head, live, reverted, result: merge.result, dependents, req });
-  const msg = revertMessage({ reverted, files: merge.files, reason: rollback.reason, pick: req.pick ?? null, forced: req.force ? dependents : [] });
-  Object.assign(rollback, msg);
+  Object.assign(rollback, revertMessage({ reverted, files: merge.files, reason: rollback.reason, pick: req.pick ?? null, forced: req.force ? dependents : [] }));
   return { reverted, pick: req.pick ?? null, files: merge.files, conflicts: merge.conflicts, rollback, result: merge.result };
 }
 

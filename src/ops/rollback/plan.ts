@@ -21,6 +21,7 @@ import { undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
 import type { ChangeRef, RollbackPlan } from './types.js';
+import { revertRecordOf } from '../revert/target.js';
 
 /** What the user asked for. Exactly one of `rev`, `previous`, `lastGood`. */
 export interface RollbackRequest {
@@ -133,7 +134,8 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   const services = journal ? resumedServices(store, index, journal, input.req.services, actions) : servicesForFiles(input.req.services, actions.map((a) => a.path));
   const before = headFiles(store, head);
   const drift = driftPaths(before, live, journal ? (p) => wanted.get(p)?.oid === live.get(p)?.oid : undefined);
-  const msg = commitMessage(ref, files, undone, input.reason, input.savedDrift, input.req.force ? dependencies : []);
+  // A revert's target carries the revert's own record (see ops/revert/target.ts), also when a rollback --continue finishes it.
+  const msg = revertRecordOf(targetEntry, input.savedDrift) ?? commitMessage(ref, files, undone, input.reason, input.savedDrift, input.req.force ? dependencies : []);
   const plan: RollbackPlan = {
     root: store.root,
     gitdir: store.gitdir,

@@ -1,6 +1,7 @@
 /** Comparing the live files with a revision: what to write, what drifted, and the rollback's change record. */
 import type { FileDiff, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
+import type { InvalidMeta } from '../../core/store/meta.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, compareStates, defaultPerm, type CommitFile, type FileState } from '../../core/store/compare.js';
 import type { ChangeRef, DependencyWarning, FileAction, KeptEdit, TargetFile } from './types.js';
@@ -15,7 +16,10 @@ export function targetFilesOf(files: Map<string, CommitFile>): Map<string, Targe
   const out = new Map<string, TargetFile>();
   for (const [path, f] of files) {
     const perm = f.perm ?? defaultPerm(f.mode);
-    out.set(path, { mode: f.mode, oid: f.oid, perm, ...(f.uid !== undefined && f.gid !== undefined ? { uid: f.uid, gid: f.gid } : {}) });
+    const owner = f.uid !== undefined && f.gid !== undefined ? { uid: f.uid, gid: f.gid } : {};
+    // A `.cfgtrail-meta` line with impossible values (see parseMeta) comes through commitFiles' spread of it.
+    const { metaError } = f as CommitFile & Partial<InvalidMeta>;
+    out.set(path, { mode: f.mode, oid: f.oid, perm, ...owner, ...(metaError ? { metaError } : {}) });
   }
   return out;
 }
@@ -51,7 +55,7 @@ export function fileActions(live: Map<string, LiveFile>, wanted: Map<string, Tar
     // chown runs only as root: a new file would be root's, a live one keeps its owner.
     const was = l ? { uid: l.uid, gid: l.gid } : { uid: 0, gid: 0 };
     const ownerChange = chown && t.uid !== undefined && t.mode !== '120000' && (was.uid !== t.uid || was.gid !== t.gid);
-    const notes = { ...(dropped ? { dropped } : {}), ...(ownerChange ? { ownerWas: l ? was : null } : {}), ...(l ? { was: l.oid } : {}) };
+    const notes = { ...(dropped ? { dropped } : {}), ...(ownerChange ? { ownerWas: l ? was : null } : {}), ...(l ? { was: l.oid } : {}), ...(t.metaError ? { metaError: t.metaError } : {}) };
     if (!l || l.oid !== t.oid || l.mode !== t.mode) {
       out.push({ path, action: 'write', ...t, perm, ...notes });
       continue;
@@ -83,9 +87,11 @@ export function actionWarnings(actions: FileAction[]): string[] {
 
 /** One line per kept edit, as the CLI prints them and the rollback commit's body lists them. */
 export function keptEditsText(kept: KeptEdit[]): string {
-  return kept.map((k) => (k.keptAt === k.path
-    ? `your edit to ${k.path} made during the rollback was left in place (the rollback commit records the target's version)`
-    : `your edit to ${k.path} made during the rollback was kept at ${k.keptAt}`)).join('\n');
+  return kept.map((k) => (k.kind === 'directory'
+    ? `the directory ${k.path} had to become a file but still held files cfgtrail does not track; it was moved whole to ${k.keptAt}`
+    : k.keptAt === k.path
+      ? `your edit to ${k.path} made during the rollback was left in place (the rollback commit records the target's version)`
+      : `your edit to ${k.path} made during the rollback was kept at ${k.keptAt}`)).join('\n');
 }
 
 /** What a write recorded about one file it wrote or chmodded (from fstat of the written file). */

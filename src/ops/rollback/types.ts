@@ -14,6 +14,8 @@ export interface TargetFile {
   perm: number;
   uid?: number;
   gid?: number;
+  /** `.cfgtrail-meta` gives this file values out of range (a crafted store): what is wrong; restoring it is refused. */
+  metaError?: string;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface TargetFile {
  */
 export interface ActionNotes {
   was?: string;
+  /** See {@link TargetFile.metaError}: the plan refuses such an action. */
+  metaError?: string;
   dropped?: number;
   ownerWas?: { uid: number; gid: number } | null;
 }
@@ -42,6 +46,12 @@ export interface KeptEdit {
   path: string;
   /** Where the edited file is now (relative to the root): a `~` file beside it, or `path` itself when it was only chmodded. */
   keptAt: string;
+  /**
+   * `directory`: `path` had to become a file but still held files (an editor's
+   * swap file, a copy kept by this rollback): the whole directory was moved
+   * to `keptAt` instead.
+   */
+  kind?: 'directory';
 }
 
 /** A change that the rollback undoes (a commit after the target). */

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'PARSE_ERROR' // a config file that does not parse (with --strict)
   | 'BAD_SETTINGS' // settings.yaml invalid: data has file, line, key
   | 'UNREADABLE_FILE' // a tracked file that cannot be read
+  | 'WRITE_FAILED' // a live file a rollback writes, moves or deletes: the system call failed (disk full, busy mount, I/O error)
   | 'CORRUPT_STORE' // missing/damaged object, bad pack, bad ref
   | 'LOCKED' // another cfgtrail process holds the store lock too long
   | 'UNSAFE_PATH' // a store entry that would write outside the root

@@ -23,7 +23,7 @@ export interface DirHandles {
   openDir(rel: string, create: boolean): number;
   /** Opens `rel` if it is a directory; false when it or a parent is missing or a file. @throws CfgtrailError UNSAFE_PATH for a symlink */
   openIfThere(rel: string): boolean;
-  /** Forgets a directory the rollback removed (a later write creates it again). */
+  /** Forgets a directory the rollback removed or moved aside, and those below it (a later write creates it again). */
   forget(rel: string): void;
   /** Descriptor of an open directory, if open. */
   fdOf(rel: string): number | undefined;
@@ -85,9 +85,11 @@ export function openDirHandles(root: string, onCreate: (rel: string) => void = (
     openDir: (rel, create) => open(rel, create, false),
     openIfThere: (rel) => open(rel, false, true) >= 0,
     forget: (rel) => {
-      const fd = fds.get(rel);
-      if (fd !== undefined && rel !== '') closeSync(fd);
-      fds.delete(rel);
+      for (const [d, fd] of fds) {
+        if (d === '' || (d !== rel && !d.startsWith(`${rel}/`))) continue;
+        closeSync(fd);
+        fds.delete(d);
+      }
     },
     fdOf: (rel) => fds.get(rel),
     close: () => {

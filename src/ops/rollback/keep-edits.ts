@@ -11,13 +11,14 @@
 import { closeSync, constants, linkSync, lstatSync, openSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { dirOf } from './dir-handles.js';
+import { nameStem } from './safe-path.js';
 import { blobOid } from '../../core/store/scan.js';
 import type { Run } from './write-files.js';
 import type { FileAction } from './types.js';
 
 /** `.NAME.cfgtrail-kept-<time>~`: ends in `~`, so scans never track it; a clash adds the run's tag. */
 function keptName(run: Run, dir: string, name: string): string {
-  const base = `.${name.slice(0, 180)}.cfgtrail-kept-${run.stamp}`;
+  const base = `.${nameStem(name)}.cfgtrail-kept-${run.stamp}`;
   return exists(run.dirs.at(dir, `${base}~`)) ? `${base}-${run.tag}-${run.n++}~` : `${base}~`;
 }
 
@@ -52,7 +53,7 @@ export function keepThenReplace(run: Run, a: Extract<FileAction, { action: 'writ
     }
   }
   try {
-    renameOver(run.dirs.at(dir, tmp), live);
+    renameOver(run, a.path, tmp);
   } catch (e) {
     if (linked) rmSync(keptPath, { force: true });
     throw e;
@@ -79,14 +80,47 @@ function settle(run: Run, path: string, dir: string, kept: string, was: string |
   else run.out.kept.push({ path, keptAt: join(dir, kept) });
 }
 
-function renameOver(tmp: string, live: string): void {
-  try {
-    renameSync(tmp, live);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
-    rmdirSync(live); // an empty directory left where the file goes
-    renameSync(tmp, live);
+/**
+ * Renames the temp file over `path`. A directory still there (it must become
+ * a file: the deletes emptied it unless something landed in it meanwhile, an
+ * editor's swap file or a copy this run kept) is removed when empty, else
+ * moved aside whole and reported: never deleted, never left half-replaced.
+ */
+function renameOver(run: Run, path: string, tmp: string): void {
+  const dir = dirOf(path);
+  const live = run.dirs.at(dir, basename(path));
+  for (let tries = 0; ; tries++) {
+    try {
+      renameSync(run.dirs.at(dir, tmp), live);
+      return;
+    } catch (e) {
+      // Someone keeps recreating the directory: give up after a few rounds.
+      if ((e as NodeJS.ErrnoException).code !== 'EISDIR' || tries === 3) throw e;
+    }
+    clearDir(run, path);
   }
+}
+
+/** Removes the directory at `path` if empty, else moves it to a kept name beside it. */
+function clearDir(run: Run, path: string): void {
+  const dir = dirOf(path);
+  const live = run.dirs.at(dir, basename(path));
+  try {
+    rmdirSync(live);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // gone meanwhile: the rename can go ahead
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+  }
+  const kept = keptName(run, dir, basename(path));
+  renameSync(live, run.dirs.at(dir, kept));
+  const keptAt = join(dir, kept);
+  // Copies this run kept inside it went with it.
+  for (const k of run.out.kept) if (k.keptAt.startsWith(`${path}/`)) k.keptAt = keptAt + k.keptAt.slice(path.length);
+  run.out.kept.push({ path, keptAt, kind: 'directory' });
+  run.dirs.forget(path);
+  run.touched.add(dir);
 }
 
 /** Whether `path` (the kept copy, or a file just chmodded) still holds blob `oid`. */

@@ -12,10 +12,11 @@
 import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsync, fsyncSync, lchownSync, lstatSync, openSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
+import { CfgtrailError } from '../../core/errors.js';
 import { blobOid } from '../../core/store/scan.js';
 import { dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
 import { keepThenReplace, keepThenDelete, readAll } from './keep-edits.js';
-import { assertDirsBecomeFree } from './safe-path.js';
+import { assertDirsBecomeFree, nameStem, PATH_MAX } from './safe-path.js';
 import type { WrittenFile } from './states.js';
 import type { FileAction, KeptEdit } from './types.js';
 
@@ -44,15 +45,17 @@ export interface Run {
   dirs: DirHandles;
   /** Relative directories to fsync at the end. */
   touched: Set<string>;
-  /** Random per call; with a counter, it makes every temp name unique (names are cut to 180 characters). */
+  /** Random per call; with a counter, it makes every temp name unique (names are cut to 180 bytes). */
   tag: string;
   n: number;
   stamp: string;
   out: WriteOutcome;
+  /** The path being written, deleted or chmodded: named if a system call fails. */
+  at?: string;
 }
 
 function tempName(path: string, run: Run): string {
-  return `.${basename(path).slice(0, 180)}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`;
+  return `.${nameStem(basename(path))}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`;
 }
 
 /** Files staged at once: their fsyncs run together, and this many descriptors stay open. */
@@ -79,8 +82,13 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
     for (const d of new Set(actions.map((a) => dirOf(a.path)))) dirs.openIfThere(d);
     // Planned before the lock: checked again, since a file may have appeared in such a directory since.
     assertDirsBecomeFree(root, actions);
+    checkLinkTargets(actions, opts.readBlob);
     cleanTemps(dirs, new Set(actions.map((a) => dirOf(a.path))));
-    await writeAll(run, actions, opts);
+    try {
+      await writeAll(run, actions, opts);
+    } catch (e) {
+      throw writeFailed(e, run.at);
+    }
     for (const d of touched) {
       const fd = dirs.fdOf(d);
       if (fd !== undefined) fsyncSync(fd);
@@ -101,6 +109,7 @@ async function writeAll(run: Run, actions: FileAction[], opts: WriteOptions): Pr
   };
   for (const a of actions) {
     if (a.action !== 'delete') continue;
+    run.at = a.path;
     if (run.dirs.fdOf(dirOf(a.path)) !== undefined) {
       keepThenDelete(run, a);
       prune(run, dirOf(a.path));
@@ -113,6 +122,7 @@ async function writeAll(run: Run, actions: FileAction[], opts: WriteOptions): Pr
     const staged = await stageBatch(batch, opts, run);
     try {
       for (const [k, a] of batch.entries()) {
+        run.at = a.path;
         if (a.action === 'chmod') chmodOne(run, a, opts.chown);
         else if (a.action === 'write') keepThenReplace(run, a, staged[k]!);
         staged[k] = null;
@@ -136,6 +146,7 @@ async function stageBatch(batch: FileAction[], opts: WriteOptions, run: Run): Pr
         continue;
       }
       const dir = dirOf(a.path);
+      run.at = a.path;
       run.dirs.openDir(dir, true);
       const tmp = tempName(a.path, run);
       temps.push(tmp);
@@ -156,7 +167,7 @@ async function stageBatch(batch: FileAction[], opts: WriteOptions, run: Run): Pr
 function writeTemp(run: Run, tmp: string, a: Extract<FileAction, { action: 'write' }>, content: Buffer, chown: boolean): number | null {
   const owner = chown && a.uid !== undefined && a.gid !== undefined;
   if (a.mode === '120000') {
-    symlinkSync(content.toString('utf8'), tmp);
+    symlinkSync(content, tmp);
     if (owner) lchownSync(tmp, a.uid!, a.gid!);
     const st = lstatSync(tmp);
     run.out.written.set(a.path, { perm: st.mode & 0o7777, uid: st.uid, gid: st.gid });
@@ -230,4 +241,37 @@ function cleanTemps(dirs: DirHandles, rels: Set<string>): void {
     if (dirs.fdOf(d) === undefined) continue; // the directory does not exist yet
     for (const name of readdirSync(dirs.at(d, ''))) if (TEMP.test(name)) rmSync(dirs.at(d, name), { force: true });
   }
+}
+
+/**
+ * A stored symlink whose target no link can have (empty, a NUL byte, longer
+ * than a path: only a crafted store has one) is refused before anything is
+ * written, since making it would fail half-way.
+ * @throws CfgtrailError UNSAFE_PATH
+ */
+function checkLinkTargets(actions: FileAction[], readBlob: (oid: string) => Buffer): void {
+  for (const a of actions) {
+    if (a.action !== 'write' || a.mode !== '120000') continue;
+    const target = readBlob(a.oid);
+    const why = target.length === 0 ? 'its target is empty' : target.includes(0) ? 'its target has a NUL byte' : target.length > PATH_MAX ? `its target is ${target.length} bytes long, more than a path can have` : null;
+    if (why) throw new CfgtrailError('UNSAFE_PATH', `refusing to restore the symlink '${a.path}': ${why} (nothing was changed)`, { path: a.path, why });
+  }
+}
+
+/**
+ * A system call that failed while the files were being written (disk full,
+ * quota, a busy mount point, an I/O error) says which file and what to do:
+ * the journal is in place, so the rollback can be finished or aborted once
+ * the cause is fixed. Anything else (our own errors, bugs) passes unchanged.
+ */
+function writeFailed(e: unknown, path: string | undefined): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof CfgtrailError || typeof err?.syscall !== 'string' || typeof err.code !== 'string') return e;
+  const where = path === undefined ? '' : ` '${path}'`;
+  return new CfgtrailError(
+    'WRITE_FAILED',
+    `cannot write${where}: ${err.code} (${err.syscall}); the rollback stopped part-way and is pending: fix the cause, then run \`cfgtrail rollback --continue\` to finish, or \`cfgtrail rollback --abort\` to put back what was changed`,
+    { path, errno: err.code, syscall: err.syscall },
+    { cause: e },
+  );
 }

@@ -57,6 +57,10 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0); // `cfgtrail log | head`
   });
+  // Ctrl-C and SIGTERM end any command through process.exit, so the store lock is let go
+  // (a rollback says first what state it left: see commands/rollback.ts).
+  process.on('SIGINT', () => process.exit(ExitCode.INTERRUPTED));
+  process.on('SIGTERM', () => process.exit(ExitCode.TERMINATED));
   const code = await runCli(argv, processDeps(argv));
   // Every command has finished its work here. Exiting now spares tearing down
   // a heap that held the index (10-20 ms after a big query); only output still

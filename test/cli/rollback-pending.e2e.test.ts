@@ -4,10 +4,11 @@
  * kills it at an exact rename so every run stops at the same point.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cfgtrail, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
+import { killAtFileRename, RENAMES, renamesBeforeFiles } from '../helpers/strace.js';
 import { parseNote } from '../../src/core/repo/notes.js';
 
 /** The note a killed command's left-over lock earns the next one. */
@@ -27,33 +28,6 @@ function twoVersions(dir: string, settings = ''): { store: string; v1: string } 
   for (let i = 0; i < FILES; i++) writeFileSync(join(dir, fname(i)), 'v: 2\n');
   expect(cfgtrail(['snapshot', '-m', 'version 2'], { cwd: dir }).code).toBe(0);
   return { store, v1 };
-}
-
-const RENAMES = 'trace=rename,renameat,renameat2';
-
-/**
- * How many renames the command makes before its first live file's: counted
- * by tracing the same command on a copy of the directory (same state, same
- * steps), so a kill or a delay can be aimed at the n-th file exactly.
- */
-function renamesBeforeFiles(args: string[], dir: string): number {
-  const copy = tempDir('cfgtrail-count-');
-  cpSync(dir, copy, { recursive: true });
-  const log = join(copy, '..', `${copy.split('/').pop()}.strace`);
-  spawnSync('strace', ['-f', '-qq', '-o', log, '-e', RENAMES, process.execPath, BIN, ...args], { cwd: copy, env: cliEnv() });
-  const lines = readFileSync(log, 'utf8').split('\n').filter((l) => /rename/.test(l));
-  rmSync(log, { force: true });
-  const first = lines.findIndex((l) => /\.cfgtrail-\d+-[0-9a-f]{8}-\d+~"/.test(l));
-  expect(first).toBeGreaterThanOrEqual(0);
-  return first;
-}
-
-/** Runs the CLI under strace, SIGKILLed at the rename of its `nth` live file (1-based); returns its exit code. */
-function killAtFileRename(args: string[], cwd: string, nth: number): number | null {
-  const when = renamesBeforeFiles(args, cwd) + nth;
-  const r = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', RENAMES, '-e', `inject=rename,renameat,renameat2:signal=SIGKILL:when=${when}`,
-    process.execPath, BIN, ...args], { cwd, env: cliEnv(), encoding: 'utf8' });
-  return r.status;
 }
 
 const contents = (dir: string) => Array.from({ length: FILES }, (_, i) => readFileSync(join(dir, fname(i)), 'utf8'));

@@ -119,7 +119,8 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
         printPlan();
         throw new CfgtrailError('REFUSED', 'changes that stay in effect depend on changes this rollback undoes (listed above); add --force to roll back anyway', { dependencies: plan.dependencies });
       }
-      if (!f.yes) await confirm(plan, prompt, deps, color);
+      // --continue finishes what was confirmed when the rollback started, as git rebase --continue.
+      if (!f.yes && !f.continue) await confirm(plan, prompt, deps, color);
       await apply(store, plan, services, chown, f, deps);
     });
 }
@@ -184,8 +185,9 @@ export function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => v
     deps.stderr(`cfgtrail: ${interruptedLine(signal, stage, commit)}\n`);
     process.exit(signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Before main's own handlers, which exit without a word.
+  process.prependListener('SIGINT', onSignal);
+  process.prependListener('SIGTERM', onSignal);
   return {
     track: (e) => {
       if (e.phase === 'lock' && e.step === 'done') stage = 'pending';

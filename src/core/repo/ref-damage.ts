@@ -79,6 +79,8 @@ export function anyStoredCommit(gitdir: string): string | null {
  */
 export function interruptedFirstSnapshot(gitdir: string, ref: string): boolean {
   if (!onlyInitialEntry(gitdir, ref) || !onlyInitialEntry(gitdir, 'HEAD')) return false;
+  // The index is written only after the ref moved: naming a head, it proves the ref existed.
+  if (indexedHead(gitdir) !== null) return false;
   return findStoredCommit(gitdir, hasParent) === null;
 }
 

@@ -6,7 +6,7 @@
  * and taken over at once (see docs/decisions.md: proper-lockfile's mkdir lock
  * names no holder, so a kill cost the next command 10-30 s).
  */
-import { linkSync, lstatSync, readdirSync, readFileSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
@@ -23,6 +23,9 @@ export interface LockOptions {
 }
 
 export const LOCK_FILE = 'cfgtrail.lock';
+/** Held for the microseconds it takes to remove a stale lock, so two waiters never both do. */
+const TAKEOVER_FILE = 'cfgtrail.lock.takeover';
+const TAKEOVER_STALE_MS = 10_000;
 /** A holder on another host refreshes the lock's mtime this often; one silent for STALE_MS is gone. */
 const HEARTBEAT_MS = 5_000;
 const STALE_MS = 30_000;
@@ -46,11 +49,13 @@ export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: ()
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.timeoutMs;
   const me = thisProcess(processCommand());
+  let released = 0;
   for (;;) {
     const holder = tryLock(gitdir, me);
     if (holder === null) break;
-    if (holder === RELEASED) continue;
-    if (isStale(gitdir, holder, now()) && takeOver(gitdir, holder)) {
+    // Released between our link and our read: try again at once, a few times.
+    if (holder === RELEASED && ++released < 100) continue;
+    if (holder !== RELEASED && isStale(gitdir, holder, now()) && takeOver(gitdir, holder)) {
       opts.onNote?.(`took over the store lock left by ${describeOwner(holder)}, which no longer runs`);
       continue;
     }
@@ -72,9 +77,13 @@ export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: ()
     }
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  // A process that exits while holding (Ctrl-C handled by process.exit) still lets go.
+  const onExit = () => release(gitdir, me);
+  process.on('exit', onExit);
   try {
     return await fn();
   } finally {
+    process.off('exit', onExit);
     clearInterval(heartbeat);
     release(gitdir, me);
   }
@@ -106,9 +115,12 @@ export function readHolder(gitdir: string): ProcessOwner {
   const path = join(gitdir, LOCK_FILE);
   let text: string;
   try {
-    if (lstatSync(path).isDirectory()) return legacyHolder(path);
-    text = readFileSync(path, 'utf8');
+    const st = lstatSync(path);
+    if (st.isDirectory()) return legacyHolder(path);
+    if (!st.isFile()) throw notALock(path, st.isSymbolicLink() ? 'a symlink' : 'not a regular file');
+    text = readRegularFile(path);
   } catch (e) {
+    if (e instanceof CfgtrailError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return RELEASED;
     throw new CfgtrailError('CORRUPT_STORE', `cannot read the store lock '${path}': ${(e as Error).message}`, { path }, { cause: e });
   }
@@ -118,11 +130,26 @@ export function readHolder(gitdir: string): ProcessOwner {
   } catch {
     // not JSON: not ours, said below
   }
-  throw new CfgtrailError(
+  throw notALock(path, 'it names no holder');
+}
+
+function notALock(path: string, why: string): CfgtrailError {
+  return new CfgtrailError(
     'CORRUPT_STORE',
-    `'${path}' is not a lock cfgtrail made (it names no holder); if no cfgtrail command is running, remove it and run the command again`,
+    `'${path}' is not a lock cfgtrail made (${why}); if no cfgtrail command is running, remove it and run the command again`,
     { path },
   );
+}
+
+/** Reads a small file that must be a regular file, never blocking on a FIFO nor following a link. */
+export function readRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A lock directory left by an older cfgtrail (proper-lockfile's): its holder is unknown. */
@@ -141,25 +168,52 @@ function isStale(gitdir: string, holder: ProcessOwner, now: number): boolean {
 }
 
 /**
- * Removes a stale lock. The holder is read again just before, so a lock that
- * another waiter took over a moment ago (a new holder) is left alone.
+ * Removes a stale lock. Only one waiter at a time may do so: it first takes
+ * `cfgtrail.lock.takeover` (linked like the lock), then reads the holder
+ * again and removes the lock only if it is still the stale one. Since nobody
+ * can make a new lock while the stale one exists, and nobody but the
+ * takeover's holder removes it, a fresh lock is never removed by mistake.
+ * A takeover mutex older than 10 s belongs to a process killed in those
+ * microseconds: it is removed.
  */
 function takeOver(gitdir: string, stale: ProcessOwner): boolean {
-  const path = join(gitdir, LOCK_FILE);
-  let again: ProcessOwner;
+  const mutex = join(gitdir, TAKEOVER_FILE);
+  const tmp = join(gitdir, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    again = readHolder(gitdir);
+    writeFileSync(tmp, `${JSON.stringify(thisProcess())}\n`, { mode: 0o600 });
+    try {
+      linkSync(tmp, mutex);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+      const age = Date.now() - lstatSync(mutex).mtimeMs;
+      if (age > TAKEOVER_STALE_MS) rmSync(mutex, { force: true });
+      return false; // another waiter is taking over: look again
+    }
   } catch {
-    return false;
+    return false; // the mutex vanished meanwhile: look again
+  } finally {
+    rmSync(tmp, { force: true });
   }
-  if (again.pid !== stale.pid || again.host !== stale.host || again.since !== stale.since) return false;
   try {
-    if (lstatSync(path).isDirectory()) rmdirSync(path);
-    else rmSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    let again: ProcessOwner;
+    try {
+      again = readHolder(gitdir);
+    } catch {
+      return false;
+    }
+    if (again === RELEASED) return true;
+    if (again.pid !== stale.pid || again.host !== stale.host || again.since !== stale.since) return false;
+    const path = join(gitdir, LOCK_FILE);
+    try {
+      if (lstatSync(path).isDirectory()) rmdirSync(path);
+      else rmSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+    return true;
+  } finally {
+    rmSync(mutex, { force: true });
   }
-  return true;
 }
 
 /** Removes the lock if it is still this process's (never another holder's after a takeover). */
@@ -172,15 +226,30 @@ function release(gitdir: string, me: ProcessOwner): void {
   }
 }
 
-/** Temp files of lock attempts whose process was killed between writing and linking them. */
+/**
+ * Temp files of writers killed before their rename (`NAME.PID[.TAG].tmp` /
+ * `.lock`: lock attempts, the journal, the index, refs), removed by the next
+ * lock holder when their pid no longer runs.
+ */
 function removeLeftovers(gitdir: string): void {
-  const prefix = `${LOCK_FILE}.`;
-  for (const name of readdirSync(gitdir)) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (pid !== process.pid && !ownerAlive({ pid, host: thisProcess().host })) rmSync(join(gitdir, name), { force: true });
+  const here = thisProcess().host;
+  for (const dir of ['', 'cfgtrail-index', 'refs/heads', 'refs/notes']) {
+    let names: string[];
+    try {
+      names = readdirSync(join(gitdir, dir));
+    } catch {
+      continue; // not there (yet)
+    }
+    for (const name of names) {
+      const m = LEFTOVER.exec(name);
+      if (!m || name === LOCK_FILE) continue;
+      const pid = Number(m[1]);
+      if (pid !== process.pid && !ownerAlive({ pid, host: here })) rmSync(join(gitdir, dir, name), { force: true });
+    }
   }
 }
+
+const LEFTOVER = /\.(\d+)(?:\.[0-9a-f]+)?\.(?:tmp|lock)$/;
 
 /** `cfgtrail rollback --previous --yes`, for the lock holder's description. */
 function processCommand(): string {

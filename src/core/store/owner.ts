@@ -38,19 +38,45 @@ export function ownerAlive(owner: ProcessOwner): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'; // EPERM: it runs, as another user
   }
-  return !pidReused(owner.pid);
+  return !pidReused(owner);
 }
 
-/** A pid now held by a process that cannot be a cfgtrail command (Linux only; elsewhere: not known, so not reused). */
-function pidReused(pid: number): boolean {
+/**
+ * The owner's pid now belongs to another process: one that started after the
+ * owner recorded itself, or that cannot be a cfgtrail command (Linux only;
+ * elsewhere: not known, so not reused).
+ */
+function pidReused(owner: ProcessOwner): boolean {
   let cmdline: string;
   try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    cmdline = readFileSync(`/proc/${owner.pid}/cmdline`, 'utf8');
   } catch {
     return false; // no /proc: cannot tell
   }
-  return !/node|cfgtrail/.test(cmdline);
+  if (!/node|cfgtrail/.test(cmdline)) return true;
+  const started = processStartMs(owner.pid);
+  const since = owner.since ? Date.parse(owner.since) : NaN;
+  // A second of slack: the boot time and clock ticks are coarse.
+  return started !== null && Number.isFinite(since) && started > since + 1_000;
 }
+
+/** When a process started (ms since the epoch), from /proc; null when it cannot be read. */
+function processStartMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses); starttime is field 22.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return null;
+    return (btime + ticks / CLOCK_TICKS) * 1000;
+  } catch {
+    return null; // gone meanwhile, or no /proc
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 /** `pid 1234 (cfgtrail rollback --previous, since 10:02:03Z)` for messages. */
 export function describeOwner(owner: ProcessOwner): string {

@@ -115,6 +115,10 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     );
   }
   const pending = pendingJournal(store, () => syncIndex(store, { persist: false }), head);
+  if (plan.resume && !pending) {
+    // Planned as the resumption of an interrupted rollback that another command finished meanwhile.
+    throw new CfgtrailError('NOTHING_TO_DO', 'the interrupted rollback was finished by another command meanwhile: nothing to continue', { target: plan.target.commit });
+  }
   if (pending?.owner && !isThisProcess(pending.owner) && ownerAlive(pending.owner)) {
     throw new CfgtrailError('REFUSED', `${describePending({ journal: pending, stage: pending.commit ? 'after-commit' : 'write', running: true })}; nothing was changed`, { pending: pending.target });
   }

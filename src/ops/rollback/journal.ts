@@ -5,7 +5,8 @@
  * crash or `rollback --continue` finishes the same rollback instead of
  * planning a new one from a half-restored directory.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readRegularFile } from '../../core/store/lock.js';
 import { join } from 'node:path';
 
 export const JOURNAL_FILE = 'cfgtrail-rollback.json';
@@ -36,7 +37,8 @@ export interface RollbackJournal {
 export function readJournal(gitdir: string): RollbackJournal | null {
   let j: RollbackJournal;
   try {
-    j = JSON.parse(readFileSync(join(gitdir, JOURNAL_FILE), 'utf8')) as RollbackJournal;
+    // Never blocks on a FIFO nor follows a link put in its place.
+    j = JSON.parse(readRegularFile(join(gitdir, JOURNAL_FILE))) as RollbackJournal;
   } catch {
     return null; // no journal (or a torn one, which the atomic write never leaves): no interrupted rollback
   }

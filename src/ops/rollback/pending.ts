@@ -33,15 +33,31 @@ export function pendingJournal(store: Store, readIndex: () => IndexData, head: s
   const index = () => (read ??= readIndex());
   if (j.commit) return j.commit === head ? j : null;
   if (head === j.head) return j;
+  // Every resumed run may snapshot drift again first (an edit made after a kill):
+  // the rollback stays pending through any number of its own drift snapshots.
+  const isDrift = (x: AuditEntry) => firstTrailer(x.trailers, 'Snapshot-Of') === 'drift';
+  const reachesStartViaDrift = (from: AuditEntry): boolean => {
+    let e: AuditEntry | null = from;
+    for (let steps = 0; e && steps < MAX_DRIFT_SNAPSHOTS; steps++) {
+      if (!isDrift(e)) return false;
+      const parent = e.parents[0];
+      if (parent === undefined) return false;
+      if (parent === j.head) return true;
+      e = lookupEntry(store, index(), parent);
+    }
+    return false;
+  };
   const e = lookupEntry(store, index(), head);
-  const isDriftOfJournal = (x: AuditEntry) => x.parents[0] === j.head && firstTrailer(x.trailers, 'Snapshot-Of') === 'drift';
-  if (isDriftOfJournal(e)) return j;
+  if (reachesStartViaDrift(e)) return j;
   // Killed after the rollback commit was made but before the journal noted it:
   // the commit is there, what remains is restarting and verifying.
   const parent = e.parents[0];
-  const madeHere = parent !== undefined && (parent === j.head || isDriftOfJournal(lookupEntry(store, index(), parent)));
+  const madeHere = parent !== undefined && (parent === j.head || reachesStartViaDrift(lookupEntry(store, index(), parent)));
   return madeHere && firstTrailer(e.trailers, 'Rollback-To') === j.target ? { ...j, commit: head } : null;
 }
+
+/** Drift snapshots one rollback may make across its reruns before its journal no longer counts. */
+const MAX_DRIFT_SNAPSHOTS = 100;
 
 /** The pending rollback of `store`, or null (the usual case: no journal file, nothing read). */
 export function pendingRollback(store: Store, index?: IndexData): PendingRollback | null {

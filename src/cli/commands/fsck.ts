@@ -8,9 +8,10 @@ interface FsckFlags {
   quiet?: boolean;
 }
 
-/** `error: SUBJECT: message` lines, one per problem. */
+/** `error: KIND SUBJECT: message` lines, one per problem, then `warning: …` lines. */
 export function formatProblems(r: FsckReport): string {
-  return r.problems.map((p) => `error: ${p.kind} ${p.subject}: ${p.message}\n`).join('');
+  const line = (word: string) => (p: FsckReport['problems'][number]) => `${word}: ${p.kind} ${p.subject}: ${p.message}\n`;
+  return [...r.problems.map(line('error')), ...(r.warnings ?? []).map(line('warning'))].join('');
 }
 
 /** The last line: what was checked and the verdict. */

@@ -10,6 +10,7 @@ import { parseCommit } from './commit.js';
 import { listLooseOids, openObjectStore, type GitObject, type ObjectStore, type ObjectType } from './objects.js';
 import { openPack, readIdxOids } from './pack-read.js';
 import { parseTree } from './tree.js';
+import { treeProblems } from './tree-check.js';
 
 /** One thing fsck found wrong. `subject` is an object id, a file under the store, or a ref. */
 export interface FsckProblem {
@@ -24,6 +25,8 @@ export interface ObjectScan {
   /** Objects that exist but do not read (already reported, with their pack when it is the pack). */
   damaged: Set<string>;
   problems: FsckProblem[];
+  /** What git's fsck only warns of (a tree entry with mode 100664). */
+  warnings: FsckProblem[];
   loose: number;
   packs: number;
   packed: number;
@@ -33,7 +36,7 @@ const HASH_CHUNK = 1 << 20;
 
 /** Checks every loose object and every pack of `gitdir`. */
 export function scanObjects(gitdir: string): ObjectScan {
-  const scan: ObjectScan = { types: new Map(), damaged: new Set(), problems: [], loose: 0, packs: 0, packed: 0 };
+  const scan: ObjectScan = { types: new Map(), damaged: new Set(), problems: [], warnings: [], loose: 0, packs: 0, packed: 0 };
   const store = openObjectStore(gitdir);
   try {
     for (const oid of listLooseOids(gitdir)) {
@@ -70,6 +73,12 @@ function checkObject(store: ObjectStore, oid: string, where: string, scan: Objec
   else {
     problem(scan, 'object', oid, `${where}: ${obj.type} does not parse: ${bad}`);
     scan.damaged.add(oid);
+    return;
+  }
+  // A tree that parses can still be one git refuses (duplicate names, wrong order, `..`): still walked.
+  if (obj.type !== 'tree') return;
+  for (const t of treeProblems(obj.content)) {
+    (t.severity === 'error' ? scan.problems : scan.warnings).push({ kind: 'object', subject: oid, message: `${where}: tree ${t.message} (${t.id})` });
   }
 }
 

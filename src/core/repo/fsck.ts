@@ -16,6 +16,8 @@ export type { FsckProblem } from './fsck-objects.js';
 
 export interface RepoFsckReport {
   problems: FsckProblem[];
+  /** Not damage, but worth knowing (git's fsck warns of the same). */
+  warnings: FsckProblem[];
   /** Objects checked: loose, and in packs. */
   loose: number;
   packed: number;
@@ -53,7 +55,7 @@ export function fsckRepo(gitdir: string): RepoFsckReport {
     const walk = new Walk(store, scan, problems);
     for (const t of tips) walk.fromRef(t.ref, t.oid);
     const headHistory = head ? walk.commitsFrom(head) : new Set<string>();
-    return { problems, loose: scan.loose, packed: scan.packed, packs: scan.packs, refs: tips.filter((t) => t.ref !== 'HEAD').length, commits: walk.commits, head, headHistory };
+    return { problems, warnings: scan.warnings, loose: scan.loose, packed: scan.packed, packs: scan.packs, refs: tips.filter((t) => t.ref !== 'HEAD').length, commits: walk.commits, head, headHistory };
   } finally {
     store.close();
   }

@@ -1,6 +1,7 @@
 /** Git tree objects: parse, serialize in git's order, and flatten. */
 import { CfgtrailError } from '../errors.js';
 import type { ObjectStore } from './objects.js';
+import { treeProblems } from './tree-check.js';
 
 /** One tree entry. `mode` is git's octal text: '100644' | '100755' | '120000' | '40000' | '160000'. */
 export interface TreeEntry {
@@ -51,12 +52,20 @@ export function serializeTree(entries: TreeEntry[]): Buffer {
 /**
  * Flattens a tree to its non-tree entries by full path (`a/b/c.yaml`).
  * Submodule entries (160000) are kept as entries, not descended into.
+ * With `strict`, a tree git's fsck refuses (see tree-check.ts) throws
+ * CORRUPT_STORE: files about to be written must come from well-formed trees.
  */
-export function readTreeRecursive(store: ObjectStore, treeOid: string): Map<string, { mode: string; oid: string }> {
+export function readTreeRecursive(store: ObjectStore, treeOid: string, opts: { strict?: boolean } = {}): Map<string, { mode: string; oid: string }> {
   const out = new Map<string, { mode: string; oid: string }>();
   const walk = (oid: string, prefix: string): void => {
     const obj = store.read(oid);
     if (obj.type !== 'tree') throw new CfgtrailError('CORRUPT_STORE', `object ${oid} is a ${obj.type}, expected a tree`, { oid });
+    const bad = opts.strict ? treeProblems(obj.content).filter((b) => b.severity === 'error') : [];
+    if (bad.length > 0) {
+      const where = prefix ? `'${prefix}'` : 'the top directory';
+      const text = bad.map((b) => `${b.message} (${b.id})`).join('; ');
+      throw new CfgtrailError('CORRUPT_STORE', `tree ${oid} (${where}) is malformed: ${text}; git fsck --strict refuses it too`, { oid, path: prefix, problems: bad });
+    }
     for (const e of parseTree(obj.content)) {
       const full = prefix + e.path;
       if (e.mode === '40000') walk(e.oid, `${full}/`);

@@ -1,12 +1,14 @@
-import { lstatSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { FileDiff } from '../types.js';
 import type { Store } from './open.js';
 import { parseCommit } from '../repo/commit.js';
-import { flatTree } from '../audit/record.js';
+import { readTreeRecursive } from '../repo/tree.js';
 import { diffFile } from '../diff/diff-file.js';
 import { redactFileDiff, secretFileDiff, storeRedaction } from './redact-store.js';
 import { META_FILE, parseMeta, type FileMeta } from './meta.js';
 import { blobOid, scanLive, type LiveFile } from './scan.js';
+import { readRegularFile } from './live-dir.js';
+import { warnSkipped } from './scan-warnings.js';
 
 /** One side of a comparison: a file set with lazily loaded content. */
 export interface FileState {
@@ -23,9 +25,12 @@ export interface CommitFile {
   gid?: number;
 }
 
-/** The files of a commit, `.cfgtrail-meta` itself left out and applied. */
+/**
+ * The files of a commit, `.cfgtrail-meta` itself left out and applied.
+ * @throws CfgtrailError CORRUPT_STORE when one of its trees is malformed (duplicate or unsorted names, bad modes, `..`)
+ */
 export function commitFiles(store: Store, commit: string): Map<string, CommitFile> {
-  const tree = flatTree(store.objects, parseCommit(store.objects.read(commit).content).tree);
+  const tree = readTreeRecursive(store.objects, parseCommit(store.objects.read(commit).content).tree, { strict: true });
   const metaEntry = tree.get(META_FILE);
   const meta = metaEntry ? parseMeta(store.objects.read(metaEntry.oid).content.toString('utf8')) : new Map<string, FileMeta>();
   const files = new Map<string, CommitFile>();
@@ -48,21 +53,21 @@ export function liveFiles(store: Store, opts: { removeTemps?: boolean } = {}): M
   // Only a command holding the store lock removes temp files: no rollback is writing them then.
   // A kept copy goes only when its content is already in the store (nothing in it is unrecorded).
   const onTemp = opts.removeTemps
-    ? (abs: string, kind: 'temp' | 'kept') => {
-      if (kind === 'kept' && !keptIsRecorded(store, abs)) return;
-      rmSync(abs, { force: true });
+    ? (_abs: string, kind: 'temp' | 'kept', at: string) => {
+      if (kind === 'kept' && !keptIsRecorded(store, at)) return;
+      rmSync(at, { force: true });
     }
     : undefined;
-  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir, ...(onTemp ? { onTemp } : {}) });
+  const live = scanLive(store.root, { include: s.include, exclude: s.exclude, gitdir: store.gitdir, onSkip: warnSkipped(store), ...(onTemp ? { onTemp } : {}) });
   for (const f of live.values()) store.objects.rememberBlob(f.oid, f.content);
   return live;
 }
 
-/** True when the kept copy at `abs` is a regular file whose content the store already has. */
-function keptIsRecorded(store: Store, abs: string): boolean {
+/** True when the kept copy at `path` is a regular file whose content the store already has. */
+function keptIsRecorded(store: Store, path: string): boolean {
   try {
-    const st = lstatSync(abs);
-    return st.isFile() && store.objects.has(blobOid(readFileSync(abs)));
+    const content = readRegularFile(path);
+    return content !== null && store.objects.has(blobOid(content));
   } catch {
     return false; // unreadable: leave it for the user
   }

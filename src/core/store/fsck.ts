@@ -14,6 +14,8 @@ export type { FsckProblem } from '../repo/fsck.js';
 export interface FsckReport {
   ok: boolean;
   problems: FsckProblem[];
+  /** Not damage (`ok` stays true), but worth acting on. */
+  warnings: FsckProblem[];
   counts: { loose: number; packed: number; packs: number; refs: number; commits: number; indexed: number | null };
   head: string | null;
 }
@@ -29,7 +31,7 @@ export function fsckStore(store: StoreLocation): FsckReport {
   // Against a damaged history the index cannot be judged: its own checksums still can.
   const indexed = checkIndex(store.gitdir, repo.problems.length === 0 ? repo.head : undefined, repo.headHistory, problems);
   const counts = { loose: repo.loose, packed: repo.packed, packs: repo.packs, refs: repo.refs, commits: repo.commits, indexed };
-  return { ok: problems.length === 0, problems, counts, head: repo.head };
+  return { ok: problems.length === 0, problems, warnings: [...repo.warnings], counts, head: repo.head };
 }
 
 /**

@@ -7,6 +7,7 @@ import { BugError } from '../core/errors.js';
 import type { Person } from '../core/types.js';
 import type { Store } from '../core/store/open.js';
 import { storeLockOptions, withStoreLock } from '../core/store/lock.js';
+import { ensurePrivateStore } from '../core/store/store-mode.js';
 import { addVerificationNote, type VerificationNote } from '../core/repo/notes.js';
 import { verifyServices, type VerifyReport } from './health.js';
 import { restartServices, type RestartReport } from './restart.js';
@@ -133,9 +134,10 @@ function noteResult(services: VerificationNote['services']): VerificationNote['r
 }
 
 async function recordNote(store: Store, commit: string, note: VerificationNote, author: Person | undefined, now: () => number): Promise<void> {
-  await withStoreLock(store.gitdir, storeLockOptions(store), () =>
-    addVerificationNote(store, commit, note, { author, now }),
-  );
+  await withStoreLock(store.gitdir, storeLockOptions(store), async () => {
+    ensurePrivateStore(store.gitdir, store.onNote);
+    await addVerificationNote(store, commit, note, { author, now });
+  });
 }
 
 function personText(p: Person): string {

@@ -14,7 +14,7 @@ import { treeProblems } from './tree-check.js';
 
 /** One thing fsck found wrong. `subject` is an object id, a file under the store, or a ref. */
 export interface FsckProblem {
-  kind: 'object' | 'pack' | 'ref' | 'missing' | 'index';
+  kind: 'object' | 'pack' | 'ref' | 'missing' | 'index' | 'store';
   subject: string;
   message: string;
 }

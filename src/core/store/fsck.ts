@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fsckRepo, type FsckProblem } from '../repo/fsck.js';
 import { eachLineSpanNewestFirst, INDEX_DIR, readIndex } from '../audit/index-store.js';
 import type { StoreLocation } from './locate.js';
+import { openObjectStore } from '../repo/objects.js';
+import { storeExposure } from './store-mode.js';
 
 export type { FsckProblem } from '../repo/fsck.js';
 
@@ -23,6 +25,7 @@ export interface FsckReport {
 /**
  * Checks every object and pack of the store, its refs, that all history
  * reachable from them is present, and that the audit index agrees with HEAD.
+ * Warns (without failing) when the store is more open than the most private file it holds.
  * @example const r = fsckStore(openStore('/etc/myapp')); if (!r.ok) console.log(r.problems)
  */
 export function fsckStore(store: StoreLocation): FsckReport {
@@ -31,7 +34,15 @@ export function fsckStore(store: StoreLocation): FsckReport {
   // Against a damaged history the index cannot be judged: its own checksums still can.
   const indexed = checkIndex(store.gitdir, repo.problems.length === 0 ? repo.head : undefined, repo.headHistory, problems);
   const counts = { loose: repo.loose, packed: repo.packed, packs: repo.packs, refs: repo.refs, commits: repo.commits, indexed };
-  return { ok: problems.length === 0, problems, warnings: [...repo.warnings], counts, head: repo.head };
+  const warnings = [...repo.warnings];
+  const objects = openObjectStore(store.gitdir);
+  try {
+    const exposed = storeExposure(store.gitdir, objects, repo.headHistory);
+    if (exposed) warnings.push({ kind: 'store', subject: store.gitdir, message: exposed });
+  } finally {
+    objects.close();
+  }
+  return { ok: problems.length === 0, problems, warnings, counts, head: repo.head };
 }
 
 /**

@@ -1,10 +1,11 @@
-import fs, { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { STORE_NAME, type StoreLocation } from './locate.js';
 import { SETTINGS_FILE, settingsFileText } from './settings.js';
 import { readRedactKey } from './redact-key.js';
+import { STORE_DIR_MODE } from './store-mode.js';
 
 export interface InitOptions {
   /** Where the git dir goes; default `<dir>/.cfgtrail`. Elsewhere leaves a pointer file. */
@@ -16,6 +17,7 @@ export interface InitOptions {
 /**
  * Creates a store for the config directory `dir`: a git repository whose
  * work tree is `dir`, readable by native git (`git --git-dir=STORE log`).
+ * The store directory is 0700 (see store-mode.ts).
  *
  * @example await initStore('/etc/myapp', { storePath: '/var/lib/cfgtrail/myapp.git' })
  */
@@ -32,6 +34,8 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
     throw new CfgtrailError('STORE_EXISTS', `'${gitdir}' is already a git repository`, { gitdir });
   }
   mkdirSync(gitdir, { recursive: true });
+  // Private before anything is written: old versions of a 0600 file are readable from the store.
+  chmodSync(gitdir, STORE_DIR_MODE);
   await isoGit().init({ fs, dir: root, gitdir, defaultBranch: 'main' });
   // isomorphic-git writes filemode=false, symlinks=false, ignorecase=true; native git
   // would then check symlinks out as text files.

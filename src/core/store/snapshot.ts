@@ -15,6 +15,7 @@ import { autoPack } from './auto-gc.js';
 import type { LiveFile } from './scan.js';
 import { liveFiles } from './compare.js';
 import { writeLiveTree } from './snapshot-tree.js';
+import { ensurePrivateStore } from './store-mode.js';
 import type { Store } from './open.js';
 
 export interface SnapshotOptions {
@@ -104,6 +105,7 @@ export async function writeSnapshotLocked(
   warnings: ParseWarning[] = [],
   caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() },
 ): Promise<SnapshotResult> {
+  ensurePrivateStore(store.gitdir, store.onNote);
   const head = readHead(store.gitdir);
   const tail = indexTailAt(store, head, opts.changeId);
   const changeId = opts.changeId ?? generateChangeId();

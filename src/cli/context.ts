@@ -40,7 +40,7 @@ export function workDir(cmd: Command, deps: CliDeps): string {
  * rollback later, when the file matters most.
  */
 export function storeFor(cmd: Command, deps: CliDeps): Store {
-  const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${m}\n`) });
+  const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${m}\n`), onWarning: (m) => deps.stderr(`warning: ${m}\n`) });
   ensureSettingsChecked(store.gitdir, () => {
     const { services, file, lineOf } = store.settings;
     validateServices(services, { file, lineOf });

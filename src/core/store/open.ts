@@ -9,10 +9,12 @@ export interface Store extends StoreLocation {
   objects: ObjectStore;
   /** Where notes for the user go (a taken-over stale lock); the CLI prints them on stderr. */
   onNote?: (message: string) => void;
+  /** Where warnings go (a FIFO the scan skipped); the CLI prints them on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /** Finds the store above `start` and opens it. */
-export function openStore(start: string, opts: { onNote?: (message: string) => void } = {}): Store {
+export function openStore(start: string, opts: Pick<Store, 'onNote' | 'onWarning'> = {}): Store {
   const loc = findStore(start);
   let settings: Settings | undefined;
   return {
@@ -23,5 +25,6 @@ export function openStore(start: string, opts: { onNote?: (message: string) => v
     },
     objects: openObjectStore(loc.gitdir),
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
   };
 }

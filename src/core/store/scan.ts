@@ -1,10 +1,11 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
-import { join, relative } from 'node:path';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { hashObject } from '../repo/objects.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { STORE_NAME } from './locate.js';
 import { META_FILE } from './meta.js';
+import { changedWhileRead, kindAt, kindOf, openLiveRoot, readFileIn, type EntryKind, type LiveDir, type SpecialKind } from './live-dir.js';
 
 /** A tracked file as it is in the live directory. */
 export interface LiveFile {
@@ -26,8 +27,16 @@ export interface ScanOptions {
   exclude: string[];
   /** Absolute git dir, skipped when it lies inside the root. */
   gitdir: string;
-  /** Told of each temp file a killed rollback left, and of each kept copy of a live file (never tracked either way). */
-  onTemp?: (abs: string, kind: 'temp' | 'kept') => void;
+  /**
+   * Told of each temp file a killed rollback left, and of each kept copy of a
+   * live file (never tracked either way); `at` reaches it in its directory
+   * while the callback runs (use it, not `abs`, to read or remove it).
+   */
+  onTemp?: (abs: string, kind: 'temp' | 'kept', at: string) => void;
+  /** Told of each FIFO, socket or device the scan skipped (relative path). */
+  onSkip?: (rel: string, kind: SpecialKind) => void;
+  /** Reach entries through /proc/self/fd. @default true where /proc works */
+  viaProc?: boolean;
 }
 
 /**
@@ -47,63 +56,101 @@ export const ROLLBACK_KEPT = /^\..*\.cfgtrail-kept-[0-9TZ]+(?:-[0-9a-f]{8}-\d+)?
  * Reads every tracked file under `root` into memory, keyed by `/`-separated
  * relative path, sorted. Blob ids are computed here so callers can compare
  * with a tree without parsing anything.
+ *
+ * Symlinks are read as links and never followed, not even one swapped in for
+ * a directory or file while the scan runs (see live-dir.ts); FIFOs, sockets
+ * and devices are skipped, never opened.
  */
 export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile> {
-  const rootStat = lstatOrNull(root);
-  if (!rootStat?.isDirectory()) {
-    throw new CfgtrailError('ROOT_MISSING', `config root '${root}' is missing or not a directory`, { root });
-  }
   const include = opts.include.map((g) => globToRegExp(g));
   const exclude = opts.exclude.map((g) => globToRegExp(g));
   const out = new Map<string, LiveFile>();
-  const walk = (dir: string) => {
-    let names: string[];
+  const walk = (dir: LiveDir, relDir: string) => {
+    let entries;
     try {
-      names = readdirSync(dir);
+      entries = dir.entries();
     } catch (e) {
-      throw unreadable(dir, e);
+      throw unreadable(dir.abs, e);
     }
-    names.sort();
-    for (const name of names) {
-      const abs = join(dir, name);
-      const rel = relative(root, abs).split('\\').join('/');
+    for (const entry of entries) {
+      const name = entry.name;
+      const abs = join(dir.abs, name);
+      const rel = relDir ? `${relDir}/${name}` : name;
       if (opts.onTemp && name.includes('.cfgtrail-')) {
-        if (ROLLBACK_TEMP.test(name)) opts.onTemp(abs, 'temp');
-        else if (ROLLBACK_KEPT.test(name)) opts.onTemp(abs, 'kept');
+        if (ROLLBACK_TEMP.test(name)) opts.onTemp(abs, 'temp', dir.at(name));
+        else if (ROLLBACK_KEPT.test(name)) opts.onTemp(abs, 'kept', dir.at(name));
       }
       if (abs === opts.gitdir || matchesAny(rel, ALWAYS_EXCLUDED) || matchesAny(rel, exclude)) continue;
-      const st = lstatOrNull(abs);
-      if (!st) continue; // vanished between readdir and lstat
-      if (st.isDirectory()) {
-        walk(abs);
-        continue;
-      }
-      if (include.length > 0 && !matchesAny(rel, include)) continue;
-      const file = readLive(abs, st);
-      if (file) out.set(rel, file);
+      visit(dir, name, rel, kindOf(entry), 0);
     }
   };
-  walk(root);
+  /** `kind` is what readdir (or, on a retry, lstat) said; the entry may have changed since. */
+  const visit = (dir: LiveDir, name: string, rel: string, kind: EntryKind, tries: number): void => {
+    const abs = join(dir.abs, name);
+    if (tries > 2) throw changedWhileRead(abs);
+    const again = () => visit(dir, name, rel, kindAt(dir.at(name)), tries + 1);
+    if (kind === 'gone') return; // vanished since readdir
+    if (kind === 'dir') {
+      const sub = tryRead(abs, () => dir.openSub(name));
+      if (typeof sub === 'string') return sub === 'gone' ? undefined : again();
+      try {
+        walk(sub, rel);
+      } finally {
+        sub.close();
+      }
+      return;
+    }
+    if (include.length > 0 && !matchesAny(rel, include)) return;
+    if (kind === 'link') {
+      const link = tryRead(abs, () => readLinkIn(dir, name));
+      if (link === 'gone') return;
+      if (!link) return again();
+      out.set(rel, link);
+    } else if (kind === 'file') {
+      const r = tryRead(abs, () => readFileIn(dir, name));
+      if (r.kind === 'file') out.set(rel, liveFile(r.content, r.st.mode & 0o111 ? '100755' : '100644', r.st));
+      else if (r.kind !== 'gone') again();
+    } else {
+      opts.onSkip?.(rel, kind); // FIFOs, sockets and devices are not config, and opening one may block or act
+    }
+  };
+  const rootDir = openLiveRoot(root, opts.viaProc === undefined ? {} : { viaProc: opts.viaProc });
+  try {
+    walk(rootDir, '');
+  } finally {
+    rootDir.close();
+  }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function readLive(abs: string, st: Stats): LiveFile | null {
-  let content: Buffer;
-  let mode: string;
+/** The symlink `name` as a link (its target's bytes); null when it is no longer a symlink. */
+function readLinkIn(dir: LiveDir, name: string): LiveFile | null | 'gone' {
+  let target: Buffer;
   try {
-    if (st.isSymbolicLink()) {
-      content = Buffer.from(readlinkSync(abs));
-      mode = '120000';
-    } else if (st.isFile()) {
-      content = readFileSync(abs);
-      mode = st.mode & 0o111 ? '100755' : '100644';
-    } else {
-      return null; // sockets, fifos, devices are not config
-    }
+    target = readlinkSync(dir.at(name), { encoding: 'buffer' });
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EINVAL') return null; // not a symlink (any more)
+    if (code === 'ENOENT') return 'gone';
+    throw e;
+  }
+  // Permissions and owner of the link itself (rollbacks restore its owner).
+  const st = lstatSync(dir.at(name));
+  dir.check();
+  return st.isSymbolicLink() ? liveFile(target, '120000', st) : null;
+}
+
+function liveFile(content: Buffer, mode: string, st: Stats): LiveFile {
+  return { mode, perm: st.mode & 0o7777, uid: st.uid, gid: st.gid, content, oid: blobOid(content) };
+}
+
+function tryRead<T>(abs: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof CfgtrailError) throw e;
     throw unreadable(abs, e);
   }
-  return { mode, perm: st.mode & 0o7777, uid: st.uid, gid: st.gid, content, oid: blobOid(content) };
 }
 
 /** Git's blob id of `content`. */

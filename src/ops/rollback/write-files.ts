@@ -11,6 +11,7 @@
  */
 import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsync, fsyncSync, lchownSync, lstatSync, openSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
 import { basename } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import { blobOid } from '../../core/store/scan.js';
@@ -264,14 +265,18 @@ function checkLinkTargets(actions: FileAction[], readBlob: (oid: string) => Buff
  * the journal is in place, so the rollback can be finished or aborted once
  * the cause is fixed. Anything else (our own errors, bugs) passes unchanged.
  */
+const ERRNO_NAMES = new Map(Object.entries(osConstants.errno).map(([k, v]) => [v, k]));
+
 function writeFailed(e: unknown, path: string | undefined): unknown {
   const err = e as NodeJS.ErrnoException;
   if (e instanceof CfgtrailError || typeof err?.syscall !== 'string' || typeof err.code !== 'string') return e;
   const where = path === undefined ? '' : ` '${path}'`;
+  // libuv has no name for some errors (EDQUOT is "Unknown system error -122"): the kernel's name then.
+  const name = ERRNO_NAMES.get(-(err.errno ?? 0)) ?? err.code;
   return new CfgtrailError(
     'WRITE_FAILED',
-    `cannot write${where}: ${err.code} (${err.syscall}); the rollback stopped part-way and is pending: fix the cause, then run \`cfgtrail rollback --continue\` to finish, or \`cfgtrail rollback --abort\` to put back what was changed`,
-    { path, errno: err.code, syscall: err.syscall },
+    `cannot write${where}: ${name} (${err.syscall}); the rollback stopped part-way and is pending: fix the cause, then run \`cfgtrail rollback --continue\` to finish, or \`cfgtrail rollback --abort\` to put back what was changed`,
+    { path, errno: name, syscall: err.syscall },
     { cause: e },
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfgtrail, configDir, git } from '../helpers/cli.js';
 
@@ -35,5 +35,23 @@ describe('keeping the store packed', () => {
     expect(JSON.parse(cfgtrail(['diff', '--json', 'HEAD~9', 'HEAD'], { cwd: dir }).stdout)).toEqual([
       { file: 'config.yaml', path: ['features', 'rate_limit'], pathText: 'features.rate_limit', kind: 'changed', from: 101, to: 110 },
     ]);
+  });
+
+  it('refuses to pack a store whose history lacks objects, removing nothing (as git gc does)', () => {
+    const dir = configDir('example');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    const store = join(dir, '.cfgtrail');
+    for (let i = 1; i <= 3; i++) {
+      writeFileSync(join(dir, 'config.yaml'), `a: ${i}\n`);
+      expect(cfgtrail(['snapshot', '-m', `c${i}`], { cwd: dir }).code).toBe(0);
+    }
+    const blob = git(['--git-dir', store, 'rev-parse', 'HEAD~2:config.yaml']).trim();
+    rmSync(join(store, 'objects', blob.slice(0, 2), blob.slice(2)));
+    const before = loose(store).sort();
+    const r = cfgtrail(['gc'], { cwd: dir });
+    expect(r.code).toBe(7);
+    expect(r.stderr).toBe(`cfgtrail: the store is damaged: 1 object(s) reachable from its refs are missing (${blob}); nothing was packed or removed: run cfgtrail fsck\n`);
+    expect(loose(store).sort()).toEqual(before);
+    expect(packs(store)).toEqual([]);
   });
 });

@@ -65,24 +65,33 @@ export function readRefTips(gitdir: string): string[] {
   return [...tips];
 }
 
-/** Walks commits and trees from the ref tips, giving each tree/blob the first path it is seen at. */
-export function collectPathHints(store: ObjectStore, tips: string[], only?: Set<string>): Map<string, string> {
+/**
+ * Walks commits and trees from the ref tips, giving each tree/blob the first
+ * path it is seen at. A full walk (no `only`) lists reachable objects the
+ * store lacks in `missing`.
+ */
+export function collectPathHints(store: ObjectStore, tips: string[], only?: Set<string>, missing?: string[]): Map<string, string> {
   const hints = new Map<string, string>();
   const seen = new Set<string>();
   const stack = [...tips];
+  const absent = (oid: string): boolean => {
+    if (store.has(oid)) return false;
+    if (!only) missing?.push(oid);
+    return true;
+  };
   const walkTree = (oid: string, dir: string): void => {
-    if (hints.has(oid) || (only && !only.has(oid)) || !store.has(oid)) return;
+    if (hints.has(oid) || (only && !only.has(oid)) || absent(oid)) return;
     hints.set(oid, dir);
     for (const e of parseTree(store.read(oid).content)) {
       const p = dir ? `${dir}/${e.path}` : e.path;
       if (e.mode === '40000') walkTree(e.oid, p);
-      else if (e.mode !== '160000' && !hints.has(e.oid)) hints.set(e.oid, p);
+      else if (e.mode !== '160000' && !hints.has(e.oid) && !absent(e.oid)) hints.set(e.oid, p);
     }
   };
   while (stack.length) {
     const oid = stack.pop()!;
     // An incremental pack walks only the new (loose) part of history.
-    if (seen.has(oid) || (only && !only.has(oid)) || !store.has(oid)) continue;
+    if (seen.has(oid) || (only && !only.has(oid)) || absent(oid)) continue;
     seen.add(oid);
     const obj = store.read(oid);
     if (obj.type === 'tag') {
@@ -152,7 +161,16 @@ function repack(gitdir: string, store: ObjectStore, plan: RepackPlan): { count: 
   for (const idx of plan.replaced) for (const oid of readIdxOids(idx)) if (!plan.keptOids.has(oid)) all.add(oid);
   if (all.size === 0) return { count: 0 };
   const oids = [...all];
-  const pathHints = collectPathHints(store, readRefTips(gitdir), plan.incremental ? all : undefined);
+  const missing: string[] = [];
+  const pathHints = collectPathHints(store, readRefTips(gitdir), plan.incremental ? all : undefined, missing);
+  if (missing.length > 0) {
+    // As git repack: a store whose history lacks objects is not repacked (nothing is removed); fsck says more.
+    throw new CfgtrailError(
+      'CORRUPT_STORE',
+      `the store is damaged: ${missing.length} object(s) reachable from its refs are missing (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}); nothing was packed or removed: run cfgtrail fsck`,
+      { missing },
+    );
+  }
   const reuse = deltaSourceFromPacks(plan.replaced);
   let written: { idxPath: string; count: number };
   try {

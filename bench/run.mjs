@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureStore, run } from './lib/gen-store.mjs';
 import { benchDiff, benchIndexRebuild, benchInProcess, benchQueries } from './lib/store-bench.mjs';
 import { benchGc, benchSnapshot } from './lib/snapshot-gc.mjs';
-import { benchYaml, corpusQueryValues, ensureCorpusStore } from './lib/corpus-yaml.mjs';
+import { benchYaml, CORPUS, corpusQueryValues, ensureCorpusStore } from './lib/corpus-yaml.mjs';
 import { formatTables } from './lib/report.mjs';
 import { benchBigDiff } from './lib/big-diff.mjs';
 import { benchTextLog } from './lib/text-log.mjs';
@@ -76,8 +76,8 @@ async function benchGenerated(size) {
 
 async function benchCorpus() {
   const store = ensureCorpusStore(OUT, CLI, log);
-  const label = 'replayed corpus: kube-prometheus-stack (150 versions of a ~200 KB values.yaml)';
   const r = store.replay;
+  const label = `replayed corpus: ${CORPUS.split('/').pop()} (${r.versions} versions of its values.yaml, from ${CORPUS.includes('/fixtures/') ? 'the committed slice' : 'the full corpus'})`;
   ctx.row({ section: label, name: `replay: ${r.versions} × cfgtrail snapshot (median per snapshot)`, oursMs: r.medianMs, note: `total ${(r.totalMs / 1000).toFixed(1)} s, max ${r.maxMs.toFixed(0)} ms${store.cached ? ' (cached from an earlier run)' : ''}` });
   const values = corpusQueryValues(store);
   benchQueries(ctx, label, store, values, null);

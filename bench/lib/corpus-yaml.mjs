@@ -8,8 +8,14 @@ import { run } from './gen-store.mjs';
 import { AUTHORS, COMPONENTS } from './synth.mjs';
 import { inproc } from './store-bench.mjs';
 
-// The shared corpus lies beside the repository (../shared), as on every machine of the project.
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus/helm-values/kube-prometheus-stack', import.meta.url));
+// The chart history to replay: kube-prometheus-stack from a full corpus when one is named
+// (CFGTRAIL_CORPUS, relative to the repository) or lies beside the repository (../shared);
+// otherwise the committed slice's complete alertmanager history (fixtures/helm-values).
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const FULL = process.env.CFGTRAIL_CORPUS ? join(REPO, process.env.CFGTRAIL_CORPUS) : join(REPO, '../shared/corpus/helm-values');
+export const CORPUS = existsSync(join(FULL, 'kube-prometheus-stack', 'manifest.tsv'))
+  ? join(FULL, 'kube-prometheus-stack')
+  : join(REPO, 'fixtures/helm-values/alertmanager');
 const RISKS = ['low', 'medium', 'high', 'low', 'critical'];
 
 /** Rows of manifest.tsv: { version, date, subject }. */
@@ -25,7 +31,7 @@ function readManifest() {
  * cached in outDir; returns the store and the replay timings.
  */
 export function ensureCorpusStore(outDir, cli, log) {
-  const base = join(outDir, 'corpus-kube-prometheus-stack');
+  const base = join(outDir, `corpus-${CORPUS.split('/').pop()}-${readManifest().length}`);
   const root = join(base, 'config');
   const store = { root, gitdir: join(root, '.cfgtrail') };
   const stamp = join(base, 'replay.json');
@@ -105,7 +111,10 @@ function benchYamlPair(ctx, name, a, b, runs) {
 export function benchYaml(ctx, outDir) {
   const dir = join(outDir, 'yaml');
   mkdirSync(dir, { recursive: true });
-  benchYamlPair(ctx, 'kube-prometheus-stack 0100→0101 (~200 KB)', join(CORPUS, '0100.yaml'), join(CORPUS, '0101.yaml'), Math.max(ctx.runs, 5));
+  // Two consecutive big versions of kube-prometheus-stack: in the full corpus, or the slice's pair.
+  const kps = CORPUS.endsWith('kube-prometheus-stack') ? ['0100', '0101'] : ['0149', '0150'];
+  const kpsDir = CORPUS.endsWith('kube-prometheus-stack') ? CORPUS : join(REPO, 'fixtures/helm-values/kube-prometheus-stack');
+  benchYamlPair(ctx, `kube-prometheus-stack ${kps[0]}→${kps[1]} (~200 KB)`, join(kpsDir, `${kps[0]}.yaml`), join(kpsDir, `${kps[1]}.yaml`), Math.max(ctx.runs, 5));
   const [a, b] = writeBigYaml(dir, 'nested-10mb', 10 * 1024 * 1024, true);
   benchYamlPair(ctx, 'generated 10 MB YAML (~100 maps of 250 services), one field changed', a, b, 1);
   // One map of ~10,000 keys: shows the cost of the duplicate-key check (uniqueKeys) on wide maps.

@@ -33,7 +33,7 @@ describe('bin/cfgtrail.js run as an executable', () => {
     expect(entry!.trailers).toContainEqual({ key: 'Ticket', value: 'OPS-1' });
     // The same output as through node, which skips the shell part.
     expect(log.stdout).toBe(cfgtrail(['log', '-n', '1', '--json'], { cwd: dir }).stdout);
-    for (const args of [['status'], ['diff'], ['show', 'HEAD'], ['export', 'HEAD'], ['--no-color', 'log', '--oneline']]) {
+    for (const args of [['status'], ['diff'], ['show', 'HEAD'], ['export', 'HEAD'], ['--no-color', 'log', '--oneline'], ['fsck', '--quiet']]) {
       const r = direct(args, dir);
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
     }

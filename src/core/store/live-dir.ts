@@ -49,13 +49,15 @@ let procWorks: boolean | undefined;
 /**
  * Opens the config root (its own path may go through symlinks, its last
  * component may not, as before). `viaProc: false` forces the path fallback.
- * @throws CfgtrailError ROOT_MISSING
+ * @throws CfgtrailError ROOT_MISSING (other errors, such as EACCES, as they are)
  */
 export function openLiveRoot(root: string, opts: { viaProc?: boolean } = {}): LiveDir {
   let fd: number;
   try {
     fd = openSync(root, DIR_FLAGS);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP') throw e;
     throw new CfgtrailError('ROOT_MISSING', `config root '${root}' is missing or not a directory`, { root }, { cause: e });
   }
   try {

@@ -88,7 +88,7 @@ export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile>
   const visit = (dir: LiveDir, name: string, rel: string, kind: EntryKind, tries: number): void => {
     const abs = join(dir.abs, name);
     if (tries > 2) throw changedWhileRead(abs);
-    const again = () => visit(dir, name, rel, kindAt(dir.at(name)), tries + 1);
+    const again = () => visit(dir, name, rel, tryRead(abs, () => kindAt(dir.at(name))), tries + 1);
     if (kind === 'gone') return; // vanished since readdir
     if (kind === 'dir') {
       const sub = tryRead(abs, () => dir.openSub(name));
@@ -114,7 +114,7 @@ export function scanLive(root: string, opts: ScanOptions): Map<string, LiveFile>
       opts.onSkip?.(rel, kind); // FIFOs, sockets and devices are not config, and opening one may block or act
     }
   };
-  const rootDir = openLiveRoot(root, opts.viaProc === undefined ? {} : { viaProc: opts.viaProc });
+  const rootDir = tryRead(root, () => openLiveRoot(root, opts.viaProc === undefined ? {} : { viaProc: opts.viaProc }));
   try {
     walk(rootDir, '');
   } finally {

@@ -112,3 +112,12 @@ describe('the directory being read swapped for a link to outside', () => {
     expect(openFds()).toBe(fds);
   });
 });
+
+describe('the root', () => {
+  it('missing, or a symlink, is ROOT_MISSING as before', () => {
+    const { root } = setup();
+    symlinkSync(root, `${root}-link`);
+    expect(caught(() => scan(`${root}-gone`, true))).toMatchObject({ code: 'ROOT_MISSING' });
+    expect(caught(() => scan(`${root}-link`, true))).toMatchObject({ code: 'ROOT_MISSING' });
+  });
+});

@@ -128,15 +128,15 @@ describe('systemd and docker state checks (fake binaries)', () => {
     expect(result).toMatchObject({ ok: true, state: 'running', message: `${tool.path} restart web: ok, container web is running` });
   });
 
-  test('supervisor: STARTING is asked again until RUNNING', async () => {
+  test('supervisor: STARTING is asked again until RUNNING, and RUNNING once more after the settle time', async () => {
     const dir = await tempDir();
     const tool = await fakeTool(dir, 'supervisorctl', {
       restart: [{ stdout: 'app: ERROR (not running)\napp: started' }],
       status: [{ stdout: 'app                              STARTING  ', exit: 3 }, { stdout: 'app                              RUNNING   pid 7, uptime 0:00:01' }],
     });
-    const result = await createServiceControl({ binaries: { supervisorctl: tool.path } }).restart(service({ supervisor: 'app' }));
+    const result = await createServiceControl({ binaries: { supervisorctl: tool.path }, settleMs: 50 }).restart(service({ supervisor: 'app' }));
     expect(result.ok, result.message).toBe(true);
-    expect(await tool.calls()).toEqual(['restart app', 'status app', 'status app']);
+    expect(await tool.calls()).toEqual(['restart app', 'status app', 'status app', 'status app']);
   });
 
   test('a restart command that exits non-zero still fails, whatever the state', async () => {

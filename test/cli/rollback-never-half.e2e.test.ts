@@ -201,6 +201,35 @@ describe('a directory that must become a file, not empty at the moment it is rep
     expectFinished(root, store, target);
   }, 60_000);
 
+  it('killed at every rename, unlink, link and rmdir: --continue always finishes, with nothing called untracked', () => {
+    const { root, target } = dirToFile();
+    const tpl = tempDir('cfgtrail-half-tpl-');
+    spawnSync('cp', ['-a', `${root}/.`, tpl]);
+    const args = ['rollback', target, ...ROLLBACK];
+    let kills = 0;
+    for (const name of ['rename', 'unlink', 'link', 'rmdir']) {
+      for (let when = 1; ; when++) {
+        const dir = join(tempDir('cfgtrail-half-kill-'), 'root');
+        spawnSync('cp', ['-a', tpl, dir]);
+        const log = `${dir}.strace`;
+        const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', `trace=${name}`, '-e', `inject=${name}:signal=SIGKILL:when=${when}`, process.execPath, TEST_BIN, ...args], { cwd: dir, env: cliEnv(), encoding: 'utf8' });
+        const killed = readFileSync(log, 'utf8').includes('+++ killed by SIGKILL');
+        if (!killed) {
+          expect(r.status, r.stderr).toBe(0); // past the last call: the rollback ran to its end
+          break;
+        }
+        kills++;
+        const c = run(['rollback', '--continue', '--yes'], dir);
+        const fin = c.code === 10 ? run(['rollback', target, ...ROLLBACK], dir) : c; // killed before the journal, or after it was removed
+        expect(fin.stderr, `${name} #${when}`).not.toMatch(/does not track|internal error/);
+        expect([0, 10], `${name} #${when}: ${fin.stderr}`).toContain(fin.code);
+        expect(readFileSync(join(dir, 'd'), 'utf8'), `${name} #${when}`).toBe('d: file\n');
+        expect(existsSync(join(dir, '.cfgtrail', JOURNAL)), `${name} #${when}`).toBe(false);
+      }
+    }
+    expect(kills).toBeGreaterThan(5);
+  }, 300_000);
+
   it('the plan still refuses an untracked file that is there when it plans (exit 13, this run changed nothing)', () => {
     const { root, target } = dirToFile();
     write(root, 'd/.notes.txt.swp', 'mine\n'); // never tracked

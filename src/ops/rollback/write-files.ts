@@ -86,12 +86,13 @@ export async function applyFileActions(root: string, actions: FileAction[], opts
     cleanTemps(dirs, new Set(actions.map((a) => dirOf(a.path))));
     try {
       await writeAll(run, actions, opts);
+      for (const d of touched) {
+        const fd = dirs.fdOf(d);
+        run.at = d === '' ? '.' : d;
+        if (fd !== undefined) fsyncSync(fd);
+      }
     } catch (e) {
       throw writeFailed(e, run.at);
-    }
-    for (const d of touched) {
-      const fd = dirs.fdOf(d);
-      if (fd !== undefined) fsyncSync(fd);
     }
     return run.out;
   } finally {

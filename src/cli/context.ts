@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openStore, type Store } from '../core/store/open.js';
 import { validateServices } from '../ops/services-config.js';
 import { ensureSettingsChecked } from '../core/store/settings-checked.js';
+import { escapeControls } from '../core/path-name.js';
 
 /** What commands need from the outside world; `main.ts` passes the real ones, tests their own. */
 export interface CliDeps {
@@ -40,7 +41,7 @@ export function workDir(cmd: Command, deps: CliDeps): string {
  * rollback later, when the file matters most.
  */
 export function storeFor(cmd: Command, deps: CliDeps): Store {
-  const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${m}\n`), onWarning: (m) => deps.stderr(`warning: ${m}\n`) });
+  const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${escapeControls(m)}\n`), onWarning: (m) => deps.stderr(`warning: ${escapeControls(m)}\n`) });
   ensureSettingsChecked(store.gitdir, () => {
     const { services, file, lineOf } = store.settings;
     validateServices(services, { file, lineOf });

@@ -4,6 +4,7 @@ import { createProgram } from './program.js';
 import { schemaFileUrl } from './commands/init.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { ExitWith, type CliDeps } from './context.js';
+import { escapeControls } from '../core/path-name.js';
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
@@ -24,15 +25,15 @@ function reportError(e: unknown, deps: CliDeps): number {
     return ExitCode.USAGE;
   }
   if (e instanceof CfgtrailError) {
-    deps.stderr(`cfgtrail: ${e.message}\n`);
+    deps.stderr(`cfgtrail: ${escapeControls(e.message)}\n`);
     return exitCodeFor(e.code);
   }
   const err = e as Error;
   if (!(e instanceof BugError) && ['EACCES', 'EPERM', 'ENOSPC', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) {
-    deps.stderr(`cfgtrail: ${err.message}\n`);
+    deps.stderr(`cfgtrail: ${escapeControls(err.message)}\n`);
     return ExitCode.FILESYSTEM;
   }
-  deps.stderr(`cfgtrail: internal error: ${err?.message ?? String(e)}\nThis is a bug in cfgtrail; please file an issue with the command you ran.\n`);
+  deps.stderr(`cfgtrail: internal error: ${escapeControls(err?.message ?? String(e))}\nThis is a bug in cfgtrail; please file an issue with the command you ran.\n`);
   if (deps.env.CFGTRAIL_DEBUG) deps.stderr(`${err?.stack ?? ''}\n`);
   return ExitCode.INTERNAL;
 }

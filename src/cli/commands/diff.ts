@@ -11,6 +11,7 @@ import { ExitWith, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
+import { quotePath } from '../../core/path-name.js';
 
 interface DiffFlags {
   json?: boolean;
@@ -77,7 +78,7 @@ export function registerStatus(program: Command, deps: CliDeps): void {
         // Like git status during a rebase: the interrupted operation comes first.
         deps.stdout(`Rollback in progress: ${describePending(pending)}.\n`);
         if (diffs.length > 0) deps.stdout(`live files differ from ${head!.slice(0, 7)}:\n`);
-        for (const x of files) deps.stdout(`  ${STATUS_LETTER[x.status]} ${x.path}\n`);
+        for (const x of files) deps.stdout(`  ${STATUS_LETTER[x.status]} ${quotePath(x.path)}\n`);
       } else if (!head) {
         deps.stdout(`no snapshot yet: ${files.length} file(s) would be recorded by 'cfgtrail snapshot'\n`);
       } else if (diffs.length === 0) {
@@ -86,7 +87,7 @@ export function registerStatus(program: Command, deps: CliDeps): void {
         deps.stdout(`drift since ${head.slice(0, 7)} (run 'cfgtrail diff' for details):\n`);
         for (const x of files) {
           const what = x.formattingOnly ? 'formatting only' : x.format === 'tree' && x.fields > 0 ? `${x.fields} field${x.fields === 1 ? '' : 's'}` : x.format;
-          deps.stdout(`  ${STATUS_LETTER[x.status]} ${x.path}  (${what})\n`);
+          deps.stdout(`  ${STATUS_LETTER[x.status]} ${quotePath(x.path)}  (${what})\n`);
         }
       }
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);

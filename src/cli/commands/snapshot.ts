@@ -12,6 +12,7 @@ import type { Store } from '../../core/store/open.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
 import { STATUS_LETTER } from '../format/diff.js';
 import { assessmentTrailers } from '../record-flags.js';
+import { quotePath } from '../../core/path-name.js';
 
 interface SnapshotFlags {
   message: string;
@@ -132,7 +133,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         check: () => refuseWhilePending(store, Boolean(f.force), deps),
       });
       for (const w of r.warnings) {
-        deps.stderr(`warning: ${w.file}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);
+        deps.stderr(`warning: ${quotePath(w.file)}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);
       }
       if (f.json) {
         deps.stdout(`${JSON.stringify({ commit: r.commit, changeId: r.changeId, files: r.files, warnings: r.warnings }, null, 2)}\n`);
@@ -143,6 +144,6 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         return;
       }
       deps.stdout(`[${r.commit.slice(0, 7)}] ${f.message}\n Change-Id: ${r.changeId}\n`);
-      for (const file of r.files) deps.stdout(` ${STATUS_LETTER[file.status]} ${file.path}\n`);
+      for (const file of r.files) deps.stdout(` ${STATUS_LETTER[file.status]} ${quotePath(file.path)}\n`);
     });
 }

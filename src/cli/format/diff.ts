@@ -1,4 +1,5 @@
 import type { FieldChange, FileDiff, FileStatus } from '../../core/types.js';
+import { quotePath } from '../../core/path-name.js';
 
 export interface FormatDiffOptions {
   /** ANSI colors (green added, red removed, yellow changed). @default false */
@@ -35,7 +36,7 @@ export function formatFileDiffs(diffs: readonly FileDiff[], opts: FormatDiffOpti
 }
 
 function formatOne(d: FileDiff, paint: Paint): string[] {
-  const lines = [paint(`${d.file} (${STATUS_LABEL[d.status]})`, 'bold')];
+  const lines = [paint(`${quotePath(d.file)} (${STATUS_LABEL[d.status]})`, 'bold')];
   if (d.fromMode !== undefined && d.toMode !== undefined && d.fromMode !== d.toMode) {
     lines.push(paint(`  mode ${d.fromMode} → ${d.toMode}`, 'yellow'));
   }

@@ -9,6 +9,7 @@
 import type { AuditEntry } from '../../core/types.js';
 import type { EntrySpans } from '../../core/audit/entry-spans.js';
 import { formatGitDate, formatLogEntry, type LogFormatOptions } from './log.js';
+import { quotePath } from '../../core/path-name.js';
 
 // JSON.stringify of an AuditEntry, members in recordLine's order. Strings that
 // may hold escapes are `[^"\\]*(?:\\.[^"\\]*)*` and decoded when they do.
@@ -95,7 +96,7 @@ function fileLines(files: string): string {
     const path = at + 9; // after {"path":"
     const status = files.indexOf('","status":"', path);
     const end = files.indexOf('"}', status + 12);
-    out += ` ${STATUS.get(files.slice(status + 12, end))} ${files.slice(path, status)}\n`;
+    out += ` ${STATUS.get(files.slice(status + 12, end))} ${quotePath(files.slice(path, status))}\n`;
     at = end + 3; // past "},
   }
   return out;

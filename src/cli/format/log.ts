@@ -3,6 +3,7 @@
  * change record's Change-Id in the header and the changed files.
  */
 import type { AuditEntry, FileStatus } from '../../core/types.js';
+import { quotePath } from '../../core/path-name.js';
 
 /** Options of {@link formatLog}. */
 export interface LogFormatOptions {
@@ -97,7 +98,7 @@ function indent(text: string): string {
 }
 
 function formatFiles(files: AuditEntry['files']): string {
-  return files.map((f) => ` ${STATUS_LETTER[f.status]} ${f.path}\n`).join('');
+  return files.map((f) => ` ${STATUS_LETTER[f.status]} ${quotePath(f.path)}\n`).join('');
 }
 
 function onelineOf(e: AuditEntry, color: boolean): string {

@@ -3,6 +3,7 @@ import type { RevertConflict, RevertedFile } from '../../ops/revert/merge-files.
 import type { RevertPlan } from '../../ops/revert/plan.js';
 import type { RevertResult } from '../../ops/revert/apply.js';
 import { formatOutcome, formatPlan, rollbackJson } from './rollback.js';
+import { quotePath } from '../../core/path-name.js';
 
 const short = (oid: string | null) => (oid ?? '').slice(0, 7);
 
@@ -21,9 +22,9 @@ export function formatRevertPlan(plan: RevertPlan, opts: { color?: boolean } = {
 function fileLine(f: RevertedFile): string {
   const settled = [...(f.kept ?? []).map((k) => `${k} (later value kept)`), ...(f.forced ?? []).map((k) => `${k} (later value overridden)`)];
   const extra = settled.length ? `; ${settled.join(', ')}` : '';
-  if (f.how === 'fields') return `${f.path}: ${f.fields?.length ? `fields ${f.fields.join(', ')}` : 'no field'}${extra}`;
-  if (f.how === 'lines') return `${f.path}: merged line by line${extra}`;
-  return `${f.path}: ${f.how === 'mode' ? 'mode' : 'whole file'}${extra}`;
+  if (f.how === 'fields') return `${quotePath(f.path)}: ${f.fields?.length ? `fields ${f.fields.join(', ')}` : 'no field'}${extra}`;
+  if (f.how === 'lines') return `${quotePath(f.path)}: merged line by line${extra}`;
+  return `${quotePath(f.path)}: ${f.how === 'mode' ? 'mode' : 'whole file'}${extra}`;
 }
 
 /** The conflicts, one line per field or region, and how to settle them. */
@@ -40,9 +41,9 @@ export function formatConflicts(plan: RevertPlan): string {
 }
 
 function conflictLines(c: RevertConflict): string[] {
-  if (c.reason === 'changed-later') return [`  ${c.path}: the whole file changed later (binary, symlink, deleted or re-created)`];
-  if (c.reason === 'lines') return [`  ${c.path}: lines changed later, at line${c.lines!.length > 1 ? 's' : ''} ${c.lines!.join(', ')}`];
-  return c.fields!.map((f) => `  ${c.path}: ${f.path}${f.reason === 'not-exact' ? ' (no exact text edit: edit it by hand)' : ' changed later'}`);
+  if (c.reason === 'changed-later') return [`  ${quotePath(c.path)}: the whole file changed later (binary, symlink, deleted or re-created)`];
+  if (c.reason === 'lines') return [`  ${quotePath(c.path)}: lines changed later, at line${c.lines!.length > 1 ? 's' : ''} ${c.lines!.join(', ')}`];
+  return c.fields!.map((f) => `  ${quotePath(c.path)}: ${f.path}${f.reason === 'not-exact' ? ' (no exact text edit: edit it by hand)' : ' changed later'}`);
 }
 
 /** After applying. */

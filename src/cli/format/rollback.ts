@@ -5,6 +5,7 @@ import { actionWarnings, keptEditsText } from '../../ops/rollback/states.js';
 import { formatFileDiffs } from './diff.js';
 import { diffsToJson } from './diff-json.js';
 import { checksDoneWord, logsAdvice, serviceVerdictLine } from './verify.js';
+import { quotePath, quotePaths } from '../../core/path-name.js';
 
 const short = (oid: string | null) => (oid ? oid.slice(0, 7) : '-');
 
@@ -12,14 +13,14 @@ const short = (oid: string | null) => (oid ? oid.slice(0, 7) : '-');
 export function formatPlan(plan: RollbackPlan, opts: { color?: boolean } = {}): string {
   const out: string[] = [];
   if (plan.resume) out.push(`Resuming an interrupted rollback (started ${plan.resume.startedAt}, stage: ${plan.resume.stage}).`);
-  const scope = plan.files ? ` (only ${plan.files.join(', ')})` : '';
+  const scope = plan.files ? ` (only ${quotePaths(plan.files)})` : '';
   out.push(`Roll back to ${short(plan.target.commit)} ${plan.target.title}${scope}`);
   out.push(`  HEAD is ${short(plan.head)}; a new commit will record the rollback (history is not rewritten).`);
-  if (plan.drift.length > 0) out.push(`  Uncommitted changes are snapshotted first: ${plan.drift.join(', ')}`);
+  if (plan.drift.length > 0) out.push(`  Uncommitted changes are snapshotted first: ${quotePaths(plan.drift)}`);
   const verbs = { write: 'write', chmod: 'chmod', delete: 'delete' } as const;
   if (plan.actions.length > 0) {
     out.push('', 'Files:');
-    for (const a of plan.actions) out.push(`  ${verbs[a.action].padEnd(6)} ${a.path}${a.action !== 'delete' ? ` (${a.perm.toString(8).padStart(4, '0')})` : ''}`);
+    for (const a of plan.actions) out.push(`  ${verbs[a.action].padEnd(6)} ${quotePath(a.path)}${a.action !== 'delete' ? ` (${a.perm.toString(8).padStart(4, '0')})` : ''}`);
   }
   for (const w of actionWarnings(plan.actions)) out.push(`Warning: ${w}`);
   if (plan.undone.length > 0) {
@@ -104,9 +105,9 @@ export function formatAbort(r: AbortResult): string {
     if (r.servicesNotDone.length > 0) out.push(`Not restarted or verified: ${r.servicesNotDone.join(', ')} (cfgtrail restart / cfgtrail verify do it by hand).`);
     out.push(`To undo the rollback itself: cfgtrail rollback ${short(r.commit)}~1`);
   } else {
-    out.push(`Abandoned the rollback to ${short(r.target)}: ${r.restored.length} file(s) put back as HEAD records them${r.restored.length ? `: ${r.restored.join(', ')}` : ''}.`);
-    if (r.leftAlone.length > 0) out.push(`Left as they are (edited since the rollback stopped): ${r.leftAlone.join(', ')}`);
-    for (const k of r.keptEdits) out.push(`Your edit to ${k.path} made meanwhile was kept at ${k.keptAt}`);
+    out.push(`Abandoned the rollback to ${short(r.target)}: ${r.restored.length} file(s) put back as HEAD records them${r.restored.length ? `: ${quotePaths(r.restored)}` : ''}.`);
+    if (r.leftAlone.length > 0) out.push(`Left as they are (edited since the rollback stopped): ${quotePaths(r.leftAlone)}`);
+    for (const k of r.keptEdits) out.push(`Your edit to ${quotePath(k.path)} made meanwhile was kept at ${quotePath(k.keptAt)}`);
   }
   return `${out.join('\n')}\n`;
 }

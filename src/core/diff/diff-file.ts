@@ -4,6 +4,7 @@ import { diffDocuments, diffWholeFile } from './diff-trees.js';
 import { parseConfig, type ParseOptions, type ParsedConfig } from './parse-config.js';
 import { DEFAULT_DIFF_MAX_BYTES, largeFileDiff } from './large-file.js';
 import { boundedPatch, TEXT_DIFF_CUT_LINES, type TextPatch } from './text-patch.js';
+import { quotePath } from '../path-name.js';
 
 export interface DiffOptions extends ParseOptions {
   /** Parses one side; lets a caller that diffs many versions parse each only once. @default parseConfig */
@@ -48,7 +49,7 @@ export function diffFile(file: string, before: Buffer | null, after: Buffer | nu
     return treeDiff(file, status, before, after, parsedA, parsedB);
   }
   const warning = [parsedA, parsedB]
-    .map((p) => (p?.ok === false ? `${file}:${p.error.line}:${p.error.col}: ${p.error.message}` : null))
+    .map((p) => (p?.ok === false ? `${quotePath(file)}:${p.error.line}:${p.error.col}: ${p.error.message}` : null))
     .filter((w): w is string => w !== null);
   const { patch, cut } = textPatch(file, before, after, opts);
   const diff: FileDiff = { file, status, format: 'text', changes: [], patch };
@@ -79,7 +80,7 @@ function textPatch(file: string, before: Buffer | null, after: Buffer | null, op
   if (before !== null && after !== null && before.equals(after)) return { patch: '', cut: false };
   const a = before?.toString('utf8') ?? '';
   const b = after?.toString('utf8') ?? '';
-  const p = boundedPatch(before === null ? '/dev/null' : `a/${file}`, after === null ? '/dev/null' : `b/${file}`, a, b, opts.context ?? 3);
+  const p = boundedPatch(before === null ? '/dev/null' : quotePath(`a/${file}`), after === null ? '/dev/null' : quotePath(`b/${file}`), a, b, opts.context ?? 3);
   return opts.redactPatch ? { ...p, patch: opts.redactPatch(p.patch, a, b) } : p;
 }
 

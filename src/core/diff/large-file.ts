@@ -1,5 +1,6 @@
 import type { FileDiff, FileStatus } from '../types.js';
 import { boundedPatch } from './text-patch.js';
+import { quotePath } from '../path-name.js';
 
 /** Default of the `diff_max_bytes` setting: larger files get a summary, not a field diff. */
 export const DEFAULT_DIFF_MAX_BYTES = 64 * 1024 * 1024;
@@ -24,7 +25,7 @@ export function largeFileDiff(
   const head = (b: Buffer | null, from: number) => (b === null ? '' : b.toString('utf8', from, Math.min(b.length, from + SUMMARY_HEAD_BYTES)));
   const start = before && after ? lineStartOfFirstDifference(before, after) : 0;
   const lines = before ? countNewlines(before, start) : 0;
-  const { patch } = boundedPatch(before ? `a/${file}` : '/dev/null', after ? `b/${file}` : '/dev/null', head(before, start), head(after, start), opts.context);
+  const { patch } = boundedPatch(before ? quotePath(`a/${file}`) : '/dev/null', after ? quotePath(`b/${file}`) : '/dev/null', head(before, start), head(after, start), opts.context);
   const shifted = patch.replace(/^@@ -(\d+)(,\d+)? \+(\d+)/gm, (_m, a: string, n = '', b: string) => `@@ -${Number(a) + lines}${n} +${Number(b) + lines}`);
   return {
     file,

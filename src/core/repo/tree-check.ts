@@ -4,6 +4,7 @@
  * directory of the same name included), valid modes, no `.`, `..`, `.git`,
  * empty or `/`-holding names. Pure; the message ids are git's.
  */
+import { nameFromBytes, quotePath } from '../path-name.js';
 
 /**
  * One thing wrong with a tree: git's fsck message id, what is wrong, and how
@@ -39,20 +40,21 @@ export function treeProblems(buf: Buffer): TreeProblem[] {
     const mode = buf.toString('latin1', p, space);
     const nameBuf = buf.subarray(space + 1, nul);
     const name = nameBuf.toString('utf8');
+    const shown = quotePath(nameFromBytes(nameBuf));
     p = nul + 21;
-    if (!MODES.has(mode)) add(mode.startsWith('0') ? 'zeroPaddedFilemode' : 'badFilemode', `entry '${name}' has mode ${mode}`);
+    if (!MODES.has(mode)) add(mode.startsWith('0') ? 'zeroPaddedFilemode' : 'badFilemode', `entry '${shown}' has mode ${mode}`);
     if (nameBuf.length === 0) add('badTree', 'an entry has an empty name'); // git: "empty filename in tree entry"
 
-    if (nameBuf.includes(0x2f)) add('fullPathname', `entry '${name}' holds a '/'`);
+    if (nameBuf.includes(0x2f)) add('fullPathname', `entry '${shown}' holds a '/'`);
     if (name === '.') add('hasDot', "an entry is named '.'");
     else if (name === '..') add('hasDotdot', "an entry is named '..'");
-    else if (DOTGIT.test(name)) add('hasDotgit', `an entry is named '${name}'`);
+    else if (DOTGIT.test(name)) add('hasDotgit', `an entry is named '${shown}'`);
     // Names compare as bytes, a directory's as if it ended in '/'; the same name twice is a duplicate whatever the modes.
     const hex = nameBuf.toString('hex');
-    if (seen.has(hex)) add('duplicateEntries', `entry '${name}' appears twice`);
+    if (seen.has(hex)) add('duplicateEntries', `entry '${shown}' appears twice`);
     seen.add(hex);
     const key = mode === '40000' ? Buffer.concat([nameBuf, Buffer.from('/')]) : nameBuf;
-    if (prevKey && Buffer.compare(prevKey, key) > 0) add('treeNotSorted', `entry '${name}' is out of git's order`);
+    if (prevKey && Buffer.compare(prevKey, key) > 0) add('treeNotSorted', `entry '${shown}' is out of git's order`);
     prevKey = key;
   }
   return [...found].map(([id, message]) => ({ id, message, severity: id === 'badFilemode' ? 'warning' : 'error' }));

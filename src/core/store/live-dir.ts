@@ -16,6 +16,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
+import { quotePath } from '../path-name.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
@@ -176,7 +177,7 @@ export function kindOf(s: Stats | Dirent): EntryKind {
 }
 
 export function changedWhileRead(path: string): CfgtrailError {
-  return new CfgtrailError('UNREADABLE_FILE', `'${path}' changed while it was being read; run the command again`, { path });
+  return new CfgtrailError('UNREADABLE_FILE', `'${quotePath(path)}' changed while it was being read; run the command again`, { path });
 }
 
 /** `size` bytes from `fd` (fewer if the file shrank; none are waited for); a size of 0 reads to the end. */

@@ -1,5 +1,6 @@
 import type { SpecialKind } from './live-dir.js';
 import type { Store } from './open.js';
+import { quotePath } from '../path-name.js';
 
 const WHAT: Record<SpecialKind, string> = { fifo: 'a FIFO', socket: 'a socket', device: 'a device' };
 
@@ -17,6 +18,6 @@ export function warnSkipped(store: Store): (rel: string, kind: SpecialKind) => v
     if (!seen) warned.set(store, (seen = new Set()));
     if (seen.has(rel)) return;
     seen.add(rel);
-    store.onWarning(`${rel}: skipped: ${WHAT[kind]}, not a regular file (only files and symlinks are tracked)`);
+    store.onWarning(`${quotePath(rel)}: skipped: ${WHAT[kind]}, not a regular file (only files and symlinks are tracked)`);
   };
 }

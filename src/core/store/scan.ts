@@ -6,6 +6,7 @@ import { globToRegExp, matchesAny } from './glob.js';
 import { STORE_NAME } from './locate.js';
 import { META_FILE } from './meta.js';
 import { changedWhileRead, kindAt, kindOf, openLiveRoot, readFileIn, type EntryKind, type LiveDir, type SpecialKind } from './live-dir.js';
+import { quotePath } from '../path-name.js';
 
 /** A tracked file as it is in the live directory. */
 export interface LiveFile {
@@ -161,7 +162,7 @@ export function blobOid(content: Buffer): string {
 function unreadable(path: string, e: unknown): CfgtrailError {
   const code = (e as NodeJS.ErrnoException).code;
   const why = code === 'EACCES' ? 'permission denied' : (e as Error).message;
-  return new CfgtrailError('UNREADABLE_FILE', `cannot read '${path}': ${why}`, { path }, { cause: e });
+  return new CfgtrailError('UNREADABLE_FILE', `cannot read '${quotePath(path)}': ${why}`, { path }, { cause: e });
 }
 
 /** lstat, or null when the path does not exist (or cannot be looked at). */

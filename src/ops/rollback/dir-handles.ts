@@ -13,6 +13,7 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
+import { quotePath } from '../../core/path-name.js';
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
@@ -39,7 +40,7 @@ export function dirOf(path: string): string {
 export function changedUnderUs(path: string, what: string): CfgtrailError {
   return new CfgtrailError(
     'UNSAFE_PATH',
-    `'${path}' ${what} while the rollback ran; nothing outside the config root was changed: check it, then run the rollback again to finish`,
+    `'${quotePath(path)}' ${what} while the rollback ran; nothing outside the config root was changed: check it, then run the rollback again to finish`,
     { path },
   );
 }

@@ -22,6 +22,7 @@ import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
 import type { ChangeRef, RollbackPlan } from './types.js';
 import { revertRecordOf } from '../revert/target.js';
+import { quotePaths } from '../../core/path-name.js';
 
 /** What the user asked for. Exactly one of `rev`, `previous`, `lastGood`. */
 export interface RollbackRequest {
@@ -77,7 +78,7 @@ function assertMayResume(store: Store, index: IndexData, journal: RollbackJourna
   if (asked === journal.target && JSON.stringify(files) === JSON.stringify(journal.files)) return;
   throw new CfgtrailError(
     'REFUSED',
-    `${describePending(pending)}; it must be finished or abandoned before rolling back to ${asked.slice(0, 7)}${files ? ` (${files.join(', ')})` : ''}. Nothing was changed`,
+    `${describePending(pending)}; it must be finished or abandoned before rolling back to ${asked.slice(0, 7)}${files ? ` (${quotePaths(files)})` : ''}. Nothing was changed`,
     { pending: journal.target, asked },
   );
 }
@@ -124,7 +125,7 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
   if (files) {
     const known = [...wanted.keys(), ...live.keys()];
     const unknown = files.filter((f) => !known.some(scopeOf([f])));
-    if (unknown.length > 0) throw new CfgtrailError('BAD_INPUT', `not tracked at ${target.slice(0, 7)} nor live: ${unknown.join(', ')}`, { files: unknown });
+    if (unknown.length > 0) throw new CfgtrailError('BAD_INPUT', `not tracked at ${target.slice(0, 7)} nor live: ${quotePaths(unknown)}`, { files: unknown });
   }
   const actions = fileActions(live, wanted, inScope, Boolean(input.req.chown), store.settings.restoreSpecialBits);
   assertSafeActions(store.root, store.gitdir, actions, new Map([...wanted].map(([p, f]) => [p, f.mode])));

@@ -6,11 +6,12 @@ import { STORE_NAME } from '../../core/store/locate.js';
 import { MAX_ID } from '../../core/store/meta.js';
 import { lstatOrNull, ROLLBACK_KEPT, ROLLBACK_TEMP } from '../../core/store/scan.js';
 import type { FileAction } from './types.js';
+import { quotePath, quotePaths } from '../../core/path-name.js';
 
 const WRITABLE_MODES = new Set(['100644', '100755', '120000']);
 
 function unsafe(path: string, why: string): CfgtrailError {
-  return new CfgtrailError('UNSAFE_PATH', `refusing to restore '${path}': ${why} (nothing was changed)`, { path, why });
+  return new CfgtrailError('UNSAFE_PATH', `refusing to restore '${quotePath(path)}': ${why} (nothing was changed)`, { path, why });
 }
 
 /** Longest file name (bytes) Linux file systems take: NAME_MAX. */
@@ -60,7 +61,7 @@ export function checkPathText(path: string): void {
 /** Refuses permissions or owners no file can have (a crafted `.cfgtrail-meta`): chmod/chown would fail half-way. */
 function checkMetaValues(a: FileAction): void {
   if (a.action === 'delete') return;
-  const store = (why: string) => new CfgtrailError('CORRUPT_STORE', `refusing to restore '${a.path}': the stored .cfgtrail-meta gives it ${why} (nothing was changed)`, { path: a.path, why });
+  const store = (why: string) => new CfgtrailError('CORRUPT_STORE', `refusing to restore '${quotePath(a.path)}': the stored .cfgtrail-meta gives it ${why} (nothing was changed)`, { path: a.path, why });
   if (a.metaError) throw store(a.metaError);
   if (!Number.isInteger(a.perm) || a.perm < 0 || a.perm > 0o7777) throw store(`permissions ${a.perm.toString(8)} (valid: 0000 to 7777)`);
   for (const [what, v] of [['uid', a.uid], ['gid', a.gid]] as const) {
@@ -113,10 +114,10 @@ export function assertDirsBecomeFree(root: string, actions: FileAction[]): void 
     if (a.action !== 'write' || !lstatOrNull(join(root, a.path))?.isDirectory()) continue;
     const left = leftoversIn(root, a.path, deleted);
     if (left.length === 0) continue;
-    const shown = left.length > 5 ? `${left.slice(0, 5).join(', ')} and ${left.length - 5} more` : left.join(', ');
+    const shown = left.length > 5 ? `${quotePaths(left.slice(0, 5))} and ${left.length - 5} more` : quotePaths(left);
     throw new CfgtrailError(
       'REFUSED',
-      `refusing to roll back: '${a.path}' must become a file, but the directory '${a.path}' holds files cfgtrail does not track: ${shown}; move or remove them and run the rollback again (this run changed nothing)`,
+      `refusing to roll back: '${quotePath(a.path)}' must become a file, but the directory '${quotePath(a.path)}' holds files cfgtrail does not track: ${shown}; move or remove them and run the rollback again (this run changed nothing)`,
       { path: a.path, files: left },
     );
   }

@@ -5,6 +5,7 @@ import type { InvalidMeta } from '../../core/store/meta.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, compareStates, defaultPerm, type CommitFile, type FileState } from '../../core/store/compare.js';
 import type { ChangeRef, DependencyWarning, FileAction, KeptEdit, TargetFile } from './types.js';
+import { quotePath, quotePaths } from '../../core/path-name.js';
 
 /** Files of a commit with the permissions and owners `.cfgtrail-meta` recorded. */
 export function targetFiles(store: Store, commit: string): Map<string, TargetFile> {
@@ -75,11 +76,11 @@ export function actionWarnings(actions: FileAction[]): string[] {
   const octal = (n: number) => n.toString(8).padStart(4, '0');
   for (const a of actions) {
     if (a.action === 'delete') continue;
-    if (a.dropped) out.push(`${a.path}: the stored mode ${octal(a.perm | a.dropped)} has setuid/setgid/sticky bits; ${octal(a.perm)} is restored (restore_special_bits is off)`);
-    else if (a.perm & SPECIAL_BITS) out.push(`${a.path}: mode ${octal(a.perm)} has setuid/setgid/sticky bits`);
+    if (a.dropped) out.push(`${quotePath(a.path)}: the stored mode ${octal(a.perm | a.dropped)} has setuid/setgid/sticky bits; ${octal(a.perm)} is restored (restore_special_bits is off)`);
+    else if (a.perm & SPECIAL_BITS) out.push(`${quotePath(a.path)}: mode ${octal(a.perm)} has setuid/setgid/sticky bits`);
     if (a.ownerWas !== undefined) {
       const from = a.ownerWas ? `${a.ownerWas.uid}:${a.ownerWas.gid}` : 'root (new file)';
-      out.push(`${a.path}: owner changes from ${from} to ${a.uid}:${a.gid}`);
+      out.push(`${quotePath(a.path)}: owner changes from ${from} to ${a.uid}:${a.gid}`);
     }
   }
   return out;
@@ -88,10 +89,10 @@ export function actionWarnings(actions: FileAction[]): string[] {
 /** One line per kept edit, as the CLI prints them and the rollback commit's body lists them. */
 export function keptEditsText(kept: KeptEdit[]): string {
   return kept.map((k) => (k.kind === 'directory'
-    ? `the directory ${k.path} had to become a file but still held files cfgtrail does not track; it was moved whole to ${k.keptAt}`
+    ? `the directory ${quotePath(k.path)} had to become a file but still held files cfgtrail does not track; it was moved whole to ${quotePath(k.keptAt)}`
     : k.keptAt === k.path
-      ? `your edit to ${k.path} made during the rollback was left in place (the rollback commit records the target's version)`
-      : `your edit to ${k.path} made during the rollback was kept at ${k.keptAt}`)).join('\n');
+      ? `your edit to ${quotePath(k.path)} made during the rollback was left in place (the rollback commit records the target's version)`
+      : `your edit to ${quotePath(k.path)} made during the rollback was kept at ${quotePath(k.keptAt)}`)).join('\n');
 }
 
 /** What a write recorded about one file it wrote or chmodded (from fstat of the written file). */
@@ -178,7 +179,7 @@ export function commitMessage(
   const trailers: Trailer[] = [{ key: 'Rollback-To', value: target.commit }];
   for (const u of listed) {
     if (!u.changeId) continue;
-    trailers.push(u.partly ? { key: 'Partially-Rolls-Back', value: `${u.changeId} (${u.partly.join(', ')})` } : { key: 'Rollback-Of', value: u.changeId });
+    trailers.push(u.partly ? { key: 'Partially-Rolls-Back', value: `${u.changeId} (${quotePaths(u.partly)})` } : { key: 'Rollback-Of', value: u.changeId });
   }
   if (savedDrift) trailers.push({ key: 'Pre-Rollback-Snapshot', value: savedDrift });
   if (forced.length > 0) trailers.push({ key: 'Forced', value: 'depends-on check overridden' });
@@ -190,7 +191,7 @@ export function commitMessage(
 function undoneLines(listed: ChangeRef[]): string[] {
   const lines = ['Undone changes:'];
   for (const u of listed.slice(0, LISTED_UNDONE)) {
-    const only = u.partly ? ` (only ${u.partly.join(', ')})` : '';
+    const only = u.partly ? ` (only ${quotePaths(u.partly)})` : '';
     lines.push(`- ${u.commit.slice(0, 7)} ${u.changeId ?? '(no Change-Id)'} ${u.title}${only}`);
   }
   const rest = listed.slice(LISTED_UNDONE);
@@ -203,5 +204,5 @@ function undoneLines(listed: ChangeRef[]): string[] {
 }
 
 function fileList(files: string[]): string {
-  return files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+  return files.length <= 3 ? quotePaths(files) : `${quotePaths(files.slice(0, 3))} and ${files.length - 3} more`;
 }

@@ -3,6 +3,7 @@ import { constants as osConstants } from 'node:os';
 import { CfgtrailError } from '../../core/errors.js';
 import { PATH_MAX } from './safe-path.js';
 import type { FileAction } from './types.js';
+import { quotePath } from '../../core/path-name.js';
 
 /**
  * A stored symlink whose target no link can have (empty, a NUL byte, longer
@@ -15,7 +16,7 @@ export function checkLinkTargets(actions: FileAction[], readBlob: (oid: string) 
     if (a.action !== 'write' || a.mode !== '120000') continue;
     const target = readBlob(a.oid);
     const why = target.length === 0 ? 'its target is empty' : target.includes(0) ? 'its target has a NUL byte' : target.length > PATH_MAX ? `its target is ${target.length} bytes long, more than a path can have` : null;
-    if (why) throw new CfgtrailError('UNSAFE_PATH', `refusing to restore the symlink '${a.path}': ${why} (nothing was changed)`, { path: a.path, why });
+    if (why) throw new CfgtrailError('UNSAFE_PATH', `refusing to restore the symlink '${quotePath(a.path)}': ${why} (nothing was changed)`, { path: a.path, why });
   }
 }
 
@@ -30,7 +31,7 @@ const ERRNO_NAMES = new Map(Object.entries(osConstants.errno).map(([k, v]) => [v
 export function writeFailed(e: unknown, path: string | undefined): unknown {
   const err = e as NodeJS.ErrnoException;
   if (e instanceof CfgtrailError || typeof err?.syscall !== 'string' || typeof err.code !== 'string') return e;
-  const where = path === undefined ? '' : ` '${path}'`;
+  const where = path === undefined ? '' : ` '${quotePath(path)}'`;
   // libuv has no name for some errors (EDQUOT is "Unknown system error -122"): the kernel's name then.
   const name = ERRNO_NAMES.get(-(err.errno ?? 0)) ?? err.code;
   return new CfgtrailError(

@@ -10,8 +10,8 @@ import { chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { gitIn, tempDir } from '../helpers/cli.js';
-import { run } from './rollback-safety-helpers.js';
+import { cliEnv, gitIn, tempDir } from '../helpers/cli.js';
+import { run, TEST_BIN } from './rollback-safety-helpers.js';
 import { allObjects, findCalls, runHeldWithLimit } from './scan-safety-helpers.js';
 
 const SECRET = 'password: hunter2-outside-secret';
@@ -144,7 +144,7 @@ describe('descriptors', () => {
     writeFileSync(join(deep, 'leaf.yaml'), 'leaf: 1\n');
     const r = run(['snapshot', '-m', 'many dirs'], root);
     expect(r.code, r.stderr).toBe(0);
-    const limited = execFileSync('prlimit', ['--nofile=64:64', process.execPath, process.env.CFGTRAIL_TEST_BIN ?? join(import.meta.dirname, '../../bin/cfgtrail.js'), 'status'], { cwd: root, encoding: 'utf8' });
+    const limited = execFileSync('prlimit', ['--nofile=64:64', process.execPath, TEST_BIN, 'status'], { cwd: root, env: cliEnv(), encoding: 'utf8' });
     expect(limited).toMatch(/^clean/);
     expect(tree(store).split('\n').filter((l) => l.endsWith('/f.yaml'))).toHaveLength(600);
   }, 60_000);

@@ -22,8 +22,8 @@ export type FileStatus = 'added' | 'modified' | 'deleted' | 'mode' | 'typechange
 export interface FileDiff {
   file: string;
   status: FileStatus;
-  /** tree: compared as parsed YAML/JSON; text: unified diff; binary: sizes only. */
-  format: 'tree' | 'text' | 'binary';
+  /** tree: compared as parsed YAML/JSON; text: unified diff; binary: sizes only; link: a symlink's target. */
+  format: 'tree' | 'text' | 'binary' | 'link';
   changes: FieldChange[];
   /** Only for tree files: bytes differ but no field does (comments, key order, spacing). */
   formattingOnly?: boolean;
@@ -39,6 +39,8 @@ export interface FileDiff {
   secret?: { fromTag?: string; toTag?: string };
   fromMode?: string;
   toMode?: string;
+  /** A symlink (`format: 'link'`): its target on each side it exists on. */
+  link?: { from?: string; to?: string };
 }
 
 export interface Trailer {

@@ -43,6 +43,7 @@ function fileNote(d: FileDiff): string | null {
   const sizes = `${d.fromSize ?? 0} → ${d.toSize ?? 0} bytes`;
   if (d.secret) return `secret file, content not shown (${d.secret.fromTag ?? 'none'} → ${d.secret.toTag ?? 'none'}, ${sizes})`;
   if (d.format === 'binary') return `binary, ${sizes}`;
+  if (d.format === 'link') return `symlink, target ${[d.link?.from, d.link?.to].filter((t) => t !== undefined).join(' → ')}`;
   return [d.summary, d.warning && `compared as text: ${d.warning}`].filter(Boolean).join('; ') || null;
 }
 

@@ -9,6 +9,7 @@ import { META_FILE, parseMeta, type FileMeta } from './meta.js';
 import { blobOid, scanLive, type LiveFile } from './scan.js';
 import { readRegularFile } from './live-dir.js';
 import { warnSkipped } from './scan-warnings.js';
+import { nameFromBytes } from '../path-name.js';
 
 /** One side of a comparison: a file set with lazily loaded content. */
 export interface FileState {
@@ -99,6 +100,11 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
     let d: FileDiff;
     if (x && y && x.oid === y.oid) {
       d = { file: path, status: 'mode', format: 'tree', changes: [] };
+    } else if ((!x || x.mode === LINK) && (!y || y.mode === LINK)) {
+      // a link's blob is its target path: shown as a target change, never parsed as config
+      d = { file: path, status: !x ? 'added' : !y ? 'deleted' : 'modified', format: 'link', changes: [], link: {} };
+      if (x) d.link!.from = nameFromBytes(a.load(path));
+      if (y) d.link!.to = nameFromBytes(b.load(path));
     } else if (redaction?.isSecretFile(path)) {
       d = secretFileDiff(redaction, path, !x ? 'added' : !y ? 'deleted' : 'modified', x ? a.load(path) : null, y ? b.load(path) : null);
     } else {
@@ -119,8 +125,10 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
   return out;
 }
 
+const LINK = '120000';
+
 function modeText(mode: string, perm: number | undefined): string {
-  if (mode === '120000') return 'symlink';
+  if (mode === LINK) return 'symlink';
   return (perm ?? defaultPerm(mode)).toString(8).padStart(4, '0');
 }
 

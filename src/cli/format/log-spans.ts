@@ -34,7 +34,7 @@ const STATUS = new Map([
   ['added', 'A'],
   ['modified', 'M'],
   ['deleted', 'D'],
-  ['mode', 'M'],
+  ['mode', 'P'],
   ['typechange', 'T'],
 ]);
 const TRAILER = new RegExp(`\\{"key":"(${S})","value":"(${E})"\\}`, 'g');

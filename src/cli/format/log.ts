@@ -19,7 +19,8 @@ const STATUS_LETTER: Record<FileStatus, string> = {
   added: 'A',
   modified: 'M',
   deleted: 'D',
-  mode: 'M',
+  // permissions only, as `status` shows it
+  mode: 'P',
   typechange: 'T',
 };
 

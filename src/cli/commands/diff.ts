@@ -5,7 +5,7 @@ import { resolveRev } from '../../core/repo/revs.js';
 import { readHead } from '../../core/repo/refs.js';
 import type { FileDiff } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
-import { STATUS_LETTER, formatFileDiffs } from '../format/diff.js';
+import { STATUS_LETTER, formatFileDiffs, formatLinkChange, type FormatDiffOptions, TERMINAL_VALUE_WIDTH } from '../format/diff.js';
 import { writeDiffJson } from '../format/diff-json.js';
 import { ExitWith, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
@@ -17,6 +17,26 @@ interface DiffFlags {
   json?: boolean;
   showSecrets?: boolean;
   exitCode?: boolean;
+  full?: boolean;
+}
+
+/** The `--full` option of `diff` and `show`. */
+export const FULL_HELP = `print long values whole (only a terminal cuts them, at ${TERMINAL_VALUE_WIDTH} characters; pipes and files never)`;
+
+/**
+ * Text diff options for a command's output: values are cut only on a terminal
+ * without `--full`, and then one hint on stderr says how to see them whole.
+ */
+export function diffTextOptions(cmd: Command, deps: CliDeps, full: boolean | undefined): FormatDiffOptions & { hint: () => void } {
+  let cut = false;
+  const cutting = deps.isTTY && full !== true;
+  return {
+    color: useColor(cmd, deps),
+    ...(cutting ? { maxValueWidth: TERMINAL_VALUE_WIDTH, onCut: () => void (cut = true) } : {}),
+    hint: () => {
+      if (cut) deps.stderr(`hint: long values were cut at ${TERMINAL_VALUE_WIDTH} characters; 'cfgtrail ${cmd.name()} --full' (or --json, or a pipe) prints them whole\n`);
+    },
+  };
 }
 
 /** Live vs HEAD, live vs REV, or REV vs REV. */
@@ -40,6 +60,7 @@ export function registerDiff(program: Command, deps: CliDeps): void {
     .option('--json', 'print the stable JSON rows')
     .option('--show-secrets', 'print values of secret-looking keys')
     .option('--exit-code', 'exit 1 when there are differences')
+    .option('--full', FULL_HELP)
     .action(async (operands: string[], f: DiffFlags, cmd: Command) => {
       const paths = pathsAfterDashDash(deps);
       const revs = operands.slice(0, operands.length - paths.length);
@@ -54,7 +75,11 @@ export function registerDiff(program: Command, deps: CliDeps): void {
       if (pending) deps.stderr(`warning: ${describePending(pending)}\n`);
       const diffs = await diffRevs(store, revs, scope.includes('') ? [] : scope, Boolean(f.showSecrets));
       if (f.json) writeDiffJson(diffs, deps.stdout);
-      else deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, { color: useColor(cmd, deps) })}\n`);
+      else {
+        const text = diffTextOptions(cmd, deps, f.full);
+        deps.stdout(diffs.length === 0 ? '' : `${formatFileDiffs(diffs, text)}\n`);
+        text.hint();
+      }
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);
     });
 }
@@ -69,7 +94,11 @@ export function registerStatus(program: Command, deps: CliDeps): void {
       const store = storeFor(cmd, deps);
       const head = readHead(store.gitdir);
       const diffs = await diffRevs(store, [], [], false);
-      const files = diffs.map((d) => ({ path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.secret ? 'secret' : d.format }));
+      const files = diffs.map((d) => ({
+        path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.secret ? 'secret' : d.format,
+        ...(d.fromMode !== undefined && d.toMode !== undefined ? { mode: { from: d.fromMode, to: d.toMode } } : {}),
+        ...(d.link ? { link: d.link } : {}),
+      }));
       const pending = pendingRollback(store);
       if (f.json) {
         const rollback = pending && { target: pending.journal.target, stage: pending.stage, running: pending.running, commit: pending.journal.commit, message: describePending(pending) };
@@ -86,10 +115,18 @@ export function registerStatus(program: Command, deps: CliDeps): void {
       } else {
         deps.stdout(`drift since ${head.slice(0, 7)} (run 'cfgtrail diff' for details):\n`);
         for (const x of files) {
-          const what = x.formattingOnly ? 'formatting only' : x.format === 'tree' && x.fields > 0 ? `${x.fields} field${x.fields === 1 ? '' : 's'}` : x.format;
+          const what = statusDetail(x);
           deps.stdout(`  ${STATUS_LETTER[x.status]} ${quotePath(x.path)}  (${what})\n`);
         }
       }
       if (f.exitCode && diffs.length > 0) throw new ExitWith(ExitCode.DIFFERENCES);
     });
+}
+
+/** What `status` says about one file: `2 fields`, `mode 0644 → 0640`, `link v1 → v2`, `text`… */
+function statusDetail(x: { status: string; fields: number; formattingOnly: boolean; format: string; mode?: { from: string; to: string }; link?: FileDiff['link'] }): string {
+  if (x.status === 'mode' && x.mode) return `mode ${x.mode.from} → ${x.mode.to}`;
+  if (x.link) return `link ${formatLinkChange(x)}`;
+  if (x.formattingOnly) return 'formatting only';
+  return x.format === 'tree' && x.fields > 0 ? `${x.fields} field${x.fields === 1 ? '' : 's'}` : x.format;
 }

@@ -11,7 +11,8 @@ import { formatShowHeader } from '../format/log.js';
 import { formatExport, formatExportJson } from '../format/export.js';
 import { changeRecords } from '../../core/audit/change-records.js';
 import { formatNoteSummary, readVerificationNote } from '../../core/repo/notes.js';
-import { storeFor, useColor, type CliDeps } from '../context.js';
+import { storeFor, type CliDeps } from '../context.js';
+import { diffTextOptions, FULL_HELP } from './diff.js';
 
 /**
  * A change record and its diff against its first parent. `warn` gets one line
@@ -36,7 +37,8 @@ export function registerShow(program: Command, deps: CliDeps): void {
     .argument('[rev]', 'revision', 'HEAD')
     .option('--json', 'print as JSON')
     .option('--show-secrets', 'print values of secret-looking keys')
-    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
+    .option('--full', FULL_HELP)
+    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean; full?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets), deps.stderr);
       const verification = readVerificationNote(store, entry.commit);
@@ -44,9 +46,10 @@ export function registerShow(program: Command, deps: CliDeps): void {
         deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs), verification }, null, 2)}\n`);
         return;
       }
-      const color = useColor(cmd, deps);
+      const text = diffTextOptions(cmd, deps, f.full);
       const note = verification ? formatNoteSummary(verification) : undefined;
-      deps.stdout(`${formatShowHeader(entry, { color, note })}\n${formatFileDiffs(diffs, { color })}\n`);
+      deps.stdout(`${formatShowHeader(entry, { color: text.color, note })}\n${formatFileDiffs(diffs, text)}\n`);
+      text.hint();
     });
 }
 

@@ -1,4 +1,4 @@
-import type { FileDiff } from '../../core/types.js';
+import type { FieldChange, FileDiff } from '../../core/types.js';
 
 /** One row of the `diff --json` contract. */
 export type DiffJsonRow =
@@ -6,25 +6,35 @@ export type DiffJsonRow =
   | { file: string; kind: 'text'; patch: string; warning?: string; summary?: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'binary'; status: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'secret'; status: string; fromSize?: number; toSize?: number; fromTag?: string; toTag?: string }
+  | { file: string; path: unknown[]; pathText: string; kind: 'reordered'; from: string[]; to: string[] }
   | { file: string; kind: 'mode'; from: string; to: string }
+  | { file: string; kind: 'link'; status: string; from?: string; to?: string }
   | { file: string; kind: 'formatting' };
 
 /**
  * Flattens file diffs into the stable `--json` rows: tree changes as
- * `{file, path, pathText, kind, from, to}`, other files as `{file, kind: 'text', patch}`.
+ * `{file, path, pathText, kind, from, to}` (a key-matched list whose entries
+ * changed order as `kind: 'reordered'`, from/to its identities in old and new
+ * order), symlinks as `{file, kind: 'link', status, from, to}` (targets), other
+ * files as `{file, kind: 'text', patch}`.
  */
 export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
   const rows: DiffJsonRow[] = [];
   for (const d of diffs) {
     if (d.fromMode && d.toMode) rows.push({ file: d.file, kind: 'mode', from: d.fromMode, to: d.toMode });
     if (d.secret) rows.push({ file: d.file, kind: 'secret', status: d.status, fromSize: d.fromSize, toSize: d.toSize, ...d.secret });
+    else if (d.format === 'link') rows.push({ file: d.file, kind: 'link', status: d.status, ...d.link });
     else if (d.format === 'binary') rows.push({ file: d.file, kind: 'binary', status: d.status, fromSize: d.fromSize, toSize: d.toSize });
     else if (d.format === 'text') {
       const extra = d.summary ? { summary: d.summary, fromSize: d.fromSize, toSize: d.toSize } : {};
       rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}), ...extra });
     }
     else if (d.formattingOnly) rows.push({ file: d.file, kind: 'formatting' });
-    for (const c of d.changes) {
+    for (const c of d.changes as readonly (FieldChange & { reorder?: boolean })[]) {
+      if (c.reorder === true) {
+        rows.push({ file: d.file, path: c.path, pathText: c.pathText, kind: 'reordered', from: c.from as string[], to: c.to as string[] });
+        continue;
+      }
       const row: DiffJsonRow = { file: d.file, path: c.path, pathText: c.pathText, kind: c.kind };
       if (c.kind !== 'added') row.from = c.from;
       if (c.kind !== 'removed') row.to = c.to;

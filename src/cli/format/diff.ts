@@ -4,10 +4,17 @@ import { quotePath } from '../../core/path-name.js';
 export interface FormatDiffOptions {
   /** ANSI colors (green added, red removed, yellow changed). @default false */
   color?: boolean;
+  /**
+   * Cut each value to this many characters with `…` (the CLI passes
+   * {@link TERMINAL_VALUE_WIDTH} on a terminal only). @default Infinity: never cut
+   */
+  maxValueWidth?: number;
+  /** Called once per value that was cut, so the caller can say how to see it whole. */
+  onCut?: () => void;
 }
 
-/** Longest rendering of one value before it is cut with `…`. */
-const MAX_VALUE_WIDTH = 80;
+/** Longest rendering of one value on a terminal before it is cut with `…`. */
+export const TERMINAL_VALUE_WIDTH = 80;
 
 const ANSI = { bold: '\x1b[1m', green: '\x1b[32m', red: '\x1b[31m', yellow: '\x1b[33m', cyan: '\x1b[36m', reset: '\x1b[0m' };
 type Paint = (text: string, color: keyof typeof ANSI) => string;
@@ -32,28 +39,51 @@ const STATUS_LABEL: Record<FileDiff['status'], string> = {
  */
 export function formatFileDiffs(diffs: readonly FileDiff[], opts: FormatDiffOptions = {}): string {
   const paint: Paint = opts.color === true ? (text, color) => `${ANSI[color]}${text}${ANSI.reset}` : (text) => text;
-  return diffs.map((d) => formatOne(d, paint).join('\n')).join('\n\n');
+  const max = opts.maxValueWidth ?? Infinity;
+  const value: Show = (v) => cutValue(flow(v, false), max, opts.onCut);
+  return diffs.map((d) => formatOne(d, paint, value).join('\n')).join('\n\n');
 }
 
-function formatOne(d: FileDiff, paint: Paint): string[] {
-  const lines = [paint(`${quotePath(d.file)} (${STATUS_LABEL[d.status]})`, 'bold')];
-  if (d.fromMode !== undefined && d.toMode !== undefined && d.fromMode !== d.toMode) {
-    lines.push(paint(`  mode ${d.fromMode} → ${d.toMode}`, 'yellow'));
-  }
+type Show = (value: unknown) => string;
+
+function formatOne(d: FileDiff, paint: Paint, value: Show): string[] {
+  const modeChanged = d.fromMode !== undefined && d.toMode !== undefined && d.fromMode !== d.toMode;
+  // permissions only: one line, as `status` shows it
+  if (d.status === 'mode' && modeChanged) return [paint(`${quotePath(d.file)} (mode ${d.fromMode} → ${d.toMode})`, 'bold')];
+  const label = d.format === 'link' ? `link ${STATUS_LABEL[d.status]}` : STATUS_LABEL[d.status];
+  const lines = [paint(`${quotePath(d.file)} (${label})`, 'bold')];
+  if (modeChanged) lines.push(paint(`  mode ${d.fromMode} → ${d.toMode}`, 'yellow'));
   // loops, not push(...all): a spread of 100,000+ lines overflows the stack
   if (d.format === 'binary') lines.push(binaryLine(d));
+  else if (d.format === 'link') lines.push(paint(`  target ${formatLinkChange(d)}`, 'yellow'));
   else if (d.format === 'text') for (const l of textLines(d, paint)) lines.push(l);
   else if (d.formattingOnly === true) lines.push('  (formatting only: no field changed)');
-  else for (const c of d.changes) lines.push(changeLine(c, paint));
+  else for (const c of d.changes) lines.push(changeLine(c, paint, value));
   return lines;
 }
 
-function changeLine(c: FieldChange & { reorder?: boolean }, paint: Paint): string {
+/**
+ * A symlink's target change: `old → new`, or the one target of an added or deleted link.
+ * @example formatLinkChange({ link: { from: 'v1', to: 'v2' } }) // 'v1 → v2'
+ */
+export function formatLinkChange(d: Pick<FileDiff, 'link'>): string {
+  const from = d.link?.from === undefined ? undefined : quotePath(d.link.from);
+  const to = d.link?.to === undefined ? undefined : quotePath(d.link.to);
+  if (from !== undefined && to !== undefined) return `${from} → ${to}`;
+  return from ?? to ?? '';
+}
+
+function changeLine(c: FieldChange & { reorder?: boolean }, paint: Paint, value: Show): string {
   const path = c.pathText === '' ? '(root)' : c.pathText;
-  if (c.kind === 'added') return paint(`+ ${path}: ${formatValue(c.to)}`, 'green');
-  if (c.kind === 'removed') return paint(`- ${path}: ${formatValue(c.from)}`, 'red');
-  const order = c.reorder === true ? 'order ' : '';
-  return paint(`  ${path}: ${order}${formatValue(c.from)} → ${formatValue(c.to)}`, 'yellow');
+  if (c.kind === 'added') return paint(`+ ${path}: ${value(c.to)}`, 'green');
+  if (c.kind === 'removed') return paint(`- ${path}: ${value(c.from)}`, 'red');
+  if (c.reorder === true) return paint(`~ ${path}: order ${value(new OrderText(c.from))} → ${value(new OrderText(c.to))}`, 'yellow');
+  return paint(`  ${path}: ${value(c.from)} → ${value(c.to)}`, 'yellow');
+}
+
+/** A list order given by its entries' identities, printed bare: `web, sidecar`. */
+class OrderText {
+  constructor(readonly ids: unknown) {}
 }
 
 function textLines(d: FileDiff, paint: Paint): string[] {
@@ -73,8 +103,7 @@ function textLines(d: FileDiff, paint: Paint): string[] {
 
 function binaryLine(d: FileDiff): string {
   if (d.secret !== undefined) return secretLine(d, d.secret);
-  const from = formatSize(d.fromSize ?? 0);
-  const to = formatSize(d.toSize ?? 0);
+  const [from, to] = formatSizes(d.fromSize ?? 0, d.toSize ?? 0);
   if (d.status === 'added') return `  binary file added (${to})`;
   if (d.status === 'deleted') return `  binary file deleted (${from})`;
   return `  binary file changed (${from} → ${to})`;
@@ -82,10 +111,11 @@ function binaryLine(d: FileDiff): string {
 
 /** A `secret_files` file: sizes and tags only. */
 function secretLine(d: FileDiff, tags: NonNullable<FileDiff['secret']>): string {
-  const side = (size: number | undefined, tag: string | undefined) => `${formatSize(size ?? 0)} ${tag ?? ''}`.trimEnd();
-  if (d.status === 'added') return `  secret file added (${side(d.toSize, tags.toTag)})`;
-  if (d.status === 'deleted') return `  secret file deleted (${side(d.fromSize, tags.fromTag)})`;
-  return `  secret file changed (${side(d.fromSize, tags.fromTag)} → ${side(d.toSize, tags.toTag)})`;
+  const [from, to] = formatSizes(d.fromSize ?? 0, d.toSize ?? 0);
+  const side = (size: string, tag: string | undefined) => `${size} ${tag ?? ''}`.trimEnd();
+  if (d.status === 'added') return `  secret file added (${side(to, tags.toTag)})`;
+  if (d.status === 'deleted') return `  secret file deleted (${side(from, tags.fromTag)})`;
+  return `  secret file changed (${side(from, tags.fromTag)} → ${side(to, tags.toTag)})`;
 }
 
 /** `512 B`, `1.2 KiB`, `3.4 MiB`. */
@@ -95,13 +125,33 @@ export function formatSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-/** A value as compact YAML flow text, cut at ~80 characters. */
-export function formatValue(value: unknown): string {
-  const text = flow(value, false);
-  return text.length > MAX_VALUE_WIDTH ? `${text.slice(0, MAX_VALUE_WIDTH - 1)}…` : text;
+/**
+ * Two sizes of one file: exact bytes when both would round to the same text
+ * (1,024 and 1,030 bytes are both `1.0 KiB`), else each as {@link formatSize}.
+ * @example formatSizes(1024, 1030) // ['1024 B', '1030 B']
+ */
+export function formatSizes(from: number, to: number): [string, string] {
+  const a = formatSize(from);
+  const b = formatSize(to);
+  return a === b && from !== to ? [`${from} B`, `${to} B`] : [a, b];
+}
+
+/**
+ * A value as compact YAML flow text, whole unless `maxWidth` is given.
+ * @example formatValue({ a: [1, 2] }) // '{a: [1, 2]}'
+ */
+export function formatValue(value: unknown, maxWidth = Infinity): string {
+  return cutValue(flow(value, false), maxWidth);
+}
+
+function cutValue(text: string, maxWidth: number, onCut?: () => void): string {
+  if (text.length <= maxWidth) return text;
+  onCut?.();
+  return `${text.slice(0, maxWidth - 1)}…`;
 }
 
 function flow(value: unknown, inFlow: boolean): string {
+  if (value instanceof OrderText) return Array.isArray(value.ids) ? value.ids.map((id) => flow(id, true)).join(', ') : flow(value.ids, false);
   if (Array.isArray(value)) return `[${value.map((v) => flow(v, true)).join(', ')}]`;
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object' && value !== null) {

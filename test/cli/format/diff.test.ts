@@ -60,16 +60,18 @@ describe('formatFileDiffs', () => {
     expect(formatValue(Number.NaN)).toBe('.nan');
   });
 
-  it('prints subtrees in flow style, cut past 80 characters', () => {
+  it('prints subtrees in flow style, whole unless a width is given', () => {
     expect(formatValue({ a: 1, b: ['x', 'y, z'], c: {} })).toBe('{a: 1, b: [x, "y, z"], c: {}}');
-    const long = formatValue({ items: Array.from({ length: 50 }, (_, i) => `item${i}`) });
+    const items = { items: Array.from({ length: 50 }, (_, i) => `item${i}`) };
+    expect(formatValue(items)).toBe(`{items: [${items.items.join(', ')}]}`);
+    const long = formatValue(items, 80);
     expect(long).toHaveLength(80);
     expect(long.endsWith('…')).toBe(true);
   });
 
   it('prints order changes, root changes and formatting-only files', () => {
     const reorder = { ...change({ pathText: 'spec.containers', kind: 'changed', from: ['a', 'b'], to: ['b', 'a'] }), reorder: true };
-    expect(formatFileDiffs([treeDiff([reorder])])).toContain('  spec.containers: order [a, b] → [b, a]');
+    expect(formatFileDiffs([treeDiff([reorder])])).toContain('~ spec.containers: order a, b → b, a');
     expect(formatFileDiffs([treeDiff([change({ pathText: '', kind: 'changed', from: 1, to: 2 })])])).toContain('  (root): 1 → 2');
     expect(formatFileDiffs([treeDiff([], { formattingOnly: true })])).toBe(
       'config.yaml (modified)\n  (formatting only: no field changed)',
@@ -90,7 +92,7 @@ describe('formatFileDiffs', () => {
     const bin: FileDiff = { file: 'logo.png', status: 'modified', format: 'binary', changes: [], fromSize: 1229, toSize: 1332 };
     expect(formatFileDiffs([bin])).toBe('logo.png (modified)\n  binary file changed (1.2 KiB → 1.3 KiB)');
     const mode = treeDiff([], { status: 'mode', fromMode: '0644', toMode: '0600' });
-    expect(formatFileDiffs([mode])).toBe('config.yaml (mode changed)\n  mode 0644 → 0600');
+    expect(formatFileDiffs([mode])).toBe('config.yaml (mode 0644 → 0600)');
     expect(formatSize(512)).toBe('512 B');
     expect(formatSize(3 * 1024 * 1024)).toBe('3.0 MiB');
   });

@@ -107,7 +107,11 @@ export function formatAbort(r: AbortResult): string {
   } else {
     out.push(`Abandoned the rollback to ${short(r.target)}: ${r.restored.length} file(s) put back as HEAD records them${r.restored.length ? `: ${quotePaths(r.restored)}` : ''}.`);
     if (r.leftAlone.length > 0) out.push(`Left as they are (edited since the rollback stopped): ${quotePaths(r.leftAlone)}`);
-    for (const k of r.keptEdits) out.push(`Your edit to ${quotePath(k.path)} made meanwhile was kept at ${quotePath(k.keptAt)}`);
+    for (const k of r.keptEdits) {
+      out.push(k.kind === 'directory'
+        ? `The directory ${quotePath(k.path)} had to become a file but still held files cfgtrail does not track; it was moved whole to ${quotePath(k.keptAt)}`
+        : `Your edit to ${quotePath(k.path)} made meanwhile was kept at ${quotePath(k.keptAt)}`);
+    }
   }
   return `${out.join('\n')}\n`;
 }

@@ -64,7 +64,8 @@ export interface AuditEntry {
   /** ISO 8601 with the author's UTC offset, e.g. `2026-11-26T15:19:07+01:00`. */
   date: string;
   trailers: Trailer[];
-  files: { path: string; status: FileStatus }[];
+  /** `mode` only for a permission-only change (`status: 'mode'`): `{from: '0644', to: '0640'}`. */
+  files: { path: string; status: FileStatus; mode?: { from: string; to: string } }[];
 }
 
 /** What the derived audit index keeps per commit: the `log --json` entry plus what queries need. */

@@ -107,7 +107,9 @@ describe('status, diff, show and log display', () => {
   it('after a snapshot, show prints the same file diffs and log lists the permission change as P', () => {
     run(['snapshot', '-m', 'B']);
     expect(run(['show']).endsWith(`    B\n\n${DIFF_TEXT}`)).toBe(true);
-    expect(run(['log', '-n', '1']).endsWith('    B\n\n M app.yaml\n M blob.bin\n M current\n P perm.yaml\n')).toBe(true);
+    expect(run(['log', '-n', '1']).endsWith('    B\n\n M app.yaml\n M blob.bin\n M current\n P perm.yaml (mode 0644 → 0640)\n')).toBe(true);
+    const [entry] = JSON.parse(run(['log', '-n', '1', '--json'])) as { files: unknown[] }[];
+    expect(entry!.files.at(-1)).toEqual({ path: 'perm.yaml', status: 'mode', mode: { from: '0644', to: '0640' } });
     expect(onTerminal(['--no-color', 'show'])).toContain("hint: long values were cut at 80 characters; 'cfgtrail show --full'");
   });
 });

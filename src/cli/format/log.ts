@@ -99,7 +99,7 @@ function indent(text: string): string {
 }
 
 function formatFiles(files: AuditEntry['files']): string {
-  return files.map((f) => ` ${STATUS_LETTER[f.status]} ${quotePath(f.path)}\n`).join('');
+  return files.map((f) => ` ${STATUS_LETTER[f.status]} ${quotePath(f.path)}${f.mode ? ` (mode ${f.mode.from} → ${f.mode.to})` : ''}\n`).join('');
 }
 
 function onelineOf(e: AuditEntry, color: boolean): string {

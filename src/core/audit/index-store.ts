@@ -62,7 +62,8 @@ interface HeadFile {
   sum?: number;
 }
 
-const VERSION = 2;
+// 3: a permission-only change's files entry carries its modes
+const VERSION = 3;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */

@@ -1,4 +1,4 @@
-import type { FieldChange, FileStatus, IndexRecord } from '../types.js';
+import type { AuditEntry, FieldChange, IndexRecord } from '../types.js';
 import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../repo/objects.js';
 import { parseCommit } from '../repo/commit.js';
@@ -102,8 +102,8 @@ function indexedFields(changes: readonly FieldChange[]): string[] {
 }
 
 /** Files that differ between two flattened trees, sorted by path; permission-only changes come from `.cfgtrail-meta`. */
-export function changedFiles(objects: ObjectStore, a: FlatTree, b: FlatTree): { path: string; status: FileStatus }[] {
-  const out: { path: string; status: FileStatus }[] = [];
+export function changedFiles(objects: ObjectStore, a: FlatTree, b: FlatTree): AuditEntry['files'] {
+  const out: AuditEntry['files'] = [];
   const metaA = a.get(META_FILE);
   const metaB = b.get(META_FILE);
   const permsA = metaA && metaA.oid !== metaB?.oid ? parseMeta(objects.read(metaA.oid).content.toString('utf8')) : null;
@@ -118,10 +118,16 @@ export function changedFiles(objects: ObjectStore, a: FlatTree, b: FlatTree): { 
     else if ((x.mode === '120000') !== (y.mode === '120000')) out.push({ path, status: 'typechange' });
     else if (x.oid !== y.oid) out.push({ path, status: 'modified' });
     else if (x.mode !== y.mode || (permsA && permsB && permsA.get(path)?.perm !== permsB.get(path)?.perm)) {
-      out.push({ path, status: 'mode' });
+      const mode = { from: permText(x.mode, permsA?.get(path)?.perm), to: permText(y.mode, permsB?.get(path)?.perm) };
+      out.push({ path, status: 'mode', mode });
     }
   }
   return out;
+}
+
+/** `0640`: the recorded permissions, else what git's mode implies (as compare.ts's modeText, which `diff` shows). */
+function permText(mode: string, perm: number | undefined): string {
+  return (perm ?? (mode === '100755' ? 0o755 : 0o644)).toString(8).padStart(4, '0');
 }
 
 /** Flattened tree `path -> {mode, oid}`, cached by tree id. */

@@ -31,10 +31,10 @@ describe('permission-only changes', () => {
       author: { name: 'Jane Doe', email: 'jane@example.com' },
       date: '2026-11-26T15:19:07+01:00',
       trailers: [],
-      files: [{ path: 'app.yaml', status: 'modified' }, { path: 'perm.yaml', status: 'mode' }],
+      files: [{ path: 'app.yaml', status: 'modified' }, { path: 'perm.yaml', status: 'mode', mode: { from: '0644', to: '0640' } }, { path: 'run.sh', status: 'mode' }],
     };
     const out = formatLog([e]);
-    expect(out.endsWith('    Tighten\n\n M app.yaml\n P perm.yaml\n')).toBe(true);
+    expect(out.endsWith('    Tighten\n\n M app.yaml\n P perm.yaml (mode 0644 → 0640)\n P run.sh\n')).toBe(true);
     expect(formatLogSpans(entrySpansOf([JSON.stringify(e)]))).toBe(out);
   });
 });

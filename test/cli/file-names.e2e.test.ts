@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cfgtrail, tempDir, type RunResult } from '../helpers/cli.js';
@@ -99,7 +99,29 @@ describe('file names with control characters, quotes and non-ASCII bytes', () =>
     runAll(CASES);
   }, 60_000);
 
-  it.skip('a name that is not valid UTF-8 is tracked and restored byte for byte', () => {
+  it('a name that is not valid UTF-8 is tracked and restored byte for byte', () => {
     runAll([INVALID]);
+  }, 60_000);
+
+  it('keeps such a directory and its files, their permissions too, exactly as git fsck --strict accepts them', () => {
+    const dir = tempDir();
+    const sub = at(dir, Buffer.from([0x64, 0xff])); // d\xff
+    mkdirSync(sub);
+    const inner = Buffer.concat([sub, Buffer.from('/'), INVALID[0]]);
+    writeFileSync(inner, 'a: 1\n');
+    chmodSync(inner, 0o600);
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    const snap = cfgtrail(['snapshot', '-m', 'one'], { cwd: dir });
+    expect(snap.stdout).toContain(' A "d\\377/caf\\351.yaml"\n');
+    const store = join(dir, '.cfgtrail');
+    execFileSync('git', ['--git-dir', store, 'fsck', '--strict']);
+    const tree = execFileSync('git', ['--git-dir', store, 'ls-tree', '-r', '-z', '--name-only', 'HEAD']).toString('latin1').split('\0');
+    expect(tree).toContain(Buffer.concat([Buffer.from([0x64, 0xff, 0x2f]), INVALID[0]]).toString('latin1'));
+    rmSync(sub, { recursive: true });
+    const rb = cfgtrail(['rollback', 'HEAD', '--yes', '-m', 'back'], { cwd: dir });
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(readdirSync(sub, { encoding: 'buffer' })).toEqual([INVALID[0]]);
+    expect(statSync(inner).mode & 0o777).toBe(0o600);
+    expect(cfgtrail(['status'], { cwd: dir }).stdout).toMatch(/^clean/);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 
 import { escapeControls, nameFromBytes, nameToBytes, quotePath } from '../../src/core/path-name.js';
+import { parseTree, serializeTree } from '../../src/core/repo/tree.js';
 import { git, tempDir } from '../helpers/cli.js';
 import { execFileSync } from 'node:child_process';
 
@@ -86,3 +87,18 @@ describe('escapeControls', () => {
   });
 });
 
+
+describe('tree entries with names that are not UTF-8', () => {
+  it('are written as `git mktree` writes them and read back unchanged', () => {
+    const dir = tempDir();
+    git(['init', '-q', '--bare', dir]);
+    const oid = 'e69de29bb2d1d6434b8b29ae775ad8c2d48c5391';
+    const names = NAMES.filter((n) => !n.includes(0x0a));
+    const input = Buffer.concat(names.map((n) => Buffer.concat([Buffer.from(`100644 blob ${oid}\t`), n, Buffer.from([0])])));
+    const treeOid = execFileSync('git', ['--git-dir', dir, 'mktree', '-z', '--missing'], { input }).toString().trim();
+    const raw = execFileSync('git', ['--git-dir', dir, 'cat-file', 'tree', treeOid]);
+    const entries = parseTree(raw);
+    expect(entries.map((e) => nameToBytes(e.path).toString('hex')).sort()).toEqual(names.map((n) => n.toString('hex')).sort());
+    expect(serializeTree(entries)).toEqual(raw);
+  });
+});

@@ -2,6 +2,7 @@
 import { CfgtrailError } from '../errors.js';
 import type { ObjectStore } from './objects.js';
 import { treeProblems } from './tree-check.js';
+import { hasEscapedBytes, nameFromBytes, nameToBytes } from '../path-name.js';
 
 /** One tree entry. `mode` is git's octal text: '100644' | '100755' | '120000' | '40000' | '160000'. */
 export interface TreeEntry {
@@ -20,9 +21,12 @@ export function parseTree(buf: Buffer): TreeEntry[] {
     if (space < 0 || nul < 0 || nul + 21 > buf.length) {
       throw new CfgtrailError('CORRUPT_STORE', `malformed tree entry at byte ${p}`);
     }
+    // Names are bytes: one that is not valid UTF-8 keeps its bytes as escapes (path-name.ts), never U+FFFD.
+    let path = buf.toString('utf8', space + 1, nul);
+    if (path.includes('\ufffd')) path = nameFromBytes(buf.subarray(space + 1, nul));
     entries.push({
       mode: buf.toString('latin1', p, space),
-      path: buf.toString('utf8', space + 1, nul),
+      path,
       oid: buf.toString('hex', nul + 1, nul + 21),
     });
     p = nul + 21;
@@ -32,7 +36,7 @@ export function parseTree(buf: Buffer): TreeEntry[] {
 
 /** Git sorts tree entries by name bytes, comparing a subtree's name as if it ended in '/'. */
 function sortKey(e: TreeEntry): Buffer {
-  return Buffer.from(e.mode === '40000' ? `${e.path}/` : e.path, 'utf8');
+  return nameToBytes(e.mode === '40000' ? `${e.path}/` : e.path);
 }
 
 /**
@@ -44,7 +48,8 @@ export function serializeTree(entries: TreeEntry[]): Buffer {
   keyed.sort((a, b) => Buffer.compare(a.key, b.key));
   const parts: Buffer[] = [];
   for (const { e } of keyed) {
-    parts.push(Buffer.from(`${e.mode} ${e.path}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
+    if (hasEscapedBytes(e.path)) parts.push(Buffer.from(`${e.mode} `), nameToBytes(e.path), Buffer.from([0]), Buffer.from(e.oid, 'hex'));
+    else parts.push(Buffer.from(`${e.mode} ${e.path}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
   }
   return Buffer.concat(parts);
 }

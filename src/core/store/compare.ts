@@ -54,7 +54,7 @@ export function liveFiles(store: Store, opts: { removeTemps?: boolean } = {}): M
   // Only a command holding the store lock removes temp files: no rollback is writing them then.
   // A kept copy goes only when its content is already in the store (nothing in it is unrecorded).
   const onTemp = opts.removeTemps
-    ? (_abs: string, kind: 'temp' | 'kept', at: string) => {
+    ? (_abs: string, kind: 'temp' | 'kept', at: string | Buffer) => {
       if (kind === 'kept' && !keptIsRecorded(store, at)) return;
       rmSync(at, { force: true });
     }
@@ -65,7 +65,7 @@ export function liveFiles(store: Store, opts: { removeTemps?: boolean } = {}): M
 }
 
 /** True when the kept copy at `path` is a regular file whose content the store already has. */
-function keptIsRecorded(store: Store, path: string): boolean {
+function keptIsRecorded(store: Store, path: string | Buffer): boolean {
   try {
     const content = readRegularFile(path);
     return content !== null && store.objects.has(blobOid(content));

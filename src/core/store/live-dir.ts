@@ -16,7 +16,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
-import { quotePath } from '../path-name.js';
+import { fsPath, nameFromBytes, quotePath } from '../path-name.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
@@ -31,8 +31,8 @@ export type SpecialKind = 'fifo' | 'socket' | 'device';
 export interface LiveDir {
   /** Its path, for messages and for callers' bookkeeping; never opened by a scan through /proc. */
   readonly abs: string;
-  /** A path that reaches `name` in this very directory now (open, lstat, readlink, unlink). */
-  at(name: string): string;
+  /** A path that reaches `name` in this very directory now (open, lstat, readlink, unlink); bytes for a name that is not UTF-8. */
+  at(name: string): string | Buffer;
   /** Its entries, sorted by name, with the type readdir gave (lstat where the file system gives none). */
   entries(): Dirent[];
   /** Opens subdirectory `name`; its new kind (or 'gone') when it is no longer a directory. */
@@ -77,19 +77,22 @@ function makeDir(fd: number, abs: string, viaProc: boolean): LiveDir {
     if (!self) return;
     let now: Stats | null = null;
     try {
-      now = lstatSync(abs);
+      now = lstatSync(fsPath(abs));
     } catch {
       // gone: reported below as changed
     }
     if (!now?.isDirectory() || now.ino !== self.ino || now.dev !== self.dev) throw changedWhileRead(abs);
   };
-  const at = viaProc ? (name: string) => `/proc/self/fd/${fd}/${name}` : (name: string) => join(abs, name);
+  const at = viaProc ? (name: string) => fsPath(`/proc/self/fd/${fd}/${name}`) : (name: string) => fsPath(join(abs, name));
   return {
     abs,
     at,
     check,
     entries: () => {
-      const list = readdirSync(viaProc ? `/proc/self/fd/${fd}` : abs, { withFileTypes: true });
+      const from = viaProc ? `/proc/self/fd/${fd}` : fsPath(abs);
+      let list = readdirSync(from, { withFileTypes: true });
+      // A name that is not valid UTF-8 came back with U+FFFD: read its bytes, keep them as escapes (path-name.ts).
+      if (list.some((d) => d.name.includes('\ufffd'))) list = namesFromBytes(readdirSync(from, { withFileTypes: true, encoding: 'buffer' }));
       check();
       return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
@@ -140,8 +143,13 @@ export function readFileIn(dir: LiveDir, name: string): ReadResult {
   }
 }
 
+/** Dirents read with `encoding: 'buffer'`, their names as name strings. */
+function namesFromBytes(list: Dirent<Buffer>[]): Dirent[] {
+  return list.map((d) => Object.assign(d, { name: nameFromBytes(d.name) }) as unknown as Dirent);
+}
+
 /** Content of the regular file at `path` (a symlink is not followed, a FIFO not waited on); null when it is anything else or gone. */
-export function readRegularFile(path: string): Buffer | null {
+export function readRegularFile(path: string | Buffer): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, FILE_FLAGS);
@@ -157,7 +165,7 @@ export function readRegularFile(path: string): Buffer | null {
 }
 
 /** What the entry at `path` is now (lstat); 'gone' when it is missing. */
-export function kindAt(path: string): EntryKind {
+export function kindAt(path: string | Buffer): EntryKind {
   try {
     return kindOf(lstatSync(path));
   } catch (e) {

@@ -7,7 +7,9 @@
  *     0640 0 33 "odd\nname.yaml"
  *
  * Paths with spaces at the ends, quotes, backslashes or control characters
- * are JSON-quoted. The file is never written into the live directory.
+ * are JSON-quoted, and so are names holding bytes that are not UTF-8 (their
+ * escapes, see path-name.ts, become `\udcXX`, which JSON.parse gives back).
+ * The file is never written into the live directory.
  */
 export const META_FILE = '.cfgtrail-meta';
 
@@ -21,7 +23,7 @@ export interface FileMeta {
 export function formatMeta(files: Iterable<[string, FileMeta]>): string {
   let out = '';
   for (const [path, m] of files) {
-    const p = /^\s|\s$|["\\\x00-\x1f]/.test(path) ? JSON.stringify(path) : path;
+    const p = /^\s|\s$|["\\\x00-\x1f]|(?<![\ud800-\udbff])[\udc80-\udcff]/.test(path) ? JSON.stringify(path) : path;
     out += `${m.perm.toString(8).padStart(4, '0')} ${m.uid} ${m.gid} ${p}\n`;
   }
   return out;

@@ -33,7 +33,7 @@ export interface ScanOptions {
    * live file (never tracked either way); `at` reaches it in its directory
    * while the callback runs (use it, not `abs`, to read or remove it).
    */
-  onTemp?: (abs: string, kind: 'temp' | 'kept', at: string) => void;
+  onTemp?: (abs: string, kind: 'temp' | 'kept', at: string | Buffer) => void;
   /** Told of each FIFO, socket or device the scan skipped (relative path). */
   onSkip?: (rel: string, kind: SpecialKind) => void;
   /** Reach entries through /proc/self/fd. @default true where /proc works */
@@ -166,7 +166,7 @@ function unreadable(path: string, e: unknown): CfgtrailError {
 }
 
 /** lstat, or null when the path does not exist (or cannot be looked at). */
-export function lstatOrNull(p: string): Stats | null {
+export function lstatOrNull(p: string | Buffer): Stats | null {
   try {
     return lstatSync(p);
   } catch {

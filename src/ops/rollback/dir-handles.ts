@@ -13,13 +13,16 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
-import { quotePath } from '../../core/path-name.js';
+import { fsPath, quotePath } from '../../core/path-name.js';
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 export interface DirHandles {
-  /** Path of `name` inside the directory `rel` ('' is the root), opened earlier with {@link openDir}. */
-  at(rel: string, name: string): string;
+  /**
+   * Path of `name` inside the directory `rel` ('' is the root), opened earlier
+   * with {@link openDir}; bytes when a name is not valid UTF-8 (path-name.ts).
+   */
+  at(rel: string, name: string): string | Buffer;
   /** The open descriptor of `rel`; created (mkdir) when missing and `create`. @throws CfgtrailError UNSAFE_PATH */
   openDir(rel: string, create: boolean): number;
   /** Opens `rel` if it is a directory; false when it or a parent is missing or a file. @throws CfgtrailError UNSAFE_PATH for a symlink */
@@ -49,10 +52,10 @@ export function changedUnderUs(path: string, what: string): CfgtrailError {
 export function openDirHandles(root: string, onCreate: (rel: string) => void = () => {}): DirHandles {
   const fds = new Map<string, number>([['', openSync(root, constants.O_RDONLY | constants.O_DIRECTORY)]]);
   const proc = procWorks(fds.get('')!);
-  const at = (rel: string, name: string): string => {
-    if (proc) return `/proc/self/fd/${fds.get(rel)!}/${name}`;
+  const at = (rel: string, name: string): string | Buffer => {
+    if (proc) return fsPath(`/proc/self/fd/${fds.get(rel)!}/${name}`);
     checkParents(root, rel);
-    return join(root, rel, name);
+    return fsPath(join(root, rel, name));
   };
   /** `tolerant`: a missing directory, or a file in its place, gives -1 instead of an error (a symlink still throws). */
   const open = (rel: string, create: boolean, tolerant: boolean): number => {
@@ -112,7 +115,7 @@ function checkParents(root: string, rel: string): void {
   let dir = root;
   for (const seg of rel ? rel.split('/') : []) {
     dir = join(dir, seg);
-    const st = lstatSync(dir);
+    const st = lstatSync(fsPath(dir));
     if (!st.isDirectory()) throw changedUnderUs(rel, st.isSymbolicLink() ? 'became a symlink' : 'is no longer a directory');
   }
 }

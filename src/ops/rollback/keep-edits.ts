@@ -22,7 +22,7 @@ function keptName(run: Run, dir: string, name: string): string {
   return exists(run.dirs.at(dir, `${base}~`)) ? `${base}-${run.tag}-${run.n++}~` : `${base}~`;
 }
 
-function exists(path: string): boolean {
+function exists(path: string | Buffer): boolean {
   try {
     lstatSync(path);
     return true;
@@ -124,7 +124,7 @@ function clearDir(run: Run, path: string): void {
 }
 
 /** Whether `path` (the kept copy, or a file just chmodded) still holds blob `oid`. */
-export function holds(path: string, oid: string | undefined): boolean {
+export function holds(path: string | Buffer, oid: string | undefined): boolean {
   if (oid === undefined) return false;
   let st;
   try {
@@ -132,7 +132,7 @@ export function holds(path: string, oid: string | undefined): boolean {
   } catch {
     return false; // gone: nothing to compare
   }
-  if (st.isSymbolicLink()) return blobOid(Buffer.from(readlinkSync(path))) === oid;
+  if (st.isSymbolicLink()) return blobOid(readlinkSync(path, { encoding: 'buffer' })) === oid;
   if (!st.isFile()) return false;
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {

@@ -6,7 +6,7 @@ import { STORE_NAME } from '../../core/store/locate.js';
 import { MAX_ID } from '../../core/store/meta.js';
 import { lstatOrNull, ROLLBACK_KEPT, ROLLBACK_TEMP } from '../../core/store/scan.js';
 import type { FileAction } from './types.js';
-import { quotePath, quotePaths } from '../../core/path-name.js';
+import { fsPath, nameFromBytes, quotePath, quotePaths } from '../../core/path-name.js';
 
 const WRITABLE_MODES = new Set(['100644', '100755', '120000']);
 
@@ -90,7 +90,7 @@ export function assertSafeActions(root: string, gitdir: string, actions: FileAct
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
       if (modes.get(prefix) === '120000') throw unsafe(a.path, `'${prefix}' is a symlink in the stored revision`);
-      const st = lstatOrNull(join(absRoot, prefix));
+      const st = lstatOrNull(fsPath(join(absRoot, prefix)));
       if (!st) break; // created by us, below anything that exists
       if (st.isSymbolicLink()) throw unsafe(a.path, `'${prefix}' is a symlink in the config directory`);
       if (!st.isDirectory() && !deleted.has(prefix)) throw unsafe(a.path, `'${prefix}' exists and is not a directory`);
@@ -111,7 +111,7 @@ export function assertSafeActions(root: string, gitdir: string, actions: FileAct
 export function assertDirsBecomeFree(root: string, actions: FileAction[]): void {
   const deleted = new Set(actions.filter((a) => a.action === 'delete').map((a) => a.path));
   for (const a of actions) {
-    if (a.action !== 'write' || !lstatOrNull(join(root, a.path))?.isDirectory()) continue;
+    if (a.action !== 'write' || !lstatOrNull(fsPath(join(root, a.path)))?.isDirectory()) continue;
     const left = leftoversIn(root, a.path, deleted);
     if (left.length === 0) continue;
     const shown = left.length > 5 ? `${quotePaths(left.slice(0, 5))} and ${left.length - 5} more` : quotePaths(left);
@@ -126,11 +126,12 @@ export function assertDirsBecomeFree(root: string, actions: FileAction[]): void 
 /** Entries under directory `rel` that deleting `deleted` leaves behind (an empty directory as `dir/`). */
 function leftoversIn(root: string, rel: string, deleted: Set<string>, top = true): string[] {
   const out: string[] = [];
-  const names = readdirSync(join(root, rel)).sort();
+  // bytes, as the scan reads them: a name that is not UTF-8 must match its tracked path
+  const names = readdirSync(fsPath(join(root, rel)), { encoding: 'buffer' }).map(nameFromBytes).sort();
   if (names.length === 0) return top ? [] : [`${rel}/`]; // the directory itself is replaced once empty
   for (const name of names) {
     const p = `${rel}/${name}`;
-    if (lstatOrNull(join(root, p))?.isDirectory()) out.push(...leftoversIn(root, p, deleted, false));
+    if (lstatOrNull(fsPath(join(root, p)))?.isDirectory()) out.push(...leftoversIn(root, p, deleted, false));
     else if (!deleted.has(p) && !ROLLBACK_KEPT.test(name) && !ROLLBACK_TEMP.test(name)) out.push(p);
   }
   return out;

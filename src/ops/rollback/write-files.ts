@@ -13,6 +13,7 @@ import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsync, fsyncSy
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { blobOid } from '../../core/store/scan.js';
+import { nameFromBytes } from '../../core/path-name.js';
 import { dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
 import { keepThenReplace, keepThenDelete, readAll } from './keep-edits.js';
 import { assertDirsBecomeFree, nameStem } from './safe-path.js';
@@ -165,7 +166,7 @@ async function stageBatch(batch: FileAction[], opts: WriteOptions, run: Run): Pr
 }
 
 /** Writes one temp file (or link); returns its open descriptor, still to be fsynced (null for a link). */
-function writeTemp(run: Run, tmp: string, a: Extract<FileAction, { action: 'write' }>, content: Buffer, chown: boolean): number | null {
+function writeTemp(run: Run, tmp: string | Buffer, a: Extract<FileAction, { action: 'write' }>, content: Buffer, chown: boolean): number | null {
   const owner = chown && a.uid !== undefined && a.gid !== undefined;
   if (a.mode === '120000') {
     symlinkSync(content, tmp);
@@ -240,7 +241,11 @@ function prune(run: Run, rel: string): void {
 function cleanTemps(dirs: DirHandles, rels: Set<string>): void {
   for (const d of rels) {
     if (dirs.fdOf(d) === undefined) continue; // the directory does not exist yet
-    for (const name of readdirSync(dirs.at(d, ''))) if (TEMP.test(name)) rmSync(dirs.at(d, name), { force: true });
+    // names as bytes: the temp file of a name that is not UTF-8 has such a name too
+    for (const raw of readdirSync(dirs.at(d, ''), { encoding: 'buffer' })) {
+      const name = nameFromBytes(raw);
+      if (TEMP.test(name)) rmSync(dirs.at(d, name), { force: true });
+    }
   }
 }
 

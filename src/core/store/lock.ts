@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import type { Store } from './open.js';
+import { ensurePrivateStore } from './store-mode.js';
 import { describeOwner, ownerAlive, thisProcess, type ProcessOwner } from './owner.js';
 
 export interface LockOptions {
@@ -68,6 +69,8 @@ export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: ()
     }
     await sleep(100);
   }
+  // Every writer keeps the store private (gc, journal, index and notes writes included).
+  ensurePrivateStore(gitdir, opts.onNote);
   const lock = join(gitdir, LOCK_FILE);
   const heartbeat = setInterval(() => {
     try {

@@ -39,3 +39,9 @@ export function revertRecordOf(target: AuditEntry, savedDrift?: string | null): 
   }
   return { commitTitle: target.title, commitBody, trailers };
 }
+
+/** Whether `commit` is the revert whose target is `target` (it reverts the commit the target names). */
+export function isRevertTo(commit: AuditEntry, target: AuditEntry): boolean {
+  const reverted = target.trailers.find((t) => t.key === REVERT_TARGET_TRAILER)?.value;
+  return reverted !== undefined && commit.trailers.some((t) => t.key === 'Reverts-Commit' && t.value === reverted);
+}

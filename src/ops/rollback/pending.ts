@@ -12,6 +12,7 @@ import { readHead } from '../../core/repo/refs.js';
 import { describeOwner, isThisProcess, ownerAlive } from '../../core/store/owner.js';
 import type { AuditEntry } from '../../core/types.js';
 import { readJournal, type RollbackJournal } from './journal.js';
+import { isRevertTo } from '../revert/target.js';
 
 /** A rollback that was started and not finished. */
 export interface PendingRollback {
@@ -53,7 +54,9 @@ export function pendingJournal(store: Store, readIndex: () => IndexData, head: s
   // the commit is there, what remains is restarting and verifying.
   const parent = e.parents[0];
   const madeHere = parent !== undefined && (parent === j.head || reachesStartViaDrift(lookupEntry(store, index(), parent)));
-  return madeHere && firstTrailer(e.trailers, 'Rollback-To') === j.target ? { ...j, commit: head } : null;
+  // A revert's commit names the commit it reverts, which its target names in turn.
+  const made = firstTrailer(e.trailers, 'Rollback-To') === j.target || isRevertTo(e, lookupEntry(store, index(), j.target));
+  return madeHere && made ? { ...j, commit: head } : null;
 }
 
 /** Drift snapshots one rollback may make across its reruns before its journal no longer counts. */

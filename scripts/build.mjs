@@ -1,11 +1,10 @@
 // Bundles the CLI into dist/ so a cold start loads few files and never scans
-// node_modules (isomorphic-git's ESM entry alone costs ~80 ms of CommonJS scanning).
+// node_modules (an ESM entry can cost tens of ms of CommonJS scanning).
 // Output: dist/cli.cjs (+ dist/cli.cache), dist/lib.js, dist/vendor/*.cjs.
 //
 // Heavy libraries (src/core/lazy.ts) are require()d on first use. Each is
 // bundled on its own into dist/vendor/<name>.cjs, so a command that does not
 // need it neither evaluates nor even parses it (`cfgtrail log` needs none).
-// ink and React stay external: only a terminal UI may load them.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -72,7 +71,7 @@ const lazyBuiltins = {
 
 // The CLI is one CommonJS file: Node runs a CommonJS entry without starting
 // its ESM loader (~5 ms), and bin/cfgtrail.js can compile it with V8's code
-// cache (below). ink and React stay external: only a terminal UI may load them.
+// cache (below).
 await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/cli.cjs',
@@ -81,7 +80,6 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  external: ['ink', 'react', 'react/jsx-runtime'],
   plugins: [vendored, lazyBuiltins],
   logLevel: 'warning',
 });

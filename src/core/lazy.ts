@@ -1,24 +1,18 @@
 /**
  * Heavy libraries, loaded on first use. A one-shot CLI pays for every module
- * it evaluates: isomorphic-git, yaml and jsdiff together cost ~40-60 ms of
+ * it evaluates: yaml, js-yaml and jsdiff together cost ~40-60 ms of
  * start-up even bundled, and `cfgtrail log` needs none of them. A plain
  * `require()` call is bundled by esbuild as a lazily evaluated module (an ESM
  * `import` would be evaluated at start-up); `dist/` gets `require` from the
  * build banner, and the test setup defines it for vitest.
  */
 import type * as YamlLib from 'yaml';
-import type * as IsoGit from 'isomorphic-git';
 import type * as JsDiff from 'diff';
 import type * as JsYaml from 'js-yaml';
 
 /** The `yaml` package. */
 export function yamlLib(): typeof YamlLib {
   return require('yaml') as typeof YamlLib;
-}
-
-/** isomorphic-git (its functions, as the package's CommonJS entry exports them). */
-export function isoGit(): typeof IsoGit {
-  return require('isomorphic-git') as typeof IsoGit;
 }
 
 /** js-yaml 4, the fast reader for large YAML files (see diff/fast-yaml.ts). */

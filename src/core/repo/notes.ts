@@ -125,7 +125,7 @@ export async function addVerificationNote(store: Store, commit: string, note: Ve
 /**
  * Writes `text` at `path` of the notes tree and commits it on the notes ref.
  * Objects are written like a snapshot's (temp file and rename), so a kill
- * leaves no truncated object, and without loading isomorphic-git.
+ * leaves no truncated object.
  */
 function writeNote(store: Store, path: string, text: string, who: Person, timestamp: number): void {
   const { gitdir } = store;

@@ -6,8 +6,8 @@ import { packStore } from '../repo/gc.js';
 const MAX_PACKS = 20;
 
 /**
- * Keeps the store packed as snapshots accumulate (isomorphic-git writes only
- * loose objects: 10,000 commits would be ~200 MB). Every `every` commits the
+ * Keeps the store packed as snapshots accumulate (snapshots write only loose
+ * objects: 10,000 commits would be ~200 MB). Every `every` commits the
  * loose objects go into one more delta-compressed pack; when packs pile up
  * they are merged. The caller holds the store lock.
  */

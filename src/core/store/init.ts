@@ -1,6 +1,5 @@
-import fs, { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isoGit } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { STORE_NAME, type StoreLocation } from './locate.js';
 import { SETTINGS_FILE, settingsFileText } from './settings.js';
@@ -36,18 +35,7 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
   mkdirSync(gitdir, { recursive: true });
   // Private before anything is written: old versions of a 0600 file are readable from the store.
   chmodSync(gitdir, STORE_DIR_MODE);
-  await isoGit().init({ fs, dir: root, gitdir, defaultBranch: 'main' });
-  // isomorphic-git writes filemode=false, symlinks=false, ignorecase=true; native git
-  // would then check symlinks out as text files.
-  const config: [string, string | boolean][] = [
-    ['core.filemode', true],
-    ['core.symlinks', true],
-    ['core.ignorecase', false],
-    ['core.bare', false],
-    ['core.worktree', root],
-  ];
-  for (const [path, value] of config) await isoGit().setConfig({ fs, gitdir, path, value });
-  mkdirSync(join(gitdir, 'info'), { recursive: true });
+  writeGitSkeleton(gitdir, root);
   writeFileSync(join(gitdir, 'info', 'exclude'), `/${STORE_NAME}\n/${STORE_NAME}.lock\n*.swp\n*.swx\n*~\n.#*\n`);
   writeFileSync(join(gitdir, 'description'), `cfgtrail store for ${root}\n`);
   writeFileSync(join(gitdir, SETTINGS_FILE), settingsFileText(opts.schemaUrl));
@@ -55,4 +43,37 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
   readRedactKey(gitdir);
   if (opts.storePath) writeFileSync(join(root, STORE_NAME), `gitdir: ${gitdir}\n`);
   return { root, gitdir };
+}
+
+/** The directories `git init` makes (hooks stays empty: cfgtrail runs no hooks). */
+const GIT_DIRS = ['hooks', 'info', 'objects/info', 'objects/pack', 'refs/heads', 'refs/tags'];
+
+/**
+ * What native git needs to open `gitdir` as a repository whose work tree is
+ * `root`: the directories, HEAD on `main`, and a config that checks symlinks
+ * and modes out as they are (filemode/symlinks true, ignorecase false).
+ */
+function writeGitSkeleton(gitdir: string, root: string): void {
+  for (const d of GIT_DIRS) mkdirSync(join(gitdir, d), { recursive: true });
+  const core: [string, string][] = [
+    ['worktree', configValue(root)],
+    ['repositoryformatversion', '0'],
+    ['filemode', 'true'],
+    ['bare', 'false'],
+    ['logallrefupdates', 'true'],
+    ['symlinks', 'true'],
+    ['ignorecase', 'false'],
+  ];
+  writeFileSync(join(gitdir, 'config'), `[core]\n${core.map(([k, v]) => `\t${k} = ${v}\n`).join('')}`);
+  writeFileSync(join(gitdir, 'HEAD'), 'ref: refs/heads/main\n');
+}
+
+/**
+ * A git config value as git reads it back: quoted when it has edge spaces or a
+ * comment character, with backslash, quote, newline and tab escaped.
+ */
+function configValue(value: string): string {
+  const quote = value.startsWith(' ') || value.endsWith(' ') || /[#;]/.test(value) ? '"' : '';
+  const escaped = value.replace(/[\\"\n\t]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\${c}`));
+  return `${quote}${escaped}${quote}`;
 }

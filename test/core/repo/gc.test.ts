@@ -38,7 +38,7 @@ describe('packStore', () => {
     const store = openObjectStore(gitdir);
     for (const [oid, obj] of before) expect(store.read(oid).content.equals(obj.content)).toBe(true);
     expect(git(dir, ['log', '--format=%s', '-1', 'v1'])).toBe('later');
-    // isomorphic-git, which writes the store, reads the new pack too
+    // isomorphic-git, a second reader besides native git, reads the new pack too
     const log = await ig.log({ fs, gitdir, cache: {} });
     expect(log.map((c) => c.oid)).toEqual(git(dir, ['rev-list', 'HEAD']).split('\n'));
     const blob = await ig.readBlob({ fs, gitdir, oid: git(dir, ['rev-parse', 'HEAD:conf/big.yaml']), cache: {} });

@@ -15,8 +15,7 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import type { Clock, HealthProbe, OnEvent, ServiceControl } from '../ports.js';
 import type { ServiceConfig } from '../services-config.js';
 import { applyFileActions } from './write-files.js';
-import { buildPlan, planStillHolds, type BuildInput } from './plan.js';
-import type { IndexData } from '../../core/audit/index-store.js';
+import { buildPlan, planStillHolds } from './plan.js';
 import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
 import { describePending, pendingJournal } from './pending.js';
 import { isThisProcess, ownerAlive, thisProcess } from '../../core/store/owner.js';
@@ -38,12 +37,6 @@ export interface ApplyContext {
   /** Restore recorded owners (only root can). */
   chown?: boolean;
   onEvent?: OnEvent<RollbackEvent>;
-  /**
-   * Re-plans under the lock when the plan no longer stands (a drift snapshot was
-   * made, files changed): a revert keeps its own commit message this way.
-   * @default buildPlan
-   */
-  replan?: (store: Store, index: IndexData, input: BuildInput) => RollbackPlan;
 }
 
 type Timer = <T>(phase: RollbackPhase, fn: () => Promise<T>, detail?: (r: T) => string) => Promise<T>;
@@ -156,7 +149,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   const stands = holds && !pre && now === plan.head;
   const fresh = stands
     ? plan
-    : (ctx.replan ?? buildPlan)(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, savedDrift: journal.preRollbackCommit, ...(pending ? { journal: pending } : {}) });
+    : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, savedDrift: journal.preRollbackCommit, ...(pending ? { journal: pending } : {}) });
   const more = fresh.services.filter((name) => !journal.services!.includes(name));
   if (more.length > 0) {
     journal = { ...journal, services: [...journal.services!, ...more] };

@@ -100,7 +100,7 @@ function normalizeFiles(files: string[] | undefined): string[] | null {
   return [...new Set(files.map((f) => f.replace(/^\.\//, '').replace(/\/+$/, '')))].sort();
 }
 
-/** What {@link buildPlan} plans from (exported for `ApplyContext.replan`). */
+/** What {@link buildPlan} plans from (a revert plans the rollback to its target with it). */
 export interface BuildInput {
   head: string;
   live: Map<string, LiveFile>;

@@ -5,9 +5,10 @@
 # parses every CA certificate at start-up when NODE_EXTRA_CA_CERTS is set
 # (35 ms of a 60 ms start on our machines), and the commands below never open
 # a TLS connection or start a process of the operator's, so they run without it.
-# rollback, verify and restart keep it: their health checks may use https and
-# the services they restart inherit the environment. `node bin/cfgtrail.js`
-# skips this part: to JavaScript it is a string and a comment.
+# The list is written by scripts/build.mjs from the commands that declare no
+# TLS in src/cli/program.ts; the others keep the variable: their health checks
+# may use https and the services they restart inherit the environment.
+# `node bin/cfgtrail.js` skips this part: to JavaScript it is a string and a comment.
 skip=
 for arg in "$@"; do
   if [ -n "$skip" ]; then skip=; continue; fi

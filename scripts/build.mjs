@@ -98,7 +98,25 @@ await build({
   logLevel: 'warning',
 });
 
+writeLauncherCommands();
 await writeCodeCache();
+
+/**
+ * The launcher's shell part starts the commands that declare no TLS
+ * (src/cli/program.ts) without NODE_EXTRA_CA_CERTS. Their names come from the
+ * bundle just built, so a new command cannot be missed or wrongly added; the
+ * file is rewritten only when the list changed.
+ */
+function writeLauncherCommands() {
+  const cli = createRequire(import.meta.url)(resolve('dist/cli.cjs'));
+  const names = cli.commandsWithoutTls(cli.processDeps([]));
+  const launcher = 'bin/cfgtrail.js';
+  const text = readFileSync(launcher, 'utf8');
+  const line = /^  [a-z|-]+\) unset NODE_EXTRA_CA_CERTS ;;$/m;
+  if (!line.test(text)) throw new Error(`${launcher}: no "NAMES) unset NODE_EXTRA_CA_CERTS ;;" line to write the commands into`);
+  const next = text.replace(line, `  ${names.join('|')}) unset NODE_EXTRA_CA_CERTS ;;`);
+  if (next !== text) writeFileSync(launcher, next);
+}
 
 /**
  * V8's code cache for dist/cli.cjs: bin/cfgtrail.js runs the usual commands

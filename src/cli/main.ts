@@ -6,6 +6,9 @@ import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { ExitWith, type CliDeps } from './context.js';
 import { escapeControls } from '../core/path-name.js';
 
+/** For scripts/build.mjs, which writes the list into bin/cfgtrail.js. */
+export { commandsWithoutTls } from './program.js';
+
 /** Runs one command line; returns the exit code. Never throws. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const program = createProgram(deps);

@@ -10,7 +10,54 @@ import { registerGc } from './commands/gc.js';
 import { registerFsck } from './commands/fsck.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
-import { registerVerifyCommands } from './commands/verify.js';
+import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
+
+type Register = (program: Command, deps: CliDeps) => void;
+
+/**
+ * Every command, in the order `--help` lists them. `tls`: the command may open
+ * a TLS connection (https health checks) or start the operator's processes
+ * (restarts), which inherit the environment. The launcher starts the others
+ * without NODE_EXTRA_CA_CERTS: scripts/build.mjs writes their names into
+ * bin/cfgtrail.js from this table (see {@link commandsWithoutTls}).
+ */
+const COMMANDS: readonly { register: Register; tls: boolean }[] = [
+  { register: registerInit, tls: false },
+  { register: registerSnapshot, tls: false },
+  { register: registerDiff, tls: false },
+  { register: registerStatus, tls: false },
+  { register: registerLog, tls: false },
+  { register: registerShow, tls: false },
+  { register: registerExport, tls: false },
+  { register: registerGc, tls: false },
+  { register: registerFsck, tls: false },
+  { register: registerVerify, tls: true },
+  { register: registerRestart, tls: true },
+  { register: registerMarkGood, tls: true },
+  { register: registerRollback, tls: true },
+  { register: registerRevert, tls: true },
+];
+
+/** Registers every command on `program`; returns each one's name and `tls` flag. */
+function registerAll(program: Command, deps: CliDeps): { name: string; tls: boolean }[] {
+  return COMMANDS.flatMap(({ register, tls }) => {
+    const before = program.commands.length;
+    register(program, deps);
+    return program.commands.slice(before).map((cmd) => ({ name: cmd.name(), tls }));
+  });
+}
+
+/**
+ * The names of the commands that declare no TLS, in table order: the ones
+ * bin/cfgtrail.js starts without NODE_EXTRA_CA_CERTS.
+ *
+ * @example commandsWithoutTls(deps) // ['init', 'snapshot', 'diff', …, 'fsck']
+ */
+export function commandsWithoutTls(deps: CliDeps): string[] {
+  return registerAll(new Command(), deps)
+    .filter((c) => !c.tls)
+    .map((c) => c.name);
+}
 
 /**
  * Builds a fresh command tree (no global state), so tests can parse many
@@ -24,11 +71,7 @@ export function createProgram(deps: CliDeps): Command {
     .option('--no-color', 'never colour the output')
     .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr })
     .exitOverride();
-  for (const register of [registerInit, registerSnapshot, registerDiff, registerStatus, registerLog, registerShow, registerExport, registerGc, registerFsck, registerVerifyCommands]) {
-    register(program, deps);
-  }
-  registerRollback(program, deps);
-  registerRevert(program, deps);
+  registerAll(program, deps);
   // Subcommands made by program.command() inherit exitOverride/configureOutput;
   // each gets its own outputError so the hint names its --help.
   for (const cmd of [program, ...program.commands]) {

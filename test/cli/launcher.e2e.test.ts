@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { commandsWithoutTls, createProgram } from '../../src/cli/program.js';
+import type { CliDeps } from '../../src/cli/context.js';
 import { BIN, cfgtrail, cliEnv, configDir } from '../helpers/cli.js';
 
 // A CA file that does not exist: Node warns about it on stderr at start-up,
@@ -49,5 +51,16 @@ describe('bin/cfgtrail.js run as an executable', () => {
     expect(r.stderr).toContain(WARNING);
     expect(r.code).toBe(0);
     expect(direct(['log'], dir).stderr).toBe('');
+  });
+
+  it('starts without NODE_EXTRA_CA_CERTS exactly the commands that declare no TLS (the list the build writes)', () => {
+    const deps: CliDeps = { stdout: () => {}, stderr: () => {}, cwd: '/', env: {}, now: () => 0, isTTY: false, argv: [] };
+    const line = /^ {2}([a-z|-]+)\) unset NODE_EXTRA_CA_CERTS ;;$/m.exec(readFileSync(BIN, 'utf8'));
+    const listed = line![1]!.split('|');
+    expect(listed).toEqual(commandsWithoutTls(deps));
+    // Every listed name is a command of the program, and the program has commands beyond them.
+    const all = createProgram(deps).commands.map((c) => c.name());
+    expect(all).toEqual(expect.arrayContaining(listed));
+    expect(all.filter((n) => !listed.includes(n))).toEqual(expect.arrayContaining(['rollback', 'verify', 'restart']));
   });
 });

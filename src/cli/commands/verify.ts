@@ -123,10 +123,3 @@ export function registerMarkGood(program: Command, deps: CliDeps): void {
       deps.stdout(`marked ${commit.slice(0, 7)} good (by ${note.by})\n`);
     });
 }
-
-/** `verify`, `restart` and `mark-good`. */
-export function registerVerifyCommands(program: Command, deps: CliDeps): void {
-  registerVerify(program, deps);
-  registerRestart(program, deps);
-  registerMarkGood(program, deps);
-}

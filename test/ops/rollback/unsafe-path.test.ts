@@ -33,7 +33,8 @@ describe('path safety', () => {
     const blob = writeLooseObject(gitdir, 'blob', Buffer.from('owned: true\n'));
     const bad = commitTree(gitdir, entries(blob));
     const before = picture(dir, '');
-    expect(() => planRollback(store(), { rev: bad, services: [], restart: false, verify: false })).toThrow(expect.objectContaining({ code: 'UNSAFE_PATH' }));
+    // Such names cannot be in a well-formed git tree: reading the tree refuses it (git fsck's checks).
+    expect(() => planRollback(store(), { rev: bad, services: [], restart: false, verify: false })).toThrow(expect.objectContaining({ code: 'CORRUPT_STORE', message: expect.stringMatching(/is malformed/) }));
     expect(picture(dir, '')).toEqual(before);
   });
 
@@ -56,6 +57,6 @@ describe('path safety', () => {
     const blob = writeLooseObject(gitdir, 'blob', Buffer.from('x: 1\n'));
     // Both 'ln' (a symlink) and 'ln/x.yaml' (a file below it): a crafted tree with a duplicate name.
     const bad = commitTree(gitdir, [{ mode: '120000', path: 'ln', oid: link }], { name: 'ln', entries: [{ mode: '100644', path: 'x.yaml', oid: blob }] });
-    expect(() => planRollback(store(), { rev: bad, services: [], restart: false, verify: false })).toThrow(expect.objectContaining({ code: 'UNSAFE_PATH' }));
+    expect(() => planRollback(store(), { rev: bad, services: [], restart: false, verify: false })).toThrow(expect.objectContaining({ code: 'CORRUPT_STORE', message: expect.stringMatching(/duplicateEntries/) }));
   });
 });

@@ -50,7 +50,7 @@ export function rollbackJson(plan: RollbackPlan, result: RollbackResult | null):
 }
 
 function planToJson(plan: RollbackPlan): Record<string, unknown> {
-  const { diffs, ...rest } = plan;
+  const { diffs, basis: _basis, ...rest } = plan;
   return { ...rest, warnings: actionWarnings(plan.actions), diff: diffsToJson(diffs) };
 }
 

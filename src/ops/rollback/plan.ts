@@ -23,6 +23,9 @@ import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, sc
 import type { ChangeRef, RollbackPlan } from './types.js';
 import { revertRecordOf } from '../revert/target.js';
 import { quotePaths } from '../../core/path-name.js';
+import { planBasis } from './plan-basis.js';
+
+export { planStillHolds } from './plan-basis.js';
 
 /** What the user asked for. Exactly one of `rev`, `previous`, `lastGood`. */
 export interface RollbackRequest {
@@ -158,32 +161,9 @@ export function buildPlan(store: Store, index: IndexData, input: BuildInput): Ro
     trailers: msg.trailers,
     nothingToDo: actions.length === 0 && !journal,
     resume: journal ? { stage: journal.commit ? 'after-commit' : 'write', startedAt: journal.startedAt, restarted: journal.restarted ?? [] } : null,
+    basis: planBasis(live, Boolean(input.req.chown), input.req.services),
   };
-  madeWith.set(plan, { live, chown: Boolean(input.req.chown), services: input.req.services });
   return plan;
-}
-
-/** What each plan was made from, so applying can tell whether it still stands. */
-const madeWith = new WeakMap<RollbackPlan, { live: Map<string, LiveFile>; chown: boolean; services: RollbackRequest['services'] }>();
-
-/** The same files with the same content, mode, permissions and owners. */
-function sameLive(a: Map<string, LiveFile>, b: Map<string, LiveFile>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [path, f] of a) {
-    const g = b.get(path);
-    if (!g || g.oid !== f.oid || g.mode !== f.mode || g.perm !== f.perm || g.uid !== f.uid || g.gid !== f.gid) return false;
-  }
-  return true;
-}
-
-/**
- * True when `plan` (not a resumed one) was made from exactly these live files,
- * with the same chown setting and service list: planned again now, against
- * the same HEAD, it would come out the same.
- */
-export function planStillHolds(plan: RollbackPlan, live: Map<string, LiveFile>, chown: boolean, services: RollbackRequest['services']): boolean {
-  const made = madeWith.get(plan);
-  return plan.resume === null && made !== undefined && made.services === services && made.chown === chown && sameLive(made.live, live);
 }
 
 /**

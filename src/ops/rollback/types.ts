@@ -104,6 +104,17 @@ export interface RollbackPlan {
   trailers: Trailer[];
   nothingToDo: boolean;
   resume: ResumeInfo | null;
+  /** What the plan was made from (see plan-basis.ts); absent on a plan only meant for showing. */
+  basis?: PlanBasis;
+}
+
+/** Fingerprints of what a plan was made from: applying re-plans when they no longer match. */
+export interface PlanBasis {
+  /** SHA-256 over every live file's path, blob id, mode, permissions, uid and gid. */
+  live: string;
+  chown: boolean;
+  /** SHA-256 of the service settings as JSON. */
+  services: string;
 }
 
 export type RollbackPhase = 'lock' | 'drift-snapshot' | 'write' | 'commit' | 'restart' | 'verify' | 'record';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { planRollback, planStillHolds, type RollbackRequest } from '../../../src/ops/rollback/plan.js';
+import { validateServices } from '../../../src/ops/services-config.js';
 import { scanLive } from '../../../src/core/store/scan.js';
 import { applyRollback } from '../../../src/ops/rollback/apply.js';
 import { writeJournal } from '../../../src/ops/rollback/journal.js';
@@ -104,7 +105,13 @@ describe('planStillHolds', () => {
     const live = () => scanLive(dir, { include: [], exclude: [], gitdir: join(dir, '.cfgtrail') });
     expect(planStillHolds(plan, live(), false, r.services)).toBe(true);
     expect(planStillHolds(plan, live(), true, r.services)).toBe(false);
-    expect(planStillHolds(plan, live(), false, [])).toBe(false); // another list, even an equal one
+    const other = validateServices([{ name: 'app', files: ['*.yaml'], restart: { command: ['true'] } }], { file: 'settings.yaml' });
+    expect(planStillHolds(plan, live(), false, other)).toBe(false); // other service settings
+    // What it was made from is in the plan: a copy that went through JSON judges the same.
+    const copy = JSON.parse(JSON.stringify(plan)) as typeof plan;
+    expect(planStillHolds(copy, live(), false, [])).toBe(true);
+    expect(planStillHolds(copy, live(), true, [])).toBe(false);
+    expect(planStillHolds({ ...copy, basis: undefined }, live(), false, [])).toBe(false);
     chmodSync(join(dir, 'a.yaml'), 0o600);
     expect(planStillHolds(plan, live(), false, r.services)).toBe(false);
     chmodSync(join(dir, 'a.yaml'), 0o644);

@@ -5,11 +5,10 @@ import { applyRevert, type RevertResult } from '../../ops/revert/apply.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
-import { formatEvent } from '../format/rollback.js';
 import { formatConflicts, formatRevertOutcome, formatRevertPlan, revertJson } from '../format/revert.js';
 import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { exitCodeForResult, terminalPrompt, watchInterrupts, type Prompt } from './rollback.js';
+import { confirmPlan, exitCodeForResult, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
 
 export interface RevertFlags {
   ours?: boolean;
@@ -79,36 +78,14 @@ export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt =
         printPlan();
         throw new CfgtrailError('REFUSED', 'later changes depend on the change to revert (listed above); add --force to revert anyway', { dependencies: plan.rollback.dependencies });
       }
-      if (!f.yes) await confirm(plan, prompt, deps, color);
+      if (!f.yes) await confirmPlan(formatRevertPlan(plan, { color }), { verb: 'Revert', doing: 'reverting', noun: 'revert' }, prompt, deps);
       await apply(store, plan, services, chown, f, deps);
     });
 }
 
-async function confirm(plan: RevertPlan, prompt: Prompt, deps: CliDeps, color: boolean): Promise<void> {
-  if (!prompt.interactive) {
-    throw new CfgtrailError('REFUSED', 'not reverting without confirmation: run with --yes (or --dry-run to see the plan); nothing was changed', {});
-  }
-  deps.stderr(formatRevertPlan(plan, { color }));
-  const answer = (await prompt.ask('Revert? [y/N] ')).trim().toLowerCase();
-  if (answer !== 'y' && answer !== 'yes') throw new CfgtrailError('REFUSED', 'revert cancelled; nothing was changed', {});
-}
-
 async function apply(store: Parameters<typeof applyRevert>[1]['store'], plan: RevertPlan, services: ServiceConfig[], chown: boolean, f: RevertFlags, deps: CliDeps): Promise<void> {
   const author = resolveAuthor(f.author, deps.env);
-  const interrupt = watchInterrupts(deps);
-  let result: RevertResult;
-  try {
-    result = await applyRevert(plan, {
-      store, services, ...realPorts(), author, now: deps.now, chown,
-      onEvent: (e) => {
-        interrupt.track(e);
-        const line = f.json ? null : formatEvent(e, { verbose: Boolean(f.verbose) });
-        if (line) deps.stderr(line);
-      },
-    });
-  } finally {
-    interrupt.dispose();
-  }
+  const result: RevertResult = await withProgress(f, deps, (onEvent) => applyRevert(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }));
   deps.stdout(f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result));
   const code = exitCodeForResult(result);
   if (code !== ExitCode.OK) throw new ExitWith(code);

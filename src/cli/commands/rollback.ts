@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline';
 import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
 import { planRollback, type RollbackRequest } from '../../ops/rollback/plan.js';
 import { applyRollback } from '../../ops/rollback/apply.js';
 import { abortRollback } from '../../ops/rollback/abort.js';
-import type { RollbackEvent, RollbackPlan, RollbackResult } from '../../ops/rollback/types.js';
+import type { RollbackPlan } from '../../ops/rollback/types.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
-import { formatAbort, formatEvent, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
+import { formatAbort, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
+import { confirmPlan, exitCodeForResult, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
 import { collect, ExitWith, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
@@ -31,28 +31,6 @@ export interface RollbackFlags {
   author?: string;
 }
 
-/** Asking the operator; the real one reads the terminal. */
-export interface Prompt {
-  /** stdin and stderr are both terminals. */
-  interactive: boolean;
-  ask(question: string): Promise<string>;
-}
-
-/** The terminal prompt (node:readline on stdin, question on stderr). */
-export const terminalPrompt: Prompt = {
-  // A getter: touching process.stdin sets up a stream, which other commands should not pay for.
-  get interactive() {
-    return Boolean(process.stdin.isTTY && process.stderr.isTTY);
-  },
-  ask: (question) => new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    rl.question(question, (answer) => {
-      rl.close();
-      resolve(answer);
-    });
-  }),
-};
-
 /** Maps flags to the ops request. */
 export function requestFromFlags(target: string | undefined, f: RollbackFlags, services: ServiceConfig[], chown: boolean): RollbackRequest {
   return {
@@ -70,13 +48,6 @@ export function requestFromFlags(target: string | undefined, f: RollbackFlags, s
     // The field diff is only shown by --dry-run, --json and the confirmation prompt.
     diffs: Boolean(f.dryRun || f.json || !f.yes),
   };
-}
-
-/** Exit code for an applied rollback: restart failures first, then verification. */
-export function exitCodeForResult(r: RollbackResult): number {
-  if (r.restarted.some((x) => !x.ok)) return ExitCode.RESTART_FAILED;
-  if (r.verification && !r.verification.report.ok) return ExitCode.VERIFY_FAILED;
-  return ExitCode.OK;
 }
 
 export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt = terminalPrompt): void {
@@ -120,7 +91,7 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
         throw new CfgtrailError('REFUSED', 'changes that stay in effect depend on changes this rollback undoes (listed above); add --force to roll back anyway', { dependencies: plan.dependencies });
       }
       // --continue finishes what was confirmed when the rollback started, as git rebase --continue.
-      if (!f.yes && !f.continue) await confirm(plan, prompt, deps, color);
+      if (!f.yes && !f.continue) await confirmPlan(formatPlan(plan, { color }), { verb: 'Roll back', doing: 'rolling back', noun: 'rollback' }, prompt, deps);
       await apply(store, plan, services, chown, f, deps);
     });
 }
@@ -142,72 +113,10 @@ async function abort(store: Store, chown: boolean, f: RollbackFlags, deps: CliDe
   deps.stdout(formatAbort(r));
 }
 
-async function confirm(plan: RollbackPlan, prompt: Prompt, deps: CliDeps, color: boolean): Promise<void> {
-  if (!prompt.interactive) {
-    throw new CfgtrailError('REFUSED', 'not rolling back without confirmation: run with --yes (or --dry-run to see the plan); nothing was changed', {});
-  }
-  deps.stderr(formatPlan(plan, { color }));
-  const answer = (await prompt.ask('Roll back? [y/N] ')).trim().toLowerCase();
-  if (answer !== 'y' && answer !== 'yes') throw new CfgtrailError('REFUSED', 'rollback cancelled; nothing was changed', {});
-}
-
 async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[], chown: boolean, f: RollbackFlags, deps: CliDeps): Promise<void> {
   const author = resolveAuthor(f.author, deps.env);
-  const interrupt = watchInterrupts(deps);
-  let result: RollbackResult;
-  try {
-    result = await applyRollback(plan, {
-      store, services, ...realPorts(), author, now: deps.now, chown,
-      onEvent: (e) => {
-        interrupt.track(e);
-        const line = f.json ? null : formatEvent(e, { verbose: Boolean(f.verbose) });
-        if (line) deps.stderr(line);
-      },
-    });
-  } finally {
-    interrupt.dispose();
-  }
+  const result = await withProgress(f, deps, (onEvent) => applyRollback(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }));
   deps.stdout(f.json ? rollbackJson(plan, result) : formatOutcome(plan, result));
   const code = exitCodeForResult(result);
   if (code !== ExitCode.OK) throw new ExitWith(code);
-}
-
-/**
- * Ctrl-C or SIGTERM while a rollback runs: one line on stderr saying what
- * state the rollback is in and what to run next, then exit 130 / 143 at
- * once. What is on disk is safe at any instant (the journal says how far it
- * got), so there is nothing to wait for and no second Ctrl-C to press.
- */
-export function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => void; dispose: () => void } {
-  let stage: 'planned' | 'pending' | 'committed' = 'planned';
-  let commit = '';
-  const onSignal = (signal: NodeJS.Signals) => {
-    deps.stderr(`cfgtrail: ${interruptedLine(signal, stage, commit)}\n`);
-    process.exit(signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED);
-  };
-  // Before main's own handlers, which exit without a word.
-  process.prependListener('SIGINT', onSignal);
-  process.prependListener('SIGTERM', onSignal);
-  return {
-    track: (e) => {
-      if (e.phase === 'lock' && e.step === 'done') stage = 'pending';
-      if (e.phase === 'commit' && e.step === 'done') {
-        stage = 'committed';
-        commit = e.detail ?? '';
-      }
-    },
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
-function interruptedLine(signal: NodeJS.Signals, stage: 'planned' | 'pending' | 'committed', commit: string): string {
-  const what = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
-  if (stage === 'planned') return `${what} before anything was changed`;
-  if (stage === 'pending') {
-    return `${what} while restoring files; the rollback is pending: run \`cfgtrail rollback --continue\` to finish it, or \`cfgtrail rollback --abort\` to put back the files it changed`;
-  }
-  return `${what} after the rollback commit ${commit} was recorded, while restarting or checking services: run \`cfgtrail rollback --continue\` to restart and verify them`;
 }

@@ -1,0 +1,107 @@
+/**
+ * What rollback and revert share on the command line: asking before acting,
+ * printing progress, and saying what state an interrupted run left.
+ */
+import { createInterface } from 'node:readline';
+import { CfgtrailError } from '../../core/errors.js';
+import type { OnEvent } from '../../ops/ports.js';
+import type { RollbackEvent, RollbackResult } from '../../ops/rollback/types.js';
+import { formatEvent } from '../format/rollback.js';
+import type { CliDeps } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+
+/** Asking the operator; the real one reads the terminal. */
+export interface Prompt {
+  /** stdin and stderr are both terminals. */
+  interactive: boolean;
+  ask(question: string): Promise<string>;
+}
+
+/** The terminal prompt (node:readline on stdin, question on stderr). */
+export const terminalPrompt: Prompt = {
+  // A getter: touching process.stdin sets up a stream, which other commands should not pay for.
+  get interactive() {
+    return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  },
+  ask: (question) => new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    });
+  }),
+};
+
+/** Shows `planText` and asks; refuses without a terminal. `verb`: 'Roll back'; `doing`: 'rolling back'; `noun`: 'rollback'. */
+export async function confirmPlan(planText: string, words: { verb: string; doing: string; noun: string }, prompt: Prompt, deps: CliDeps): Promise<void> {
+  if (!prompt.interactive) {
+    throw new CfgtrailError('REFUSED', `not ${words.doing} without confirmation: run with --yes (or --dry-run to see the plan); nothing was changed`, {});
+  }
+  deps.stderr(planText);
+  const answer = (await prompt.ask(`${words.verb}? [y/N] `)).trim().toLowerCase();
+  if (answer !== 'y' && answer !== 'yes') throw new CfgtrailError('REFUSED', `${words.noun} cancelled; nothing was changed`, {});
+}
+
+/**
+ * Runs an apply with progress lines on stderr (phase timings with --verbose,
+ * none with --json) and the interrupt handling of {@link watchInterrupts}.
+ */
+export async function withProgress<R>(f: { json?: boolean; verbose?: boolean }, deps: CliDeps, run: (onEvent: OnEvent<RollbackEvent>) => Promise<R>): Promise<R> {
+  const interrupt = watchInterrupts(deps);
+  try {
+    return await run((e) => {
+      interrupt.track(e);
+      const line = f.json ? null : formatEvent(e, { verbose: Boolean(f.verbose) });
+      if (line) deps.stderr(line);
+    });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** Exit code for an applied rollback: restart failures first, then verification. */
+export function exitCodeForResult(r: Pick<RollbackResult, 'restarted' | 'verification'>): number {
+  if (r.restarted.some((x) => !x.ok)) return ExitCode.RESTART_FAILED;
+  if (r.verification && !r.verification.report.ok) return ExitCode.VERIFY_FAILED;
+  return ExitCode.OK;
+}
+
+/**
+ * Ctrl-C or SIGTERM while a rollback runs: one line on stderr saying what
+ * state the rollback is in and what to run next, then exit 130 / 143 at
+ * once. What is on disk is safe at any instant (the journal says how far it
+ * got), so there is nothing to wait for and no second Ctrl-C to press.
+ */
+export function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => void; dispose: () => void } {
+  let stage: 'planned' | 'pending' | 'committed' = 'planned';
+  let commit = '';
+  const onSignal = (signal: NodeJS.Signals) => {
+    deps.stderr(`cfgtrail: ${interruptedLine(signal, stage, commit)}\n`);
+    process.exit(signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED);
+  };
+  // Before main's own handlers, which exit without a word.
+  process.prependListener('SIGINT', onSignal);
+  process.prependListener('SIGTERM', onSignal);
+  return {
+    track: (e) => {
+      if (e.phase === 'lock' && e.step === 'done') stage = 'pending';
+      if (e.phase === 'commit' && e.step === 'done') {
+        stage = 'committed';
+        commit = e.detail ?? '';
+      }
+    },
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function interruptedLine(signal: NodeJS.Signals, stage: 'planned' | 'pending' | 'committed', commit: string): string {
+  const what = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
+  if (stage === 'planned') return `${what} before anything was changed`;
+  if (stage === 'pending') {
+    return `${what} while restoring files; the rollback is pending: run \`cfgtrail rollback --continue\` to finish it, or \`cfgtrail rollback --abort\` to put back the files it changed`;
+  }
+  return `${what} after the rollback commit ${commit} was recorded, while restarting or checking services: run \`cfgtrail rollback --continue\` to restart and verify them`;
+}

@@ -61,6 +61,27 @@ export function compileFilter(f: AuditFilter): (r: IndexRecord) => boolean {
     checks.push((r) => messageLines(r).some((line) => re.test(line)));
   }
   if (f.changeId !== undefined) checks.push((r) => r.changeId === f.changeId);
+  checks.push(...contentChecks(f));
+  return (r) => checks.every((check) => check(r));
+}
+
+/** What the trailer, risk, component, file and field conditions read of a record. */
+export type ContentRecord = Pick<IndexRecord, 'trailers' | 'files' | 'fields'>;
+type ContentFilter = Pick<AuditFilter, 'trailers' | 'risk' | 'component' | 'file' | 'field'>;
+
+/**
+ * The conditions of `f` that read a record's trailers, files and fields, as
+ * one predicate (queryIndex answers the others from the index columns).
+ *
+ * @example compileContentFilter({ file: 'conf.d' })({ trailers: [], files: [{ path: 'conf.d/a.yaml', … }], fields: [] })
+ */
+export function compileContentFilter(f: ContentFilter): (r: ContentRecord) => boolean {
+  const checks = contentChecks(f);
+  return (r) => checks.every((check) => check(r));
+}
+
+function contentChecks(f: ContentFilter): ((r: ContentRecord) => boolean)[] {
+  const checks: ((r: ContentRecord) => boolean)[] = [];
   for (const t of f.trailers ?? []) checks.push((r) => hasTrailer(r.trailers, t.key, (v) => v === t.value));
   if (f.risk !== undefined) {
     const risk = f.risk.toLowerCase();
@@ -77,7 +98,7 @@ export function compileFilter(f: AuditFilter): (r: IndexRecord) => boolean {
     checks.push((r) => r.files.some((x) => isUnder(normalizePath(x.path), file)));
   }
   if (f.field !== undefined) checks.push(fieldCheck(f.field));
-  return (r) => checks.every((check) => check(r));
+  return checks;
 }
 
 /** A `g` or `y` RegExp keeps `lastIndex` between calls and would skip matches. */
@@ -109,7 +130,7 @@ interface FieldQuery {
   segments: PathSegment[];
 }
 
-function fieldCheck(query: string): Check {
+function fieldCheck(query: string): (r: ContentRecord) => boolean {
   // `a.yaml:x.y` restricts to one file, but a colon can also be part of a key:
   // accept either reading, since missing a change is worse in an audit.
   const texts: { file?: string; text: string }[] = [{ text: query }];

@@ -53,8 +53,9 @@ export function eachFirstParent(index: IndexData, head: string | null, fn: (entr
 }
 
 function entryAt(bytes: Buffer, json: number, end: number): { head: EntryHead; entry: FirstParentEntry } {
-  const whole = () => JSON.parse(bytes.toString('utf8', json, end)) as Record<string, unknown>;
-  const head = headOf(bytes, json, end) ?? (whole() as unknown as EntryHead);
+  // An index entry as written: its head's members and the rest.
+  const whole = () => JSON.parse(bytes.toString('utf8', json, end)) as EntryHead & Record<string, unknown>;
+  const head = headOf(bytes, json, end) ?? whole();
   const memberText = (key: string, next: string | null): string => {
     const range = memberRange((needle, from) => bytes.indexOf(asBytes(needle), from), json, end, key, next);
     return range ? bytes.toString('utf8', range[0], range[1]) : JSON.stringify(whole()[key] ?? null);

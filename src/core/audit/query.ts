@@ -1,6 +1,6 @@
-import type { AuditEntry, AuditFilter, IndexRecord, Trailer } from '../types.js';
+import type { AuditEntry, AuditFilter, Trailer } from '../types.js';
 import type { Store } from '../store/open.js';
-import { compileFilter, stateless } from './filter.js';
+import { compileContentFilter, stateless, type ContentRecord } from './filter.js';
 import { eachLineWith, eachNewestFirst, entryMember, lineOf, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
 import { buildRecord } from './record.js';
@@ -30,7 +30,7 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
   // the parts of the entry it reads (trailers, files), parsed only for lines
   // that pass the cheap checks.
   const { trailers, risk, component, file, field } = filter;
-  const rest = compileFilter({ trailers, risk, component, file, field });
+  const rest = compileContentFilter({ trailers, risk, component, file, field });
   const needsTrailers = Boolean(trailers?.length || risk !== undefined || component !== undefined);
   const needsFiles = file !== undefined;
   const needsRest = needsTrailers || needsFiles || field !== undefined;
@@ -57,12 +57,11 @@ export function queryIndex(data: IndexData, filter: AuditFilter): QueryResult {
     if (grepLines && !col.message.split('\x1d').some((l) => grepLines.test(l))) return true;
     if (fieldHints !== null && !fieldHints.some((h) => col.fields.includes(h))) return true;
     if (needsRest) {
-      const rec = {
-        timestamp: col.timestamp,
+      const rec: ContentRecord = {
         fields: field !== undefined ? splitFields(col.fields) : [],
         trailers: needsTrailers ? (entryMember(col.json, 'trailers', 'files') as Trailer[]) : [],
         files: needsFiles ? (entryMember(col.json, 'files', null) as AuditEntry['files']) : [],
-      } as unknown as IndexRecord;
+      };
       if (!rest(rec)) return true;
     }
     json.push(col.json);

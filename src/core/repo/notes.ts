@@ -74,7 +74,15 @@ function toNote(raw: unknown): VerificationNote | null {
   const o = raw as Record<string, unknown>;
   if (typeof o.result !== 'string' || !RESULTS.has(o.result) || typeof o.at !== 'string') return null;
   const services = Array.isArray(o.services) ? (o.services as VerificationNote['services']) : [];
-  return clean({ ...(o as unknown as VerificationNote), result: readResult(o.result as VerificationNote['result'], services), services });
+  const n = o as Partial<Record<keyof VerificationNote, unknown>>;
+  return clean({
+    result: readResult(o.result as VerificationNote['result'], services),
+    at: o.at,
+    by: n.by as VerificationNote['by'],
+    kind: n.kind as VerificationNote['kind'],
+    services,
+    message: n.message as VerificationNote['message'],
+  });
 }
 
 /**

@@ -145,7 +145,7 @@ export function readFileIn(dir: LiveDir, name: string): ReadResult {
 
 /** Dirents read with `encoding: 'buffer'`, their names as name strings. */
 function namesFromBytes(list: Dirent<Buffer>[]): Dirent[] {
-  return list.map((d) => Object.assign(d, { name: nameFromBytes(d.name) }) as unknown as Dirent);
+  return list.map((d) => Object.assign(d, { name: nameFromBytes(d.name) }));
 }
 
 /** Content of the regular file at `path` (a symlink is not followed, a FIFO not waited on); null when it is anything else or gone. */

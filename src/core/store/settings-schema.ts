@@ -8,7 +8,7 @@
  * Why not a schema library: docs/decisions.md.
  */
 import schemaJson from '../../../schema/settings.schema.json' with { type: 'json' };
-import { CfgtrailError } from '../errors.js';
+import { BugError, CfgtrailError } from '../errors.js';
 
 /** A JSON Schema node of the subset used. */
 export interface SchemaNode {
@@ -37,7 +37,31 @@ export const SUPPORTED_KEYWORDS = new Set([
   '$ref', 'type', 'properties', 'additionalProperties', 'required', 'items', 'minItems', 'minLength', 'pattern', 'minimum', 'maximum', 'enum', 'oneOf', 'anyOf',
 ]);
 
-export const SETTINGS_SCHEMA = schemaJson as unknown as SchemaNode;
+const TYPES = new Set(['object', 'array', 'string', 'number', 'integer', 'boolean']);
+
+export const SETTINGS_SCHEMA = schemaNode(schemaJson);
+
+/**
+ * The schema file as a SchemaNode. A JSON import types `"type": "object"` as
+ * any string, so the shape the checker reads is checked here, once.
+ */
+function schemaNode(json: unknown): SchemaNode {
+  if (!isSchemaNode(json)) throw new BugError('schema/settings.schema.json does not have the shape settings-schema.ts reads');
+  return json;
+}
+
+function isSchemaNode(x: unknown): x is SchemaNode {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const o: Record<string, unknown> = { ...x };
+  const list = (v: unknown) => v === undefined || (Array.isArray(v) && v.every(isSchemaNode));
+  const map = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isSchemaNode));
+  return (
+    (o.type === undefined || (typeof o.type === 'string' && TYPES.has(o.type))) &&
+    map(o.properties) && map(o.definitions) && list(o.oneOf) && list(o.anyOf) &&
+    (o.items === undefined || isSchemaNode(o.items)) &&
+    (o.additionalProperties === undefined || typeof o.additionalProperties === 'boolean' || isSchemaNode(o.additionalProperties))
+  );
+}
 
 type KeyPath = (string | number)[];
 

@@ -1,4 +1,4 @@
-import type { ParseError } from './parse-config.js';
+import type { ParseError } from './parse-error.js';
 
 /**
  * Turn a `JSON.parse` failure into a message with a 1-based line and column.

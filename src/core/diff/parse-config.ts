@@ -1,6 +1,7 @@
 import type { Document } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { locateJsonError } from './json-error.js';
+import type { ParseError } from './parse-error.js';
 import { parsePlainYaml } from './plain-yaml.js';
 import { fastYamlAccepts, readFastYamlDocument, splitYamlDocuments } from './fast-yaml.js';
 import { readChunkedDocument, SPLIT_MIN_BYTES, type PieceMemo } from './chunked-yaml.js';
@@ -23,12 +24,7 @@ export interface ParseOptions {
 /** YAML files from this size on are read with js-yaml (core schema, see fast-yaml.ts) when it can. */
 export const FAST_YAML_MIN_BYTES = 64 * 1024;
 
-/** Where and why a config file does not parse; line and col are 1-based. */
-export interface ParseError {
-  message: string;
-  line: number;
-  col: number;
-}
+export type { ParseError } from './parse-error.js';
 
 /** A parsed YAML/JSON file: one tree per document (JSON always has one). */
 export type ParsedConfig = { ok: true; docs: unknown[] } | { ok: false; error: ParseError };

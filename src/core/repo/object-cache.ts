@@ -1,5 +1,5 @@
 /** A size-bounded cache of objects, for the object store. */
-import type { GitObject } from './objects.js';
+import type { GitObject } from './git-object.js';
 
 /** A copy of `buf` in an allocation of exactly its size (Buffer.from would share an 8 KiB pool slab). */
 function ownCopy(buf: Buffer): Buffer {

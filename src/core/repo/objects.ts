@@ -11,16 +11,14 @@ import { CfgtrailError } from '../errors.js';
 import { readAlternates } from './alternates.js';
 import { applyDelta } from './delta.js';
 import { ObjectCache } from './object-cache.js';
+import type { GitObject } from './git-object.js';
 import { damagedIndex, indexChecksumOk } from './pack-index.js';
 import { findPrefix, openPack, PackFile, type ObjectType } from './pack-read.js';
 
 export type { ObjectType } from './pack-read.js';
 
 /** An object's type and (inflated, header-less) content. */
-export interface GitObject {
-  type: ObjectType;
-  content: Buffer;
-}
+export type { GitObject } from './git-object.js';
 
 /** Read access to one gitdir's objects. */
 export interface ObjectStore {

@@ -4,16 +4,12 @@
  * verify the services and note the outcome on the rollback commit.
  */
 import { CfgtrailError } from '../../core/errors.js';
-import type { Person } from '../../core/types.js';
-import type { Store } from '../../core/store/open.js';
 import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { writeSnapshotLocked } from '../../core/store/snapshot.js';
 import { readHead } from '../../core/repo/refs.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
-import type { Clock, HealthProbe, OnEvent, ServiceControl } from '../ports.js';
-import type { ServiceConfig } from '../services-config.js';
 import { applyFileActions } from './write-files.js';
 import { buildPlan, planStillHolds } from './plan.js';
 import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
@@ -21,23 +17,9 @@ import { describePending, pendingJournal } from './pending.js';
 import { isThisProcess, ownerAlive, thisProcess } from '../../core/store/owner.js';
 import { committedState, driftPaths, headFiles, keptEditsText, targetFiles } from './states.js';
 import { runServices } from './services.js';
-import type { KeptEdit, RollbackEvent, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
+import type { ApplyContext, KeptEdit, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
 
-/** What applying needs besides the plan: the store, the ports and who is acting. */
-export interface ApplyContext {
-  store: Store;
-  /** The validated `services:` list; the plan names the ones to restart. */
-  services: ServiceConfig[];
-  control?: ServiceControl;
-  probe?: HealthProbe;
-  clock: Clock;
-  author: Person;
-  /** ms since the epoch for commit dates. @default Date.now */
-  now?: () => number;
-  /** Restore recorded owners (only root can). */
-  chown?: boolean;
-  onEvent?: OnEvent<RollbackEvent>;
-}
+export type { ApplyContext } from './types.js';
 
 type Timer = <T>(phase: RollbackPhase, fn: () => Promise<T>, detail?: (r: T) => string) => Promise<T>;
 

@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import { dirOf } from './dir-handles.js';
 import { nameStem } from './safe-path.js';
 import { blobOid } from '../../core/store/scan.js';
-import type { Run } from './write-files.js';
+import type { Run } from './write-run.js';
 import type { FileAction } from './types.js';
 
 /** `.NAME.cfgtrail-kept-<time>~`: ends in `~`, so scans never track it; a clash adds the run's tag. */

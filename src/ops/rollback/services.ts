@@ -4,7 +4,7 @@ import { restartServices, type RestartReport } from '../restart.js';
 import { verifyAndRecord } from '../verification.js';
 import type { ServiceEvent } from '../ports.js';
 import type { ServiceConfig } from '../services-config.js';
-import type { ApplyContext } from './apply.js';
+import type { ApplyContext } from './types.js';
 import type { RollbackPlan, RollbackResult } from './types.js';
 
 type AfterCommit = Pick<RollbackResult, 'restarted' | 'restart' | 'verification'>;

@@ -1,6 +1,8 @@
 /** Data shapes of a rollback: the plan (pure data, printable) and what applying it did. */
-import type { FileDiff, Trailer } from '../../core/types.js';
-import type { ServiceEvent } from '../ports.js';
+import type { FileDiff, Person, Trailer } from '../../core/types.js';
+import type { Clock, HealthProbe, OnEvent, ServiceControl, ServiceEvent } from '../ports.js';
+import type { ServiceConfig } from '../services-config.js';
+import type { Store } from '../../core/store/open.js';
 import type { RestartReport } from '../restart.js';
 import type { VerifyReport } from '../health.js';
 import type { VerificationNote } from '../../core/repo/notes.js';
@@ -137,4 +139,20 @@ export interface RollbackResult {
   timings: Partial<Record<RollbackPhase, number>>;
   /** Edits that landed while the files were written; the rollback commit has the target's content. */
   keptEdits: KeptEdit[];
+}
+
+/** What applying needs besides the plan: the store, the ports and who is acting. */
+export interface ApplyContext {
+  store: Store;
+  /** The validated `services:` list; the plan names the ones to restart. */
+  services: ServiceConfig[];
+  control?: ServiceControl;
+  probe?: HealthProbe;
+  clock: Clock;
+  author: Person;
+  /** ms since the epoch for commit dates. @default Date.now */
+  now?: () => number;
+  /** Restore recorded owners (only root can). */
+  chown?: boolean;
+  onEvent?: OnEvent<RollbackEvent>;
 }

@@ -18,8 +18,8 @@ import { dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
 import { keepThenReplace, keepThenDelete, readAll } from './keep-edits.js';
 import { assertDirsBecomeFree, nameStem } from './safe-path.js';
 import { checkLinkTargets, writeFailed } from './write-errors.js';
-import type { WrittenFile } from './states.js';
-import type { FileAction, KeptEdit } from './types.js';
+import type { FileAction } from './types.js';
+import type { Run, WriteOutcome } from './write-run.js';
 
 export interface WriteOptions {
   /** Content of a blob of the store. */
@@ -32,28 +32,11 @@ export interface WriteOptions {
   now?: () => number;
 }
 
-/** What the writes did: edits kept aside, and the permissions and owner each written file got. */
-export interface WriteOutcome {
-  kept: KeptEdit[];
-  written: Map<string, WrittenFile>;
-}
+export type { WriteOutcome } from './write-run.js';
 
 /** Temp names end in `~`, which scans never track, so a crash's leftovers are never recorded. */
 const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}(?:-\d+)?~$/;
 
-/** What one applyFileActions call tracks. */
-export interface Run {
-  dirs: DirHandles;
-  /** Relative directories to fsync at the end. */
-  touched: Set<string>;
-  /** Random per call; with a counter, it makes every temp name unique (names are cut to 180 bytes). */
-  tag: string;
-  n: number;
-  stamp: string;
-  out: WriteOutcome;
-  /** The path being written, deleted or chmodded: named if a system call fails. */
-  at?: string;
-}
 
 function tempName(path: string, run: Run): string {
   return `.${nameStem(basename(path))}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`;

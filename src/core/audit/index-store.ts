@@ -63,7 +63,8 @@ interface HeadFile {
 }
 
 // 3: a permission-only change's files entry carries its modes
-const VERSION = 3;
+// 4: list entries with both `key` and `id` are named by `key` (dyff's order), so field paths changed
+const VERSION = 4;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */

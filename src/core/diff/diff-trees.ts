@@ -11,11 +11,11 @@ export interface TreeChange extends FieldChange {
 }
 
 /** dyff's identity keys, in the order they are tried. */
-const IDENTITY_KEYS = ['name', 'id', 'key'] as const;
+const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
 
 /**
  * Field-level changes between two parsed trees. Maps are compared by key (order
- * ignored), lists of maps that all carry a unique `name`/`id`/`key` by that
+ * ignored), lists of maps that all carry a unique `name`/`key`/`id` (tried in that order) by that
  * identity, other lists by position. An added or removed subtree is one change.
  * @example diffTrees('a.yaml', { db: { max: 20 } }, { db: { max: 50 } })
  * // [{ path: ['db', 'max'], pathText: 'db.max', kind: 'changed', from: 20, to: 50, ... }]

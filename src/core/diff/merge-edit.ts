@@ -90,7 +90,7 @@ function collectionAt(node: unknown, path: PathSegment[]): Coll | null {
   return isMap(at) || isSeq(at) ? at : null;
 }
 
-/** Where `seg` sits in `coll`: a map key, a list position, or the list entry whose `name`/`id`/`key` matches. */
+/** Where `seg` sits in `coll`: a map key, a list position, or the list entry whose `name`/`key`/`id` matches. */
 function indexIn(coll: Coll, seg: PathSegment): number {
   const { isMap, isScalar, isPair } = yamlLib();
   if (typeof seg === 'number') return isMap(coll) || seg >= coll.items.length ? -1 : seg;
@@ -205,7 +205,8 @@ function segmentOf(coll: Coll, k: number): PathSegment {
   const item = coll.items[k];
   if (isPair(item)) return isScalar(item.key) ? String(item.key.value) : `\u0000`;
   if (isMap(item)) {
-    for (const key of ['name', 'id', 'key']) {
+    // the order diff-trees tries identity keys in (dyff's)
+    for (const key of ['name', 'key', 'id']) {
       const p = item.items.find((x) => isScalar(x.key) && x.key.value === key);
       if (p && isScalar(p.value)) return { [key]: String(p.value.value) };
     }

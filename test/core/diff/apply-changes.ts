@@ -85,7 +85,7 @@ function reorder(list: unknown[], c: TreeChange): void {
 /** The entry's identity value under whichever of name/id/key the change's ids use. */
 function identityOf(entry: unknown, ids: string[]): string {
   const e = entry as Record<string, unknown>;
-  const key = ['name', 'id', 'key'].find((k) => Object.hasOwn(e, k) && ids.includes(String(e[k])));
+  const key = ['name', 'key', 'id'].find((k) => Object.hasOwn(e, k) && ids.includes(String(e[k])));
   return key === undefined ? '' : String(e[key]);
 }
 

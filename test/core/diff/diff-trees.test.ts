@@ -63,7 +63,15 @@ describe('diffTrees', () => {
     expect(applyChanges(before, changes)).toEqual(after);
   });
 
-  it('falls back to id, then key, and to positions when identities are missing or repeated', () => {
+  it('tries key before id, as dyff does', () => {
+    const before = { list: [{ id: 1, key: 'a' }, { id: 2, key: 'b' }] };
+    const after = { list: [{ id: 3, key: 'a' }, { id: 2, key: 'b' }] };
+    const changes = diffTrees('c', before, after);
+    expect(changes.map((c) => [c.pathText, c.from, c.to])).toEqual([['list[key=a].id', 1, 3]]);
+    expect(applyChanges(before, changes)).toEqual(after);
+  });
+
+  it('falls back to key, then id, and to positions when identities are missing or repeated', () => {
     expect(summary(diffTrees('c', { l: [{ id: 1 }, { id: 2, v: 1 }] }, { l: [{ id: 2, v: 2 }] }))).toEqual([
       'removed l[id=1]',
       'changed l[id=2].v',

@@ -17,7 +17,7 @@ export { readIndex, dropIndex, INDEX_DIR } from './audit/index-store.js';
 export { buildRecord } from './audit/record.js';
 export { parseDateSpec } from './audit/dates.js';
 export { compileFilter, makeRegex } from './audit/filter.js';
-export { resolveRev } from './repo/revs.js';
+export { resolveRev } from './audit/revs.js';
 export { readHead, readRef, writeRef } from './repo/refs.js';
 export { openObjectStore, hashObject, type ObjectStore } from './repo/objects.js';
 export { packStore } from './repo/gc.js';

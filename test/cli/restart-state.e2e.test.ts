@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
-import { parseNote } from '../../src/core/repo/notes.js';
+import { parseNote } from '../../src/core/record/verification-note.js';
 import { cfgtrail, git, tempDir } from '../helpers/cli.js';
 import { SAMPLE_SERVER, badConfig, freePort, goodConfig, writeSampleConfig } from '../helpers/sample-service.js';
 import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { BIN, cfgtrail, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
 import { killAtFileRename, RENAMES, renamesBeforeFiles } from '../helpers/strace.js';
-import { parseNote } from '../../src/core/repo/notes.js';
+import { parseNote } from '../../src/core/record/verification-note.js';
 
 /** The note a killed command's left-over lock earns the next one. */
 const TAKEOVER = /^note: took over the store lock left by pid \d+ \(cfgtrail rollback .*\), which no longer runs\n/;

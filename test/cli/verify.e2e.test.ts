@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
-import { parseNote, parseNoteHistory } from '../../src/core/repo/notes.js';
+import { parseNote, parseNoteHistory } from '../../src/core/record/verification-note.js';
 import { formatVerifyReport, pickServices } from '../../src/cli/commands/verify.js';
 import type { CheckReport } from '../../src/ops/health.js';
 import { validateServices } from '../../src/ops/services-config.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { compareStates, liveState, revState } from '../../core/store/compare.js';
 import { syncIndexForRead } from '../../core/audit/index-sync.js';
-import { resolveRev } from '../../core/repo/revs.js';
+import { resolveRev } from '../../core/audit/revs.js';
 import { readHead } from '../../core/repo/refs.js';
 import type { FileDiff } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';

@@ -9,8 +9,9 @@ import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js'
 import { formatLog } from '../format/log.js';
 import { formatLogSpans } from '../format/log-spans.js';
 import { queryEntrySpans } from '../../core/audit/entry-spans.js';
-import { formatNoteSummary, notesFor } from '../../core/repo/notes.js';
-import { resolveChangeId } from '../../core/repo/revs.js';
+import { notesFor } from '../../core/audit/verification-notes.js';
+import { formatNoteSummary } from '../../core/record/verification-note.js';
+import { resolveChangeId } from '../../core/audit/revs.js';
 import { commitsInRevs } from '../../core/audit/rev-range.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
 import { RISKS } from './snapshot.js';

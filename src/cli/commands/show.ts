@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
-import { resolveRev } from '../../core/repo/revs.js';
+import { resolveRev } from '../../core/audit/revs.js';
 import { compareStates, revState } from '../../core/store/compare.js';
 import type { AuditEntry, FileDiff } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
@@ -10,7 +10,8 @@ import { diffsToJson } from '../format/diff-json.js';
 import { formatShowHeader } from '../format/log.js';
 import { formatExport, formatExportJson } from '../format/export.js';
 import { changeRecords } from '../../core/audit/change-records.js';
-import { formatNoteSummary, readVerificationNote } from '../../core/repo/notes.js';
+import { readVerificationNote } from '../../core/audit/verification-notes.js';
+import { formatNoteSummary } from '../../core/record/verification-note.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { diffTextOptions, FULL_HELP } from './diff.js';
 

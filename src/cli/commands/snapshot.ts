@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CfgtrailError, isCfgtrailError } from '../../core/errors.js';
 import { syncIndexForRead } from '../../core/audit/index-sync.js';
-import { resolveChangeId } from '../../core/repo/revs.js';
+import { resolveChangeId } from '../../core/audit/revs.js';
 import type { Trailer } from '../../core/types.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { writeSnapshot } from '../../core/store/snapshot.js';

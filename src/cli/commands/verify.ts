@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CfgtrailError } from '../../core/errors.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import { readHead } from '../../core/repo/refs.js';
-import { resolveRev } from '../../core/repo/revs.js';
+import { resolveRev } from '../../core/audit/revs.js';
 import { assertVerified, type CheckReport, type VerifyReport } from '../../ops/health.js';
 import { restartServices } from '../../ops/restart.js';
 import type { RestartResult } from '../../ops/ports.js';

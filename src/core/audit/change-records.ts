@@ -1,7 +1,7 @@
 import type { Store } from '../store/open.js';
 import { compareStates, revState, type FileState } from '../store/compare.js';
-import { resolveRev } from '../repo/revs.js';
-import { readVerificationNote } from '../repo/notes.js';
+import { resolveRev } from './revs.js';
+import { readVerificationNote } from './verification-notes.js';
 import { changeRecord } from '../record/change-record.js';
 import { damageWarning, syncIndexForRead } from './index-sync.js';
 import type { IndexData } from './index-store.js';

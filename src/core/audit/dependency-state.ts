@@ -1,6 +1,6 @@
 import type { Trailer } from '../types.js';
 import { isCfgtrailError } from '../errors.js';
-import { resolveChangeId } from '../repo/revs.js';
+import { resolveChangeId } from './revs.js';
 import type { DependencyState } from '../record/change-record.js';
 import { eachFirstParent, type FirstParentEntry } from './first-parent.js';
 import type { IndexData } from './index-store.js';

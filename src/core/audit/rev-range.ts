@@ -1,5 +1,5 @@
 import type { Store } from '../store/open.js';
-import { resolveRev } from '../repo/revs.js';
+import { resolveRev } from './revs.js';
 import { eachFirstParent } from './first-parent.js';
 import type { IndexData } from './index-store.js';
 

@@ -1,7 +1,8 @@
 import type { AuditEntry } from '../types.js';
 import type { Store } from '../store/open.js';
 import { globToRegExp } from '../store/glob.js';
-import { notesFor, type VerificationNote } from '../repo/notes.js';
+import { notesFor } from './verification-notes.js';
+import type { VerificationNote } from '../record/verification-note.js';
 import type { RollbackEstimate } from '../record/change-record.js';
 import { eachLineWith, splitLine, type IndexData } from './index-store.js';
 

@@ -4,7 +4,7 @@
  * keep by hand. Pure: the store-dependent parts come in {@link RecordContext}.
  */
 import type { AuditEntry, FileDiff, Trailer } from '../types.js';
-import type { VerificationNote } from '../repo/notes.js';
+import type { VerificationNote } from './verification-note.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { filesModified } from './file-records.js';
 

@@ -5,7 +5,7 @@ import type { ServiceConfig } from '../services-config.js';
 import type { Store } from '../../core/store/open.js';
 import type { RestartReport } from '../restart.js';
 import type { VerifyReport } from '../health.js';
-import type { VerificationNote } from '../../core/repo/notes.js';
+import type { VerificationNote } from '../../core/record/verification-note.js';
 
 /** A file as the target revision has it. */
 export interface TargetFile {

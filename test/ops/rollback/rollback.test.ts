@@ -10,7 +10,7 @@ import type { RollbackEvent } from '../../../src/ops/rollback/types.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { parseTrailers } from '../../../src/core/record/trailers.js';
 import { readHead } from '../../../src/core/repo/refs.js';
-import { readVerificationNote } from '../../../src/core/repo/notes.js';
+import { readVerificationNote } from '../../../src/core/audit/verification-notes.js';
 import type { Store } from '../../../src/core/store/open.js';
 import { git } from '../../helpers/cli.js';
 import { author, instantClock, picture, snap, storeWith, writeFiles } from './builders.js';

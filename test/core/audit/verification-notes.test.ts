@@ -6,16 +6,8 @@ import { openStore, type Store } from '../../../src/core/store/open.js';
 import { writeSnapshot } from '../../../src/core/store/snapshot.js';
 import { syncIndex } from '../../../src/core/audit/index-sync.js';
 import { packStore } from '../../../src/core/repo/gc.js';
-import {
-  addVerificationNote,
-  formatNote,
-  lastGoodCommit,
-  notesFor,
-  parseNote,
-  parseNoteHistory,
-  readVerificationNote,
-  type VerificationNote,
-} from '../../../src/core/repo/notes.js';
+import { addVerificationNote, lastGoodCommit, notesFor, readVerificationNote } from '../../../src/core/audit/verification-notes.js';
+import { formatNote, parseNote, parseNoteHistory, type VerificationNote } from '../../../src/core/record/verification-note.js';
 import { git, tempDir } from '../../helpers/cli.js';
 
 const AUTHOR = { name: 'Test Operator', email: 'ops@example.com' };

@@ -1,9 +1,9 @@
 import { CfgtrailError } from '../errors.js';
 import type { Store } from '../store/open.js';
-import { eachLineWith, splitLine, type IndexData, type IndexLine } from '../audit/index-store.js';
-import { parseCommit } from './commit.js';
-import { readHead, readRef } from './refs.js';
-import { isCommit } from './objects.js';
+import { eachLineWith, splitLine, type IndexData, type IndexLine } from './index-store.js';
+import { parseCommit } from '../repo/commit.js';
+import { readHead, readRef } from '../repo/refs.js';
+import { isCommit } from '../repo/objects.js';
 
 /**
  * Resolves what a user types as a revision to a commit id: `HEAD`, a full

@@ -1,12 +1,13 @@
 import type { FieldChange, FileDiff } from '../../core/types.js';
+import type { DocumentIdentity } from '../../core/diff/k8s-identity.js';
 
 /** One row of the `diff --json` contract. */
 export type DiffJsonRow =
-  | { file: string; path: unknown[]; pathText: string; kind: 'added' | 'removed' | 'changed'; from?: unknown; to?: unknown }
+  | { file: string; path: unknown[]; pathText: string; kind: 'added' | 'removed' | 'changed'; from?: unknown; to?: unknown; document?: DocumentIdentity }
   | { file: string; kind: 'text'; patch: string; warning?: string; summary?: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'binary'; status: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'secret'; status: string; fromSize?: number; toSize?: number; fromTag?: string; toTag?: string }
-  | { file: string; path: unknown[]; pathText: string; kind: 'reordered'; from: string[]; to: string[] }
+  | { file: string; path: unknown[]; pathText: string; kind: 'reordered'; from: string[]; to: string[]; document?: DocumentIdentity }
   | { file: string; kind: 'mode'; from: string; to: string }
   | { file: string; kind: 'link'; status: string; from?: string; to?: string }
   | { file: string; kind: 'formatting' };
@@ -16,7 +17,8 @@ export type DiffJsonRow =
  * `{file, path, pathText, kind, from, to}` (a key-matched list whose entries
  * changed order as `kind: 'reordered'`, from/to its identities in old and new
  * order), symlinks as `{file, kind: 'link', status, from, to}` (targets), other
- * files as `{file, kind: 'text', patch}`.
+ * files as `{file, kind: 'text', patch}`. In a multi-document file matched by
+ * Kubernetes identity, tree rows add `document: {apiVersion, kind, namespace?, name}`.
  */
 export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
   const rows: DiffJsonRow[] = [];
@@ -30,15 +32,16 @@ export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
       rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}), ...extra });
     }
     else if (d.formattingOnly) rows.push({ file: d.file, kind: 'formatting' });
-    for (const c of d.changes as readonly (FieldChange & { reorder?: boolean })[]) {
+    for (const c of d.changes as readonly (FieldChange & { reorder?: boolean; document?: DocumentIdentity })[]) {
+      const doc = c.document ? { document: c.document } : {};
       if (c.reorder === true) {
-        rows.push({ file: d.file, path: c.path, pathText: c.pathText, kind: 'reordered', from: c.from as string[], to: c.to as string[] });
+        rows.push({ file: d.file, path: c.path, pathText: c.pathText, kind: 'reordered', from: c.from as string[], to: c.to as string[], ...doc });
         continue;
       }
       const row: DiffJsonRow = { file: d.file, path: c.path, pathText: c.pathText, kind: c.kind };
       if (c.kind !== 'added') row.from = c.from;
       if (c.kind !== 'removed') row.to = c.to;
-      rows.push(row);
+      rows.push(c.document ? { ...row, document: c.document } : row);
     }
   }
   return rows;

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ChangeKind, FieldChange, PathSegment } from '../types.js';
 import { formatPathText } from './path-text.js';
+import { documentSegment, identityKey, resourceIdentities, type DocumentIdentity } from './k8s-identity.js';
 
 /** A field change, plus what a key-matched list needs to be replayed exactly. */
 export interface TreeChange extends FieldChange {
@@ -8,6 +9,8 @@ export interface TreeChange extends FieldChange {
   index?: number;
   /** The common entries of a key-matched list changed order; from/to are their identity values, old and new order. */
   reorder?: boolean;
+  /** In a multi-document file whose documents are matched as Kubernetes resources: the resource changed. */
+  document?: DocumentIdentity;
 }
 
 /** dyff's identity keys, in the order they are tried. */
@@ -27,13 +30,20 @@ export function diffTrees(file: string, a: unknown, b: unknown): TreeChange[] {
 }
 
 /**
- * Changes between the documents of two multi-document files. The document index
- * is the first path segment only when either side has more than one document.
+ * Changes between the documents of two multi-document files. A single document
+ * on each side is compared as it is, with no document segment. Otherwise, when
+ * every (non-empty) document on both sides is a Kubernetes resource with a
+ * unique identity, documents are matched by apiVersion/kind/namespace/name and
+ * named by it (`[doc=Deployment/default/web].spec.replicas`); their order does
+ * not matter. Else the document index is the first path segment.
  */
 export function diffDocuments(file: string, a: readonly unknown[], b: readonly unknown[]): TreeChange[] {
   if (a.length <= 1 && b.length <= 1) return diffTrees(file, a[0] ?? null, b[0] ?? null);
-  const ctx = { file, out: [] as TreeChange[] };
-  walkPositional(ctx, [], a, b);
+  const ctx: Ctx = { file, out: [] };
+  const aRes = resources(a);
+  const bRes = aRes && resources(b);
+  if (aRes && bRes) walkResources(ctx, aRes, bRes);
+  else walkPositional(ctx, [], a, b);
   return ctx.out;
 }
 
@@ -42,23 +52,55 @@ export function diffDocuments(file: string, a: readonly unknown[], b: readonly u
  * (per document when there are several), so a new file lists its sections.
  */
 export function diffWholeFile(file: string, docs: readonly unknown[], kind: 'added' | 'removed'): TreeChange[] {
-  const out: TreeChange[] = [];
+  const ctx: Ctx = { file, out: [] };
   const multi = docs.length > 1;
-  docs.forEach((doc, i) => {
-    const base: PathSegment[] = multi ? [i] : [];
-    if (doc === null && !multi) return;
+  const res = multi ? resources(docs) : null;
+  const entries: [PathSegment[], unknown, DocumentIdentity | undefined][] = res
+    ? res.map((r) => [[documentSegment(r.id)], r.doc, r.id])
+    : docs.map((doc, i) => [multi ? [i] : [], doc, undefined]);
+  for (const [base, doc, document] of entries) {
+    if (doc === null && !multi) continue;
+    const c: Ctx = { ...ctx, document };
     if (!isPlainObject(doc)) {
-      out.push(change(file, base, kind, doc));
-      return;
+      ctx.out.push(change(c, base, kind, doc));
+      continue;
     }
-    for (const key of Object.keys(doc)) out.push(change(file, [...base, key], kind, doc[key]));
-  });
-  return out;
+    for (const key of Object.keys(doc)) ctx.out.push(change(c, [...base, key], kind, doc[key]));
+  }
+  return ctx.out;
+}
+
+interface Resource {
+  id: DocumentIdentity;
+  doc: unknown;
+}
+
+/** The non-empty documents with their identities, when all are resources with unique identities. */
+function resources(docs: readonly unknown[]): Resource[] | null {
+  const present = docs.filter((d) => d !== null && d !== undefined);
+  const ids = resourceIdentities(present);
+  return ids && ids.map((id, i) => ({ id, doc: present[i] }));
+}
+
+function walkResources(ctx: Ctx, a: Resource[], b: Resource[]): void {
+  const bByKey = new Map(b.map((r) => [identityKey(r.id), r]));
+  const aKeys = new Set(a.map((r) => identityKey(r.id)));
+  for (const r of a) {
+    const other = bByKey.get(identityKey(r.id));
+    const c: Ctx = { ...ctx, document: r.id };
+    if (other === undefined) ctx.out.push(change(c, [documentSegment(r.id)], 'removed', r.doc));
+    else if (!Object.is(r.doc, other.doc)) walk(c, [documentSegment(r.id)], r.doc, other.doc);
+  }
+  for (const r of b) {
+    if (!aKeys.has(identityKey(r.id))) ctx.out.push(change({ ...ctx, document: r.id }, [documentSegment(r.id)], 'added', r.doc));
+  }
 }
 
 interface Ctx {
   file: string;
   out: TreeChange[];
+  /** The resource being walked, in a multi-document file matched by identity. */
+  document?: DocumentIdentity;
 }
 
 function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
@@ -66,17 +108,17 @@ function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
   if (Object.is(a, b)) return;
   if (isPlainObject(a) && isPlainObject(b)) walkMaps(ctx, path, a, b);
   else if (Array.isArray(a) && Array.isArray(b)) walkLists(ctx, path, a, b);
-  else if (!sameLeaf(a, b)) ctx.out.push({ ...change(ctx.file, path, 'changed', a), to: b });
+  else if (!sameLeaf(a, b)) ctx.out.push({ ...change(ctx, path, 'changed', a), to: b });
 }
 
 function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: Record<string, unknown>): void {
   for (const key of Object.keys(a)) {
     // Object.is first: no path is built for the (often millions of) unchanged keys
-    if (!Object.hasOwn(b, key)) ctx.out.push(change(ctx.file, [...path, key], 'removed', a[key]));
+    if (!Object.hasOwn(b, key)) ctx.out.push(change(ctx, [...path, key], 'removed', a[key]));
     else if (!Object.is(a[key], b[key])) walk(ctx, [...path, key], a[key], b[key]);
   }
   for (const key of Object.keys(b)) {
-    if (!Object.hasOwn(a, key)) ctx.out.push(change(ctx.file, [...path, key], 'added', b[key]));
+    if (!Object.hasOwn(a, key)) ctx.out.push(change(ctx, [...path, key], 'added', b[key]));
   }
 }
 
@@ -94,8 +136,8 @@ function walkPositional(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b:
   const common = Math.min(a.length, b.length);
   for (let i = 0; i < common; i += 1) if (!Object.is(a[i], b[i])) walk(ctx, [...path, i], a[i], b[i]);
   // removals from the end first, so replaying them in order keeps positions valid
-  for (let i = a.length - 1; i >= common; i -= 1) ctx.out.push(change(ctx.file, [...path, i], 'removed', a[i]));
-  for (let i = common; i < b.length; i += 1) ctx.out.push(change(ctx.file, [...path, i], 'added', b[i]));
+  for (let i = a.length - 1; i >= common; i -= 1) ctx.out.push(change(ctx, [...path, i], 'removed', a[i]));
+  for (let i = common; i < b.length; i += 1) ctx.out.push(change(ctx, [...path, i], 'added', b[i]));
 }
 
 function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: unknown[], aIds: string[], bIds: string[]): void {
@@ -103,7 +145,7 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   const bIndex = new Map(bIds.map((id, i) => [id, i]));
   const at = (id: string): PathSegment[] => [...path, { [key]: id }];
   aIds.forEach((id, i) => {
-    if (!bIndex.has(id)) ctx.out.push(change(ctx.file, at(id), 'removed', a[i]));
+    if (!bIndex.has(id)) ctx.out.push(change(ctx, at(id), 'removed', a[i]));
   });
   bIds.forEach((id, i) => {
     const j = aIndex.get(id);
@@ -113,10 +155,10 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   const oldOrder = aIds.filter((id) => bIndex.has(id));
   const newOrder = bIds.filter((id) => aIndex.has(id));
   if (oldOrder.some((id, i) => id !== newOrder[i])) {
-    ctx.out.push({ ...change(ctx.file, path, 'changed', oldOrder), to: newOrder, reorder: true });
+    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true });
   }
   bIds.forEach((id, i) => {
-    if (!aIndex.has(id)) ctx.out.push({ ...change(ctx.file, at(id), 'added', b[i]), index: i });
+    if (!aIndex.has(id)) ctx.out.push({ ...change(ctx, at(id), 'added', b[i]), index: i });
   });
 }
 
@@ -132,8 +174,9 @@ function identitiesOf(list: readonly unknown[], key: string): string[] | null {
   return new Set(ids).size === ids.length ? ids : null;
 }
 
-function change(file: string, path: PathSegment[], kind: ChangeKind, value: unknown): TreeChange {
-  const base = { file, path, pathText: formatPathText(path), kind };
+function change(ctx: Ctx, path: PathSegment[], kind: ChangeKind, value: unknown): TreeChange {
+  const base: TreeChange = { file: ctx.file, path, pathText: formatPathText(path), kind };
+  if (ctx.document) base.document = ctx.document;
   return kind === 'added' ? { ...base, to: value } : { ...base, from: value };
 }
 

@@ -1,5 +1,6 @@
 import type { PathSegment } from '../types.js';
 import { parsePathText } from './path-text.js';
+import { DOCUMENT_KEY } from './k8s-identity.js';
 
 /**
  * Whether a change touches the field a query names (`log --field database.pool.max`):
@@ -8,7 +9,9 @@ import { parsePathText } from './path-text.js';
  * matches a change to `database.pool.max`. A plain query segment also matches a
  * key-matched entry by its identity value (`spec.containers.nginx` ~
  * `spec.containers[name=nginx]`) and a list position by its digits. In
- * multi-document files the leading document index may be left out of the query.
+ * multi-document files the leading document index, or the resource segment
+ * (`[doc=Deployment/default/web]`, also matched by a plain `Deployment/default/web`),
+ * may be left out of the query.
  * @param changePath segments, or pathText
  * @throws CfgtrailError BAD_INPUT when the query (or a text changePath) is not valid path syntax.
  */
@@ -20,7 +23,12 @@ export function fieldMatches(changePath: readonly PathSegment[] | string, query:
 /** `fieldMatches` on paths already parsed (a query checked against many changes parses once). */
 export function segmentsMatch(change: readonly PathSegment[], q: readonly PathSegment[]): boolean {
   if (prefixMatch(change, q)) return true;
-  return typeof change[0] === 'number' && typeof q[0] !== 'number' && prefixMatch(change.slice(1), q);
+  if (typeof change[0] === 'number') return typeof q[0] !== 'number' && prefixMatch(change.slice(1), q);
+  return isDocumentSegment(change[0]) && !isDocumentSegment(q[0]) && prefixMatch(change.slice(1), q);
+}
+
+function isDocumentSegment(seg: PathSegment | undefined): boolean {
+  return typeof seg === 'object' && Object.hasOwn(seg, DOCUMENT_KEY);
 }
 
 function prefixMatch(change: readonly PathSegment[], query: readonly PathSegment[]): boolean {

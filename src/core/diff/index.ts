@@ -3,6 +3,8 @@ export { parseConfig, treeFormatOf } from './parse-config.js';
 export type { ParseOptions, ParsedConfig, ParseError, YamlSchema } from './parse-config.js';
 export { diffTrees, diffDocuments, diffWholeFile } from './diff-trees.js';
 export type { TreeChange } from './diff-trees.js';
+export { kubernetesIdentity, identityText } from './k8s-identity.js';
+export type { DocumentIdentity } from './k8s-identity.js';
 export { diffFile, isBinary } from './diff-file.js';
 export type { DiffOptions } from './diff-file.js';
 export { isSecretKey, redactChanges, redactValue, createRedactor, DEFAULT_SECRET_PATTERNS } from './redact.js';

@@ -40,10 +40,12 @@ describe('diffFile', () => {
     expect(diffFile('c.json', buf('{"a":1}'), buf('{\n  "a": 1\n}\n'))).toMatchObject({ formattingOnly: true });
   });
 
-  it('puts the document index first only in multi-document files', () => {
+  it('puts the document first only in multi-document files, named by resource when it is one', () => {
     const one = fixture('multi-doc.yaml').toString('utf8').split('---\n')[0] ?? '';
     const d = diffFile('m.yaml', buf(one), fixture('multi-doc.yaml'));
-    expect(d.changes.map((c) => `${c.kind} ${c.pathText}`)).toEqual(['added [1]']);
+    expect(d.changes.map((c) => `${c.kind} ${c.pathText}`)).toEqual(['added [doc=Service/app]']);
+    const plain = diffFile('p.yaml', buf('a: 1\n'), buf('a: 1\n---\nb: 2\n'));
+    expect(plain.changes.map((c) => `${c.kind} ${c.pathText}`)).toEqual(['added [1]']);
   });
 
   it('falls back to a text diff with a file:line:col warning when a side does not parse', () => {

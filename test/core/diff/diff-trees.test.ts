@@ -115,6 +115,40 @@ describe('diffDocuments and diffWholeFile', () => {
     expect(summary(diffDocuments('m', [{ a: 1 }, { b: 1 }, { c: 1 }], [{ a: 1 }]))).toEqual(['removed [2]', 'removed [1]']);
   });
 
+  it('matches Kubernetes documents by apiVersion/kind/namespace/name, whatever their order', () => {
+    const deploy = (replicas: number) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas } });
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { ports: [{ port: 80 }] } };
+    expect(diffDocuments('k', [deploy(1), svc], [svc, deploy(1)])).toEqual([]);
+    const changes = diffDocuments('k', [deploy(1), svc], [svc, deploy(3)]);
+    expect(changes).toEqual([
+      {
+        file: 'k',
+        path: [{ doc: 'Deployment/default/web' }, 'spec', 'replicas'],
+        pathText: '[doc=Deployment/default/web].spec.replicas',
+        kind: 'changed',
+        from: 1,
+        to: 3,
+        document: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' },
+      },
+    ]);
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'admin' } };
+    expect(summary(diffDocuments('k', [deploy(1), null], [deploy(1), role, null]))).toEqual(['added [doc=ClusterRole/admin]']);
+  });
+
+  it('falls back to document positions unless every document is a resource with a unique identity', () => {
+    const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    expect(summary(diffDocuments('k', [cm('a'), { plain: 1 }], [cm('b'), { plain: 1 }]))).toEqual(['changed [0].metadata.name']);
+    expect(summary(diffDocuments('k', [cm('a'), cm('a')], [cm('a'), cm('b')]))).toEqual(['changed [1].metadata.name']);
+  });
+
+  it('names the documents of a new multi-document file by resource', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: {} };
+    expect(summary(diffWholeFile('k', [cm, { ...cm, metadata: { name: 'b' } }], 'added'))).toEqual([
+      'added [doc=ConfigMap/a].apiVersion', 'added [doc=ConfigMap/a].kind', 'added [doc=ConfigMap/a].metadata', 'added [doc=ConfigMap/a].data',
+      'added [doc=ConfigMap/b].apiVersion', 'added [doc=ConfigMap/b].kind', 'added [doc=ConfigMap/b].metadata', 'added [doc=ConfigMap/b].data',
+    ]);
+  });
+
   it('lists one change per top-level key for a file on one side only', () => {
     expect(summary(diffWholeFile('n', [{ db: { a: 1 }, web: 2 }], 'added'))).toEqual(['added db', 'added web']);
     expect(summary(diffWholeFile('n', [{ a: 1 }, [1, 2]], 'removed'))).toEqual(['removed [0].a', 'removed [1]']);

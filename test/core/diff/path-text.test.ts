@@ -65,4 +65,13 @@ describe('fieldMatches', () => {
     expect(fieldMatches([1, 'spec', 'replicas'], '[1].spec')).toBe(true);
     expect(fieldMatches([1, 'spec', 'replicas'], '[0].spec')).toBe(false);
   });
+
+  it('lets a query leave out, or name plainly, the resource of a multi-document file', () => {
+    const path = '[doc=Deployment/default/web].spec.replicas';
+    expect(fieldMatches(path, 'spec.replicas')).toBe(true);
+    expect(fieldMatches(path, 'Deployment/default/web.spec')).toBe(true);
+    expect(fieldMatches(path, '[doc=Deployment/default/web].spec.replicas')).toBe(true);
+    expect(fieldMatches(path, '[doc=Deployment/default/api].spec')).toBe(false);
+    expect(fieldMatches(path, 'Service/default/web')).toBe(false);
+  });
 });

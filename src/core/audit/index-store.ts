@@ -65,7 +65,8 @@ interface HeadFile {
 // 3: a permission-only change's files entry carries its modes
 // 4: list entries with both `key` and `id` are named by `key` (dyff's order), so field paths changed
 // 5: documents of multi-document Kubernetes files are named by resource (`[doc=Deployment/default/web]`), not position
-const VERSION = 5;
+// 6: the items of a Kubernetes List are named by resource (`items[resource=ns/name]`), not position
+const VERSION = 6;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ChangeKind, FieldChange, PathSegment } from '../types.js';
 import { formatPathText } from './path-text.js';
 import { documentSegment, identityKey, resourceIdentities, type DocumentIdentity } from './k8s-identity.js';
+import { isListKind, listIdentity } from './list-identity.js';
 
 /** A field change, plus what a key-matched list needs to be replayed exactly. */
 export interface TreeChange extends FieldChange {
@@ -13,13 +14,10 @@ export interface TreeChange extends FieldChange {
   document?: DocumentIdentity;
 }
 
-/** dyff's identity keys, in the order they are tried. */
-const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
-
 /**
  * Field-level changes between two parsed trees. Maps are compared by key (order
  * ignored), lists of maps that all carry a unique `name`/`key`/`id` (tried in that order) by that
- * identity, other lists by position. An added or removed subtree is one change.
+ * identity, the `items` of a Kubernetes `List`/`*List` by metadata namespace/name, other lists by position. An added or removed subtree is one change.
  * @example diffTrees('a.yaml', { db: { max: 20 } }, { db: { max: 50 } })
  * // [{ path: ['db', 'max'], pathText: 'db.max', kind: 'changed', from: 20, to: 50, ... }]
  */
@@ -115,21 +113,22 @@ function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: 
   for (const key of Object.keys(a)) {
     // Object.is first: no path is built for the (often millions of) unchanged keys
     if (!Object.hasOwn(b, key)) ctx.out.push(change(ctx, [...path, key], 'removed', a[key]));
-    else if (!Object.is(a[key], b[key])) walk(ctx, [...path, key], a[key], b[key]);
+    else if (Object.is(a[key], b[key])) continue;
+    // the items of a Kubernetes List are resources: matched by namespace/name
+    else if (key === 'items' && isListKind(a.kind) && isListKind(b.kind) && Array.isArray(a[key]) && Array.isArray(b[key])) {
+      walkLists(ctx, [...path, key], a[key], b[key], true);
+    } else walk(ctx, [...path, key], a[key], b[key]);
   }
   for (const key of Object.keys(b)) {
     if (!Object.hasOwn(a, key)) ctx.out.push(change(ctx, [...path, key], 'added', b[key]));
   }
 }
 
-function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[]): void {
+function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[], resourceList = false): void {
   if (a.length === 0 && b.length === 0) return;
-  for (const key of IDENTITY_KEYS) {
-    const aIds = identitiesOf(a, key);
-    const bIds = aIds && identitiesOf(b, key);
-    if (aIds && bIds) return walkKeyed(ctx, path, key, a, b, aIds, bIds);
-  }
-  walkPositional(ctx, path, a, b);
+  const id = listIdentity(a, b, resourceList);
+  if (id) walkKeyed(ctx, path, id.key, a, b, id.aIds, id.bIds);
+  else walkPositional(ctx, path, a, b);
 }
 
 function walkPositional(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
@@ -160,18 +159,6 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   bIds.forEach((id, i) => {
     if (!aIndex.has(id)) ctx.out.push({ ...change(ctx, at(id), 'added', b[i]), index: i });
   });
-}
-
-/** The identity values of a list whose items are all maps with a unique scalar `key`, else null. */
-function identitiesOf(list: readonly unknown[], key: string): string[] | null {
-  const ids: string[] = [];
-  for (const item of list) {
-    if (!isPlainObject(item) || !Object.hasOwn(item, key)) return null;
-    const id = item[key];
-    if (typeof id !== 'string' && typeof id !== 'number') return null;
-    ids.push(String(id));
-  }
-  return new Set(ids).size === ids.length ? ids : null;
 }
 
 function change(ctx: Ctx, path: PathSegment[], kind: ChangeKind, value: unknown): TreeChange {

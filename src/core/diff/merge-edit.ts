@@ -10,6 +10,7 @@
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import type { PathSegment } from '../types.js';
+import { entryMatches, RESOURCE_KEY } from './list-identity.js';
 import type { YamlSchema } from './parse-config.js';
 
 /** Replace text[start, end) with `text`; `order` keeps inserts at one place in theirs' order. */
@@ -100,6 +101,8 @@ function indexIn(coll: Coll, seg: PathSegment): number {
   }
   const [key, id] = Object.entries(seg)[0]!;
   if (isMap(coll)) return -1;
+  // a Kubernetes List's entry is named by its metadata: read it as plain data
+  if (key === RESOURCE_KEY) return coll.items.findIndex((item) => isMap(item) && entryMatches(item.toJSON(), key, id));
   return coll.items.findIndex((item) => isMap(item) && item.items.some((p) => isPair(p) && isScalar(p.key) && p.key.value === key && isScalar(p.value) && String(p.value.value) === id));
 }
 

@@ -8,6 +8,7 @@ import type { PathSegment } from '../types.js';
 import { diffTrees, isPlainObject, type TreeChange } from './diff-trees.js';
 import { editFields } from './merge-edit.js';
 import { parseConfig, type YamlSchema } from './parse-config.js';
+import { entryMatches } from './list-identity.js';
 
 /** A field the merge could not settle: changed on both sides, or with no exact text edit. */
 export interface FieldConflict {
@@ -93,7 +94,7 @@ export function sameAt(a: unknown, b: unknown, path: PathSegment[]): boolean {
   return x.found === y.found && (!x.found || isDeepStrictEqual(x.value, y.value));
 }
 
-/** The value at `path` (keys, positions, `{ name: id }` list entries). */
+/** The value at `path` (keys, positions, `{ name: id }` and `{ resource: ns/name }` list entries). */
 export function valueAt(tree: unknown, path: PathSegment[]): { found: boolean; value?: unknown } {
   let at = tree;
   for (const seg of path) {
@@ -105,7 +106,7 @@ export function valueAt(tree: unknown, path: PathSegment[]): { found: boolean; v
       at = at[seg];
     } else {
       const [key, id] = Object.entries(seg)[0]!;
-      const hit = Array.isArray(at) ? at.find((e) => isPlainObject(e) && Object.hasOwn(e, key) && String(e[key]) === id) : undefined;
+      const hit = Array.isArray(at) ? at.find((e) => entryMatches(e, key, id)) : undefined;
       if (hit === undefined) return { found: false };
       at = hit;
     }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { PathSegment } from '../../../src/core/types.js';
 import type { TreeChange } from '../../../src/core/diff/diff-trees.js';
+import { entryMatches, RESOURCE_KEY } from '../../../src/core/diff/list-identity.js';
 
 /**
  * Test-only replay of field changes onto a deep copy of a tree. Strict: a
@@ -82,18 +83,15 @@ function reorder(list: unknown[], c: TreeChange): void {
   list.splice(0, list.length, ...to.map((id) => byId.get(id)));
 }
 
-/** The entry's identity value under whichever of name/id/key the change's ids use. */
+/** The entry's identity value: whichever of the change's ids it matches under name/key/id or its resource. */
 function identityOf(entry: unknown, ids: string[]): string {
-  const e = entry as Record<string, unknown>;
-  const key = ['name', 'key', 'id'].find((k) => Object.hasOwn(e, k) && ids.includes(String(e[k])));
-  return key === undefined ? '' : String(e[key]);
+  const keys = ['name', 'key', 'id', RESOURCE_KEY];
+  return ids.find((id) => keys.some((k) => entryMatches(entry, k, id))) ?? '';
 }
 
 function findEntry(list: unknown[], seg: Record<string, string>): number {
   const [key, value] = Object.entries(seg)[0] ?? [];
-  return list.findIndex(
-    (e) => typeof e === 'object' && e !== null && key !== undefined && String((e as Record<string, unknown>)[key]) === value,
-  );
+  return key === undefined || value === undefined ? -1 : list.findIndex((e) => entryMatches(e, key, value));
 }
 
 function resolve(tree: unknown, path: readonly PathSegment[], c: TreeChange): unknown {

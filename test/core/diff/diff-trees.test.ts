@@ -149,6 +149,20 @@ describe('diffDocuments and diffWholeFile', () => {
     ]);
   });
 
+  it('matches the items of a *List by metadata namespace/name, by kind too when names repeat', () => {
+    const pod = (name: string, image: string) => ({ metadata: { name }, spec: { image } });
+    const before = { kind: 'PodList', items: [pod('a', 'x:1'), pod('b', 'y:1')] };
+    const after = { kind: 'PodList', items: [pod('c', 'z:1'), pod('b', 'y:2')] };
+    const changes = diffTrees('l', before, after);
+    expect(summary(changes)).toEqual(['removed items[resource=a]', 'changed items[resource=b].spec.image', 'added items[resource=c]']);
+    expect(applyChanges(before, changes)).toEqual(after);
+    const res = (kind: string, replicas: number) => ({ apiVersion: 'v1', kind, metadata: { name: 'web', namespace: 'ns' }, spec: { replicas } });
+    const mixed = diffTrees('l', { kind: 'List', items: [res('Deployment', 1), res('Service', 1)] }, { kind: 'List', items: [res('Service', 1), res('Deployment', 2)] });
+    expect(summary(mixed)).toEqual(['changed items[resource=Deployment/ns/web].spec.replicas', 'changed items']);
+    // not a List: by position, as before
+    expect(summary(diffTrees('l', { kind: 'Pod', items: [pod('a', 'x:1')] }, { kind: 'Pod', items: [pod('b', 'x:1')] }))).toEqual(['changed items[0].metadata.name']);
+  });
+
   it('lists one change per top-level key for a file on one side only', () => {
     expect(summary(diffWholeFile('n', [{ db: { a: 1 }, web: 2 }], 'added'))).toEqual(['added db', 'added web']);
     expect(summary(diffWholeFile('n', [{ a: 1 }, [1, 2]], 'removed'))).toEqual(['removed [0].a', 'removed [1]']);

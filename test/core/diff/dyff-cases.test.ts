@@ -22,4 +22,14 @@ describe("dyff's cases", () => {
     ]);
     expect((d.changes[1] as TreeChange).document).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'foo-2' });
   });
+
+  it('kubernetes/lists: the items of a List are matched by namespace/name', () => {
+    const [from, to] = pair('kubernetes-lists');
+    const d = diffFile('pods.yaml', from, to);
+    expect(d.changes.map((c) => [c.kind, c.pathText, c.from, c.to])).toEqual([
+      ['changed', 'items[resource=foobar/foo-1].metadata.labels.foo', 'bAr', 'bar'],
+      ['changed', 'items', ['foobar/foo-2', 'foobar/foo-1'], ['foobar/foo-1', 'foobar/foo-2']],
+    ]);
+    expect((d.changes[1] as TreeChange).reorder).toBe(true);
+  });
 });

@@ -96,4 +96,10 @@ describe('mergeFields (JSON)', () => {
     const r = merge('c.json', '{"a": 1, "b": 2}', '{"a": 5, "b": 2}', '{"a": 1}');
     expect(r).toEqual({ ok: true, text: '{"a": 5}', applied: ['b'], kept: [], forced: [] });
   });
+
+  it('makes a change to an entry of a Kubernetes List, found by its namespace/name', () => {
+    const list = (a: string, b: string) => `kind: List\nitems:\n  - metadata: {name: a, namespace: n}\n    image: ${a}\n  - metadata: {name: b, namespace: n}\n    image: ${b}\n`;
+    const r = merge('l.yaml', list('x:1', 'y:1'), `# ours\n${list('x:1', 'y:1')}`, list('x:1', 'y:2'));
+    expect(r).toMatchObject({ ok: true, applied: ['items[resource=n/b].image'], text: `# ours\n${list('x:1', 'y:2')}` });
+  });
 });

@@ -1,0 +1,92 @@
+import { identityText, kubernetesIdentity } from './k8s-identity.js';
+
+/** dyff's identity keys, in the order it tries them. */
+export const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
+
+/**
+ * The segment key of an entry of a Kubernetes `items` list matched by resource:
+ * `items[resource=default/web]` (namespace/name, or name alone), or
+ * `items[resource=Deployment/default/web]` when only the kind tells entries apart.
+ */
+export const RESOURCE_KEY = 'resource';
+
+/** How the entries of a list pair up across two versions: the segment key and each entry's identity. */
+export interface ListIdentity {
+  key: string;
+  aIds: string[];
+  bIds: string[];
+}
+
+/**
+ * The identity both versions of a list of maps share, tried in order: a unique
+ * `name`, `key` or `id` (dyff's order); for the `items` of a Kubernetes
+ * `List`/`*List`, the entries' metadata namespace/name. Null: compare by position.
+ * @param resourceList the list is the `items` of a `kind: List` or `*List` map on both sides
+ */
+export function listIdentity(a: readonly unknown[], b: readonly unknown[], resourceList: boolean): ListIdentity | null {
+  for (const key of IDENTITY_KEYS) {
+    const aIds = identitiesOf(a, key);
+    const bIds = aIds && identitiesOf(b, key);
+    if (aIds && bIds) return { key, aIds, bIds };
+  }
+  if (resourceList) {
+    for (const text of [namespacedName, kindText]) {
+      const aIds = unique(a, text);
+      const bIds = aIds && unique(b, text);
+      if (aIds && bIds) return { key: RESOURCE_KEY, aIds, bIds };
+    }
+  }
+  return null;
+}
+
+/** Whether `kind` names a Kubernetes list (`List`, `PodList`, `ConfigMapList`…). */
+export function isListKind(kind: unknown): boolean {
+  return typeof kind === 'string' && kind.endsWith('List');
+}
+
+/** Whether list entry `entry` is the one a `{ [key]: id }` path segment names. */
+export function entryMatches(entry: unknown, key: string, id: string): boolean {
+  if (!isMap(entry)) return false;
+  if (key === RESOURCE_KEY) return namespacedName(entry) === id || kindText(entry) === id;
+  return Object.hasOwn(entry, key) && String(entry[key]) === id;
+}
+
+/** The identity values of a list whose items are all maps with a unique scalar `key`, else null. */
+function identitiesOf(list: readonly unknown[], key: string): string[] | null {
+  const ids: string[] = [];
+  for (const item of list) {
+    if (!isMap(item) || !Object.hasOwn(item, key)) return null;
+    const id = item[key];
+    if (typeof id !== 'string' && typeof id !== 'number') return null;
+    ids.push(String(id));
+  }
+  return new Set(ids).size === ids.length ? ids : null;
+}
+
+function unique(list: readonly unknown[], text: (entry: unknown) => string | null): string[] | null {
+  const ids: string[] = [];
+  for (const item of list) {
+    const id = text(item);
+    if (id === null) return null;
+    ids.push(id);
+  }
+  return new Set(ids).size === ids.length ? ids : null;
+}
+
+/** `namespace/name`, or `name` without a namespace: what identifies an entry of a one-kind list. */
+function namespacedName(entry: unknown): string | null {
+  if (!isMap(entry) || !isMap(entry.metadata)) return null;
+  const { name, namespace } = entry.metadata;
+  if (typeof name !== 'string') return null;
+  if (namespace === undefined || namespace === null) return name;
+  return typeof namespace === 'string' ? `${namespace}/${name}` : null;
+}
+
+function kindText(entry: unknown): string | null {
+  const id = kubernetesIdentity(entry);
+  return id && identityText(id);
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -4,6 +4,7 @@ import { eachLineWith, splitLine, type IndexData, type IndexLine } from './index
 import { parseCommit } from '../repo/commit.js';
 import { readHead, readRef } from '../repo/refs.js';
 import { isCommit } from '../repo/objects.js';
+import { peelToCommit } from '../repo/oid.js';
 
 /**
  * Resolves what a user types as a revision to a commit id: `HEAD`, a full
@@ -105,14 +106,7 @@ function commitsWhere(index: IndexData, needle: string, keep: (col: IndexLine) =
 
 /** Follows annotated tags to the commit they name. */
 function peel(store: Store, oid: string): string {
-  let cur = oid;
-  for (let i = 0; i < 10; i++) {
-    const obj = store.objects.read(cur);
-    if (obj.type === 'commit') return cur;
-    if (obj.type !== 'tag') break;
-    const m = /^object ([0-9a-f]{40})/m.exec(obj.content.toString('utf8'));
-    if (!m) break;
-    cur = m[1]!;
-  }
+  const commit = peelToCommit(store.objects, oid);
+  if (commit) return commit;
   throw new CfgtrailError('UNKNOWN_REV', `'${oid.slice(0, 12)}' is not a commit`, { oid });
 }

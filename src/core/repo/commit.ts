@@ -1,5 +1,6 @@
 /** Git commit objects: parse and serialize byte-identically. */
 import { CfgtrailError } from '../errors.js';
+import { OID_RE } from './oid.js';
 
 /** Author or committer line. `timezoneOffset` uses git's sign: +0100 is 60. */
 export interface Signature {
@@ -88,7 +89,7 @@ export function parseCommit(buf: Buffer): Commit {
     else if (key === 'gpgsig' && gpgsig === undefined) gpgsig = value;
     else extraHeaders.push({ key, value });
   }
-  if (!tree || !/^[0-9a-f]{40}$/.test(tree) || !author || !committer) throw bad('missing tree, author or committer');
+  if (!tree || !OID_RE.test(tree) || !author || !committer) throw bad('missing tree, author or committer');
   const commit: Commit = { tree, parents, author, committer, message };
   if (gpgsig !== undefined) commit.gpgsig = gpgsig;
   if (extraHeaders.length) commit.extraHeaders = extraHeaders;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isCfgtrailError } from '../errors.js';
 import { parseCommit } from './commit.js';
+import { OID_HEX } from './oid.js';
 import { scanObjects, type FsckProblem, type ObjectScan } from './fsck-objects.js';
 import { openObjectStore, type ObjectStore, type ObjectType } from './objects.js';
 import { readHead, readRef } from './refs.js';
@@ -83,7 +84,7 @@ function refTips(gitdir: string, problems: FsckProblem[]): { ref: string; oid: s
   } catch {
     // no packed-refs: loose refs only
   }
-  for (const m of packed.matchAll(/^[0-9a-f]{40} (\S+)$/gm)) names.add(m[1]!);
+  for (const m of packed.matchAll(new RegExp(`^${OID_HEX} (\\S+)$`, 'gm'))) names.add(m[1]!);
   const out: { ref: string; oid: string }[] = [];
   for (const ref of [...names].sort()) {
     try {

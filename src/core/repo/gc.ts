@@ -8,10 +8,12 @@ import path from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { parseCommit } from './commit.js';
 import { listLooseOids, openObjectStore, type ObjectStore } from './objects.js';
-import { dropStaleCaches, isKeptPack, listPackIdx, looseBytes, packBytes, removePack } from './pack-files.js';
+import { tagTarget } from './oid.js';
+import { dropStaleCaches, isKeptPack, listPackIdx, looseBytes, packBytes, packDir, removePack } from './pack-files.js';
 import { readIdxOids } from './pack-read.js';
 import { deltaSourceFromPacks } from './pack-reuse.js';
 import { writePack } from './pack-write.js';
+import { readRefTips } from './refs.js';
 import { parseTree } from './tree.js';
 
 export interface PackStoreOptions {
@@ -36,33 +38,6 @@ export interface PackStoreResult {
   bytesAfter: number;
   /** Set when repacking everything would have made the store bigger: old packs were kept, only loose objects packed. */
   keptLayout?: boolean;
-}
-
-/** Tip oids of every ref (loose refs under refs/, packed-refs, HEAD). */
-export function readRefTips(gitdir: string): string[] {
-  const tips = new Set<string>();
-  const walk = (dir: string): void => {
-    if (!fs.existsSync(dir)) return;
-    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) walk(p);
-      else addTip(fs.readFileSync(p, 'utf8'));
-    }
-  };
-  const addTip = (text: string): void => {
-    const m = /^([0-9a-f]{40})/.exec(text.trim());
-    if (m) tips.add(m[1]!);
-  };
-  walk(path.join(gitdir, 'refs'));
-  const packed = path.join(gitdir, 'packed-refs');
-  if (fs.existsSync(packed)) {
-    for (const line of fs.readFileSync(packed, 'utf8').split('\n')) {
-      if (!line.startsWith('#')) addTip(line.replace(/^\^/, ''));
-    }
-  }
-  const head = path.join(gitdir, 'HEAD');
-  if (fs.existsSync(head)) addTip(fs.readFileSync(head, 'utf8'));
-  return [...tips];
 }
 
 /**
@@ -95,8 +70,8 @@ export function collectPathHints(store: ObjectStore, tips: string[], only?: Set<
     seen.add(oid);
     const obj = store.read(oid);
     if (obj.type === 'tag') {
-      const m = /^object ([0-9a-f]{40})/.exec(obj.content.toString('latin1'));
-      if (m) stack.push(m[1]!);
+      const target = tagTarget(obj.content);
+      if (target) stack.push(target);
     } else if (obj.type === 'commit') {
       const c = parseCommit(obj.content);
       walkTree(c.tree, '');
@@ -121,7 +96,7 @@ function verifyPack(gitdir: string, idxPath: string, oids: string[]): void {
 }
 
 function removeStaleTemp(gitdir: string, now: number): void {
-  const dir = path.join(gitdir, 'objects', 'pack');
+  const dir = packDir(gitdir);
   if (!fs.existsSync(dir)) return;
   for (const f of fs.readdirSync(dir)) {
     const p = path.join(dir, f);

@@ -14,6 +14,7 @@ import { ObjectCache } from './object-cache.js';
 import type { GitObject } from './git-object.js';
 import { damagedIndex, indexChecksumOk } from './pack-index.js';
 import { findPrefix, openPack, PackFile, type ObjectType } from './pack-read.js';
+import { OID_RE } from './oid.js';
 
 export type { ObjectType } from './pack-read.js';
 
@@ -37,7 +38,6 @@ export interface ObjectStore {
   close(): void;
 }
 
-const OID_RE = /^[0-9a-f]{40}$/;
 const TYPES = new Set(['blob', 'tree', 'commit', 'tag']);
 /** Delta bases kept per store, by total size. */
 const BASE_CACHE_BYTES = 64 * 1024 * 1024;

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { isCommit, listLooseOids, openObjectStore } from './objects.js';
 import { readIdxOids } from './pack-read.js';
-import { lastLoggedOid, ZERO_OID } from './reflog.js';
+import { OID_RE } from './oid.js';
+import { listPackIdx } from './pack-files.js';
+import { LOG_LINE, lastLoggedOid, ZERO_OID } from './reflog.js';
 
 /** Where a last known head was found. */
 export interface KnownHead {
@@ -55,7 +57,7 @@ function presentCommit(objects: ReturnType<typeof openObjectStore>, oid: string)
 function indexedHead(gitdir: string): string | null {
   try {
     const head = (JSON.parse(fs.readFileSync(path.join(gitdir, 'cfgtrail-index', 'head.json'), 'utf8')) as { head?: unknown }).head;
-    return typeof head === 'string' && /^[0-9a-f]{40}$/.test(head) ? head : null;
+    return typeof head === 'string' && OID_RE.test(head) ? head : null;
   } catch {
     return null; // no index (or a damaged one): no hint from it
   }
@@ -92,7 +94,7 @@ function onlyInitialEntry(gitdir: string, ref: string): boolean {
   } catch {
     return true; // no reflog
   }
-  const entries = text.split('\n').filter((l) => /^[0-9a-f]{40} [0-9a-f]{40} /.test(l));
+  const entries = text.split('\n').filter((l) => LOG_LINE.test(l));
   return entries.length === 0 || (entries.length === 1 && entries[0]!.startsWith(ZERO_OID));
 }
 
@@ -104,18 +106,12 @@ function hasParent(content: Buffer): boolean {
 
 /** Some stored commit whose content passes `test`, or null. */
 function findStoredCommit(gitdir: string, test: (content: Buffer) => boolean): string | null {
-  const packDir = path.join(gitdir, 'objects', 'pack');
-  let idx: string[] = [];
-  try {
-    idx = fs.readdirSync(packDir).filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f));
-  } catch {
-    // no pack directory: loose objects only
-  }
+  const idx = listPackIdx(gitdir);
   const loose = listLooseOids(gitdir);
   if (loose.length === 0 && idx.length === 0) return null;
   const objects = openObjectStore(gitdir);
   try {
-    const oids = [...loose, ...idx.flatMap((f) => readIdxOids(path.join(packDir, f)))];
+    const oids = [...loose, ...idx.flatMap((f) => readIdxOids(f))];
     return oids.find((oid) => presentCommit(objects, oid) && test(objects.read(oid).content)) ?? null;
   } finally {
     objects.close();

@@ -7,8 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatSignature, type Signature } from './commit.js';
+import { OID_HEX } from './oid.js';
 
 export const ZERO_OID = '0'.repeat(40);
+/** A reflog line: old id, new id (captured), then the signature and message. */
+export const LOG_LINE = new RegExp(`^${OID_HEX} (${OID_HEX}) `);
 
 /** One reflog line's contents. */
 export interface ReflogEntry {
@@ -65,7 +68,7 @@ export function lastLoggedOid(gitdir: string, ref: string): string | null {
   }
   const lines = text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /^[0-9a-f]{40} ([0-9a-f]{40}) /.exec(lines[i]!);
+    const m = LOG_LINE.exec(lines[i]!);
     if (m && m[1] !== ZERO_OID) return m[1]!;
   }
   return null;

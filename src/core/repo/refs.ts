@@ -1,10 +1,12 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { anyStoredCommit, damagedHeadError, damagedRefError, interruptedFirstSnapshot } from './ref-damage.js';
 import { appendReflog, lastLoggedOid, type ReflogEntry } from './reflog.js';
+import { OID_HEX, OID_RE } from './oid.js';
 
-const OID = /^[0-9a-f]{40}$/;
+const OID = OID_RE;
+const PACKED_REF = new RegExp(`^(${OID_HEX}) (\\S+)$`);
 
 /**
  * The ref HEAD points to (`refs/heads/main`), or null when HEAD is detached.
@@ -128,12 +130,40 @@ function fsyncDir(dir: string): void {
   }
 }
 
+const TIP = new RegExp(`^(${OID_HEX})`);
+
+/**
+ * Tip oids of every ref: loose refs under refs/, packed-refs (peeled `^`
+ * lines too) and a detached HEAD, for walks that must reach everything (gc).
+ */
+export function readRefTips(gitdir: string): string[] {
+  const tips = new Set<string>();
+  const addTip = (text: string | null): void => {
+    const m = text === null ? null : TIP.exec(text.trim());
+    if (m) tips.add(m[1]!);
+  };
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else addTip(readFileSync(p, 'utf8'));
+    }
+  };
+  walk(join(gitdir, 'refs'));
+  for (const line of (readText(join(gitdir, 'packed-refs')) ?? '').split('\n')) {
+    if (!line.startsWith('#')) addTip(line.replace(/^\^/, ''));
+  }
+  addTip(readText(join(gitdir, 'HEAD')));
+  return [...tips];
+}
+
 function packedRefs(gitdir: string): Map<string, string> {
   const out = new Map<string, string>();
   const text = readText(join(gitdir, 'packed-refs'));
   if (!text) return out;
   for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40}) (\S+)$/.exec(line);
+    const m = PACKED_REF.exec(line);
     if (m) out.set(m[2]!, m[1]!);
   }
   return out;

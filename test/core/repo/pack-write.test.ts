@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectPathHints, readRefTips } from '../../../src/core/repo/gc.js';
+import { collectPathHints } from '../../../src/core/repo/gc.js';
+import { readRefTips } from '../../../src/core/repo/refs.js';
 import { listLooseOids, openObjectStore } from '../../../src/core/repo/objects.js';
 import { parsePackIndex } from '../../../src/core/repo/pack-read.js';
 import { buildIndex, writePack } from '../../../src/core/repo/pack-write.js';

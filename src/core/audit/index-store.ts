@@ -66,7 +66,8 @@ interface HeadFile {
 // 4: list entries with both `key` and `id` are named by `key` (dyff's order), so field paths changed
 // 5: documents of multi-document Kubernetes files are named by resource (`[doc=Deployment/default/web]`), not position
 // 6: the items of a Kubernetes List are named by resource (`items[resource=ns/name]`), not position
-const VERSION = 6;
+// 7: lists of more than three maps are matched by a guessed identifier (`scrape_configs[job_name=node]`), as dyff does
+const VERSION = 7;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */

@@ -1,4 +1,4 @@
-import { identityText, kubernetesIdentity } from './k8s-identity.js';
+import { DOCUMENT_KEY, identityText, kubernetesIdentity } from './k8s-identity.js';
 
 /** dyff's identity keys, in the order it tries them. */
 export const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
@@ -10,6 +10,16 @@ export const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
  */
 export const RESOURCE_KEY = 'resource';
 
+/**
+ * A guessed identifier needs more entries than this in the old list (dyff's
+ * `NonStandardIdentifierGuessCountThreshold`): in a list of two or three maps
+ * almost any string field is unique, an image or a path included.
+ */
+const GUESS_THRESHOLD = 3;
+
+/** Keys a guess may use: they must fit `[key=value]` path syntax and not be a reserved segment key. */
+const GUESSABLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 /** How the entries of a list pair up across two versions: the segment key and each entry's identity. */
 export interface ListIdentity {
   key: string;
@@ -20,7 +30,10 @@ export interface ListIdentity {
 /**
  * The identity both versions of a list of maps share, tried in order: a unique
  * `name`, `key` or `id` (dyff's order); for the `items` of a Kubernetes
- * `List`/`*List`, the entries' metadata namespace/name. Null: compare by position.
+ * `List`/`*List`, the entries' metadata namespace/name; else, as dyff guesses,
+ * a key whose string value is present and unique in every entry of both
+ * versions (Prometheus `job_name`), in lists of more than three entries.
+ * Null: compare by position.
  * @param resourceList the list is the `items` of a `kind: List` or `*List` map on both sides
  */
 export function listIdentity(a: readonly unknown[], b: readonly unknown[], resourceList: boolean): ListIdentity | null {
@@ -36,7 +49,33 @@ export function listIdentity(a: readonly unknown[], b: readonly unknown[], resou
       if (aIds && bIds) return { key: RESOURCE_KEY, aIds, bIds };
     }
   }
+  return guessedIdentity(a, b);
+}
+
+/**
+ * dyff's guess: a key with a string value, unique in every entry of both lists.
+ * Candidates are the first entry's keys in their order, so the choice is stable.
+ */
+function guessedIdentity(a: readonly unknown[], b: readonly unknown[]): ListIdentity | null {
+  const first = a[0];
+  if (a.length <= GUESS_THRESHOLD || !isMap(first)) return null;
+  for (const key of Object.keys(first)) {
+    if (typeof first[key] !== 'string' || !GUESSABLE_KEY.test(key) || key === RESOURCE_KEY || key === DOCUMENT_KEY) continue;
+    const aIds = stringIds(a, key);
+    const bIds = aIds && stringIds(b, key);
+    if (aIds && bIds) return { key, aIds, bIds };
+  }
   return null;
+}
+
+function stringIds(list: readonly unknown[], key: string): string[] | null {
+  const ids: string[] = [];
+  for (const item of list) {
+    const id = isMap(item) ? item[key] : undefined;
+    if (typeof id !== 'string') return null;
+    ids.push(id);
+  }
+  return new Set(ids).size === ids.length ? ids : null;
 }
 
 /** Whether `kind` names a Kubernetes list (`List`, `PodList`, `ConfigMapList`…). */

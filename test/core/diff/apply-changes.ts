@@ -83,9 +83,9 @@ function reorder(list: unknown[], c: TreeChange): void {
   list.splice(0, list.length, ...to.map((id) => byId.get(id)));
 }
 
-/** The entry's identity value: whichever of the change's ids it matches under name/key/id or its resource. */
+/** The entry's identity value: whichever of the change's ids it matches under any of its keys (a guessed one too) or its resource. */
 function identityOf(entry: unknown, ids: string[]): string {
-  const keys = ['name', 'key', 'id', RESOURCE_KEY];
+  const keys = [...Object.keys(entry as object), RESOURCE_KEY];
   return ids.find((id) => keys.some((k) => entryMatches(entry, k, id))) ?? '';
 }
 

@@ -48,6 +48,16 @@ describe('diffFile', () => {
     expect(plain.changes.map((c) => `${c.kind} ${c.pathText}`)).toEqual(['added [1]']);
   });
 
+  it('matches Prometheus scrape_configs by job_name, a guessed identifier', () => {
+    const d = diffFile('prometheus.yml', fixture('prometheus-v1.yaml'), fixture('prometheus-v2.yaml'));
+    expect(d.changes.map((c) => [c.kind, c.pathText, c.from, c.to])).toEqual([
+      ['removed', 'scrape_configs[job_name=blackbox]', { job_name: 'blackbox', metrics_path: '/probe', static_configs: [{ targets: ['https://example.com'] }] }, undefined],
+      ['changed', 'scrape_configs[job_name=node].scrape_interval', '30s', '60s'],
+      ['changed', 'scrape_configs', ['prometheus', 'node', 'cadvisor'], ['node', 'prometheus', 'cadvisor']],
+      ['added', 'scrape_configs[job_name=postgres]', undefined, { job_name: 'postgres', static_configs: [{ targets: ['pg-exporter:9187'] }] }],
+    ]);
+  });
+
   it('falls back to a text diff with a file:line:col warning when a side does not parse', () => {
     const before = 'database:\n  host: db.local\n  port: 5432\n';
     const after = fixture('duplicate-key.yaml').toString('utf8');

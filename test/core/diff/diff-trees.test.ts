@@ -163,6 +163,23 @@ describe('diffDocuments and diffWholeFile', () => {
     expect(summary(diffTrees('l', { kind: 'Pod', items: [pod('a', 'x:1')] }, { kind: 'Pod', items: [pod('b', 'x:1')] }))).toEqual(['changed items[0].metadata.name']);
   });
 
+  it('guesses an identifier, as dyff does, from a string key unique in every entry of lists of more than three', () => {
+    const route = (receiver: string, wait: string) => ({ receiver, group_wait: wait, continue: true });
+    const before = { routes: [route('a', '1s'), route('b', '1s'), route('c', '1s'), route('d', '1s')] };
+    const after = { routes: [route('b', '1s'), route('a', '1s'), route('c', '5s'), route('e', '1s')] };
+    const changes = diffTrees('am', before, after);
+    expect(summary(changes)).toEqual(['removed routes[receiver=d]', 'changed routes[receiver=c].group_wait', 'changed routes', 'added routes[receiver=e]']);
+    expect(applyChanges(before, changes)).toEqual(after);
+    // three entries: too few to trust a guess (every string field is unique there)
+    const three = diffTrees('am', { routes: before.routes.slice(0, 3) }, { routes: after.routes.slice(0, 3) });
+    expect(summary(three)).toEqual(['changed routes[0].receiver', 'changed routes[1].receiver', 'changed routes[2].group_wait']);
+    // numbers are not guessed (dyff takes string values only), nor keys a path could not name
+    const nums = (n: number[]) => ({ l: n.map((port) => ({ port, 'x.y': `v${port}` })) });
+    expect(summary(diffTrees('n', nums([1, 2, 3, 4]), nums([2, 1, 3, 4])))).toEqual([
+      'changed l[0].port', 'changed l[0]."x.y"', 'changed l[1].port', 'changed l[1]."x.y"',
+    ]);
+  });
+
   it('lists one change per top-level key for a file on one side only', () => {
     expect(summary(diffWholeFile('n', [{ db: { a: 1 }, web: 2 }], 'added'))).toEqual(['added db', 'added web']);
     expect(summary(diffWholeFile('n', [{ a: 1 }, [1, 2]], 'removed'))).toEqual(['removed [0].a', 'removed [1]']);

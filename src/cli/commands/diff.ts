@@ -1,16 +1,12 @@
 import type { Command } from 'commander';
-import { compareStates, liveState, revState } from '../../core/store/compare.js';
-import { syncIndexForRead } from '../../core/audit/index-sync.js';
-import { resolveRev } from '../../core/audit/revs.js';
-import { readHead } from '../../core/repo/refs.js';
-import type { FileDiff } from '../../core/types.js';
-import type { Store } from '../../core/store/open.js';
+import { diffRevs } from '../../core/audit/diff-revs.js';
 import { STATUS_LETTER, formatFileDiffs, formatLinkChange, type FormatDiffOptions, TERMINAL_VALUE_WIDTH } from '../format/diff.js';
 import { writeDiffJson } from '../format/diff-json.js';
 import { ExitWith, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
+import { driftStatus, type DriftFile } from '../../ops/drift-status.js';
 import { quotePath } from '../../core/path-name.js';
 
 interface DiffFlags {
@@ -37,19 +33,6 @@ export function diffTextOptions(cmd: Command, deps: CliDeps, full: boolean | und
       if (cut) deps.stderr(`hint: long values were cut at ${TERMINAL_VALUE_WIDTH} characters; 'cfgtrail ${cmd.name()} --full' (or --json, or a pipe) prints them whole\n`);
     },
   };
-}
-
-/** Live vs HEAD, live vs REV, or REV vs REV. */
-export async function diffRevs(store: Store, revs: string[], paths: string[], showSecrets: boolean): Promise<FileDiff[]> {
-  const empty = { files: new Map(), load: () => Buffer.alloc(0) };
-  if (revs.length === 0) {
-    const head = readHead(store.gitdir);
-    return compareStates(store, head ? revState(store, head) : empty, liveState(store), { paths, showSecrets });
-  }
-  const index = await syncIndexForRead(store);
-  const a = revState(store, resolveRev(store, index, revs[0]!));
-  const b = revs[1] ? revState(store, resolveRev(store, index, revs[1])) : liveState(store);
-  return compareStates(store, a, b, { paths, showSecrets });
 }
 
 export function registerDiff(program: Command, deps: CliDeps): void {
@@ -92,14 +75,7 @@ export function registerStatus(program: Command, deps: CliDeps): void {
     .option('--exit-code', 'exit 1 when there is drift')
     .action(async (f: { json?: boolean; exitCode?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const head = readHead(store.gitdir);
-      const diffs = await diffRevs(store, [], [], false);
-      const files = diffs.map((d) => ({
-        path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.secret ? 'secret' : d.format,
-        ...(d.fromMode !== undefined && d.toMode !== undefined ? { mode: { from: d.fromMode, to: d.toMode } } : {}),
-        ...(d.link ? { link: d.link } : {}),
-      }));
-      const pending = pendingRollback(store);
+      const { head, diffs, files, pending } = await driftStatus(store);
       if (f.json) {
         const rollback = pending && { target: pending.journal.target, stage: pending.stage, running: pending.running, commit: pending.journal.commit, message: describePending(pending) };
         deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files, pendingRollback: rollback ?? null }, null, 2)}\n`);
@@ -124,7 +100,7 @@ export function registerStatus(program: Command, deps: CliDeps): void {
 }
 
 /** What `status` says about one file: `2 fields`, `mode 0644 → 0640`, `link v1 → v2`, `text`… */
-function statusDetail(x: { status: string; fields: number; formattingOnly: boolean; format: string; mode?: { from: string; to: string }; link?: FileDiff['link'] }): string {
+function statusDetail(x: DriftFile): string {
   if (x.status === 'mode' && x.mode) return `mode ${x.mode.from} → ${x.mode.to}`;
   if (x.link) return `link ${formatLinkChange(x)}`;
   if (x.formattingOnly) return 'formatting only';

@@ -14,7 +14,7 @@ import { formatNoteSummary } from '../../core/record/verification-note.js';
 import { resolveChangeId } from '../../core/audit/revs.js';
 import { commitsInRevs } from '../../core/audit/rev-range.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
-import { RISKS } from './snapshot.js';
+import { RISKS } from '../../core/record/risk.js';
 import { collect, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 
 export interface LogFlags {

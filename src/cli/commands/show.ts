@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
-import { lookupEntry } from '../../core/audit/query.js';
-import { resolveRev } from '../../core/audit/revs.js';
-import { compareStates, revState } from '../../core/store/compare.js';
-import type { AuditEntry, FileDiff } from '../../core/types.js';
-import type { Store } from '../../core/store/open.js';
+import { showRev } from '../../core/audit/show-rev.js';
 import { formatFileDiffs } from '../format/diff.js';
 import { diffsToJson } from '../format/diff-json.js';
 import { formatShowHeader } from '../format/log.js';
@@ -14,22 +9,6 @@ import { readVerificationNote } from '../../core/audit/verification-notes.js';
 import { formatNoteSummary } from '../../core/record/verification-note.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { diffTextOptions, FULL_HELP } from './diff.js';
-
-/**
- * A change record and its diff against its first parent. `warn` gets one line
- * when the store is damaged, before anything that may fail because of it.
- */
-export async function showRev(store: Store, rev: string, showSecrets: boolean, warn: (line: string) => void = () => undefined): Promise<{ entry: AuditEntry; diffs: FileDiff[] }> {
-  const index = await syncIndexForRead(store);
-  const damage = damageWarning(store, index);
-  if (damage) warn(`${damage}\n`);
-  const oid = resolveRev(store, index, rev);
-  const entry = lookupEntry(store, index, oid);
-  const empty = { files: new Map(), load: () => Buffer.alloc(0) };
-  const parent = entry.parents[0];
-  const diffs = compareStates(store, parent ? revState(store, parent) : empty, revState(store, oid), { showSecrets });
-  return { entry, diffs };
-}
 
 export function registerShow(program: Command, deps: CliDeps): void {
   program

@@ -13,6 +13,7 @@ import { describePending, pendingRollback } from '../../ops/rollback/pending.js'
 import { STATUS_LETTER } from '../format/diff.js';
 import { assessmentTrailers } from '../record-flags.js';
 import { quotePath } from '../../core/path-name.js';
+import { RISKS } from '../../core/record/risk.js';
 
 interface SnapshotFlags {
   message: string;
@@ -35,8 +36,6 @@ interface SnapshotFlags {
   force?: boolean;
   json?: boolean;
 }
-
-export const RISKS = ['low', 'medium', 'high', 'critical'];
 
 /** Maps snapshot flags to the change-record trailers, in a fixed order. */
 export function trailersFromFlags(f: SnapshotFlags): Trailer[] {

@@ -6,29 +6,16 @@ import { resolveRev } from '../../core/audit/revs.js';
 import { assertVerified, type CheckReport, type VerifyReport } from '../../ops/health.js';
 import { restartServices } from '../../ops/restart.js';
 import type { RestartResult } from '../../ops/ports.js';
-import type { ServiceConfig } from '../../ops/services-config.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
 import { loadServices, realPorts } from '../wire.js';
+import { pickServices } from '../../ops/pick-services.js';
 
 interface VerifyFlags {
   service?: string[];
   json?: boolean;
   record: boolean;
-}
-
-/** The services named by `--service` (all when none is named); BAD_INPUT for an unknown name. */
-export function pickServices(all: ServiceConfig[], names: string[] | undefined): ServiceConfig[] {
-  if (!names || names.length === 0) return all;
-  return names.map((name) => {
-    const found = all.find((s) => s.name === name);
-    if (!found) {
-      const known = all.length > 0 ? all.map((s) => s.name).join(', ') : 'none';
-      throw new CfgtrailError('BAD_INPUT', `unknown service '${name}' (services in settings.yaml: ${known})`, { service: name });
-    }
-    return found;
-  });
 }
 
 /**

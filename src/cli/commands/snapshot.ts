@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { CfgtrailError, isCfgtrailError } from '../../core/errors.js';
-import { syncIndexForRead } from '../../core/audit/index-sync.js';
-import { resolveChangeId } from '../../core/audit/revs.js';
+import { CfgtrailError } from '../../core/errors.js';
 import type { Trailer } from '../../core/types.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { writeSnapshot } from '../../core/store/snapshot.js';
 import { resolveAuthor } from '../identity.js';
 import { parseGitDate } from '../git-date.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
-import type { Store } from '../../core/store/open.js';
-import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
+import { refuseWhilePending, resolveDependsOn } from '../../ops/snapshot-guards.js';
 import { STATUS_LETTER } from '../format/diff.js';
 import { assessmentTrailers } from '../record-flags.js';
 import { quotePath } from '../../core/path-name.js';
@@ -58,38 +55,6 @@ export function trailersFromFlags(f: SnapshotFlags): Trailer[] {
   return out;
 }
 
-/**
- * Depends-On ids as the store knows them: a unique prefix becomes the whole
- * Change-Id; an id no change has is recorded with a warning (it may name a
- * change in another store), or refused with --strict. An ambiguous prefix is
- * always refused.
- */
-async function checkDependsOn(store: Store, trailers: Trailer[], strict: boolean, deps: CliDeps): Promise<Trailer[]> {
-  if (!trailers.some((t) => t.key === 'Depends-On')) return trailers;
-  const index = await syncIndexForRead(store);
-  return trailers.map((t) => {
-    if (t.key !== 'Depends-On') return t;
-    try {
-      return { key: t.key, value: resolveChangeId(index, t.value) };
-    } catch (e) {
-      if (strict || !isCfgtrailError(e, 'UNKNOWN_CHANGE_ID')) throw e;
-      deps.stderr(`warning: --depends-on ${t.value}: no change in this store has that Change-Id (recorded as given; --strict refuses)\n`);
-      return t;
-    }
-  });
-}
-
-/**
- * A snapshot taken while a rollback is half done would record a mix of old
- * and new files as an ordinary change: refused unless --force.
- */
-function refuseWhilePending(store: Store, force: boolean, deps: CliDeps): void {
-  const pending = pendingRollback(store);
-  if (!pending) return;
-  if (!force) throw new CfgtrailError('REFUSED', `not recording a snapshot: ${describePending(pending)} (or snapshot anyway with --force)`, {});
-  deps.stderr(`warning: ${describePending(pending)}; recording the snapshot anyway (--force)\n`);
-}
-
 export function registerSnapshot(program: Command, deps: CliDeps): void {
   program
     .command('snapshot')
@@ -115,7 +80,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
     .option('--json', 'print the result as JSON')
     .action(async (f: SnapshotFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const trailers = await checkDependsOn(store, trailersFromFlags(f), Boolean(f.strict), deps);
+      const trailers = await resolveDependsOn(store, trailersFromFlags(f), Boolean(f.strict), deps.stderr);
       const author = resolveAuthor(f.author, deps.env);
       // Like git, GIT_AUTHOR_DATE sets the date (used when importing old history).
       const date = deps.env.GIT_AUTHOR_DATE ? parseGitDate(deps.env.GIT_AUTHOR_DATE) : null;
@@ -129,7 +94,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         tzOffset: date?.tzOffset,
         allowEmpty: f.allowEmpty,
         strict: f.strict,
-        check: () => refuseWhilePending(store, Boolean(f.force), deps),
+        check: () => refuseWhilePending(store, Boolean(f.force), deps.stderr),
       });
       for (const w of r.warnings) {
         deps.stderr(`warning: ${quotePath(w.file)}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);

@@ -29,31 +29,36 @@ export function normalizeBody(body: string): string {
   return trimEndGitSpace(body.replace(/^(?:[ \t\r]*\n)+/, ''));
 }
 
-/** The first paragraph after leading blank lines, and the offset just after it. */
-function readTitle(message: string): { title: string; end: number } {
+/** The first paragraph after leading blank lines, where it starts and the offset just after it. */
+function readTitle(message: string): { title: string; start: number; end: number } {
   let pos = 0;
   while (pos < message.length && isBlankLine(message, pos)) pos = nextLine(message, pos);
+  const start = pos;
   const lines: string[] = [];
   while (pos < message.length && !isBlankLine(message, pos)) {
     const next = nextLine(message, pos);
     lines.push(trimEndGitSpace(message.slice(pos, next)));
     pos = next;
   }
-  return { title: lines.join(' '), end: pos };
+  return { title: lines.join(' '), start, end: pos };
 }
 
 /**
- * Take a commit message apart. `title` is git's subject (`%s`: the first
- * paragraph, lines joined by a space); `body` is what lies between the title
- * and the trailer block (what follows the block, such as trailing comments or
- * a `---` patch part, is left out), or all the rest when there is no block,
- * normalised by {@link normalizeBody}; `trailers` are {@link parseTrailers}'.
+ * Take a commit message apart as `git log` does. `title` is git's subject
+ * (`%s`: the first paragraph after leading blank lines, lines joined by a
+ * space); `body` is what lies between the title and the trailer block (what
+ * follows the block, such as trailing comments, is left out), or all the rest
+ * when there is no block, normalised by {@link normalizeBody}; `trailers` are
+ * `%(trailers)`': found like {@link parseTrailers}' but from the subject on
+ * (so a message starting with a blank line has its subject as its title, never
+ * as a trailer) and with no `---` patch divider, as git reads commits.
  * @example splitMessage('Raise pool\n\nLoad test.\n\nRisk: low\n')
  * // { title: 'Raise pool', body: 'Load test.', trailers: [{ key: 'Risk', value: 'low' }] }
  */
 export function splitMessage(message: string): SplitMessage {
-  const { title, end: titleEnd } = readTitle(message);
-  const block = findTrailerBlock(message);
+  const { title, end: titleEnd, start: titleStart } = readTitle(message);
+  const fromSubject = findTrailerBlock(message.slice(titleStart), { noDivider: true });
+  const block = { start: fromSubject.start + titleStart, end: fromSubject.end + titleStart };
   // Without a trailer block the body is all the rest, as `git log --format=%b` shows it.
   const bodyEnd = block.start === block.end ? message.length : Math.max(titleEnd, block.start);
   const body = normalizeBody(message.slice(titleEnd, bodyEnd));

@@ -160,10 +160,12 @@ export interface TrailerBlock {
 }
 
 /**
- * Locate the trailer block exactly as `git interpret-trailers` does.
+ * Locate the trailer block exactly as `git interpret-trailers` does; with
+ * `noDivider`, as `git log --format=%(trailers)` does for a commit, where a
+ * `---` line is no patch divider (git's t4205).
  * @example findTrailerBlock('Fix\n\nRisk: low\n') // { start: 5, end: 15 }
  */
-export function findTrailerBlock(message: string): TrailerBlock {
-  const end = endOfLogMessage(message, findPatchStart(message));
+export function findTrailerBlock(message: string, opts: { noDivider?: boolean } = {}): TrailerBlock {
+  const end = endOfLogMessage(message, opts.noDivider ? message.length : findPatchStart(message));
   return { start: findTrailerStart(message, end), end };
 }

@@ -55,3 +55,30 @@ describe('formatMessage in real commits', () => {
     }
   });
 });
+
+describe('splitMessage reads commits as git log does', () => {
+  // Commit messages as native git stores them; `git log --format=%(trailers)` is the oracle.
+  const cases = [
+    // git's t4205 "trailer parsing not fooled by --- line": no patch divider in a commit.
+    'subject\n\nbody\n\ntrailer: wrong\n---\nmore body\n\ntrailer: right\n',
+    // A message starting with a blank line: its first paragraph is the subject, never a trailer.
+    '\nAcked-by: Johan\n',
+    '\n\nRisk: low\nTicket: OPS-1\n',
+    'Title\n\n---\nRisk: high\n',
+    'Title\n\nbody\n---\n\nChange-Id: I0123456789abcdef\nRisk: low\n',
+    'Title\n\nRisk: low\n--- \nTicket: OPS-2\n',
+    'Title\n\nbody\n\nRisk: low\n',
+  ];
+  it.each(cases.map((m) => [JSON.stringify(m), m]))('%s', (_name, message) => {
+    const git = tempRepo();
+    const sha = git(['commit-tree', EMPTY_TREE, '-F', '-'], message).trim();
+    const stored = git(['cat-file', 'commit', sha]);
+    const body = stored.slice(stored.indexOf('\n\n') + 2);
+    const out = git(['log', '-1', '--format=%(trailers:only,unfold)', sha]).replace(/\n+$/, '\n');
+    const trailers = out.trim() === '' ? [] : parseGitOutput(out);
+    const split = splitMessage(body);
+    expect(split.trailers).toEqual(trailers);
+    expect(split.title).toBe(git(['log', '-1', '--format=%s', sha]).replace(/\n$/, ''));
+  });
+});
+

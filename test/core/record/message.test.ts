@@ -38,11 +38,13 @@ describe('splitMessage', () => {
   });
 
   it('leaves out what follows a trailer block, keeps all the rest without one', () => {
-    expect(splitMessage('T\n\nbody\n\nA: 1\n\n# comment\n---\ndiff\n')).toEqual({
+    expect(splitMessage('T\n\nbody\n\nA: 1\n\n# comment\n')).toEqual({
       title: 'T',
       body: 'body',
       trailers: [t('A', '1')],
     });
+    // In a commit a --- line is text, not a patch divider (git log's rule): the last paragraph counts.
+    expect(splitMessage('T\n\nbody\n\nA: 1\n\n# comment\n---\ndiff\n').trailers).toEqual([]);
     expect(splitMessage('T\n\nbody\n# comment\n')).toEqual({ title: 'T', body: 'body\n# comment', trailers: [] });
   });
 

@@ -1,4 +1,5 @@
 /** Restarting the services whose config files changed. */
+import { CfgtrailError } from '../core/errors.js';
 import type { OnEvent, RestartResult, ServiceControl, ServiceEvent } from './ports.js';
 import type { ServiceConfig } from './services-config.js';
 
@@ -41,3 +42,10 @@ async function restartOne(control: ServiceControl, service: ServiceConfig, signa
   }
 }
 
+/** RESTART_FAILED with the command, its exit code and stderr, as a person needs them to act. */
+export function restartError(service: string, r: RestartResult): CfgtrailError {
+  const stderr = r.stderr.trim();
+  const exit = r.exitCode === null ? 'did not exit normally' : `exit code ${r.exitCode}`;
+  const text = `restart of ${service} failed: ${r.message}\n  command: ${r.command.join(' ') || '(none)'} (${exit})${stderr ? `\n  stderr: ${stderr.split('\n').join('\n          ')}` : ''}`;
+  return new CfgtrailError('RESTART_FAILED', text, { service, result: r });
+}

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { CfgtrailError } from '../../core/errors.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import { readHead } from '../../core/repo/refs.js';
 import { resolveRev } from '../../core/audit/revs.js';
 import { assertVerified, type CheckReport, type VerifyReport } from '../../ops/health.js';
-import { restartServices } from '../../ops/restart.js';
-import type { RestartResult } from '../../ops/ports.js';
+import { restartError, restartServices } from '../../ops/restart.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
@@ -69,14 +67,6 @@ export function registerVerify(program: Command, deps: CliDeps): void {
       }
       assertVerified(report);
     });
-}
-
-/** RESTART_FAILED with the command, its exit code and stderr, as a person needs them to act. */
-export function restartError(service: string, r: RestartResult): CfgtrailError {
-  const stderr = r.stderr.trim();
-  const exit = r.exitCode === null ? 'did not exit normally' : `exit code ${r.exitCode}`;
-  const text = `restart of ${service} failed: ${r.message}\n  command: ${r.command.join(' ') || '(none)'} (${exit})${stderr ? `\n  stderr: ${stderr.split('\n').join('\n          ')}` : ''}`;
-  return new CfgtrailError('RESTART_FAILED', text, { service, result: r });
 }
 
 export function registerRestart(program: Command, deps: CliDeps): void {

@@ -1,5 +1,5 @@
 import { diffRevs } from '../core/audit/diff-revs.js';
-import { readHead } from '../core/repo/refs.js';
+import { readHead } from '../core/git/refs.js';
 import type { Store } from '../core/store/open.js';
 import type { FileDiff } from '../core/types.js';
 import { pendingRollback, type PendingRollback } from './rollback/pending.js';

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openObjectStore } from '../../src/core/repo/objects.js';
+import { openObjectStore } from '../../src/core/git/objects.js';
 import { cfgtrail, configDir } from '../helpers/cli.js';
-import { danglingBlobs, fastImportEdits, gitIn, LAYOUTS, readAllObjects } from '../core/repo/native-layouts.js';
+import { danglingBlobs, fastImportEdits, gitIn, LAYOUTS, readAllObjects } from '../core/git/native-layouts.js';
 
 let base = '';
 const tried: string[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 
 import { escapeControls, nameFromBytes, nameToBytes, quotePath } from '../../src/core/path-name.js';
-import { parseTree, serializeTree } from '../../src/core/repo/tree.js';
+import { parseTree, serializeTree } from '../../src/core/git/tree.js';
 import { git, tempDir } from '../helpers/cli.js';
 import { execFileSync } from 'node:child_process';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { packStore } from '../../core/repo/gc.js';
+import { packStore } from '../../core/git/gc.js';
 import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { storeFor, type CliDeps } from '../context.js';
 
 export function registerGc(program: Command, deps: CliDeps): void {

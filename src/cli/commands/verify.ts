@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { syncIndex } from '../../core/audit/index-sync.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { resolveRev } from '../../core/audit/revs.js';
 import { assertVerified, type CheckReport, type VerifyReport } from '../../ops/health.js';
 import { restartError, restartServices } from '../../ops/restart.js';

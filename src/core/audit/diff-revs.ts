@@ -1,6 +1,6 @@
 import { compareStates, liveState, revState } from '../store/compare.js';
 import type { Store } from '../store/open.js';
-import { readHead } from '../repo/refs.js';
+import { readHead } from '../git/refs.js';
 import type { FileDiff } from '../types.js';
 import { syncIndexForRead } from './index-sync.js';
 import { resolveRev } from './revs.js';

@@ -1,11 +1,11 @@
-import { readHead } from '../repo/refs.js';
-import { parseCommit } from '../repo/commit.js';
+import { readHead } from '../git/refs.js';
+import { parseCommit } from '../git/commit.js';
 import type { Store } from '../store/open.js';
 import { buildRecord, type FlatTree, type ParseCache } from './record.js';
 import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
-import { quickDamageCheck } from '../repo/quick-check.js';
+import { quickDamageCheck } from '../git/quick-check.js';
 
 export interface SyncOptions {
   /** Write the caught-up index back (the caller holds the store lock, or may write it). */

@@ -1,8 +1,8 @@
 import type { AuditEntry, FieldChange, IndexRecord } from '../types.js';
 import { formatPathText } from '../diff/path-text.js';
-import type { ObjectStore } from '../repo/objects.js';
-import { parseCommit } from '../repo/commit.js';
-import { readTreeRecursive } from '../repo/tree.js';
+import type { ObjectStore } from '../git/objects.js';
+import { parseCommit } from '../git/commit.js';
+import { readTreeRecursive } from '../git/tree.js';
 import { splitMessage } from '../record/message.js';
 import { firstTrailer } from '../record/trailers.js';
 import { diffFile } from '../diff/diff-file.js';

@@ -1,10 +1,10 @@
 import { CfgtrailError } from '../errors.js';
 import type { Store } from '../store/open.js';
 import { eachLineWith, splitLine, type IndexData, type IndexLine } from './index-store.js';
-import { parseCommit } from '../repo/commit.js';
-import { readHead, readRef } from '../repo/refs.js';
-import { isCommit } from '../repo/objects.js';
-import { peelToCommit } from '../repo/oid.js';
+import { parseCommit } from '../git/commit.js';
+import { readHead, readRef } from '../git/refs.js';
+import { isCommit } from '../git/objects.js';
+import { peelToCommit } from '../git/oid.js';
 
 /**
  * Resolves what a user types as a revision to a commit id: `HEAD`, a full

@@ -3,13 +3,13 @@
  * `git notes --ref=cfgtrail show` reads them). A note keeps the commit's
  * earlier verifications too, so a re-verification never loses the previous
  * outcome. The note's schema is `record/verification-note.ts`; reading and
- * writing the notes tree is the git layer's `repo/notes.ts`.
+ * writing the notes tree is the git layer's `git/notes.ts`.
  */
 import { CfgtrailError } from '../errors.js';
 import type { Person } from '../types.js';
 import type { Store } from '../store/open.js';
-import { isCommit } from '../repo/objects.js';
-import { findNote, noteBlobs, readBlobText, writeNote } from '../repo/notes.js';
+import { isCommit } from '../git/objects.js';
+import { findNote, noteBlobs, readBlobText, writeNote } from '../git/notes.js';
 import { formatNote, parseNote, parseNoteHistory, type VerificationNote } from '../record/verification-note.js';
 import type { IndexData } from './index-store.js';
 import { eachFirstParent } from './first-parent.js';

@@ -1,7 +1,7 @@
 /**
  * The verification record kept in a git note: its schema, its YAML text
  * (first line `# cfgtrail verification: passed`) and its one-line summary.
- * Pure: reading and writing notes is the git layer's (`repo/notes.ts`), which
+ * Pure: reading and writing notes is the git layer's (`git/notes.ts`), which
  * notes belong to which commits is the audit layer's (`audit/verification-notes.ts`).
  */
 import { yamlLib } from '../lazy.js';

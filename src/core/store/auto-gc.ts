@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { packStore } from '../repo/gc.js';
+import { packStore } from '../git/gc.js';
 
 /** Packs beyond this many are merged into one by a full repack. */
 const MAX_PACKS = 20;

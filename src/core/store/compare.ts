@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import type { FileDiff } from '../types.js';
 import type { Store } from './open.js';
-import { parseCommit } from '../repo/commit.js';
-import { readTreeRecursive } from '../repo/tree.js';
+import { parseCommit } from '../git/commit.js';
+import { readTreeRecursive } from '../git/tree.js';
 import { diffFile } from '../diff/diff-file.js';
 import { redactFileDiff, secretFileDiff, storeRedaction } from './redact-store.js';
 import { META_FILE, parseMeta, type FileMeta } from './meta.js';

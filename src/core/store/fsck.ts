@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsckRepo, type FsckProblem } from '../repo/fsck.js';
+import { fsckRepo, type FsckProblem } from '../git/fsck.js';
 import { eachLineSpanNewestFirst, INDEX_DIR, readIndex } from '../audit/index-store.js';
 import type { StoreLocation } from './locate.js';
-import { openObjectStore } from '../repo/objects.js';
+import { openObjectStore } from '../git/objects.js';
 import { storeExposure } from './store-mode.js';
 
-export type { FsckProblem } from '../repo/fsck.js';
+export type { FsckProblem } from '../git/fsck.js';
 
 export interface FsckReport {
   ok: boolean;

@@ -1,6 +1,6 @@
 import { findStore, type StoreLocation } from './locate.js';
 import { loadSettings, type Settings } from './settings.js';
-import { openObjectStore, type ObjectStore } from '../repo/objects.js';
+import { openObjectStore, type ObjectStore } from '../git/objects.js';
 
 /** An opened store: where it is, its settings, and a reader for its objects. */
 export interface Store extends StoreLocation {

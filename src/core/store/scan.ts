@@ -1,7 +1,7 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
-import { hashObject } from '../repo/objects.js';
+import { hashObject } from '../git/objects.js';
 import { globToRegExp, matchesAny } from './glob.js';
 import { STORE_NAME } from './locate.js';
 import { META_FILE } from './meta.js';

@@ -1,8 +1,8 @@
 import type { LiveFile } from './scan.js';
 import { formatMeta, META_FILE } from './meta.js';
 import { blobOid } from './scan.js';
-import { hashObject, writeLooseObject } from '../repo/objects.js';
-import { serializeTree } from '../repo/tree.js';
+import { hashObject, writeLooseObject } from '../git/objects.js';
+import { serializeTree } from '../git/tree.js';
 
 type TreeEntry = { mode: string; path: string; oid: string; type: 'blob' | 'tree' };
 type Dir = Map<string, Dir | { mode: string; oid: string }>;

@@ -5,9 +5,9 @@
  * files) is then out of other users' reach whatever its own mode.
  */
 import { chmodSync, statSync } from 'node:fs';
-import { parseCommit } from '../repo/commit.js';
-import type { ObjectStore } from '../repo/objects.js';
-import { parseTree } from '../repo/tree.js';
+import { parseCommit } from '../git/commit.js';
+import type { ObjectStore } from '../git/objects.js';
+import { parseTree } from '../git/tree.js';
 import { META_FILE, parseMeta } from './meta.js';
 
 /** The store directory's mode: its owner only. */

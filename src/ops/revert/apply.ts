@@ -10,8 +10,8 @@
 import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
-import { serializeCommit, signatureOf } from '../../core/repo/commit.js';
-import { writeLooseObject } from '../../core/repo/objects.js';
+import { serializeCommit, signatureOf } from '../../core/git/commit.js';
+import { writeLooseObject } from '../../core/git/objects.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { writeLiveTree } from '../../core/store/snapshot-tree.js';
 import { applyRollback, type ApplyContext } from '../rollback/apply.js';

@@ -14,7 +14,7 @@ import { eachFirstParent } from '../../core/audit/first-parent.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import { resolveRev } from '../../core/audit/revs.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { checkLabel } from '../health.js';

@@ -10,7 +10,7 @@ import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
 import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import { liveFiles } from '../../core/store/compare.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { removeJournal } from './journal.js';
 import { describePending, pendingRollback, servicesLeft } from './pending.js';
 import { assertSafeActions } from './safe-path.js';

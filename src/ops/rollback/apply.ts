@@ -8,7 +8,7 @@ import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { writeSnapshotLocked } from '../../core/store/snapshot.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import { applyFileActions } from './write-files.js';
 import { buildPlan, planStillHolds } from './plan.js';

@@ -8,7 +8,7 @@ import type { IndexData } from '../../core/audit/index-store.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { firstTrailer } from '../../core/record/trailers.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { describeOwner, isThisProcess, ownerAlive } from '../../core/store/owner.js';
 import type { AuditEntry } from '../../core/types.js';
 import { readJournal, type RollbackJournal } from './journal.js';

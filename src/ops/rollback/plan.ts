@@ -9,7 +9,7 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import type { IndexData } from '../../core/audit/index-store.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { resolveRev } from '../../core/audit/revs.js';
-import { readHead } from '../../core/repo/refs.js';
+import { readHead } from '../../core/git/refs.js';
 import { lastGoodCommit } from '../../core/audit/verification-notes.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, liveFiles, revState } from '../../core/store/compare.js';

@@ -5,7 +5,7 @@ import { initStore } from '../../../src/core/store/init.js';
 import { openStore, type Store } from '../../../src/core/store/open.js';
 import { writeSnapshot } from '../../../src/core/store/snapshot.js';
 import { syncIndex } from '../../../src/core/audit/index-sync.js';
-import { packStore } from '../../../src/core/repo/gc.js';
+import { packStore } from '../../../src/core/git/gc.js';
 import { addVerificationNote, lastGoodCommit, notesFor, readVerificationNote } from '../../../src/core/audit/verification-notes.js';
 import { formatNote, parseNote, parseNoteHistory, type VerificationNote } from '../../../src/core/record/verification-note.js';
 import { git, tempDir } from '../../helpers/cli.js';

@@ -9,7 +9,7 @@ import { writeJournal } from '../../../src/ops/rollback/journal.js';
 import type { RollbackEvent } from '../../../src/ops/rollback/types.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { parseTrailers } from '../../../src/core/record/trailers.js';
-import { readHead } from '../../../src/core/repo/refs.js';
+import { readHead } from '../../../src/core/git/refs.js';
 import { readVerificationNote } from '../../../src/core/audit/verification-notes.js';
 import type { Store } from '../../../src/core/store/open.js';
 import { git } from '../../helpers/cli.js';

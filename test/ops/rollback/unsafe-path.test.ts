@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { planRollback } from '../../../src/ops/rollback/plan.js';
-import { serializeTree, type TreeEntry } from '../../../src/core/repo/tree.js';
-import { writeLooseObject } from '../../../src/core/repo/objects.js';
+import { serializeTree, type TreeEntry } from '../../../src/core/git/tree.js';
+import { writeLooseObject } from '../../../src/core/git/objects.js';
 import { git, tempDir } from '../../helpers/cli.js';
 import { picture, snap, storeWith } from './builders.js';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectPathHints } from '../../../src/core/repo/gc.js';
-import { readRefTips } from '../../../src/core/repo/refs.js';
-import { listLooseOids, openObjectStore } from '../../../src/core/repo/objects.js';
-import { parsePackIndex } from '../../../src/core/repo/pack-read.js';
-import { buildIndex, writePack } from '../../../src/core/repo/pack-write.js';
+import { collectPathHints } from '../../../src/core/git/gc.js';
+import { readRefTips } from '../../../src/core/git/refs.js';
+import { listLooseOids, openObjectStore } from '../../../src/core/git/objects.js';
+import { parsePackIndex } from '../../../src/core/git/pack-read.js';
+import { buildIndex, writePack } from '../../../src/core/git/pack-write.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
 import { CORPUS as CHARTS } from '../../helpers/corpus.js';

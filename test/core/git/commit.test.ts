@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommit, serializeCommit } from '../../../src/core/repo/commit.js';
-import { hashObject, openObjectStore } from '../../../src/core/repo/objects.js';
+import { parseCommit, serializeCommit } from '../../../src/core/git/commit.js';
+import { hashObject, openObjectStore } from '../../../src/core/git/objects.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
 describe('commit codec', () => {

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendReflog, formatReflogLine, lastLoggedOid, ZERO_OID } from '../../../src/core/repo/reflog.js';
-import { signatureOf } from '../../../src/core/repo/commit.js';
+import { appendReflog, formatReflogLine, lastLoggedOid, ZERO_OID } from '../../../src/core/git/reflog.js';
+import { signatureOf } from '../../../src/core/git/commit.js';
 import { git, tempRepo } from './objects-fixtures.js';
 
 const WHO = { GIT_AUTHOR_NAME: 'Ann Ops', GIT_AUTHOR_EMAIL: 'ann@example.com', GIT_COMMITTER_NAME: 'Ann Ops', GIT_COMMITTER_EMAIL: 'ann@example.com' };

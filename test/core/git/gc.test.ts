@@ -3,8 +3,8 @@ import path from 'node:path';
 import ig from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { isCfgtrailError } from '../../../src/core/errors.js';
-import { packStore } from '../../../src/core/repo/gc.js';
-import { listLooseOids, openObjectStore, writeLooseObject } from '../../../src/core/repo/objects.js';
+import { packStore } from '../../../src/core/git/gc.js';
+import { listLooseOids, openObjectStore, writeLooseObject } from '../../../src/core/git/objects.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
 function packFiles(gitdir: string): string[] {

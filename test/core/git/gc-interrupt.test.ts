@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { packStore } from '../../../src/core/repo/gc.js';
+import { packStore } from '../../../src/core/git/gc.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
 /** Bundles packStore into a script a child process can run (and be killed in). */
@@ -12,7 +12,7 @@ function bundleRunner(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfgtrail-gc-runner-'));
   onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   const entry = path.join(dir, 'entry.ts');
-  fs.writeFileSync(entry, `import { packStore } from ${JSON.stringify(path.resolve('src/core/repo/gc.ts'))};\nawait packStore(process.argv[2]!);\n`);
+  fs.writeFileSync(entry, `import { packStore } from ${JSON.stringify(path.resolve('src/core/git/gc.ts'))};\nawait packStore(process.argv[2]!);\n`);
   const out = path.join(dir, 'runner.mjs');
   buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
   return out;

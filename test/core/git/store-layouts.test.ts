@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CfgtrailError } from '../../../src/core/errors.js';
-import { packStore } from '../../../src/core/repo/gc.js';
-import { openObjectStore } from '../../../src/core/repo/objects.js';
+import { packStore } from '../../../src/core/git/gc.js';
+import { openObjectStore } from '../../../src/core/git/objects.js';
 import { fastImportEdits } from './native-layouts.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 

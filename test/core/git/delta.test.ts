@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDelta, createDelta } from '../../../src/core/repo/delta.js';
+import { applyDelta, createDelta } from '../../../src/core/git/delta.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { rng } from './objects-fixtures.js';
 import { caught } from '../../helpers/errors.js';

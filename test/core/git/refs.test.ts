@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRef, writeRef } from '../../../src/core/repo/refs.js';
+import { readRef, writeRef } from '../../../src/core/git/refs.js';
 import { buildHistory, git, tempRepo } from './objects-fixtures.js';
 
 describe('writeRef', () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isCfgtrailError } from '../../../src/core/errors.js';
-import { hashObject, listLooseOids, openObjectStore, writeLooseObject } from '../../../src/core/repo/objects.js';
-import { openPack } from '../../../src/core/repo/pack-read.js';
+import { hashObject, listLooseOids, openObjectStore, writeLooseObject } from '../../../src/core/git/objects.js';
+import { openPack } from '../../../src/core/git/pack-read.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
 function expectSameAsGit(dir: string, gitdir: string): number {

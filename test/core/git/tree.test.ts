@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashObject, openObjectStore, writeLooseObject } from '../../../src/core/repo/objects.js';
-import { parseTree, readTreeRecursive, serializeTree, type TreeEntry } from '../../../src/core/repo/tree.js';
+import { hashObject, openObjectStore, writeLooseObject } from '../../../src/core/git/objects.js';
+import { parseTree, readTreeRecursive, serializeTree, type TreeEntry } from '../../../src/core/git/tree.js';
 import { buildHistory, git, readAllWithGit, tempRepo } from './objects-fixtures.js';
 
 describe('tree codec', () => {

@@ -4,15 +4,12 @@ import type { AuditEntry, AuditFilter } from '../../core/types.js';
 import { parseDateSpec } from '../../core/audit/dates.js';
 import { makeRegex } from '../../core/audit/filter.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
-import { queryHistory } from '../../core/audit/query.js';
-import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
 import { formatLog } from '../format/log.js';
 import { formatLogSpans } from '../format/log-spans.js';
 import { queryEntrySpans } from '../../core/audit/entry-spans.js';
 import { notesFor } from '../../core/audit/verification-notes.js';
 import { formatNoteSummary } from '../../core/record/verification-note.js';
-import { resolveChangeId } from '../../core/audit/revs.js';
-import { commitsInRevs } from '../../core/audit/rev-range.js';
+import { logHistoryJson, logScope } from '../../core/audit/log-history.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
 import { RISKS } from '../../core/record/risk.js';
 import { collect, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
@@ -93,21 +90,15 @@ export function registerLog(program: Command, deps: CliDeps): void {
       const filter = filterFromFlags(f, deps.now());
       if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { cwd: workDir(cmd, deps), root: store.root, what: '--file' });
       if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { cwd: workDir(cmd, deps), root: store.root, what: '--field' });
-      const index = await syncIndexForRead(store);
-      const damage = damageWarning(store, index);
-      if (damage) deps.stderr(`${damage}\n`);
-      if (filter.changeId !== undefined) filter.changeId = resolveChangeId(index, filter.changeId);
-      const only = commitsInRevs(store, index, revs);
-      if (!f.json && !only) {
+      const scope = await logScope(store, filter, revs, deps.stderr);
+      if (!f.json && !scope.only) {
         // The text formats read the entries' JSON text in place (format/log-spans.ts).
-        const found = queryEntrySpans(index, filter);
+        const found = queryEntrySpans(scope.index, scope.filter);
         const notes = f.oneline ? new Map() : notesFor(store, found.commits()); // --oneline shows no notes
         deps.stdout(formatLogSpans(found, { oneline: f.oneline, color: useColor(cmd, deps), notes: new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)])) }));
         return;
       }
-      const result = queryHistory(store, only ? { ...filter, limit: undefined } : filter, index);
-      // A revision range is applied to the matches, then -n.
-      const json = only ? result.json.filter((j) => only.has(j.slice(11, 51))).slice(0, filter.limit ?? Infinity) : result.json;
+      const json = logHistoryJson(store, scope);
       if (f.json) {
         deps.stdout(json.length === 0 ? '[]\n' : `[\n${json.join(',\n')}\n]\n`);
         return;

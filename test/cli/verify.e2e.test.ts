@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { parseNote, parseNoteHistory } from '../../src/core/record/verification-note.js';
-import { formatVerifyReport } from '../../src/cli/commands/verify.js';
+import { formatVerifyReport } from '../../src/cli/format/verify.js';
 import { pickServices } from '../../src/ops/pick-services.js';
 import type { CheckReport } from '../../src/ops/health.js';
 import { validateServices } from '../../src/ops/services-config.js';

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import { readHead } from '../../core/git/refs.js';
 import { resolveRev } from '../../core/audit/revs.js';
-import { assertVerified, type CheckReport, type VerifyReport } from '../../ops/health.js';
+import { assertVerified } from '../../ops/health.js';
+import { formatVerifyReport } from '../format/verify.js';
 import { restartError, restartServices } from '../../ops/restart.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
@@ -14,31 +15,6 @@ interface VerifyFlags {
   service?: string[];
   json?: boolean;
   record: boolean;
-}
-
-/**
- * One line per check: `✓ myapp  http http://127.0.0.1:8080/health  200 in 12 ms (1 attempt)`.
- * The check's target is dropped from the message since the line already names it.
- */
-export function formatVerifyReport(report: VerifyReport): string {
-  let out = '';
-  for (const s of report.services) {
-    if (s.checks.length === 0) out += `${s.ok ? '-' : '✗'} ${s.service}  (no health checks: not verified)\n`;
-    for (const c of s.checks) out += `${c.skipped ? '-' : c.ok ? '✓' : '✗'} ${s.service}  ${c.check}  ${checkDetail(c)}\n`;
-  }
-  return out;
-}
-
-function checkDetail(c: CheckReport): string {
-  if (c.skipped) return c.message;
-  const target = c.check.replace(/^(http|tcp|command) /, '');
-  const msg = c.message
-    .replace(/^failed after \d+ attempts?: /, '')
-    .replace(`GET ${target}: `, '')
-    .replace(`connect ${target}: `, '')
-    .replace(`${target}: `, '');
-  const attempts = `(${c.attempts} attempt${c.attempts === 1 ? '' : 's'})`;
-  return c.ok ? `${msg} in ${c.durationMs} ms ${attempts}` : `${msg} ${attempts}`;
 }
 
 export function registerVerify(program: Command, deps: CliDeps): void {

@@ -2,7 +2,7 @@
  * How a service's verification is worded after a restart, in one place, so
  * that a service whose restart or checks failed is never called "healthy".
  */
-import type { ServiceVerifyReport } from '../../ops/health.js';
+import type { CheckReport, ServiceVerifyReport, VerifyReport } from '../../ops/health.js';
 
 /**
  * The summary line for one verified service. `restartOk` is false when its
@@ -40,4 +40,29 @@ export function checksDoneWord(e: { ok: boolean; checks?: number; restartOk?: bo
 /** The advice line on service logs, worded for what failed. */
 export function logsAdvice(): string {
   return '  check the service logs         why its restart or health check failed';
+}
+
+/**
+ * One line per check: `✓ myapp  http http://127.0.0.1:8080/health  200 in 12 ms (1 attempt)`.
+ * The check's target is dropped from the message since the line already names it.
+ */
+export function formatVerifyReport(report: VerifyReport): string {
+  let out = '';
+  for (const s of report.services) {
+    if (s.checks.length === 0) out += `${s.ok ? '-' : '✗'} ${s.service}  (no health checks: not verified)\n`;
+    for (const c of s.checks) out += `${c.skipped ? '-' : c.ok ? '✓' : '✗'} ${s.service}  ${c.check}  ${checkDetail(c)}\n`;
+  }
+  return out;
+}
+
+function checkDetail(c: CheckReport): string {
+  if (c.skipped) return c.message;
+  const target = c.check.replace(/^(http|tcp|command) /, '');
+  const msg = c.message
+    .replace(/^failed after \d+ attempts?: /, '')
+    .replace(`GET ${target}: `, '')
+    .replace(`connect ${target}: `, '')
+    .replace(`${target}: `, '');
+  const attempts = `(${c.attempts} attempt${c.attempts === 1 ? '' : 's'})`;
+  return c.ok ? `${msg} in ${c.durationMs} ms ${attempts}` : `${msg} ${attempts}`;
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { diffRevs } from '../../core/audit/diff-revs.js';
-import { STATUS_LETTER, formatFileDiffs, formatLinkChange, type FormatDiffOptions, TERMINAL_VALUE_WIDTH } from '../format/diff.js';
+import { STATUS_LETTER, formatFileDiffs, formatLinkChange } from '../format/diff.js';
+import { diffTextOptions, FULL_HELP } from '../diff-text.js';
 import { writeDiffJson } from '../format/diff-json.js';
-import { ExitWith, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
+import { ExitWith, pathsAfterDashDash, storeFor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
@@ -14,25 +15,6 @@ interface DiffFlags {
   showSecrets?: boolean;
   exitCode?: boolean;
   full?: boolean;
-}
-
-/** The `--full` option of `diff` and `show`. */
-export const FULL_HELP = `print long values whole (only a terminal cuts them, at ${TERMINAL_VALUE_WIDTH} characters; pipes and files never)`;
-
-/**
- * Text diff options for a command's output: values are cut only on a terminal
- * without `--full`, and then one hint on stderr says how to see them whole.
- */
-export function diffTextOptions(cmd: Command, deps: CliDeps, full: boolean | undefined): FormatDiffOptions & { hint: () => void } {
-  let cut = false;
-  const cutting = deps.isTTY && full !== true;
-  return {
-    color: useColor(cmd, deps),
-    ...(cutting ? { maxValueWidth: TERMINAL_VALUE_WIDTH, onCut: () => void (cut = true) } : {}),
-    hint: () => {
-      if (cut) deps.stderr(`hint: long values were cut at ${TERMINAL_VALUE_WIDTH} characters; 'cfgtrail ${cmd.name()} --full' (or --json, or a pipe) prints them whole\n`);
-    },
-  };
 }
 
 export function registerDiff(program: Command, deps: CliDeps): void {

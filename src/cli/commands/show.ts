@@ -8,7 +8,7 @@ import { changeRecords } from '../../core/audit/change-records.js';
 import { readVerificationNote } from '../../core/audit/verification-notes.js';
 import { formatNoteSummary } from '../../core/record/verification-note.js';
 import { storeFor, type CliDeps } from '../context.js';
-import { diffTextOptions, FULL_HELP } from './diff.js';
+import { diffTextOptions, FULL_HELP } from '../diff-text.js';
 
 export function registerShow(program: Command, deps: CliDeps): void {
   program

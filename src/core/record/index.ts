@@ -13,3 +13,6 @@ export {
   parseTrailers,
   trailerValues,
 } from './trailers.js';
+export { formatNote, formatNoteSummary, parseNote, parseNoteHistory } from './verification-note.js';
+export type { VerificationNote } from './verification-note.js';
+export { RISKS } from './risk.js';

@@ -101,7 +101,11 @@ function tryLock(gitdir: string, me: ProcessOwner): ProcessOwner | null {
     removeLeftovers(gitdir);
     return null;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
+      throw new CfgtrailError('UNREADABLE_FILE', `cannot lock the store '${gitdir}': ${(e as Error).message} (a write needs write access to the store)`, { gitdir }, { cause: e });
+    }
+    if (code !== 'EEXIST') {
       throw new CfgtrailError('CORRUPT_STORE', `cannot lock the store '${gitdir}': ${(e as Error).message}`, { gitdir }, { cause: e });
     }
     return readHolder(gitdir);

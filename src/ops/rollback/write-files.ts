@@ -12,7 +12,7 @@
 import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsync, fsyncSync, lchownSync, lstatSync, openSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { blobOid } from '../../core/store/scan.js';
+import { blobOid, ROLLBACK_TEMP } from '../../core/store/scan.js';
 import { nameFromBytes } from '../../core/path-name.js';
 import { dirOf, openDirHandles, type DirHandles } from './dir-handles.js';
 import { keepThenReplace, keepThenDelete, readAll } from './keep-edits.js';
@@ -34,10 +34,7 @@ export interface WriteOptions {
 
 export type { WriteOutcome } from './write-run.js';
 
-/** Temp names end in `~`, which scans never track, so a crash's leftovers are never recorded. */
-const TEMP = /^\..*\.cfgtrail-\d+-[0-9a-f]{8}(?:-\d+)?~$/;
-
-
+/** Matches ROLLBACK_TEMP (store/scan.ts): the `~` keeps scans from tracking a crash's leftovers. */
 function tempName(path: string, run: Run): string {
   return `.${nameStem(basename(path))}.cfgtrail-${process.pid}-${run.tag}-${run.n++}~`;
 }
@@ -227,7 +224,7 @@ function cleanTemps(dirs: DirHandles, rels: Set<string>): void {
     // names as bytes: the temp file of a name that is not UTF-8 has such a name too
     for (const raw of readdirSync(dirs.at(d, ''), { encoding: 'buffer' })) {
       const name = nameFromBytes(raw);
-      if (TEMP.test(name)) rmSync(dirs.at(d, name), { force: true });
+      if (ROLLBACK_TEMP.test(name)) rmSync(dirs.at(d, name), { force: true });
     }
   }
 }

@@ -7,7 +7,7 @@ export { kubernetesIdentity, identityText } from './k8s-identity.js';
 export type { DocumentIdentity } from './k8s-identity.js';
 export { diffFile, isBinary } from './diff-file.js';
 export type { DiffOptions } from './diff-file.js';
-export { isSecretKey, redactChanges, redactValue, createRedactor, DEFAULT_SECRET_PATTERNS } from './redact.js';
+export { isSecretKey, redactChanges, redactValue, createRedactor } from './redact.js';
 export type { Redactor, RedactorOptions } from './redact.js';
 export { compileSecretRules, classifyBuiltIn } from './redact-rules.js';
 export type { SecretRules, SecretRuleOptions } from './redact-rules.js';

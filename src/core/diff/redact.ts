@@ -6,13 +6,6 @@ import { compileSecretRules, KEY_PARENTS, type KeyClass, type SecretRuleOptions,
 import { redactLine, type Tag } from './redact-text.js';
 import { redactText } from './redact-lines.js';
 
-/**
- * The built-in key patterns of earlier versions, kept for callers that pass
- * patterns: key words are now matched by {@link compileSecretRules}.
- * @deprecated pass `SecretRuleOptions.keys` to {@link createRedactor}
- */
-export const DEFAULT_SECRET_PATTERNS: readonly string[] = [];
-
 /** Hides secrets in diffs: the rules, and the keyed tag of a hidden value. */
 export interface Redactor {
   rules: SecretRules;
@@ -70,6 +63,9 @@ export function redactValue(value: unknown, redactor: Redactor = createRedactor(
 }
 
 const NO_LEAD = { leadWords: false };
+
+/** A command-line flag (`--password`, `-p`): a secret one hides the list item after it. */
+const FLAG = /^-{1,2}[A-Za-z][\w-]*$/;
 
 /** Subtrees nested deeper than this are hidden whole (a tag of their content). */
 const MAX_DEPTH = 1000;
@@ -141,7 +137,7 @@ function redactTree(value: unknown, secret: boolean, r: Redactor, depth: number,
     let flagged = false;
     return value.map((v) => {
       const out = redactTree(v, secret || flagged, r, depth + 1);
-      flagged = typeof v === 'string' && /^-{1,2}[A-Za-z][\w-]*$/.test(v) && r.rules.classifyKey(v) === 'secret';
+      flagged = typeof v === 'string' && FLAG.test(v) && r.rules.classifyKey(v) === 'secret';
       return out;
     });
   }

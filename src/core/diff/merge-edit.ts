@@ -10,7 +10,7 @@
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import type { PathSegment } from '../types.js';
-import { entryMatches, RESOURCE_KEY } from './list-identity.js';
+import { entryMatches, IDENTITY_KEYS, RESOURCE_KEY } from './list-identity.js';
 import type { YamlSchema } from './parse-config.js';
 
 /** Replace text[start, end) with `text`; `order` keeps inserts at one place in theirs' order. */
@@ -208,8 +208,8 @@ function segmentOf(coll: Coll, k: number): PathSegment {
   const item = coll.items[k];
   if (isPair(item)) return isScalar(item.key) ? String(item.key.value) : `\u0000`;
   if (isMap(item)) {
-    // the order diff-trees tries identity keys in (dyff's)
-    for (const key of ['name', 'key', 'id']) {
+    // the keys, in the order, list-identity tries (dyff's)
+    for (const key of IDENTITY_KEYS) {
       const p = item.items.find((x) => isScalar(x.key) && x.key.value === key);
       if (p && isScalar(p.value)) return { [key]: String(p.value.value) };
     }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseCommit } from './commit.js';
 import { listLooseOids, openObjectStore, type GitObject, type ObjectStore, type ObjectType } from './objects.js';
 import { openPack, readIdxOids } from './pack-read.js';
+import { PACK_IDX_NAME } from './pack-files.js';
 import { parseTree } from './tree.js';
 import { treeProblems } from './tree-check.js';
 
@@ -51,7 +52,7 @@ export function scanObjects(gitdir: string): ObjectScan {
   for (const f of names.filter((n) => /^pack-[0-9a-f]+\.pack$/.test(n))) {
     if (!names.includes(f.replace(/\.pack$/, '.idx'))) problem(scan, 'pack', `objects/pack/${f}`, 'pack has no .idx (git cannot read it)');
   }
-  for (const f of names.filter((n) => /^pack-[0-9a-f]+\.idx$/.test(n))) {
+  for (const f of names.filter((n) => PACK_IDX_NAME.test(n))) {
     scan.packs++;
     checkPack(gitdir, path.join(packDir, f), scan);
   }

@@ -13,6 +13,7 @@ import { applyDelta } from './delta.js';
 import { ObjectCache } from './object-cache.js';
 import type { GitObject } from './git-object.js';
 import { damagedIndex, indexChecksumOk } from './pack-index.js';
+import { PACK_IDX_NAME } from './pack-files.js';
 import { findPrefix, openPack, PackFile, type ObjectType } from './pack-read.js';
 import { OID_RE } from './oid.js';
 
@@ -279,7 +280,7 @@ class PackedStore implements ObjectStore {
     const dir = path.join(this.objectsDir, 'pack');
     // newest first: after a repack the new pack is the likely hit
     return safeReaddir(dir)
-      .filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f))
+      .filter((f) => PACK_IDX_NAME.test(f))
       .map((f) => path.join(dir, f))
       .sort((a, b) => mtime(b) - mtime(a));
   }

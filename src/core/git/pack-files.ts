@@ -14,11 +14,14 @@ export function packDir(gitdir: string): string {
   return path.join(gitdir, 'objects', 'pack');
 }
 
+/** The name of a pack index in `objects/pack/`. */
+export const PACK_IDX_NAME = /^pack-[0-9a-f]+\.idx$/;
+
 /** Every `pack-*.idx` of the store (full paths). */
 export function listPackIdx(gitdir: string): string[] {
   const dir = packDir(gitdir);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f)).map((f) => path.join(dir, f));
+  return fs.readdirSync(dir).filter((f) => PACK_IDX_NAME.test(f)).map((f) => path.join(dir, f));
 }
 
 const stem = (idx: string): string => idx.replace(/\.idx$/, '');

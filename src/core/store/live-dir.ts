@@ -209,7 +209,8 @@ function readAll(fd: number, size: number): Buffer {
   return buf;
 }
 
-function checkProc(fd: number): boolean {
+/** Whether `/proc/self/fd/<fd>` reaches the open directory `fd` (false where /proc is missing). */
+export function checkProc(fd: number): boolean {
   try {
     return statSync(`/proc/self/fd/${fd}`).isDirectory();
   } catch {

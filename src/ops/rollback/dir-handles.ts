@@ -10,9 +10,10 @@
  * Where /proc is missing, paths are used after checking with lstat, just
  * before each use, that every parent is a real directory.
  */
-import { closeSync, constants, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
+import { checkProc } from '../../core/store/live-dir.js';
 import { fsPath, quotePath } from '../../core/path-name.js';
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
@@ -51,7 +52,7 @@ export function changedUnderUs(path: string, what: string): CfgtrailError {
 /** Opens the root (following its own path: the user chose it) and returns handles below it; `onCreate` hears of each mkdir. */
 export function openDirHandles(root: string, onCreate: (rel: string) => void = () => {}): DirHandles {
   const fds = new Map<string, number>([['', openSync(root, constants.O_RDONLY | constants.O_DIRECTORY)]]);
-  const proc = procWorks(fds.get('')!);
+  const proc = checkProc(fds.get('')!);
   const at = (rel: string, name: string): string | Buffer => {
     if (proc) return fsPath(`/proc/self/fd/${fds.get(rel)!}/${name}`);
     checkParents(root, rel);
@@ -101,14 +102,6 @@ export function openDirHandles(root: string, onCreate: (rel: string) => void = (
       fds.clear();
     },
   };
-}
-
-function procWorks(rootFd: number): boolean {
-  try {
-    return statSync(`/proc/self/fd/${rootFd}`).isDirectory();
-  } catch {
-    return false; // no /proc: fall back to checked paths
-  }
 }
 
 function checkParents(root: string, rel: string): void {

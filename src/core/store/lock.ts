@@ -92,9 +92,14 @@ export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: ()
   }
 }
 
+/** A fresh temp file name for a lock or takeover record (`cfgtrail.lock.PID.TAG.tmp`, a LEFTOVER if its writer dies). */
+function lockTemp(gitdir: string): string {
+  return join(gitdir, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /** Takes the lock (null) or returns who holds it. */
 function tryLock(gitdir: string, me: ProcessOwner): ProcessOwner | null {
-  const tmp = join(gitdir, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = lockTemp(gitdir);
   try {
     writeFileSync(tmp, `${JSON.stringify(me)}\n`, { mode: 0o600 });
     linkSync(tmp, join(gitdir, LOCK_FILE));
@@ -185,7 +190,7 @@ function isStale(gitdir: string, holder: ProcessOwner, now: number): boolean {
  */
 function takeOver(gitdir: string, stale: ProcessOwner): boolean {
   const mutex = join(gitdir, TAKEOVER_FILE);
-  const tmp = join(gitdir, `${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = lockTemp(gitdir);
   try {
     writeFileSync(tmp, `${JSON.stringify(thisProcess())}\n`, { mode: 0o600 });
     try {

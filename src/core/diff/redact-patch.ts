@@ -16,14 +16,15 @@ const HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
  */
 export function redactPatch(patch: string, redactor: Redactor = createRedactor(), sources?: { before: string; after: string }): string {
   const lines = patch.split('\n');
-  const hunks = lines.map((l) => HUNK.exec(l)).filter((m) => m !== null);
+  const heads = lines.map((l) => HUNK.exec(l));
+  const hunks = heads.filter((m) => m !== null);
   const statesA = sources ? statesAt(sources.before, new Set(hunks.map((m) => Number(m[1]))), redactor.rules) : null;
   const statesB = sources ? statesAt(sources.after, new Set(hunks.map((m) => Number(m[2]))), redactor.rules) : null;
   const a = createLineRedactor(redactor.rules, redactor.tag);
   const b = createLineRedactor(redactor.rules, redactor.tag);
   return lines
-    .map((line) => {
-      const hunk = HUNK.exec(line);
+    .map((line, i) => {
+      const hunk = heads[i] ?? null;
       if (hunk !== null || FILE_HEADER.test(line)) {
         const sa = hunk && statesA?.get(Number(hunk[1]));
         const sb = hunk && statesB?.get(Number(hunk[2]));

@@ -6,9 +6,40 @@ import { createInterface } from 'node:readline';
 import { CfgtrailError } from '../../core/errors.js';
 import type { OnEvent } from '../../ops/ports.js';
 import type { RollbackEvent, RollbackResult } from '../../ops/rollback/types.js';
+import type { ServiceConfig } from '../../ops/services-config.js';
 import { formatEvent } from '../format/rollback.js';
 import type { CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+
+/** Flags rollback and revert both take that map to the same request fields. */
+export interface ApplyFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  message?: string;
+  restart: boolean;
+  verify: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** Request fields rollback and revert map the same way. */
+export function sharedRequestFields(f: ApplyFlags, services: ServiceConfig[], chown: boolean) {
+  return {
+    ...(f.message !== undefined ? { reason: f.message } : {}),
+    services,
+    restart: f.restart !== false,
+    verify: f.verify !== false,
+    chown,
+    force: Boolean(f.force),
+    // The field diff is only shown by --dry-run, --json and the confirmation prompt.
+    diffs: Boolean(f.dryRun || f.json || !f.yes),
+  };
+}
+
+/** Restoring recorded owners needs root. */
+export function canChown(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
 
 /** Asking the operator; the real one reads the terminal. */
 export interface Prompt {

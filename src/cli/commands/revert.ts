@@ -8,18 +8,11 @@ import { resolveAuthor } from '../identity.js';
 import { formatConflicts, formatRevertOutcome, formatRevertPlan, revertJson } from '../format/revert.js';
 import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { confirmPlan, exitCodeForResult, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
+import { type ApplyFlags, canChown, confirmPlan, exitCodeForResult, sharedRequestFields, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
 
-export interface RevertFlags {
+export interface RevertFlags extends ApplyFlags {
   ours?: boolean;
   theirs?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  message?: string;
-  restart: boolean;
-  verify: boolean;
-  force?: boolean;
-  json?: boolean;
   verbose?: boolean;
   author?: string;
 }
@@ -30,13 +23,7 @@ export function revertRequestFromFlags(rev: string, f: RevertFlags, services: Se
   return {
     rev,
     ...(f.ours ? { pick: 'ours' as const } : f.theirs ? { pick: 'theirs' as const } : {}),
-    ...(f.message !== undefined ? { reason: f.message } : {}),
-    services,
-    restart: f.restart !== false,
-    verify: f.verify !== false,
-    chown,
-    force: Boolean(f.force),
-    diffs: Boolean(f.dryRun || f.json || !f.yes),
+    ...sharedRequestFields(f, services, chown),
   };
 }
 
@@ -59,7 +46,7 @@ export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt =
     .addHelpText('after', '\nConflicts (a field, lines or a binary file changed again after <rev>) exit 13 and change nothing;\n--ours or --theirs settles all of them one way. Exit codes as for rollback.')
     .action(async (rev: string, f: RevertFlags, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const chown = typeof process.getuid === 'function' && process.getuid() === 0;
+      const chown = canChown();
       const services = loadServices(store);
       const plan = planRevert(store, revertRequestFromFlags(rev, f, services, chown));
       const color = useColor(cmd, deps);

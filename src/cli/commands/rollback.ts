@@ -9,24 +9,17 @@ import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
 import { formatAbort, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
-import { confirmPlan, exitCodeForResult, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
+import { type ApplyFlags, canChown, confirmPlan, exitCodeForResult, sharedRequestFields, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
 import { collect, ExitWith, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 
-export interface RollbackFlags {
+export interface RollbackFlags extends ApplyFlags {
   continue?: boolean;
   abort?: boolean;
   previous?: boolean;
   lastGood?: boolean;
   file?: string[];
-  dryRun?: boolean;
-  yes?: boolean;
-  message?: string;
-  restart: boolean;
-  verify: boolean;
-  force?: boolean;
-  json?: boolean;
   verbose?: boolean;
   author?: string;
 }
@@ -39,14 +32,7 @@ export function requestFromFlags(target: string | undefined, f: RollbackFlags, s
     previous: Boolean(f.previous),
     lastGood: Boolean(f.lastGood),
     ...(f.file?.length ? { files: f.file } : {}),
-    ...(f.message !== undefined ? { reason: f.message } : {}),
-    services,
-    restart: f.restart !== false,
-    verify: f.verify !== false,
-    chown,
-    force: Boolean(f.force),
-    // The field diff is only shown by --dry-run, --json and the confirmation prompt.
-    diffs: Boolean(f.dryRun || f.json || !f.yes),
+    ...sharedRequestFields(f, services, chown),
   };
 }
 
@@ -72,7 +58,7 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
     .action(async (target: string | undefined, f: RollbackFlags, cmd: Command) => {
       checkFlagCombination(target, f);
       const store = storeFor(cmd, deps);
-      const chown = typeof process.getuid === 'function' && process.getuid() === 0;
+      const chown = canChown();
       if (f.abort) return abort(store, chown, f, deps);
       const services = loadServices(store);
       // --file paths read as git reads pathspecs: from the current directory, `:/path` from the root.

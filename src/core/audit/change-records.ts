@@ -3,6 +3,7 @@ import { compareStates, revState, type FileState } from '../store/compare.js';
 import { resolveRev } from './revs.js';
 import { readVerificationNote } from './verification-notes.js';
 import { changeRecord } from '../record/change-record.js';
+import { trailerValues } from '../record/trailers.js';
 import { damageWarning, syncIndexForRead } from './index-sync.js';
 import type { IndexData } from './index-store.js';
 import { lookupEntry } from './query.js';
@@ -41,7 +42,7 @@ function recordOf(store: Store, index: IndexData, oid: string, showSecrets: bool
   const entry = lookupEntry(store, index, oid);
   const parent = entry.parents[0];
   const diffs = compareStates(store, parent ? revState(store, parent) : EMPTY, revState(store, oid), { showSecrets });
-  const dependsOn = entry.trailers.filter((t) => t.key.toLowerCase() === 'depends-on').map((t) => t.value);
+  const dependsOn = trailerValues(entry.trailers, 'Depends-On');
   return changeRecord(entry, {
     diffs,
     verification: readVerificationNote(store, oid),

@@ -2,6 +2,7 @@ import type { Trailer } from '../types.js';
 import { isCfgtrailError } from '../errors.js';
 import { resolveChangeId } from './revs.js';
 import type { DependencyState } from '../record/change-record.js';
+import { trailerValues } from '../record/trailers.js';
 import { eachFirstParent, type FirstParentEntry } from './first-parent.js';
 import type { IndexData } from './index-store.js';
 
@@ -33,7 +34,7 @@ function dependencyState(index: IndexData, id: string): DependencyState {
       return false;
     }
     const trailers = (e.member('trailers', 'files') ?? []) as Trailer[];
-    const values = (key: string) => trailers.filter((t) => t.key.toLowerCase() === key).map((t) => t.value);
+    const values = (key: string) => trailerValues(trailers, key);
     if (values('rollback-of').includes(id)) undone('rolled back', e);
     else if (values('reverts').includes(id)) undone('reverted', e);
     else if (values('partially-rolls-back').some((v) => v.split(/\s/)[0] === id)) undone('partially rolled back', e);

@@ -3,10 +3,11 @@
  * diff and what the store knows around it, in the change-log shape operators
  * keep by hand. Pure: the store-dependent parts come in {@link RecordContext}.
  */
-import type { AuditEntry, FileDiff, Trailer } from '../types.js';
+import type { AuditEntry, FileDiff } from '../types.js';
 import type { VerificationNote } from './verification-note.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { filesModified } from './file-records.js';
+import { trailerValues } from './trailers.js';
 
 /** What a `Depends-On` change is now, judged on HEAD's history. */
 export interface DependencyState {
@@ -78,11 +79,6 @@ export function changeRecord(entry: AuditEntry, ctx: RecordContext): Record<stri
     rollback_info: rollbackInfo(entry, values, ctx.rollbackEstimate ?? null),
     other_trailers: entry.trailers.filter((t) => !KNOWN.has(t.key.toLowerCase())).map((t) => ({ key: t.key, value: t.value })),
   };
-}
-
-function trailerValues(trailers: readonly Trailer[], key: string): string[] {
-  const k = key.toLowerCase();
-  return trailers.filter((t) => t.key.toLowerCase() === k).map((t) => t.value);
 }
 
 type Values = (key: string) => string[];

@@ -1,8 +1,8 @@
-import { BASE64_LINE, type SecretRules } from './redact-rules.js';
+import { BASE64_LINE, PEM_LABEL, type SecretRules } from './redact-rules.js';
 import { decodesToSecret, redactLine, scalarOf, type Tag } from './redact-text.js';
 
-const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
-const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+const PEM_BEGIN = new RegExp(`-----BEGIN ${PEM_LABEL}-----`);
+const PEM_END = new RegExp(`-----END ${PEM_LABEL}-----`);
 const CERT_BEGIN = /-----BEGIN [A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY)[A-Z0-9 ]*-----/;
 const CERT_END = /-----END [A-Z0-9 ]*(?:CERTIFICATE|PUBLIC KEY)[A-Z0-9 ]*-----/;
 const NAME_LINE = /^\s*(?:-\s+)?(["']?)(?:name|key)\1\s*[:=]\s*["']?([^"'\s,}]+)/;

@@ -87,7 +87,8 @@ export function classifyBuiltIn(key: string): KeyClass {
 }
 
 const B64 = String.raw`[A-Za-z0-9+/]`;
-const PEM_LABEL = String.raw`[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?`;
+/** The label of a PEM private key block (`RSA PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`), as regex source. */
+export const PEM_LABEL = String.raw`[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?`;
 
 /** Value shapes hidden by default. */
 const BUILT_IN_VALUES: readonly ValueRule[] = [

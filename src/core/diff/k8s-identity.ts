@@ -53,7 +53,8 @@ export function resourceIdentities(list: readonly unknown[]): DocumentIdentity[]
   return keys.size === ids.length && texts.size === ids.length ? ids : null;
 }
 
-function isMap(v: unknown): v is Record<string, unknown> {
+/** Any non-array object (a parsed map; unlike diff-trees' isPlainObject, the prototype is not checked). */
+export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -1,4 +1,4 @@
-import { DOCUMENT_KEY, identityText, kubernetesIdentity } from './k8s-identity.js';
+import { DOCUMENT_KEY, identityText, isMap, kubernetesIdentity } from './k8s-identity.js';
 
 /** dyff's identity keys, in the order it tries them. */
 export const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
@@ -124,8 +124,4 @@ function namespacedName(entry: unknown): string | null {
 function kindText(entry: unknown): string | null {
   const id = kubernetesIdentity(entry);
   return id && identityText(id);
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

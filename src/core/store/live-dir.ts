@@ -157,11 +157,28 @@ export function readRegularFile(path: string | Buffer): Buffer | null {
     return null; // a symlink, gone or unopenable: not a regular file we can read
   }
   try {
-    const st = fstatSync(fd);
-    return st.isFile() ? readAll(fd, st.size) : null;
+    return readIfRegular(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** As readRegularFile, but throws: the open's error (ELOOP for a symlink, ENOENT), or ENOTREG when it is not a regular file. */
+export function readRegularFileOrThrow(path: string): Buffer {
+  const fd = openSync(path, FILE_FLAGS);
+  try {
+    const content = readIfRegular(fd);
+    if (content === null) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+    return content;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The content of the open `fd` if it is a regular file (checked with fstat), else null. */
+function readIfRegular(fd: number): Buffer | null {
+  const st = fstatSync(fd);
+  return st.isFile() ? readAll(fd, st.size) : null;
 }
 
 /** What the entry at `path` is now (lstat); 'gone' when it is missing. */

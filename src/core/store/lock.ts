@@ -6,11 +6,12 @@
  * and taken over at once (see docs/decisions.md: proper-lockfile's mkdir lock
  * names no holder, so a kill cost the next command 10-30 s).
  */
-import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readdirSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import type { Store } from './open.js';
+import { readRegularFileOrThrow } from './live-dir.js';
 import { ensurePrivateStore } from './store-mode.js';
 import { describeOwner, ownerAlive, thisProcess, type ProcessOwner } from './owner.js';
 
@@ -155,13 +156,7 @@ function notALock(path: string, why: string): CfgtrailError {
 
 /** Reads a small file that must be a regular file, never blocking on a FIFO nor following a link. */
 export function readRegularFile(path: string): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return readRegularFileOrThrow(path).toString('utf8');
 }
 
 /** A lock directory left by an older cfgtrail (proper-lockfile's): its holder is unknown. */

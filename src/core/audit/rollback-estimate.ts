@@ -92,9 +92,21 @@ function rollbackCommits(index: IndexData): { commit: string; files: string[] }[
 /** Names of the settings' services whose `files` globs match one of `paths` (the settings schema has checked their shape). */
 function servicesFor(store: Store, paths: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const raw of store.settings.services as { name: string; files: string[] }[]) {
-    const globs = raw.files.map((g) => globToRegExp(g, 'exact'));
-    if (paths.some((p) => globs.some((re) => re.test(p)))) out.add(raw.name);
+  for (const { name, globs } of serviceGlobs(store)) {
+    if (paths.some((p) => globs.some((re) => re.test(p)))) out.add(name);
+  }
+  return out;
+}
+
+/** Each service's `files` globs, compiled once per settings (an export of a range estimates every record). */
+const compiledGlobs = new WeakMap<object, { name: string; globs: RegExp[] }[]>();
+
+function serviceGlobs(store: Store): { name: string; globs: RegExp[] }[] {
+  const services = store.settings.services as { name: string; files: string[] }[];
+  let out = compiledGlobs.get(services);
+  if (out === undefined) {
+    out = services.map((raw) => ({ name: raw.name, globs: raw.files.map((g) => globToRegExp(g, 'exact')) }));
+    compiledGlobs.set(services, out);
   }
   return out;
 }

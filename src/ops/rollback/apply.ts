@@ -13,8 +13,8 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import { applyFileActions } from './write-files.js';
 import { buildPlan, planStillHolds } from './plan.js';
 import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
-import { describePending, pendingJournal } from './pending.js';
-import { isThisProcess, ownerAlive, thisProcess } from '../../core/store/owner.js';
+import { describePending, pendingFrom, pendingJournal } from './pending.js';
+import { thisProcess } from '../../core/store/owner.js';
 import { committedState, driftPaths, headFiles, keptEditsText, targetFiles } from './states.js';
 import { runServices } from './services.js';
 import type { ApplyContext, KeptEdit, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
@@ -94,8 +94,9 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     // Planned as the resumption of an interrupted rollback that another command finished meanwhile.
     throw new CfgtrailError('NOTHING_TO_DO', 'the interrupted rollback was finished by another command meanwhile: nothing to continue', { target: plan.target.commit });
   }
-  if (pending?.owner && !isThisProcess(pending.owner) && ownerAlive(pending.owner)) {
-    throw new CfgtrailError('REFUSED', `${describePending({ journal: pending, stage: pending.commit ? 'after-commit' : 'write', running: true })}; nothing was changed`, { pending: pending.target });
+  const state = pending && pendingFrom(pending);
+  if (state?.running) {
+    throw new CfgtrailError('REFUSED', `${describePending(state)}; nothing was changed`, { pending: state.journal.target });
   }
   if (pending && pending.target !== plan.target.commit) {
     throw new CfgtrailError('REFUSED', `another rollback (to ${pending.target.slice(0, 7)}) became pending since this one was planned; nothing was changed: run the rollback again`, { pending: pending.target });

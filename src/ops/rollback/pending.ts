@@ -68,7 +68,11 @@ export function pendingRollback(store: Store, index?: IndexData): PendingRollbac
   const head = readHead(store.gitdir);
   if (!head) return null;
   const j = pendingJournal(store, () => index ?? syncIndex(store, { persist: false }), head);
-  if (!j) return null;
+  return j ? pendingFrom(j) : null;
+}
+
+/** The state of a journal {@link pendingJournal} returned. */
+export function pendingFrom(j: RollbackJournal): PendingRollback {
   const running = j.owner !== undefined && !isThisProcess(j.owner) && ownerAlive(j.owner);
   return { journal: j, stage: j.commit ? 'after-commit' : 'write', running };
 }

@@ -16,7 +16,7 @@ import { commitFiles, liveFiles, revState } from '../../core/store/compare.js';
 import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
 import type { RollbackJournal } from './journal.js';
-import { describePending, pendingJournal, pendingRollback } from './pending.js';
+import { describePending, pendingFrom, pendingJournal } from './pending.js';
 import { undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
@@ -73,7 +73,8 @@ export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
 
 /** Refuses to resume a rollback that another process runs, or to put a different target in the pending one's place. */
 function assertMayResume(store: Store, index: IndexData, journal: RollbackJournal, req: RollbackRequest): void {
-  const pending = pendingRollback(store, index)!;
+  // The journal was read and checked against HEAD just now: no second read or history walk.
+  const pending = pendingFrom(journal);
   if (pending.running) throw new CfgtrailError('REFUSED', `${describePending(pending)}; nothing was changed`, { pending: journal.target });
   if (req.continue) return;
   const asked = resolveTarget(store, index, req);

@@ -15,7 +15,6 @@ import { autoPack } from './auto-gc.js';
 import type { LiveFile } from './scan.js';
 import { liveFiles } from './compare.js';
 import { writeLiveTree } from './snapshot-tree.js';
-import { ensurePrivateStore } from './store-mode.js';
 import type { Store } from './open.js';
 
 export interface SnapshotOptions {
@@ -96,7 +95,8 @@ interface SnapshotCaches {
 
 /**
  * The snapshot itself, for callers that already hold the store lock (a
- * rollback records the drift and then its own commit this way).
+ * rollback records the drift and then its own commit this way); taking the
+ * lock already made the store private (withStoreLock).
  */
 export async function writeSnapshotLocked(
   store: Store,
@@ -105,7 +105,6 @@ export async function writeSnapshotLocked(
   warnings: ParseWarning[] = [],
   caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() },
 ): Promise<SnapshotResult> {
-  ensurePrivateStore(store.gitdir, store.onNote);
   const head = readHead(store.gitdir);
   const tail = indexTailAt(store, head, opts.changeId);
   const changeId = opts.changeId ?? generateChangeId();

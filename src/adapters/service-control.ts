@@ -4,7 +4,7 @@ import type { Clock, RestartResult, ServiceControl } from '../ops/ports.js';
 import type { RestartSpec, ServiceConfig } from '../ops/services-config.js';
 import { realClock } from './real-clock.js';
 import { type RunResult, runProcess } from './run-process.js';
-import { hasState, judgeState, type StatefulSpec, type StateJudgement, stateCommand } from './service-state.js';
+import { hasState, judgeState, lastLine, type StatefulSpec, type StateJudgement, stateCommand } from './service-state.js';
 
 /** Program names or paths of the tools used; tests point them elsewhere. */
 export interface Binaries { supervisorctl: string; systemctl: string; kubectl: string; docker: string }
@@ -136,11 +136,6 @@ function toResult(run: RunResult, durationMs: number): RestartResult {
   if (run.exitCode !== 0) return { ...base, ok: false, message: `${name}: exit ${run.exitCode ?? run.signal}${suffix}` };
   // Exit 0 is only the command's word; supervisor, systemd and docker are then judged by their state.
   return { ...base, ok: true, message: `${name}: ok` };
-}
-
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? '';
 }
 
 /** Sends `signal` to the pid in `pidfile` (the service reloads its config on it). */

@@ -104,7 +104,8 @@ function firstWord(text: string): string {
   return text.trim().split(/\s+/)[0] ?? '';
 }
 
-function lastLine(text: string): string {
+/** The last non-blank line of a tool's output, trimmed ('' when there is none). */
+export function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? '';
 }

@@ -8,7 +8,8 @@ import type { OnEvent } from '../../ops/ports.js';
 import type { RollbackEvent, RollbackResult } from '../../ops/rollback/types.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { formatEvent } from '../format/rollback.js';
-import type { CliDeps } from '../context.js';
+import { ExitWith, type CliDeps } from '../context.js';
+import { resolveAuthor } from '../identity.js';
 import { ExitCode } from '../exit-codes.js';
 
 /** Flags rollback and revert both take that map to the same request fields. */
@@ -135,4 +136,21 @@ function interruptedLine(signal: NodeJS.Signals, stage: 'planned' | 'pending' | 
     return `${what} while restoring files; the rollback is pending: run \`cfgtrail rollback --continue\` to finish it, or \`cfgtrail rollback --abort\` to put back the files it changed`;
   }
   return `${what} after the rollback commit ${commit} was recorded, while restarting or checking services: run \`cfgtrail rollback --continue\` to restart and verify them`;
+}
+
+/**
+ * Applies a plan with progress on stderr (author resolved from --author first),
+ * prints `report` of the result, and exits with the code the result calls for.
+ */
+export async function applyAndReport<R extends Pick<RollbackResult, 'restarted' | 'verification'>>(
+  f: { json?: boolean; verbose?: boolean; author?: string },
+  deps: CliDeps,
+  run: (author: ReturnType<typeof resolveAuthor>, onEvent: OnEvent<RollbackEvent>) => Promise<R>,
+  report: (result: R) => string,
+): Promise<void> {
+  const author = resolveAuthor(f.author, deps.env);
+  const result = await withProgress(f, deps, (onEvent) => run(author, onEvent));
+  deps.stdout(report(result));
+  const code = exitCodeForResult(result);
+  if (code !== ExitCode.OK) throw new ExitWith(code);
 }

@@ -4,11 +4,10 @@ import { planRevert, type RevertPlan, type RevertRequest } from '../../ops/rever
 import { applyRevert, type RevertResult } from '../../ops/revert/apply.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
-import { resolveAuthor } from '../identity.js';
 import { formatConflicts, formatRevertOutcome, formatRevertPlan, revertJson } from '../format/revert.js';
 import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { type ApplyFlags, canChown, confirmPlan, exitCodeForResult, sharedRequestFields, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
+import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
 
 export interface RevertFlags extends ApplyFlags {
   ours?: boolean;
@@ -71,9 +70,7 @@ export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt =
 }
 
 async function apply(store: Parameters<typeof applyRevert>[1]['store'], plan: RevertPlan, services: ServiceConfig[], chown: boolean, f: RevertFlags, deps: CliDeps): Promise<void> {
-  const author = resolveAuthor(f.author, deps.env);
-  const result: RevertResult = await withProgress(f, deps, (onEvent) => applyRevert(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }));
-  deps.stdout(f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result));
-  const code = exitCodeForResult(result);
-  if (code !== ExitCode.OK) throw new ExitWith(code);
+  await applyAndReport(f, deps,
+    (author, onEvent): Promise<RevertResult> => applyRevert(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }),
+    (result) => (f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result)));
 }

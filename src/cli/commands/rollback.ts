@@ -7,9 +7,8 @@ import { abortRollback } from '../../ops/rollback/abort.js';
 import type { RollbackPlan } from '../../ops/rollback/types.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
-import { resolveAuthor } from '../identity.js';
 import { formatAbort, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
-import { type ApplyFlags, canChown, confirmPlan, exitCodeForResult, sharedRequestFields, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
+import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
 import { collect, ExitWith, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
@@ -100,9 +99,7 @@ async function abort(store: Store, chown: boolean, f: RollbackFlags, deps: CliDe
 }
 
 async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[], chown: boolean, f: RollbackFlags, deps: CliDeps): Promise<void> {
-  const author = resolveAuthor(f.author, deps.env);
-  const result = await withProgress(f, deps, (onEvent) => applyRollback(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }));
-  deps.stdout(f.json ? rollbackJson(plan, result) : formatOutcome(plan, result));
-  const code = exitCodeForResult(result);
-  if (code !== ExitCode.OK) throw new ExitWith(code);
+  await applyAndReport(f, deps,
+    (author, onEvent) => applyRollback(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }),
+    (result) => (f.json ? rollbackJson(plan, result) : formatOutcome(plan, result)));
 }

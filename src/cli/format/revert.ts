@@ -2,7 +2,7 @@
 import type { RevertConflict, RevertedFile } from '../../ops/revert/merge-files.js';
 import type { RevertPlan } from '../../ops/revert/plan.js';
 import type { RevertResult } from '../../ops/revert/apply.js';
-import { formatOutcome, formatPlan, rollbackJson } from './rollback.js';
+import { formatOutcome, formatPlan, rollbackJsonObject } from './rollback.js';
 import { quotePath } from '../../core/path-name.js';
 
 const short = (oid: string | null) => (oid ?? '').slice(0, 7);
@@ -55,7 +55,7 @@ export function formatRevertOutcome(plan: RevertPlan, r: RevertResult): string {
 
 /** `--json`: `{ revert: { reverted, files, conflicts }, plan, result }`. */
 export function revertJson(plan: RevertPlan, result: RevertResult | null): string {
-  const base = JSON.parse(rollbackJson(plan.rollback, result)) as Record<string, unknown>;
+  const base = rollbackJsonObject(plan.rollback, result);
   const revert = { reverted: plan.reverted, pick: plan.pick, files: plan.files, conflicts: plan.conflicts, ...(result ? { target: result.target } : {}) };
   return `${JSON.stringify({ revert, ...base }, null, 2)}\n`;
 }

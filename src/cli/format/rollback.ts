@@ -43,12 +43,17 @@ function servicesLine(plan: RollbackPlan): string {
   return `Services: ${restart}${checks}`;
 }
 
-/** The plan as `--json` prints it (field diff in the `diff --json` row shape). */
 /** `rollback --json`: `{ plan, result }` (result null when nothing was applied), with a newline. */
 export function rollbackJson(plan: RollbackPlan, result: RollbackResult | null): string {
-  return `${JSON.stringify({ plan: planToJson(plan), result: result && resultToJson(result) }, null, 2)}\n`;
+  return `${JSON.stringify(rollbackJsonObject(plan, result), null, 2)}\n`;
 }
 
+/** The object {@link rollbackJson} prints (revert's `--json` embeds it). */
+export function rollbackJsonObject(plan: RollbackPlan, result: RollbackResult | null): { plan: Record<string, unknown>; result: Record<string, unknown> | null } {
+  return { plan: planToJson(plan), result: result && resultToJson(result) };
+}
+
+/** The plan as `--json` prints it (field diff in the `diff --json` row shape). */
 function planToJson(plan: RollbackPlan): Record<string, unknown> {
   const { diffs, basis: _basis, ...rest } = plan;
   return { ...rest, warnings: actionWarnings(plan.actions), diff: diffsToJson(diffs) };

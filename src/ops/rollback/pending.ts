@@ -25,10 +25,11 @@ export interface PendingRollback {
 
 /**
  * The journal of an interrupted rollback that still applies to HEAD, or null.
- * `index` is asked for only when there is a journal to check against history.
+ * `index` is asked for only when there is a journal to check against history;
+ * `journal`: the journal file already read by the caller (read here when omitted).
  */
-export function pendingJournal(store: Store, readIndex: () => IndexData, head: string): RollbackJournal | null {
-  const j = readJournal(store.gitdir);
+export function pendingJournal(store: Store, readIndex: () => IndexData, head: string, journal?: RollbackJournal | null): RollbackJournal | null {
+  const j = journal === undefined ? readJournal(store.gitdir) : journal;
   if (!j) return null;
   let read: IndexData | undefined;
   const index = () => (read ??= readIndex());
@@ -64,10 +65,11 @@ const MAX_DRIFT_SNAPSHOTS = 100;
 
 /** The pending rollback of `store`, or null (the usual case: no journal file, nothing read). */
 export function pendingRollback(store: Store, index?: IndexData): PendingRollback | null {
-  if (!readJournal(store.gitdir)) return null;
+  const journal = readJournal(store.gitdir);
+  if (!journal) return null;
   const head = readHead(store.gitdir);
   if (!head) return null;
-  const j = pendingJournal(store, () => index ?? syncIndex(store, { persist: false }), head);
+  const j = pendingJournal(store, () => index ?? syncIndex(store, { persist: false }), head, journal);
   return j ? pendingFrom(j) : null;
 }
 

@@ -7,7 +7,6 @@ import { BugError } from '../core/errors.js';
 import type { Person } from '../core/types.js';
 import type { Store } from '../core/store/open.js';
 import { storeLockOptions, withStoreLock } from '../core/store/lock.js';
-import { ensurePrivateStore } from '../core/store/store-mode.js';
 import { addVerificationNote } from '../core/audit/verification-notes.js';
 import type { VerificationNote } from '../core/record/verification-note.js';
 import { verifyServices, type VerifyReport } from './health.js';
@@ -135,10 +134,8 @@ function noteResult(services: VerificationNote['services']): VerificationNote['r
 }
 
 async function recordNote(store: Store, commit: string, note: VerificationNote, author: Person | undefined, now: () => number): Promise<void> {
-  await withStoreLock(store.gitdir, storeLockOptions(store), async () => {
-    ensurePrivateStore(store.gitdir, store.onNote);
-    await addVerificationNote(store, commit, note, { author, now });
-  });
+  // withStoreLock keeps the store private (0700) as it takes the lock.
+  await withStoreLock(store.gitdir, storeLockOptions(store), () => addVerificationNote(store, commit, note, { author, now }));
 }
 
 function personText(p: Person): string {

@@ -7,6 +7,8 @@ import { escapeControls } from '../core/path-name.js';
 /** What commands need from the outside world; `main.ts` passes the real ones, tests their own. */
 export interface CliDeps {
   stdout: (text: string) => void;
+  /** Output that is already UTF-8 bytes; without it they go to `stdout` as text. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -47,6 +49,12 @@ export function storeFor(cmd: Command, deps: CliDeps): Store {
     validateServices(services, { file, lineOf });
   });
   return store;
+}
+
+/** Writes UTF-8 `bytes` to stdout as they are when the deps can, else decoded. */
+export function writeBytes(deps: CliDeps, bytes: Buffer): void {
+  if (deps.stdoutBytes) deps.stdoutBytes(bytes);
+  else deps.stdout(bytes.toString('utf8'));
 }
 
 export function useColor(cmd: Command, deps: CliDeps): boolean {

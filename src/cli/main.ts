@@ -45,6 +45,8 @@ function reportError(e: unknown, deps: CliDeps): number {
 export function processDeps(argv: string[], over: Partial<CliDeps> = {}): CliDeps {
   return {
     stdout: (t) => void process.stdout.write(t),
+    // Unless the caller replaces stdout: then bytes go through its function too.
+    stdoutBytes: over.stdout ? undefined : (b) => void process.stdout.write(b),
     stderr: (t) => void process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

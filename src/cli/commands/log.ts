@@ -6,13 +6,14 @@ import { makeRegex } from '../../core/audit/filter.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { formatLog } from '../format/log.js';
 import { formatLogSpans } from '../format/log-spans.js';
-import { queryEntrySpans } from '../../core/audit/entry-spans.js';
-import { notesFor } from '../../core/audit/verification-notes.js';
-import { formatNoteSummary } from '../../core/record/verification-note.js';
-import { logHistoryJson, logScope } from '../../core/audit/log-history.js';
+import { isUnfiltered, queryEntrySpans } from '../../core/audit/entry-spans.js';
+import { noteLookup, notesFor } from '../../core/audit/verification-notes.js';
+import { formatNoteSummary, type VerificationNote } from '../../core/record/verification-note.js';
+import { logHistoryJson, logScope, logTexts } from '../../core/audit/log-history.js';
+import { joinLogTexts, logTextOptions } from '../format/log-cached.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
 import { RISKS } from '../../core/record/risk.js';
-import { collect, pathsAfterDashDash, storeFor, useColor, workDir, type CliDeps } from '../context.js';
+import { collect, pathsAfterDashDash, storeFor, useColor, workDir, writeBytes, type CliDeps } from '../context.js';
 
 export interface LogFlags {
   oneline?: boolean;
@@ -90,12 +91,23 @@ export function registerLog(program: Command, deps: CliDeps): void {
       const filter = filterFromFlags(f, deps.now());
       if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { cwd: workDir(cmd, deps), root: store.root, what: '--file' });
       if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { cwd: workDir(cmd, deps), root: store.root, what: '--field' });
+      const oneline = f.oneline ?? false;
+      if (!f.json && revs.length === 0 && isUnfiltered(filter)) {
+        // The everyday text log: each entry's text as rendered before (format/log-cached.ts).
+        const texts = await logTexts(store, logTextOptions({ oneline, color: useColor(cmd, deps) }), deps.stderr);
+        if (texts !== null) {
+          const lookup = oneline ? null : noteLookup(store); // --oneline shows no notes
+          const noteOf = lookup ? (c: string) => summaryOf(lookup(c)) : undefined;
+          writeBytes(deps, joinLogTexts(texts, { limit: filter.limit, noteOf }));
+          return;
+        }
+      }
       const scope = await logScope(store, filter, revs, deps.stderr);
       if (!f.json && !scope.only) {
         // The text formats read the entries' JSON text in place (format/log-spans.ts).
         const found = queryEntrySpans(scope.index, scope.filter);
-        const notes = f.oneline ? new Map() : notesFor(store, found.commits()); // --oneline shows no notes
-        deps.stdout(formatLogSpans(found, { oneline: f.oneline, color: useColor(cmd, deps), notes: new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)])) }));
+        const notes = oneline ? new Map() : notesFor(store, found.commits()); // --oneline shows no notes
+        deps.stdout(formatLogSpans(found, { oneline, color: useColor(cmd, deps), notes: summariesOf(notes) }));
         return;
       }
       const json = logHistoryJson(store, scope);
@@ -105,7 +117,15 @@ export function registerLog(program: Command, deps: CliDeps): void {
       }
       const entries = json.map((j) => JSON.parse(j) as AuditEntry);
       const notes = notesFor(store, entries.map((e) => e.commit));
-      const summaries = new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)]));
-      deps.stdout(formatLog(entries, { oneline: f.oneline, color: useColor(cmd, deps), notes: summaries }));
+      deps.stdout(formatLog(entries, { oneline, color: useColor(cmd, deps), notes: summariesOf(notes) }));
     });
+}
+
+/** Verification notes as the one-line summaries the text log shows. */
+function summariesOf(notes: Map<string, VerificationNote>): Map<string, string> {
+  return new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)]));
+}
+
+function summaryOf(note: VerificationNote | null): string | undefined {
+  return note ? formatNoteSummary(note) : undefined;
 }

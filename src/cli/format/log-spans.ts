@@ -8,7 +8,7 @@
  */
 import type { AuditEntry } from '../../core/types.js';
 import type { EntrySpans } from '../../core/audit/entry-spans.js';
-import { formatGitDate, formatLogEntry, type LogFormatOptions } from './log.js';
+import { formatGitDate, formatLogEntry, noteBlock, type LogFormatOptions } from './log.js';
 import { quotePath } from '../../core/path-name.js';
 
 // JSON.stringify of an AuditEntry, members in recordLine's order. Strings that
@@ -47,19 +47,11 @@ export function formatLogSpans(found: EntrySpans, opts: LogFormatOptions = {}): 
   const { text, spans } = found;
   const color = opts.color ?? false;
   const notes = opts.notes !== undefined && opts.notes.size > 0 ? opts.notes : null;
-  const re = opts.oneline ? ONELINE : ENTRY;
+  const noteOf = (commit: string) => notes?.get(commit);
   const chunks: string[] = [];
   let parts: string[] = [];
   for (let i = 0; i < spans.length; i += 2) {
-    re.lastIndex = spans[i]!;
-    const m = re.exec(text);
-    let piece: string;
-    if (m !== null && re.lastIndex === spans[i + 1]) {
-      piece = opts.oneline ? onelineText(m, color) : entryText(m, color, notes?.get(m[1]!));
-    } else {
-      const entry = JSON.parse(text.slice(spans[i], spans[i + 1])) as AuditEntry;
-      piece = formatLogEntry(entry, { oneline: opts.oneline, color, note: notes?.get(entry.commit) });
-    }
+    const piece = entryAt(text, spans[i]!, spans[i + 1]!, opts.oneline ?? false, color, noteOf);
     parts.push(i > 0 && !opts.oneline ? `\n${piece}` : piece);
     // Joined in chunks: each entry's pieces die young instead of all of them
     // living until one join at the end.
@@ -72,6 +64,16 @@ export function formatLogSpans(found: EntrySpans, opts: LogFormatOptions = {}): 
   return chunks.join('');
 }
 
+/** The entry text between `start` and `end`, formatted; `noteOf` gives a commit's note (medium format). */
+export function entryAt(text: string, start: number, end: number, oneline: boolean, color: boolean, noteOf: (commit: string) => string | undefined): string {
+  const re = oneline ? ONELINE : ENTRY;
+  re.lastIndex = start;
+  const m = re.exec(text);
+  if (m !== null && re.lastIndex === end) return oneline ? onelineText(m, color) : entryText(m, color, noteOf(m[1]!));
+  const entry = JSON.parse(text.slice(start, end)) as AuditEntry;
+  return formatLogEntry(entry, { oneline, color, note: noteOf(entry.commit) });
+}
+
 /** One medium-format entry from its match: formatShowHeader plus the file list. */
 function entryText(m: RegExpExecArray, color: boolean, note: string | undefined): string {
   // Indexed, not destructured: destructuring runs the iterator protocol, slow before the JIT warms up.
@@ -82,7 +84,7 @@ function entryText(m: RegExpExecArray, color: boolean, note: string | undefined)
   const head =
     `${color ? `\x1b[33mcommit ${commit}\x1b[m` : `commit ${commit}`}\n${parents.length > 43 ? mergeLine(parents) : ''}` +
     `${changeId === undefined ? '' : `Change-Id: ${changeId}\n`}Author: ${m[6]} <${m[7]}>\nDate:   ${gitDate(m[8]!)}\n\n` +
-    `    ${messageText(m[4]!, m[5]!, m[9]!)}${note !== undefined && note.trim() !== '' ? `\n\nNotes:\n    ${indent(note.trimEnd())}` : ''}\n`;
+    `    ${messageText(m[4]!, m[5]!, m[9]!)}${noteBlock(note)}\n`;
   return files === '' ? head : `${head}\n${fileLines(files)}`;
 }
 

@@ -60,8 +60,15 @@ export function formatShowHeader(entry: AuditEntry, opts: { color?: boolean; not
   if (entry.parents.length > 1) out += `Merge: ${entry.parents.map((p) => p.slice(0, 7)).join(' ')}\n`;
   if (entry.changeId !== null) out += `Change-Id: ${entry.changeId}\n`;
   out += `Author: ${entry.author.name} <${entry.author.email}>\nDate:   ${formatGitDate(entry.date)}\n\n${indent(messageOf(entry))}`;
-  if (opts.note !== undefined && opts.note.trim() !== '') out += `\n\nNotes:\n${indent(opts.note.trimEnd())}`;
-  return `${out}\n`;
+  return `${out}${noteBlock(opts.note)}\n`;
+}
+
+/**
+ * A note as `log` shows it under the message (`\n\nNotes:` and the note
+ * indented), or '' for none; it goes before the header's last newline.
+ */
+export function noteBlock(note: string | undefined): string {
+  return note !== undefined && note.trim() !== '' ? `\n\nNotes:\n${indent(note.trimEnd())}` : '';
 }
 
 /**

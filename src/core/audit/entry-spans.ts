@@ -22,9 +22,8 @@ export interface EntrySpans {
  * @example queryEntrySpans(index, { limit: 10 }).spans.length // 20
  */
 export function queryEntrySpans(data: IndexData, filter: AuditFilter): EntrySpans {
-  const unfiltered = Object.entries(filter).every(([k, v]) => k === 'limit' || v === undefined);
   // A short -n reads only the newest lines (queryIndex decodes just those).
-  if (!unfiltered || (filter.limit ?? Infinity) <= FEW) return entrySpansOf(queryIndex(data, filter).json);
+  if (!isUnfiltered(filter) || (filter.limit ?? Infinity) <= FEW) return entrySpansOf(queryIndex(data, filter).json);
   // The whole index as one string (latin1 when it is ASCII: a copy, no
   // decoding), read front to back: forward searches are the fast ones.
   const text = data.text;
@@ -44,6 +43,11 @@ export function queryEntrySpans(data: IndexData, filter: AuditFilter): EntrySpan
   const spans: number[] = [];
   for (let i = forward.length - 2; i >= 0 && spans.length < (filter.limit ?? Infinity) * 2; i -= 2) spans.push(forward[i]!, forward[i + 1]!);
   return spansResult(text, spans);
+}
+
+/** True when `filter` has no condition, at most a limit (-n). */
+export function isUnfiltered(filter: AuditFilter): boolean {
+  return Object.entries(filter).every(([k, v]) => k === 'limit' || v === undefined);
 }
 
 /** Up to this -n, `queryEntrySpans` leaves the walk to queryIndex. */

@@ -196,7 +196,8 @@ function writeHead(dir: string, h: HeadFile): void {
   renameSync(tmp, join(dir, 'head.json'));
 }
 
-function countLines(buf: Buffer): number {
+/** Lines (newlines) in index bytes. */
+export function countLines(buf: Buffer): number {
   let n = 0;
   for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
   return n;

@@ -61,7 +61,7 @@ export async function syncIndexForRead(store: Store): Promise<IndexData> {
  * to run. One object read and two small reads per pack.
  * @example damageWarning(store, index) // 'warning: the store is damaged (…); run cfgtrail fsck'
  */
-export function damageWarning(store: Store, index: IndexData): string | null {
+export function damageWarning(store: Store, index: { head: string | null }): string | null {
   const what = quickDamageCheck(store.gitdir, store.objects, index.head);
   return what === null ? null : `warning: the store is damaged (${what}); run cfgtrail fsck`;
 }

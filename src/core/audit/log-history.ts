@@ -5,6 +5,7 @@ import type { IndexData } from './index-store.js';
 import { queryHistory } from './query.js';
 import { commitsInRevs } from './rev-range.js';
 import { resolveChangeId } from './revs.js';
+import { cachedLogTexts, type LogTextOptions, type LogTexts } from './log-text-cache.js';
 
 /** A `log` request made ready to run against the store's index. */
 export interface LogScope {
@@ -38,4 +39,20 @@ export function logHistoryJson(store: Store, scope: LogScope): string[] {
   const { filter, only, index } = scope;
   const result = queryHistory(store, only ? { ...filter, limit: undefined } : filter, index);
   return only ? result.json.filter((j) => only.has(j.slice(11, 51))).slice(0, filter.limit ?? Infinity) : result.json;
+}
+
+/**
+ * Every change's text from the rendered-text cache (log-text-cache.ts), as
+ * `logScope` would find them for a query with no filter: `warn` gets the same
+ * damage line. Null when the saved index is behind HEAD; the caller then
+ * goes through `logScope`, which catches the index up.
+ *
+ * @example const texts = await logTexts(store, logTextOptions({ oneline: true, color: false }))
+ */
+export async function logTexts(store: Store, opts: LogTextOptions, warn: (line: string) => void = () => undefined): Promise<LogTexts | null> {
+  const texts = await cachedLogTexts(store.gitdir, opts);
+  if (texts === null) return null;
+  const damage = damageWarning(store, texts);
+  if (damage) warn(`${damage}\n`);
+  return texts;
 }

@@ -47,14 +47,28 @@ export function readVerificationNote(store: Store, commit: string): Verification
 /** Newest verification of each of `commits` that has one (reads the notes tree once, parses only those notes). */
 export function notesFor(store: Store, commits: readonly string[]): Map<string, VerificationNote> {
   const out = new Map<string, VerificationNote>();
-  if (commits.length === 0) return out;
-  const blobs = noteBlobs(store);
+  const lookup = commits.length === 0 ? null : noteLookup(store);
+  if (lookup === null) return out;
   for (const c of commits) {
-    const blob = blobs.get(c);
-    const note = blob ? parseNote(readBlobText(store, blob)) : null;
+    const note = lookup(c);
     if (note) out.set(c, note);
   }
   return out;
+}
+
+/**
+ * Newest verification of a commit, asked one commit at a time: the notes
+ * tree is read once, a note parsed when asked for. Null when the store has
+ * no notes at all.
+ * @example noteLookup(store)?.(commit)?.result // 'passed'
+ */
+export function noteLookup(store: Store): ((commit: string) => VerificationNote | null) | null {
+  const blobs = noteBlobs(store);
+  if (blobs.size === 0) return null;
+  return (commit) => {
+    const blob = blobs.get(commit);
+    return blob ? parseNote(readBlobText(store, blob)) : null;
+  };
 }
 
 /**

@@ -58,3 +58,31 @@ export function countMatches(buf, re) {
   if (!buf) return 0;
   return (buf.toString('utf8').match(re) ?? []).length;
 }
+
+const TIMES = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/;
+
+/**
+ * Runs `argv` once and returns its CPU time in ms (user + system, as bash's
+ * `times` reports its waited-for children, to the millisecond) and its stdout,
+ * piped as in timeOnce. On a shared machine CPU time moves far less with the
+ * load than wall time does.
+ */
+export function cpuOnce(argv, opts = {}) {
+  const r = spawnSync('bash', ['-c', '"$@"; s=$?; times >&2; exit $s', 'cpu', ...argv], { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 1 << 30 });
+  const m = TIMES.exec(r.stderr?.toString() ?? '');
+  if (r.status !== 0 || !m) throw new Error(`${argv.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr?.toString().slice(0, 500)}`);
+  const ms = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+  return { ms, stdout: r.stdout };
+}
+
+/** `compare` by CPU time (cpuOnce): per command the median, all samples and the last stdout. */
+export function compareCpu(cmds, runs) {
+  const samples = cmds.map(() => []);
+  for (let i = -1; i < runs; i++) {
+    cmds.forEach((c, k) => {
+      const r = cpuOnce(c.argv, c);
+      if (i >= 0) samples[k].push(r.ms);
+    });
+  }
+  return cmds.map((c, k) => ({ ms: median(samples[k]), samples: samples[k] }));
+}

@@ -8,7 +8,7 @@
  * index lines appended since. The text is the caller's: core stores it, the
  * caller's `render` makes it.
  */
-import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { readHead } from '../git/refs.js';
@@ -53,8 +53,6 @@ const VERSION = 1;
 /** Bytes per entry before the text: start, note point and end (uint32 LE), then the commit id. */
 const MARKS = 12;
 const OID = 40;
-// A busy lock, a store this user may only read, a full disk or an index dropped meanwhile (gc).
-const SKIP_SAVE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOENT']);
 
 interface Header {
   version: number;
@@ -88,8 +86,12 @@ export async function cachedLogTexts(gitdir: string, opts: LogTextOptions): Prom
   await saveIfFree(gitdir, tail, () => {
     const header: Header = { version: VERSION, key: opts.key, bytes: tail.bytes, crc: tail.crc, count: tail.count, sum: crc32(body) };
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
-    renameSync(tmp, file);
+    try {
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
+      renameSync(tmp, file);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
   });
   return textsOf(body, tail.count, tail.head);
 }
@@ -127,7 +129,10 @@ async function saveIfFree(gitdir: string, tail: IndexTail, write: () => void): P
       if (now && now.bytes === tail.bytes && now.crc === tail.crc) write();
     });
   } catch (e) {
-    if (!isCfgtrailError(e, 'LOCKED') && !isCfgtrailError(e, 'UNREADABLE_FILE') && !SKIP_SAVE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    // The lock busy or not takeable (a store this user may only read), or the
+    // write failed (full disk, index dropped by gc meanwhile, a directory in
+    // the cache's place): the text printed is right, only not kept.
+    if (!isCfgtrailError(e, 'LOCKED') && !isCfgtrailError(e, 'UNREADABLE_FILE') && !isCfgtrailError(e, 'CORRUPT_STORE') && typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
   }
 }
 
@@ -158,6 +163,15 @@ function encodeBody(fresh: RenderedEntry[], older: { body: Buffer; header: Heade
   for (let i = 0; i < olderCount * 3; i++) marks.writeUInt32LE(body.readUInt32LE(i * 4) + at, fresh.length * MARKS + i * 4);
   const olderOids = body.subarray(olderCount * MARKS, olderCount * (MARKS + OID));
   return Buffer.concat([marks, Buffer.from(oids, 'latin1'), olderOids, Buffer.from(texts.join('')), body.subarray(olderCount * (MARKS + OID))]);
+}
+
+/**
+ * Rendered entries (newest first) as `cachedLogTexts` returns them, without
+ * a file: what a front end's tests check its printing against.
+ * @example logTextsOf([{ commit, text: 'a\n', notePoint: 1 }], '\n').end(0) // 2
+ */
+export function logTextsOf(entries: RenderedEntry[], separator: string, head: string | null = null): LogTexts {
+  return textsOf(encodeBody(entries, null, separator), entries.length, head);
 }
 
 function textsOf(body: Buffer, count: number, head: string | null): LogTexts {

@@ -3,7 +3,7 @@
  * how to restart them and how to tell that they are healthy again.
  */
 import { constants as osConstants } from 'node:os';
-import { globToRegExp } from '../core/store/glob.js';
+import { globToRegExp, servicesMatching } from '../core/store/glob.js';
 import { CfgtrailError } from '../core/errors.js';
 
 /** How a service is restarted (one kind per service). */
@@ -166,10 +166,7 @@ function parseHostPort(ctx: Ctx, text: string, at: KeyPath): { host: string; por
  * @example servicesForFiles(services, ['conf.d/db.yaml'])
  */
 export function servicesForFiles(services: ServiceConfig[], changedPaths: string[]): ServiceConfig[] {
-  return services.filter((s) => {
-    const res = s.files.map(serviceGlob);
-    return changedPaths.some((p) => res.some((re) => re.test(p.replace(/\\/g, '/').replace(/^\.\//, ''))));
-  });
+  return servicesMatching(services, changedPaths.map((p) => p.replace(/\\/g, '/').replace(/^\.\//, '')));
 }
 
 /** Services' `files` globs match whole relative paths. */

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../types.js';
 import type { Store } from '../store/open.js';
-import { globToRegExp } from '../store/glob.js';
+import { servicesMatching } from '../store/glob.js';
 import { notesFor } from './verification-notes.js';
 import type { VerificationNote } from '../record/verification-note.js';
 import type { RollbackEstimate } from '../record/change-record.js';
@@ -91,22 +91,5 @@ function rollbackCommits(index: IndexData): { commit: string; files: string[] }[
 
 /** Names of the settings' services whose `files` globs match one of `paths` (the settings schema has checked their shape). */
 function servicesFor(store: Store, paths: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const { name, globs } of serviceGlobs(store)) {
-    if (paths.some((p) => globs.some((re) => re.test(p)))) out.add(name);
-  }
-  return out;
-}
-
-/** Each service's `files` globs, compiled once per settings (an export of a range estimates every record). */
-const compiledGlobs = new WeakMap<object, { name: string; globs: RegExp[] }[]>();
-
-function serviceGlobs(store: Store): { name: string; globs: RegExp[] }[] {
-  const services = store.settings.services as { name: string; files: string[] }[];
-  let out = compiledGlobs.get(services);
-  if (out === undefined) {
-    out = services.map((raw) => ({ name: raw.name, globs: raw.files.map((g) => globToRegExp(g, 'exact')) }));
-    compiledGlobs.set(services, out);
-  }
-  return out;
+  return new Set(servicesMatching(store.settings.services as { name: string; files: string[] }[], paths).map((s) => s.name));
 }

@@ -52,6 +52,30 @@ export function matchesAny(path: string, globs: RegExp[]): boolean {
   return globs.some((g) => g.test(path));
 }
 
+/** A service as settings.yaml describes it, as far as its `files` go. */
+interface ServiceFiles {
+  name: string;
+  files: string[];
+}
+
+/** Each services list's `files` globs, compiled once (an export of a range matches every record). */
+const compiled = new WeakMap<readonly ServiceFiles[], RegExp[][]>();
+
+/**
+ * The services whose `files` globs (mode `exact`) match one of `paths`, in
+ * the settings' order.
+ * @example servicesMatching(services, ['conf.d/db.yaml']).map((s) => s.name) // ['db']
+ */
+export function servicesMatching<T extends ServiceFiles>(services: readonly T[], paths: readonly string[]): T[] {
+  let globs = compiled.get(services);
+  if (globs === undefined) {
+    globs = services.map((s) => s.files.map((g) => globToRegExp(g, 'exact')));
+    compiled.set(services, globs);
+  }
+  const all = globs;
+  return services.filter((_, i) => paths.some((p) => matchesAny(p, all[i]!)));
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,6 +5,7 @@
 import { constants as osConstants } from 'node:os';
 import { globToRegExp, servicesMatching } from '../core/store/glob.js';
 import { CfgtrailError } from '../core/errors.js';
+import { parseDuration } from '../core/record/duration.js';
 
 /** How a service is restarted (one kind per service). */
 export type RestartSpec =
@@ -70,7 +71,7 @@ function validateService(ctx: Ctx, raw: unknown, at: KeyPath): ServiceConfig {
   checkKeys(ctx, o, at, SERVICE_KEYS);
   const name = reqString(ctx, o, at, 'name');
   const files = reqArgv(ctx, o, at, 'files', 'a list of file globs');
-  const timeoutMs = o.timeout === undefined ? 30_000 : parseDuration(ctx, o.timeout, [...at, 'timeout']);
+  const timeoutMs = o.timeout === undefined ? 30_000 : durationMs(ctx, o.timeout, [...at, 'timeout']);
   if (o.restart === undefined) fail(ctx, [...at, 'restart'], 'is required');
   const restart = validateRestart(ctx, o.restart, [...at, 'restart']);
   const healthRaw = o.health ?? [];
@@ -138,7 +139,7 @@ function validateCheck(ctx: Ctx, raw: unknown, at: KeyPath): HealthCheck {
   if (kinds.length !== 1) fail(ctx, at, 'needs exactly one of http, tcp, command');
   const kind = kinds[0] as 'http' | 'tcp' | 'command';
   checkKeys(ctx, o, at, [kind, 'timeout', 'retries', ...(kind === 'http' ? ['expect'] : [])]);
-  const timeoutMs = o.timeout === undefined ? (kind === 'command' ? 10_000 : 2_000) : parseDuration(ctx, o.timeout, [...at, 'timeout']);
+  const timeoutMs = o.timeout === undefined ? (kind === 'command' ? 10_000 : 2_000) : durationMs(ctx, o.timeout, [...at, 'timeout']);
   const retries = o.retries ?? 0;
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
     fail(ctx, [...at, 'retries'], 'must be a whole number >= 0');
@@ -221,13 +222,10 @@ function reqArgv(ctx: Ctx, o: Obj, at: KeyPath, key: string, what: string): stri
   return v as string[];
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `500ms`, `30s`, `1.5s`, `2m`, `1h` to milliseconds; a bare number is refused as ambiguous. */
-function parseDuration(ctx: Ctx, raw: unknown, at: KeyPath): number {
-  const m = typeof raw === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(raw) : null;
-  if (!m) fail(ctx, at, `must be a duration such as 500ms, 30s or 2m, not '${String(raw)}'`);
-  const ms = Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
+/** `500ms`, `30s`, `1.5s`, `2m`, `1h` to milliseconds (record/duration's grammar); a bare number is refused as ambiguous. */
+function durationMs(ctx: Ctx, raw: unknown, at: KeyPath): number {
+  const ms = typeof raw === 'string' ? parseDuration(raw) : null;
+  if (ms === null) fail(ctx, at, `must be a duration such as 500ms, 30s or 2m, not '${String(raw)}'`);
   if (ms <= 0) fail(ctx, at, 'must be more than 0');
   return ms;
 }

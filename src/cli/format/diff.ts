@@ -1,5 +1,6 @@
 import type { FieldChange, FileDiff, FileStatus } from '../../core/types.js';
 import { quotePath } from '../../core/path-name.js';
+import { formatBytes } from '../../core/diff/large-file.js';
 
 export interface FormatDiffOptions {
   /** ANSI colors (green added, red removed, yellow changed). @default false */
@@ -118,21 +119,14 @@ function secretLine(d: FileDiff, tags: NonNullable<FileDiff['secret']>): string 
   return `  secret file changed (${side(from, tags.fromTag)} → ${side(to, tags.toTag)})`;
 }
 
-/** `512 B`, `1.2 KiB`, `3.4 MiB`. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 /**
  * Two sizes of one file: exact bytes when both would round to the same text
- * (1,024 and 1,030 bytes are both `1.0 KiB`), else each as {@link formatSize}.
+ * (1,024 and 1,030 bytes are both `1.0 KiB`), else each as {@link formatBytes}.
  * @example formatSizes(1024, 1030) // ['1024 B', '1030 B']
  */
 export function formatSizes(from: number, to: number): [string, string] {
-  const a = formatSize(from);
-  const b = formatSize(to);
+  const a = formatBytes(from);
+  const b = formatBytes(to);
   return a === b && from !== to ? [`${from} B`, `${to} B`] : [a, b];
 }
 

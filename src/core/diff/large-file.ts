@@ -59,7 +59,7 @@ function short(oid: string | undefined): string {
   return oid ? oid.slice(0, 7) : '-';
 }
 
-/** `512 B`, `1.2 MiB`. */
+/** `512 B`, `1.2 KiB`, `3.4 MiB`. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;

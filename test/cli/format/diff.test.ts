@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { formatFileDiffs, formatSize, formatValue } from '../../../src/cli/format/diff.js';
+import { formatFileDiffs, formatValue } from '../../../src/cli/format/diff.js';
+import { formatBytes } from '../../../src/core/diff/large-file.js';
 import { diffFile } from '../../../src/core/diff/diff-file.js';
 import type { FieldChange, FileDiff } from '../../../src/core/types.js';
 
@@ -93,8 +94,8 @@ describe('formatFileDiffs', () => {
     expect(formatFileDiffs([bin])).toBe('logo.png (modified)\n  binary file changed (1.2 KiB → 1.3 KiB)');
     const mode = treeDiff([], { status: 'mode', fromMode: '0644', toMode: '0600' });
     expect(formatFileDiffs([mode])).toBe('config.yaml (mode 0644 → 0600)');
-    expect(formatSize(512)).toBe('512 B');
-    expect(formatSize(3 * 1024 * 1024)).toBe('3.0 MiB');
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MiB');
   });
 
   it('separates files with a blank line and colors only when asked', () => {

@@ -1,5 +1,6 @@
 import type { FileDiff, FileStatus } from '../types.js';
 import { boundedPatch } from './text-patch.js';
+import { shiftHunks } from './hunk-header.js';
 import { quotePath } from '../path-name.js';
 
 /** Default of the `diff_max_bytes` setting: larger files get a summary, not a field diff. */
@@ -26,7 +27,7 @@ export function largeFileDiff(
   const start = before && after ? lineStartOfFirstDifference(before, after) : 0;
   const lines = before ? countNewlines(before, start) : 0;
   const { patch } = boundedPatch(before ? quotePath(`a/${file}`) : '/dev/null', after ? quotePath(`b/${file}`) : '/dev/null', head(before, start), head(after, start), opts.context);
-  const shifted = patch.replace(/^@@ -(\d+)(,\d+)? \+(\d+)/gm, (_m, a: string, n = '', b: string) => `@@ -${Number(a) + lines}${n} +${Number(b) + lines}`);
+  const shifted = shiftHunks(patch, lines);
   return {
     file,
     status,

@@ -1,8 +1,8 @@
 import { createRedactor, type Redactor } from './redact.js';
 import { createLineRedactor, statesAt } from './redact-lines.js';
+import { hunkStart } from './hunk-header.js';
 
 const FILE_HEADER = /^(?:--- |\+\+\+ )(?:[ab]\/|\/dev\/null)/;
-const HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 
 /**
  * Redaction of a unified text patch, line by line with the rules of
@@ -16,18 +16,18 @@ const HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
  */
 export function redactPatch(patch: string, redactor: Redactor = createRedactor(), sources?: { before: string; after: string }): string {
   const lines = patch.split('\n');
-  const heads = lines.map((l) => HUNK.exec(l));
-  const hunks = heads.filter((m) => m !== null);
-  const statesA = sources ? statesAt(sources.before, new Set(hunks.map((m) => Number(m[1]))), redactor.rules) : null;
-  const statesB = sources ? statesAt(sources.after, new Set(hunks.map((m) => Number(m[2]))), redactor.rules) : null;
+  const heads = lines.map(hunkStart);
+  const hunks = heads.filter((h) => h !== null);
+  const statesA = sources ? statesAt(sources.before, new Set(hunks.map((h) => h.from)), redactor.rules) : null;
+  const statesB = sources ? statesAt(sources.after, new Set(hunks.map((h) => h.to)), redactor.rules) : null;
   const a = createLineRedactor(redactor.rules, redactor.tag);
   const b = createLineRedactor(redactor.rules, redactor.tag);
   return lines
     .map((line, i) => {
       const hunk = heads[i] ?? null;
       if (hunk !== null || FILE_HEADER.test(line)) {
-        const sa = hunk && statesA?.get(Number(hunk[1]));
-        const sb = hunk && statesB?.get(Number(hunk[2]));
+        const sa = hunk && statesA?.get(hunk.from);
+        const sb = hunk && statesB?.get(hunk.to);
         if (sa) a.restore(sa);
         else a.reset();
         if (sb) b.restore(sb);

@@ -1,3 +1,5 @@
+import { hunkStart } from '../diff/hunk-header.js';
+
 /** One changed line of a text file, as a change record lists it. */
 export interface LineChange {
   /** Line number: in the new version for a changed or added line, in the old one for a removed line. */
@@ -7,8 +9,6 @@ export interface LineChange {
   /** The new text (absent for a removed line). */
   to?: string;
 }
-
-const HUNK = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 
 /**
  * The changed lines of a unified diff, hunk by hunk. In each run of removed
@@ -37,12 +37,12 @@ export function lineChanges(patch: string): LineChange[] {
   };
   let inHunk = false;
   for (const raw of patch.split('\n')) {
-    const hunk = HUNK.exec(raw);
+    const hunk = hunkStart(raw);
     if (hunk) {
       flush();
       inHunk = true;
-      oldLine = Number(hunk[1]);
-      newLine = Number(hunk[2]);
+      oldLine = hunk.from;
+      newLine = hunk.to;
       // `-0,0` / `+0,0`: the side is empty; its first line would be line 1
       if (oldLine === 0) oldLine = 1;
       if (newLine === 0) newLine = 1;

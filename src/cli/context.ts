@@ -44,7 +44,7 @@ export function workDir(cmd: Command, deps: CliDeps): string {
  */
 export function storeFor(cmd: Command, deps: CliDeps): Store {
   const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${escapeControls(m)}\n`), onWarning: (m) => deps.stderr(`warning: ${escapeControls(m)}\n`) });
-  ensureSettingsChecked(store.gitdir, () => {
+  ensureSettingsChecked(store, () => {
     const { services, file, lineOf } = store.settings;
     validateServices(services, { file, lineOf });
   });

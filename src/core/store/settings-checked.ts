@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import pkg from '../../../package.json' with { type: 'json' };
-import { SETTINGS_FILE } from './settings.js';
+import type { Store } from './open.js';
 import { SETTINGS_SCHEMA } from './settings-schema.js';
 
 /** Beside settings.yaml: the exact text last found valid, and by which code. */
@@ -18,17 +18,18 @@ export const CHECKED_FILE = 'cfgtrail-settings.checked';
  * code, so an exact copy of the text is the whole cache; a store that cannot
  * be written just checks every time. Why and how much: docs/decisions.md.
  *
- * @example ensureSettingsChecked(store.gitdir, () => void store.settings)
+ * @example ensureSettingsChecked(store, () => void store.settings)
  */
-export function ensureSettingsChecked(gitdir: string, check: () => void): void {
-  let text: string;
+export function ensureSettingsChecked(store: Pick<Store, 'gitdir' | 'settingsText'>, check: () => void): void {
+  let text: string | null;
   try {
-    text = readFileSync(join(gitdir, SETTINGS_FILE), 'utf8');
+    text = store.settingsText;
   } catch {
-    return check(); // missing or unreadable: the check says which
+    return check(); // unreadable: the check says so
   }
+  if (text === null) return check(); // missing: the defaults are checked
   const stamp = `${fingerprint()}\n${text}`;
-  const file = join(gitdir, CHECKED_FILE);
+  const file = join(store.gitdir, CHECKED_FILE);
   try {
     if (readFileSync(file, 'utf8') === stamp) return;
   } catch {

@@ -108,17 +108,21 @@ const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
 export function loadSettings(gitdir: string): Settings {
+  return parseSettings(readSettingsText(gitdir) ?? '', join(gitdir, SETTINGS_FILE));
+}
+
+/**
+ * settings.yaml's text; null when the store has none (all defaults).
+ * @throws CfgtrailError BAD_SETTINGS when it exists but cannot be read
+ */
+export function readSettingsText(gitdir: string): string | null {
   const file = join(gitdir, SETTINGS_FILE);
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new CfgtrailError('BAD_SETTINGS', `${file}: cannot read: ${(e as Error).message}`, { file });
-    }
-    text = '';
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CfgtrailError('BAD_SETTINGS', `${file}: cannot read: ${(e as Error).message}`, { file });
   }
-  return parseSettings(text, file);
 }
 
 /** Parses settings text; errors name the file, line and key. */

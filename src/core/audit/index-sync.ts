@@ -21,6 +21,16 @@ export function syncIndex(store: Store, opts: SyncOptions): IndexData {
   return syncFrom(store, readHead(store.gitdir), readIndex(store.gitdir), opts.persist);
 }
 
+/**
+ * `index` (from syncIndex) caught up with HEAD as it is now, in memory: the
+ * same index when HEAD has not moved, else with the new commits' records
+ * added, without reading the index file again.
+ * @example index = catchUpIndex(store, index) // after a commit made under the lock
+ */
+export function catchUpIndex(store: Store, index: IndexData): IndexData {
+  return syncFrom(store, readHead(store.gitdir), index, false);
+}
+
 /** `syncIndex` from an index already read (`data`, null when missing or damaged). */
 function syncFrom(store: Store, head: string | null, data: IndexData | null, persist: boolean): IndexData {
   if (data && data.head === head) return data;

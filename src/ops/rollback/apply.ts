@@ -9,7 +9,8 @@ import type { LiveFile } from '../../core/store/scan.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { writeSnapshotLocked } from '../../core/store/snapshot.js';
 import { readHead } from '../../core/git/refs.js';
-import { syncIndex } from '../../core/audit/index-sync.js';
+import { catchUpIndex, syncIndex } from '../../core/audit/index-sync.js';
+import type { IndexData } from '../../core/audit/index-store.js';
 import { applyFileActions } from './write-files.js';
 import { buildPlan, planStillHolds } from './plan.js';
 import { removeJournal, writeJournal, type RollbackJournal } from './journal.js';
@@ -89,7 +90,10 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
       { planned: plan.head, head },
     );
   }
-  const pending = pendingJournal(store, () => syncIndex(store, { persist: false }), head);
+  // One index for the locked part: read once, caught up in memory if the drift commit moves HEAD.
+  let index: IndexData | null = null;
+  const indexNow = () => (index = index === null ? syncIndex(store, { persist: false }) : catchUpIndex(store, index));
+  const pending = pendingJournal(store, indexNow, head);
   if (plan.resume && !pending) {
     // Planned as the resumption of an interrupted rollback that another command finished meanwhile.
     throw new CfgtrailError('NOTHING_TO_DO', 'the interrupted rollback was finished by another command meanwhile: nothing to continue', { target: plan.target.commit });
@@ -132,7 +136,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
   const stands = holds && !pre && now === plan.head;
   const fresh = stands
     ? plan
-    : buildPlan(store, syncIndex(store, { persist: false }), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, savedDrift: journal.preRollbackCommit, ...(pending ? { journal: pending } : {}) });
+    : buildPlan(store, indexNow(), { head: now, live, target: plan.target.commit, files: plan.files, reason: plan.reason, req, diffs: false, savedDrift: journal.preRollbackCommit, ...(pending ? { journal: pending } : {}) });
   const more = fresh.services.filter((name) => !journal.services!.includes(name));
   if (more.length > 0) {
     journal = { ...journal, services: [...journal.services!, ...more] };

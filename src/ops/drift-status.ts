@@ -1,5 +1,5 @@
 import { diffRevs } from '../core/audit/diff-revs.js';
-import { readHead } from '../core/git/refs.js';
+import { readStoreHead } from '../core/audit/store-head.js';
 import type { Store } from '../core/store/open.js';
 import type { FileDiff } from '../core/types.js';
 import { pendingRollback, type PendingRollback } from './rollback/pending.js';
@@ -33,7 +33,7 @@ export interface DriftStatus {
  * @example const { head, files } = await driftStatus(store)
  */
 export async function driftStatus(store: Store): Promise<DriftStatus> {
-  const head = readHead(store.gitdir);
+  const head = readStoreHead(store.gitdir);
   const diffs = await diffRevs(store, [], [], false);
   const files = diffs.map((d) => ({
     path: d.file, status: d.status, fields: d.changes.length, formattingOnly: Boolean(d.formattingOnly), format: d.secret ? 'secret' : d.format,

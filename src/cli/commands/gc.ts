@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { packStore } from '../../core/git/gc.js';
 import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { storeFor, type CliDeps } from '../context.js';
 
 export function registerGc(program: Command, deps: CliDeps): void {
@@ -11,7 +11,7 @@ export function registerGc(program: Command, deps: CliDeps): void {
     .action(async (_f: unknown, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const r = await withStoreLock(store.gitdir, storeLockOptions(store), () => {
-        readHead(store.gitdir); // refuses a damaged HEAD or branch before anything is repacked
+        readStoreHead(store.gitdir); // refuses a damaged HEAD or branch before anything is repacked
         return packStore(store.gitdir);
       });
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { syncIndex } from '../../core/audit/index-sync.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { resolveRev } from '../../core/audit/revs.js';
 import { assertVerified } from '../../ops/health.js';
 import { formatVerifyReport } from '../format/verify.js';
@@ -31,7 +31,7 @@ export function registerVerify(program: Command, deps: CliDeps): void {
         deps.stdout('no services configured in settings.yaml\n');
         return;
       }
-      const head = f.record ? readHead(store.gitdir) : null;
+      const head = f.record ? readStoreHead(store.gitdir) : null;
       const { probe, clock } = realPorts();
       const author = resolveAuthor(undefined, deps.env);
       const { report, note } = await verifyAndRecord(store, head, { services, probe, clock, restart: false, kind: 'manual', author, now: deps.now });

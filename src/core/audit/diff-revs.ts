@@ -1,6 +1,6 @@
 import { compareStates, liveState, revState } from '../store/compare.js';
 import type { Store } from '../store/open.js';
-import { readHead } from '../git/refs.js';
+import { readStoreHead } from './store-head.js';
 import type { FileDiff } from '../types.js';
 import { syncIndexForRead } from './index-sync.js';
 import { resolveRev } from './revs.js';
@@ -14,7 +14,7 @@ import { resolveRev } from './revs.js';
 export async function diffRevs(store: Store, revs: string[], paths: string[], showSecrets: boolean): Promise<FileDiff[]> {
   const empty = { files: new Map(), load: () => Buffer.alloc(0) };
   if (revs.length === 0) {
-    const head = readHead(store.gitdir);
+    const head = readStoreHead(store.gitdir);
     return compareStates(store, head ? revState(store, head) : empty, liveState(store), { paths, showSecrets });
   }
   const index = await syncIndexForRead(store);

@@ -89,6 +89,19 @@ export function readIndex(gitdir: string): IndexData | null {
 }
 
 /**
+ * The head head.json names, of any version and unchecked: only a hint for
+ * reading a damaged ref (store-head.ts), so any doubt is null.
+ */
+export function indexedHead(gitdir: string): string | null {
+  try {
+    const head = (JSON.parse(readFileSync(join(gitdir, INDEX_DIR, 'head.json'), 'utf8')) as { head?: unknown }).head;
+    return typeof head === 'string' ? head : null;
+  } catch {
+    return null; // no index (or a damaged one): no hint from it
+  }
+}
+
+/**
  * head.json when it is this version and passes its own checksum; null when
  * missing or damaged. `allowUnsummed` accepts one written before it had a
  * checksum (readIndex then counts lines instead).

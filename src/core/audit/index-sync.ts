@@ -1,4 +1,4 @@
-import { readHead } from '../git/refs.js';
+import { readStoreHead } from './store-head.js';
 import { parseCommit } from '../git/commit.js';
 import type { Store } from '../store/open.js';
 import { buildRecord, type FlatTree, type ParseCache } from './record.js';
@@ -18,7 +18,7 @@ export interface SyncOptions {
  * rebuilt from git when missing, damaged or when history moved elsewhere.
  */
 export function syncIndex(store: Store, opts: SyncOptions): IndexData {
-  return syncFrom(store, readHead(store.gitdir), readIndex(store.gitdir), opts.persist);
+  return syncFrom(store, readStoreHead(store.gitdir), readIndex(store.gitdir), opts.persist);
 }
 
 /**
@@ -28,7 +28,7 @@ export function syncIndex(store: Store, opts: SyncOptions): IndexData {
  * @example index = catchUpIndex(store, index) // after a commit made under the lock
  */
 export function catchUpIndex(store: Store, index: IndexData): IndexData {
-  return syncFrom(store, readHead(store.gitdir), index, false);
+  return syncFrom(store, readStoreHead(store.gitdir), index, false);
 }
 
 /** `syncIndex` from an index already read (`data`, null when missing or damaged). */
@@ -52,11 +52,11 @@ function syncFrom(store: Store, head: string | null, data: IndexData | null, per
  */
 export async function syncIndexForRead(store: Store): Promise<IndexData> {
   const current = readIndex(store.gitdir);
-  const fresh = syncFrom(store, readHead(store.gitdir), current, false);
+  const fresh = syncFrom(store, readStoreHead(store.gitdir), current, false);
   if (fresh === current) return fresh; // up to date as read
   try {
     await withStoreLock(store.gitdir, { timeoutMs: 0 }, async () => {
-      if (readHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.bytes, fresh.count);
+      if (readStoreHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.bytes, fresh.count);
     });
   } catch (e) {
     if (!isCfgtrailError(e, 'LOCKED')) throw e;

@@ -11,7 +11,7 @@
 import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
-import { readHead } from '../git/refs.js';
+import { readStoreHead } from './store-head.js';
 import { isCfgtrailError } from '../errors.js';
 import { withStoreLock } from '../store/lock.js';
 import { countLines, INDEX_DIR, indexData, readIndex, readIndexTail, type IndexTail } from './index-store.js';
@@ -74,7 +74,7 @@ interface Header {
  */
 export async function cachedLogTexts(gitdir: string, opts: LogTextOptions): Promise<LogTexts | null> {
   const tail = readIndexTail(gitdir);
-  if (!tail || tail.head !== readHead(gitdir)) return null;
+  if (!tail || tail.head !== readStoreHead(gitdir)) return null;
   const file = join(gitdir, INDEX_DIR, `text-${opts.kind}`);
   const cached = readCache(file, opts.key);
   if (cached && cached.header.bytes === tail.bytes && cached.header.crc === tail.crc) return textsOf(cached.body, cached.header.count, tail.head);

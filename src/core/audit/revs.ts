@@ -2,7 +2,8 @@ import { CfgtrailError } from '../errors.js';
 import type { Store } from '../store/open.js';
 import { eachLineWith, splitLine, type IndexData, type IndexLine } from './index-store.js';
 import { parseCommit } from '../git/commit.js';
-import { readHead, readRef } from '../git/refs.js';
+import { readRef } from '../git/refs.js';
+import { readStoreHead } from './store-head.js';
 import { isCommit } from '../git/objects.js';
 import { peelToCommit } from '../git/oid.js';
 
@@ -31,7 +32,7 @@ export function resolveRev(store: Store, index: IndexData, rev: string): string 
 
 function resolveBase(store: Store, index: IndexData, base: string, rev: string): string {
   if (base === '' || base === 'HEAD' || base === '@') {
-    const head = readHead(store.gitdir);
+    const head = readStoreHead(store.gitdir);
     if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet (run cfgtrail snapshot)', { rev });
     return head;
   }

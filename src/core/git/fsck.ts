@@ -11,6 +11,7 @@ import { OID_HEX } from './oid.js';
 import { scanObjects, type FsckProblem, type ObjectScan } from './fsck-objects.js';
 import { openObjectStore, type ObjectStore, type ObjectType } from './objects.js';
 import { readHead, readRef } from './refs.js';
+import type { HeadHint } from './ref-damage.js';
 import { parseTree } from './tree.js';
 
 export type { FsckProblem } from './fsck-objects.js';
@@ -34,15 +35,16 @@ export interface RepoFsckReport {
 }
 
 /**
- * Checks the whole object database and the refs of `gitdir`.
- * @example fsckRepo(gitdir).problems.length === 0
+ * Checks the whole object database and the refs of `gitdir`; `hint` is a
+ * head remembered outside git (readHead).
+ * @example fsckRepo(gitdir, { source: 'a note', read: () => null }).problems.length === 0
  */
-export function fsckRepo(gitdir: string): RepoFsckReport {
+export function fsckRepo(gitdir: string, hint: HeadHint): RepoFsckReport {
   const scan = scanObjects(gitdir);
   const problems = [...scan.problems];
   let head: string | null = null;
   try {
-    head = readHead(gitdir);
+    head = readHead(gitdir, hint);
   } catch (e) {
     if (!isCfgtrailError(e)) throw e;
     // A damaged branch is named by its own ref, with the way to restore it; listed once.

@@ -14,6 +14,18 @@ import { OID_RE } from './oid.js';
 import { listPackIdx } from './pack-files.js';
 import { LOG_LINE, lastLoggedOid, ZERO_OID } from './reflog.js';
 
+/**
+ * A head another layer remembers (the audit index records the head it was
+ * built for), named for messages. The git layer knows no such file itself:
+ * the caller passes the hint. Only a hint: any doubt reads as null.
+ */
+export interface HeadHint {
+  /** Where the head was remembered, e.g. `the cfgtrail index`. */
+  source: string;
+  /** The remembered commit id, or null. */
+  read(gitdir: string): string | null;
+}
+
 /** Where a last known head was found. */
 export interface KnownHead {
   oid: string;
@@ -23,17 +35,17 @@ export interface KnownHead {
 }
 
 /**
- * Heads the reflogs of `ref` and HEAD and the derived index's head file
- * remember, newest source first, each once.
+ * Heads the reflogs of `ref` and HEAD and `hint` remember, newest source
+ * first, each once.
  */
-export function lastKnownHeads(gitdir: string, ref: string): KnownHead[] {
+export function lastKnownHeads(gitdir: string, ref: string, hint: HeadHint): KnownHead[] {
   const found = new Map<string, string[]>();
   const add = (oid: string | null, from: string) => {
     if (oid) found.set(oid, [...(found.get(oid) ?? []), from]);
   };
   add(lastLoggedOid(gitdir, ref), `logs/${ref}`);
   add(lastLoggedOid(gitdir, 'HEAD'), 'logs/HEAD');
-  add(indexedHead(gitdir), 'the cfgtrail index');
+  add(hintedHead(gitdir, hint), hint.source);
   const objects = openObjectStore(gitdir);
   try {
     return [...found].map(([oid, from]) => ({ oid, from, present: presentCommit(objects, oid) }));
@@ -47,19 +59,6 @@ function presentCommit(objects: ReturnType<typeof openObjectStore>, oid: string)
     return isCommit(objects, oid);
   } catch {
     return false; // damaged too: listed, but not offered as the fix
-  }
-}
-
-/**
- * The head recorded in `cfgtrail-index/head.json`. Read here by path (the
- * git layer does not import the audit layer); only a hint, so any doubt is null.
- */
-function indexedHead(gitdir: string): string | null {
-  try {
-    const head = (JSON.parse(fs.readFileSync(path.join(gitdir, 'cfgtrail-index', 'head.json'), 'utf8')) as { head?: unknown }).head;
-    return typeof head === 'string' && OID_RE.test(head) ? head : null;
-  } catch {
-    return null; // no index (or a damaged one): no hint from it
   }
 }
 
@@ -79,11 +78,17 @@ export function anyStoredCommit(gitdir: string): string | null {
  * and every stored commit is a root commit. Nothing was ever referenced, so
  * nothing can be orphaned: the store is still new.
  */
-export function interruptedFirstSnapshot(gitdir: string, ref: string): boolean {
+export function interruptedFirstSnapshot(gitdir: string, ref: string, hint: HeadHint): boolean {
   if (!onlyInitialEntry(gitdir, ref) || !onlyInitialEntry(gitdir, 'HEAD')) return false;
-  // The index is written only after the ref moved: naming a head, it proves the ref existed.
-  if (indexedHead(gitdir) !== null) return false;
+  // A hint is written only after the ref moved (the index is): naming a head, it proves the ref existed.
+  if (hintedHead(gitdir, hint) !== null) return false;
   return findStoredCommit(gitdir, hasParent) === null;
+}
+
+/** The hint's head when it is a full commit id. */
+function hintedHead(gitdir: string, hint: HeadHint): string | null {
+  const oid = hint.read(gitdir);
+  return oid !== null && OID_RE.test(oid) ? oid : null;
 }
 
 /** The reflog of `ref` is missing, empty, or holds just the entry that created the ref. */
@@ -123,8 +128,8 @@ function findStoredCommit(gitdir: string, test: (content: Buffer) => boolean): s
  * or the objects show history), one line with how to restore it. `found`: a
  * commit the object store holds, offered when nothing better is known.
  */
-export function damagedRefError(gitdir: string, ref: string, why: string, found?: string): CfgtrailError {
-  const heads = lastKnownHeads(gitdir, ref);
+export function damagedRefError(gitdir: string, ref: string, why: string, hint: HeadHint, found?: string): CfgtrailError {
+  const heads = lastKnownHeads(gitdir, ref, hint);
   // With no reflog or index to go by, a commit found in the objects is the lead to follow.
   if (found && heads.length === 0) heads.push({ oid: found, from: ['found in the objects; check it with git log first'], present: true });
   const best = heads.find((h) => h.present);
@@ -137,8 +142,8 @@ export function damagedRefError(gitdir: string, ref: string, why: string, found?
 }
 
 /** CORRUPT_STORE for a HEAD file that is neither `ref: refs/…` nor a commit id. */
-export function damagedHeadError(gitdir: string, why: string, branch = 'refs/heads/main'): CfgtrailError {
-  const heads = lastKnownHeads(gitdir, branch);
+export function damagedHeadError(gitdir: string, why: string, hint: HeadHint, branch = 'refs/heads/main'): CfgtrailError {
+  const heads = lastKnownHeads(gitdir, branch, hint);
   const msg = `HEAD is damaged (${why}): refusing to go on, history would be orphaned. ${knownText(heads)}to restore it: printf 'ref: ${branch}\\n' > ${path.join(gitdir, 'HEAD')}; to look for lost commits: git --git-dir=${gitdir} fsck --lost-found`;
   return new CfgtrailError('CORRUPT_STORE', msg, { ref: 'HEAD', reason: why, lastKnown: heads });
 }

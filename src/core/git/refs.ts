@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
-import { anyStoredCommit, damagedHeadError, damagedRefError, interruptedFirstSnapshot } from './ref-damage.js';
+import { anyStoredCommit, damagedHeadError, damagedRefError, interruptedFirstSnapshot, type HeadHint } from './ref-damage.js';
 import { appendReflog, lastLoggedOid, type ReflogEntry } from './reflog.js';
 import { OID_HEX, OID_RE } from './oid.js';
 
@@ -10,15 +10,16 @@ const PACKED_REF = new RegExp(`^(${OID_HEX}) (\\S+)$`);
 
 /**
  * The ref HEAD points to (`refs/heads/main`), or null when HEAD is detached.
+ * `hint`: a head remembered outside git (for the damage message).
  * @throws CfgtrailError CORRUPT_STORE when HEAD is missing or garbage
  */
-export function headRefName(gitdir: string): string | null {
+export function headRefName(gitdir: string, hint: HeadHint): string | null {
   const head = readText(join(gitdir, 'HEAD'));
   if (head === null) throw new CfgtrailError('CORRUPT_STORE', `${gitdir}: HEAD is missing`, { gitdir });
   const text = head.trim();
   if (OID.test(text)) return null;
   const m = /^ref:\s*(refs\/\S+)$/.exec(text);
-  if (!m) throw damagedHeadError(gitdir, text === '' ? 'empty file' : 'neither "ref: refs/…" nor a commit id');
+  if (!m) throw damagedHeadError(gitdir, text === '' ? 'empty file' : 'neither "ref: refs/…" nor a commit id', hint);
   return m[1]!;
 }
 
@@ -28,28 +29,30 @@ export function headRefName(gitdir: string): string | null {
  * no commit). A HEAD or branch
  * ref that is empty, garbage, or gone while its reflog shows history is
  * damage, never "no snapshot yet": native git refuses such a store too.
+ * `hint` is a head remembered outside git (the audit index's): it proves a
+ * ref existed, and is offered in the damage message.
  * @throws CfgtrailError CORRUPT_STORE naming the last known head and how to restore it
  */
-export function readHead(gitdir: string): string | null {
-  const name = headRefName(gitdir);
+export function readHead(gitdir: string, hint: HeadHint): string | null {
+  const name = headRefName(gitdir, hint);
   if (name === null) return readText(join(gitdir, 'HEAD'))!.trim();
-  const oid = readBranch(gitdir, name);
+  const oid = readBranch(gitdir, name, hint);
   if (oid !== null) return oid;
   // A first snapshot killed between its reflog line (or its commit object) and its ref: still a new store.
-  if (interruptedFirstSnapshot(gitdir, name)) return null;
+  if (interruptedFirstSnapshot(gitdir, name, hint)) return null;
   if ((lastLoggedOid(gitdir, name) ?? lastLoggedOid(gitdir, 'HEAD')) !== null) {
-    throw damagedRefError(gitdir, name, 'the ref is gone but the reflog shows history');
+    throw damagedRefError(gitdir, name, 'the ref is gone but the reflog shows history', hint);
   }
   const stored = anyStoredCommit(gitdir);
-  if (stored !== null) throw damagedRefError(gitdir, name, 'the ref is gone but the store holds commits', stored);
+  if (stored !== null) throw damagedRefError(gitdir, name, 'the ref is gone but the store holds commits', hint, stored);
   return null;
 }
 
-function readBranch(gitdir: string, name: string): string | null {
+function readBranch(gitdir: string, name: string, hint: HeadHint): string | null {
   try {
     return readRef(gitdir, name);
   } catch (e) {
-    if (e instanceof CfgtrailError && e.data.reason !== undefined) throw damagedRefError(gitdir, name, String(e.data.reason));
+    if (e instanceof CfgtrailError && e.data.reason !== undefined) throw damagedRefError(gitdir, name, String(e.data.reason), hint);
     throw e;
   }
 }

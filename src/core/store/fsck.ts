@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fsckRepo, type FsckProblem } from '../git/fsck.js';
+import { INDEX_HEAD_HINT } from '../audit/store-head.js';
 import { eachLineSpanNewestFirst, INDEX_DIR, readIndex } from '../audit/index-store.js';
 import type { StoreLocation } from './locate.js';
 import { openObjectStore } from '../git/objects.js';
@@ -29,7 +30,7 @@ export interface FsckReport {
  * @example const r = fsckStore(openStore('/etc/myapp')); if (!r.ok) console.log(r.problems)
  */
 export function fsckStore(store: StoreLocation): FsckReport {
-  const repo = fsckRepo(store.gitdir);
+  const repo = fsckRepo(store.gitdir, INDEX_HEAD_HINT);
   const problems = [...repo.problems];
   // Against a damaged history the index cannot be judged: its own checksums still can.
   const indexed = checkIndex(store.gitdir, repo.problems.length === 0 ? repo.head : undefined, repo.headHistory, problems);

@@ -4,7 +4,8 @@ import { formatMessage } from '../record/message.js';
 import { generateChangeId } from '../record/change-id.js';
 import { parseCommit, serializeCommit, signatureOf } from '../git/commit.js';
 import { writeLooseObject } from '../git/objects.js';
-import { readHead, headRefName, moveBranch } from '../git/refs.js';
+import { moveBranch } from '../git/refs.js';
+import { readStoreHead, storeHeadRefName } from '../audit/store-head.js';
 import { parseConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { buildRecord, flatTree, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
@@ -65,14 +66,14 @@ export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promis
   const early = liveFiles(store);
   // Trees read and files parsed here are not read or parsed again for the index record.
   const caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map(), memo: new Map() };
-  const warnings = parseWarnings(store, early, readHead(store.gitdir), caches);
+  const warnings = parseWarnings(store, early, readStoreHead(store.gitdir), caches);
   failIfStrict(warnings, opts);
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
     opts.check?.();
     // Scan again under the lock: while this command waited, another may have
     // committed, and the files may have changed since the first scan.
     const live = liveFiles(store, { removeTemps: true });
-    const final = parseWarnings(store, live, readHead(store.gitdir), caches);
+    const final = parseWarnings(store, live, readStoreHead(store.gitdir), caches);
     failIfStrict(final, opts);
     return writeSnapshotLocked(store, live, opts, final, caches);
   });
@@ -105,7 +106,7 @@ export async function writeSnapshotLocked(
   warnings: ParseWarning[] = [],
   caches: SnapshotCaches = { parseCache: new Map(), treeCache: new Map() },
 ): Promise<SnapshotResult> {
-  const head = readHead(store.gitdir);
+  const head = readStoreHead(store.gitdir);
   const tail = indexTailAt(store, head, opts.changeId);
   const changeId = opts.changeId ?? generateChangeId();
   const parentTree = head ? parseCommit(store.objects.read(head).content).tree : null;
@@ -118,7 +119,7 @@ export async function writeSnapshotLocked(
   // Written like the blobs and trees (see writeLiveTree): atomically, native zlib.
   const commit = writeLooseObject(store.gitdir, 'commit', body);
   // readHead above has refused a damaged HEAD or branch: a root commit here starts a new store.
-  moveBranch(store.gitdir, headRefName(store.gitdir) ?? 'refs/heads/main', { old: head, new: commit, who: committer, message: reflogMessage(opts, head) });
+  moveBranch(store.gitdir, storeHeadRefName(store.gitdir) ?? 'refs/heads/main', { old: head, new: commit, who: committer, message: reflogMessage(opts, head) });
   const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes, ...caches });
   const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);

@@ -14,7 +14,7 @@ import { eachFirstParent } from '../../core/audit/first-parent.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import { resolveRev } from '../../core/audit/revs.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { checkLabel } from '../health.js';
@@ -60,7 +60,7 @@ export interface RevertPlan {
  */
 export function planRevert(store: Store, req: RevertRequest): RevertPlan {
   const index = syncIndex(store, { persist: false });
-  const head = readHead(store.gitdir);
+  const head = readStoreHead(store.gitdir);
   if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet: nothing to revert', {});
   const pending = pendingRollback(store, index);
   if (pending) throw new CfgtrailError('REFUSED', `${describePending(pending)}; nothing was changed`, { pending: pending.journal.target });

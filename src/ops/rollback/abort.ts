@@ -10,7 +10,7 @@ import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
 import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import { liveFiles } from '../../core/store/compare.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { removeJournal } from './journal.js';
 import { describePending, pendingRollback, servicesLeft } from './pending.js';
 import { assertSafeActions } from './safe-path.js';
@@ -49,7 +49,7 @@ export async function abortRollback(store: Store, opts: { chown: boolean }): Pro
       removeJournal(store.gitdir);
       return { target: j.target, stage: pending.stage, restored: [], leftAlone: [], commit: j.commit, servicesNotDone: servicesLeft(j), keptEdits: [] };
     }
-    const head = readHead(store.gitdir)!;
+    const head = readStoreHead(store.gitdir)!;
     const before = headFiles(store, head);
     const wanted = targetFiles(store, j.target);
     const live = liveFiles(store, { removeTemps: true });

@@ -8,7 +8,7 @@ import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { writeSnapshotLocked } from '../../core/store/snapshot.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { catchUpIndex, syncIndex } from '../../core/audit/index-sync.js';
 import type { IndexData } from '../../core/audit/index-store.js';
 import { applyFileActions } from './write-files.js';
@@ -82,7 +82,7 @@ interface Locked {
 
 async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): Promise<Locked> {
   const { store } = ctx;
-  const head = readHead(store.gitdir);
+  const head = readStoreHead(store.gitdir);
   if (head !== plan.head) {
     throw new CfgtrailError(
       'REFUSED',
@@ -129,7 +129,7 @@ async function underLock(plan: RollbackPlan, ctx: ApplyContext, timed: Timer): P
     journal = { ...journal, preRollbackCommit: pre };
     writeJournal(store.gitdir, journal);
   }
-  const now = readHead(store.gitdir)!;
+  const now = readStoreHead(store.gitdir)!;
   const req = { services: ctx.services, restart: plan.restart, verify: plan.verify, chown: ctx.chown, force: plan.trailers.some((t) => t.key === 'Forced') };
   // Same target and files, re-planned against what is live now (a drift commit is one of the undone
   // changes), unless nothing moved since planning: then the plan stands as made.

@@ -8,7 +8,7 @@ import type { IndexData } from '../../core/audit/index-store.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { firstTrailer } from '../../core/record/trailers.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { describeOwner, isThisProcess, ownerAlive } from '../../core/store/owner.js';
 import type { AuditEntry } from '../../core/types.js';
 import { readJournal, type RollbackJournal } from './journal.js';
@@ -67,7 +67,7 @@ const MAX_DRIFT_SNAPSHOTS = 100;
 export function pendingRollback(store: Store, index?: IndexData): PendingRollback | null {
   const journal = readJournal(store.gitdir);
   if (!journal) return null;
-  const head = readHead(store.gitdir);
+  const head = readStoreHead(store.gitdir);
   if (!head) return null;
   const j = pendingJournal(store, () => index ?? syncIndex(store, { persist: false }), head, journal);
   return j ? pendingFrom(j) : null;

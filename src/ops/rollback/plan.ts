@@ -9,7 +9,7 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import type { IndexData } from '../../core/audit/index-store.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { resolveRev } from '../../core/audit/revs.js';
-import { readHead } from '../../core/git/refs.js';
+import { readStoreHead } from '../../core/audit/store-head.js';
 import { lastGoodCommit } from '../../core/audit/verification-notes.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { commitFiles, liveFiles, revState } from '../../core/store/compare.js';
@@ -57,7 +57,7 @@ export interface RollbackRequest {
  */
 export function planRollback(store: Store, req: RollbackRequest): RollbackPlan {
   const index = syncIndex(store, { persist: false });
-  const head = readHead(store.gitdir);
+  const head = readStoreHead(store.gitdir);
   if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet: nothing to roll back to', {});
   const live = liveFiles(store);
   const journal = pendingJournal(store, () => index, head);

@@ -9,7 +9,7 @@ import { writeJournal } from '../../../src/ops/rollback/journal.js';
 import type { RollbackEvent } from '../../../src/ops/rollback/types.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { parseTrailers } from '../../../src/core/record/trailers.js';
-import { readHead } from '../../../src/core/git/refs.js';
+import { readStoreHead } from '../../../src/core/audit/store-head.js';
 import { readVerificationNote } from '../../../src/core/audit/verification-notes.js';
 import type { Store } from '../../../src/core/store/open.js';
 import { git } from '../../helpers/cli.js';
@@ -141,7 +141,7 @@ describe('applyRollback', () => {
     expect(git(['--git-dir', gitdir, 'rev-parse', `${result.preRollbackCommit}~1`]).trim()).toBe(two.commit);
     expect(parseTrailers(message(gitdir, result.preRollbackCommit!))).toContainEqual({ key: 'Snapshot-Of', value: 'drift' });
     // The rollback is a new commit whose tree is the target's, with its change record.
-    expect(readHead(gitdir)).toBe(result.commit);
+    expect(readStoreHead(gitdir)).toBe(result.commit);
     expect(git(['--git-dir', gitdir, 'rev-parse', 'HEAD^{tree}'])).toBe(git(['--git-dir', gitdir, 'rev-parse', `${one.commit}^{tree}`]));
     const msg = message(gitdir);
     expect(msg.split('\n')[0]).toBe(`Rollback to ${one.commit.slice(0, 7)}: one`);
@@ -232,7 +232,7 @@ describe('resuming after a crash between the rollback commit and the journal', (
     expect(plan.nothingToDo).toBe(false);
     const again = await applyRollback(plan, { store: store(), services: [], clock: instantClock, author });
     expect(again.commit).toBe(result.commit); // no second rollback commit
-    expect(readHead(store().gitdir)).toBe(result.commit);
+    expect(readStoreHead(store().gitdir)).toBe(result.commit);
     expect(existsSync(join(store().gitdir, 'cfgtrail-rollback.json'))).toBe(false);
   });
 });

@@ -41,6 +41,9 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  // Their ES module builds, which esbuild can tree-shake: 211 KB instead of 746 KB
+  // (semantic-conventions alone is 200 KB of constants as CommonJS).
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 });
 

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cfgtrail, gitIn, tempDir } from '../helpers/cli.js';
-import { runCli, startBlackhole, startReceiver, until, type ReceivedSpan } from '../helpers/otlp-receiver.js';
+import { runCli, startBlackhole, startFailingReceiver, startReceiver, until, type ReceivedSpan } from '../helpers/otlp-receiver.js';
 
 const PARENT_TRACE = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_SPAN = 'b7ad6b7169203331';
@@ -199,6 +199,28 @@ describe('tracing transport', () => {
     expect(r.code).toBe(143);
     expect(performance.now() - t0).toBeLessThan(800 + 1500);
     expect(r.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^cfgtrail: stopped by SIGTERM after the rollback commit/), `cfgtrail: warning: could not send traces to ${hung}/v1/traces: timed out after 800 ms`]);
+  });
+
+  it('hostile input: a malformed TRACEPARENT starts a new trace, a parent not sampled sends nothing, bad headers and a 500 only warn', async () => {
+    const rx = await startReceiver();
+    const { dir } = twoVersions();
+    for (const bad of ['garbage', `00-${'0'.repeat(32)}-${PARENT_SPAN}-01`, `ff-${PARENT_TRACE}-${PARENT_SPAN}-01`, `00-${PARENT_TRACE}-${PARENT_SPAN}-01\n00-x`, `00-${PARENT_TRACE.toUpperCase()}-${PARENT_SPAN}-01`]) {
+      rx.spans.length = 0;
+      const r = await runCli(['log', '-n', '1'], { cwd: dir, env: otlpEnv(rx.url, { TRACEPARENT: bad, OTEL_EXPORTER_OTLP_HEADERS: '=,,novalue,x-a=%E0%A4%A' }) });
+      expect({ bad, code: r.code, stderr: r.stderr }).toEqual({ bad, code: 0, stderr: '' });
+      const root = byName(rx.spans, 'cfgtrail log');
+      expect({ bad, parent: root.parentSpanId }).toEqual({ bad, parent: '' });
+      expect(root.traceId).not.toBe(PARENT_TRACE);
+    }
+    const before = rx.requests.length;
+    const unsampled = await runCli(['log', '-n', '1'], { cwd: dir, env: otlpEnv(rx.url, { TRACEPARENT: `00-${PARENT_TRACE}-${PARENT_SPAN}-00` }) });
+    expect({ code: unsampled.code, stderr: unsampled.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(rx.requests.length).toBe(before);
+
+    const failing = await startFailingReceiver(500);
+    const r = await runCli(['log', '-n', '1'], { cwd: dir, env: otlpEnv(failing, { OTEL_EXPORTER_OTLP_TIMEOUT: '800' }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^cfgtrail: warning: could not send traces to ${failing.replace(/[.]/g, '\\.')}/v1/traces: .*\n$`));
   });
 
   it('without the environment the SDK bundle is never opened (strace), with it it is', () => {

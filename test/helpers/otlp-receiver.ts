@@ -55,6 +55,18 @@ export async function startBlackhole(): Promise<string> {
   return listen(server);
 }
 
+/** A collector that answers every request with `status` (and a plain-text body). */
+export async function startFailingReceiver(status: number): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end('collector says no');
+    });
+  });
+  return listen(server);
+}
+
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => {

@@ -140,6 +140,34 @@ describe('tracing a snapshot and a rollback (OTLP/JSON)', () => {
   });
 });
 
+describe('tracing a revert and the launcher', () => {
+  it('revert: revert.plan names the change undone; the rollback phases and the new commit are on the command span', async () => {
+    const rx = await startReceiver();
+    const { dir, store } = twoVersions();
+    const reverted = gitIn(store, ['rev-parse', 'HEAD']).trim();
+    const changeId = gitIn(store, ['log', '-1', '--format=%(trailers:key=Change-Id,valueonly)']).trim();
+    const r = await runCli(['revert', 'HEAD', '--yes'], { cwd: dir, env: otlpEnv(rx.url) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const root = byName(rx.spans, 'cfgtrail revert');
+    expect(childrenOf(rx.spans, root)).toEqual(['revert.plan', 'rollback.write', 'rollback.commit']);
+    expect(byName(rx.spans, 'revert.plan').attributes).toMatchObject({ 'config.revert.commit': reverted, 'config.revert.change_id': changeId, 'config.revert.conflicts': 0, 'config.file': ['c.yaml'] });
+    expect(byName(rx.spans, 'revert.plan').attributes['config.rollback.target']).toBeUndefined();
+    expect(root.attributes).toMatchObject({ 'process.exit.code': 0, 'config.commit': gitIn(store, ['rev-parse', 'HEAD']).trim() });
+    expect(readFileSync(join(dir, 'c.yaml'), 'utf8')).toBe('v: 1\n');
+  });
+
+  it('with an endpoint set, the launcher keeps NODE_EXTRA_CA_CERTS even for commands it otherwise starts without it', () => {
+    const { dir } = twoVersions();
+    // Node warns about a CA file that does not exist: that shows whether the variable reached it.
+    const direct = (env: NodeJS.ProcessEnv) => spawnSync(BIN, ['log', '-n', '1'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem', ...env }, encoding: 'utf8' });
+    expect(direct({}).stderr).toBe('');
+    const traced = direct({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:1/v1/traces', OTEL_EXPORTER_OTLP_TIMEOUT: '300' });
+    expect(traced.status).toBe(0);
+    expect(traced.stderr).toContain('Ignoring extra certs');
+  });
+});
+
 describe('tracing transport', () => {
   it('sends protobuf by default (the specification default) and honours OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as the full URL', async () => {
     const rx = await startReceiver();

@@ -148,12 +148,18 @@ export async function startOtel(o: OtelOptions): Promise<OtelSession> {
       const spans = memory.getFinishedSpans();
       if (spans.length === 0) return Promise.resolve(null);
       return new Promise((resolve) => {
+        const failed = (why: string) => `could not send traces to ${http.url}: ${why}`;
         // The exporter gives up at its own timeout; this is a backstop should it not call back.
-        const backstop = setTimeout(() => resolve(`could not send traces to ${http.url}: no answer within ${o.timeoutMs} ms`), o.timeoutMs + 250);
-        exporter.export(spans, (result) => {
+        const backstop = setTimeout(() => resolve(failed(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs + 250);
+        try {
+          exporter.export(spans, (result) => {
+            clearTimeout(backstop);
+            resolve(result.code === ExportResultCode.SUCCESS ? null : failed(result.error?.message ?? 'export failed'));
+          });
+        } catch (e) {
           clearTimeout(backstop);
-          resolve(result.code === ExportResultCode.SUCCESS ? null : `could not send traces to ${http.url}: ${result.error?.message ?? 'export failed'}`);
-        });
+          resolve(failed(e instanceof Error ? e.message : String(e)));
+        }
       });
     },
   };

@@ -29,6 +29,14 @@ export function tracingConfig(env: NodeJS.ProcessEnv, warn: (line: string) => vo
   if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() && !env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()) return null;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return null;
   if (env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none') return null;
+  // The exporter would fall back to http://localhost:4318 without a word.
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const) {
+    const value = env[name]?.trim();
+    if (value && !/^https?:$/.test(URL.parse(value)?.protocol ?? '')) {
+      warn(`${name}=${value} is not an http:// or https:// URL: no traces sent`);
+      return null;
+    }
+  }
   // The specification's default is http/protobuf.
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim();
   if (protocol !== 'http/json' && protocol !== 'http/protobuf') {

@@ -25,6 +25,17 @@ describe('tracingConfig: what the OTEL_* variables ask for', () => {
     expect(warnings).toEqual([]);
   });
 
+  it.each([
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'ftp://127.0.0.1:21'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://[::1'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '127.0.0.1:4318'],
+  ])('%s=%s is one warning and no tracing (the exporter would send to localhost instead)', (name, value) => {
+    const warnings: string[] = [];
+    expect(tracingConfig({ [name]: value }, (l) => warnings.push(l))).toBe(null);
+    expect(warnings).toEqual([`${name}=${value} is not an http:// or https:// URL: no traces sent`]);
+  });
+
   it('an unsupported protocol is one warning and no tracing', () => {
     const warnings: string[] = [];
     expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, (l) => warnings.push(l))).toBe(null);

@@ -11,11 +11,10 @@
  * `timeoutMs`), because nothing asynchronous runs once exit has begun and
  * the rollback's own work must not go on meanwhile.
  */
-import { spawnSync } from 'node:child_process';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { defaultResource, detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -23,6 +22,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { SpanOutcome, TraceAttributes, Tracer } from '../core/trace.js';
+import { postAtExit } from './otlp-exit-post.js';
 
 /** What the CLI hands over (src/cli/tracing.ts reads the environment). */
 export interface OtelOptions {
@@ -67,118 +67,109 @@ export async function startOtel(o: OtelOptions): Promise<OtelSession> {
   const json = o.protocol === 'http/json';
   const exporter: SpanExporter = json ? new JsonTraceExporter({ timeoutMillis: o.timeoutMs }) : new ProtoTraceExporter({ timeoutMillis: o.timeoutMs });
   // The same settings the exporter resolved from OTEL_EXPORTER_OTLP_*, for the 'exit' path.
-  const contentType = json ? 'application/json' : 'application/x-protobuf';
-  const http = convertLegacyHttpOptions({ timeoutMillis: o.timeoutMs }, 'TRACES', 'v1/traces', { 'Content-Type': contentType });
+  const http = convertLegacyHttpOptions({ timeoutMillis: o.timeoutMs }, 'TRACES', 'v1/traces', { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' });
   const headers = await http.headers();
+  const failed = (why: string) => `could not send traces to ${http.url}: ${why}`;
 
   const open = new Set<Span>();
-  let rootSpan: Span | null = null;
+  let root: Span | null = null;
   let sent = false;
-
-  const span = <T>(name: string, attributes: TraceAttributes, fn: () => T, outcome?: (r: Awaited<T>) => SpanOutcome): T =>
-    tracer.startActiveSpan(name, { attributes: clean(attributes) }, (s) => {
-      open.add(s);
-      const end = () => {
-        open.delete(s);
-        s.end();
-      };
-      const failed = (e: unknown): never => {
-        fail(s, errorType(e), e instanceof Error ? e.message : String(e));
-        end();
-        throw e;
-      };
-      const done = (r: Awaited<T>) => {
-        if (outcome) record(s, () => outcome(r));
-        end();
-        return r;
-      };
-      let r: T;
-      try {
-        r = fn();
-      } catch (e) {
-        return failed(e);
-      }
-      if (r instanceof Promise) return r.then(done, failed) as T;
-      return done(r as Awaited<T>) as T;
-    });
-
-  const endRoot = (code: number) => {
-    for (const s of [...open].reverse()) {
-      // Spans still open when the process ends were cut short by it.
-      fail(s, o.exitCodeName(code), `cfgtrail exited with code ${code} while this ran`);
-      s.end();
-    }
-    open.clear();
-    if (!rootSpan) return;
-    rootSpan.setAttribute(ATTR_PROCESS_EXIT_CODE, code);
-    if (code !== 0) fail(rootSpan, o.exitCodeName(code), `exit code ${code}`);
-    rootSpan.end();
-    rootSpan = null;
+  const endAll = (code: number) => {
+    endOpen(open, code, o.exitCodeName);
+    if (root) endRoot(root, code, o.exitCodeName);
+    root = null;
   };
-
   process.on('exit', (code) => {
     if (sent) return;
     sent = true;
-    endRoot(code);
+    endAll(code);
     const spans = memory.getFinishedSpans();
-    if (spans.length === 0) return;
-    const body = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans);
-    if (!body) return;
-    const r = spawnSync(process.execPath, ['-e', POST_SCRIPT, http.url], {
-      input: Buffer.from(body), timeout: o.timeoutMs, env: { ...process.env, CFGTRAIL_OTLP_HEADERS: JSON.stringify(headers) }, encoding: 'utf8',
-    });
-    if (r.status !== 0) o.warn(`could not send traces to ${http.url}: ${r.error ? `timed out after ${o.timeoutMs} ms` : (r.stderr || `exit ${r.status}`).trim().split('\n')[0]}`);
+    const body = spans.length ? (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans) : undefined;
+    const problem = body ? postAtExit(http.url, headers, body, o.timeoutMs) : null;
+    if (problem) o.warn(failed(problem));
   });
 
   return {
     tracer: {
-      span,
+      span: (name, attributes, fn, outcome) => tracer.startActiveSpan(name, { attributes: clean(attributes) }, (s) => runInSpan(s, open, fn, outcome)),
       annotate: (attributes) => trace.getActiveSpan()?.setAttributes(clean(attributes)),
     },
     root: (name, attributes, run) => {
       // TRACEPARENT/TRACESTATE, as a deploy pipeline exports them (W3C trace context).
-      const carrier = { traceparent: o.env.TRACEPARENT ?? '', tracestate: o.env.TRACESTATE ?? '' };
-      const parent = propagation.extract(ROOT_CONTEXT, carrier);
-      rootSpan = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: clean({ ...attributes, [ATTR_PROCESS_PID]: process.pid, [ATTR_PROCESS_EXECUTABLE_NAME]: 'cfgtrail' }) }, parent);
-      return context.with(trace.setSpan(parent, rootSpan), run);
+      const parent = propagation.extract(ROOT_CONTEXT, { traceparent: o.env.TRACEPARENT ?? '', tracestate: o.env.TRACESTATE ?? '' });
+      root = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: clean({ ...attributes, [ATTR_PROCESS_PID]: process.pid, [ATTR_PROCESS_EXECUTABLE_NAME]: 'cfgtrail' }) }, parent);
+      return context.with(trace.setSpan(parent, root), run);
     },
-    finish: (code) => {
+    finish: async (code) => {
       sent = true;
-      endRoot(code);
+      endAll(code);
       const spans = memory.getFinishedSpans();
-      if (spans.length === 0) return Promise.resolve(null);
-      return new Promise((resolve) => {
-        const failed = (why: string) => `could not send traces to ${http.url}: ${why}`;
-        // The exporter gives up at its own timeout; this is a backstop should it not call back.
-        const backstop = setTimeout(() => resolve(failed(`no answer within ${o.timeoutMs} ms`)), o.timeoutMs + 250);
-        try {
-          exporter.export(spans, (result) => {
-            clearTimeout(backstop);
-            resolve(result.code === ExportResultCode.SUCCESS ? null : failed(result.error?.message ?? 'export failed'));
-          });
-        } catch (e) {
-          clearTimeout(backstop);
-          resolve(failed(e instanceof Error ? e.message : String(e)));
-        }
-      });
+      if (spans.length === 0) return null;
+      const problem = await exportBounded(exporter, spans, o.timeoutMs);
+      return problem && failed(problem);
     },
   };
 }
 
-/** Posts stdin to argv[1] with the headers in CFGTRAIL_OTLP_HEADERS; exit 0 on a 2xx answer. */
-const POST_SCRIPT = `
-const url = new URL(process.argv[1]);
-const chunks = [];
-process.stdin.on('data', (c) => chunks.push(c)).on('end', () => {
-  const body = Buffer.concat(chunks);
-  const headers = { ...JSON.parse(process.env.CFGTRAIL_OTLP_HEADERS), 'Content-Length': body.length };
-  const req = require(url.protocol === 'https:' ? 'node:https' : 'node:http').request(url, { method: 'POST', headers }, (res) => {
-    res.resume();
-    if (res.statusCode < 200 || res.statusCode > 299) { process.stderr.write('HTTP ' + res.statusCode + '\\n'); process.exitCode = 1; }
+/** Runs `fn` in the started span `s`: a throw or a failed outcome fails it; ends it either way. */
+function runInSpan<T>(s: Span, open: Set<Span>, fn: () => T, outcome?: (r: Awaited<T>) => SpanOutcome): T {
+  open.add(s);
+  const end = () => {
+    open.delete(s);
+    s.end();
+  };
+  const failed = (e: unknown): never => {
+    fail(s, errorType(e), e instanceof Error ? e.message : String(e));
+    end();
+    throw e;
+  };
+  const done = (r: Awaited<T>) => {
+    if (outcome) record(s, () => outcome(r));
+    end();
+    return r;
+  };
+  let r: T;
+  try {
+    r = fn();
+  } catch (e) {
+    return failed(e);
+  }
+  if (r instanceof Promise) return r.then(done, failed) as T;
+  return done(r as Awaited<T>) as T;
+}
+
+/** Spans still open when the process ends were cut short by it: failed, with the exit code's name. */
+function endOpen(open: Set<Span>, code: number, name: (code: number) => string): void {
+  for (const s of [...open].reverse()) {
+    fail(s, name(code), `cfgtrail exited with code ${code} while this ran`);
+    s.end();
+  }
+  open.clear();
+}
+
+/** The command span: `process.exit.code`, and failed when it is not 0 (CLI semantic conventions). */
+function endRoot(root: Span, code: number, name: (code: number) => string): void {
+  root.setAttribute(ATTR_PROCESS_EXIT_CODE, code);
+  if (code !== 0) fail(root, name(code), `exit code ${code}`);
+  root.end();
+}
+
+/** One export with the official exporter; resolves to why it failed, or null. */
+function exportBounded(exporter: SpanExporter, spans: ReadableSpan[], timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    // The exporter gives up at its own timeout; this is a backstop should it not call back.
+    const backstop = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs + 250);
+    try {
+      exporter.export(spans, (result) => {
+        clearTimeout(backstop);
+        resolve(result.code === ExportResultCode.SUCCESS ? null : result.error?.message ?? 'export failed');
+      });
+    } catch (e) {
+      clearTimeout(backstop);
+      resolve(e instanceof Error ? e.message : String(e));
+    }
   });
-  req.on('error', (e) => { process.stderr.write(e.message + '\\n'); process.exitCode = 1; });
-  req.end(body);
-});`;
+}
 
 /** Marks a span failed the way the semantic conventions record errors. */
 function fail(s: Span, type: string, message: string): void {

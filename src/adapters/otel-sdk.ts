@@ -36,6 +36,8 @@ export interface OtelOptions {
   exitCodeName: (code: number) => string;
   /** One warning line for a failed export in the 'exit' path (stderr). */
   warn: (line: string) => void;
+  /** Hides secrets in error messages before they leave the process (a password in a health-check URL). */
+  scrub: (text: string) => string;
 }
 
 /** One traced command: its tracer and its root span. */
@@ -91,7 +93,7 @@ export async function startOtel(o: OtelOptions): Promise<OtelSession> {
 
   return {
     tracer: {
-      span: (name, attributes, fn, outcome) => tracer.startActiveSpan(name, { attributes: clean(attributes) }, (s) => runInSpan(s, open, fn, outcome)),
+      span: (name, attributes, fn, outcome) => tracer.startActiveSpan(name, { attributes: clean(attributes) }, (s) => runInSpan(s, { open, scrub: o.scrub }, fn, outcome)),
       annotate: (attributes) => trace.getActiveSpan()?.setAttributes(clean(attributes)),
     },
     root: (name, attributes, run) => {
@@ -112,19 +114,19 @@ export async function startOtel(o: OtelOptions): Promise<OtelSession> {
 }
 
 /** Runs `fn` in the started span `s`: a throw or a failed outcome fails it; ends it either way. */
-function runInSpan<T>(s: Span, open: Set<Span>, fn: () => T, outcome?: (r: Awaited<T>) => SpanOutcome): T {
+function runInSpan<T>(s: Span, { open, scrub }: { open: Set<Span>; scrub: (text: string) => string }, fn: () => T, outcome?: (r: Awaited<T>) => SpanOutcome): T {
   open.add(s);
   const end = () => {
     open.delete(s);
     s.end();
   };
   const failed = (e: unknown): never => {
-    fail(s, errorType(e), e instanceof Error ? e.message : String(e));
+    fail(s, errorType(e), scrub(e instanceof Error ? e.message : String(e)));
     end();
     throw e;
   };
   const done = (r: Awaited<T>) => {
-    if (outcome) record(s, () => outcome(r));
+    if (outcome) record(s, () => outcome(r), scrub);
     end();
     return r;
   };
@@ -178,11 +180,11 @@ function fail(s: Span, type: string, message: string): void {
 }
 
 /** Applies an outcome; a broken outcome function must never fail the command it traces. */
-function record(s: Span, outcome: () => SpanOutcome): void {
+function record(s: Span, outcome: () => SpanOutcome, scrub: (text: string) => string): void {
   try {
     const { attributes, error } = outcome();
     if (attributes) s.setAttributes(clean(attributes));
-    if (error) fail(s, error.type, error.message ?? error.type);
+    if (error) fail(s, error.type, scrub(error.message ?? error.type));
   } catch (e) {
     s.setAttribute('cfgtrail.trace_error', e instanceof Error ? e.message : String(e));
   }

@@ -6,6 +6,8 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { setTracer } from '../core/trace.js';
 import { escapeControls } from '../core/path-name.js';
+import { redactLine } from '../core/diff/redact-text.js';
+import { compileSecretRules, type SecretRules } from '../core/diff/redact-rules.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliDeps } from './context.js';
 
@@ -60,13 +62,13 @@ function loadOtelSdk(): Promise<typeof import('../adapters/otel-sdk.js')> {
  * process exits. Tracing problems are one warning line, never a failure.
  */
 export async function runTraced(deps: CliDeps, commandNames: () => string[], run: () => Promise<number>): Promise<number> {
-  const warn = (line: string) => deps.stderr(`cfgtrail: warning: ${escapeControls(line)}\n`);
+  const warn = (line: string) => deps.stderr(`cfgtrail: warning: ${escapeControls(scrubSecrets(line))}\n`);
   const config = tracingConfig(deps.env, warn);
   if (!config) return run();
   let session: Awaited<ReturnType<Awaited<ReturnType<typeof loadOtelSdk>>['startOtel']>>;
   try {
     const sdk = await loadOtelSdk();
-    session = await sdk.startOtel({ env: deps.env, ...config, serviceVersion: pkg.version, exitCodeName, warn });
+    session = await sdk.startOtel({ env: deps.env, ...config, serviceVersion: pkg.version, exitCodeName, warn, scrub: scrubSecrets });
   } catch (e) {
     warn(`tracing is off: ${e instanceof Error ? e.message : String(e)}`);
     return run();
@@ -78,6 +80,20 @@ export async function runTraced(deps: CliDeps, commandNames: () => string[], run
   const problem = await session.finish(code);
   if (problem) warn(problem);
   return code;
+}
+
+let builtInRules: SecretRules | undefined;
+
+/**
+ * Text with secrets hidden by the built-in rules `diff` uses (the store's own
+ * `secret_*` settings are not read for this): error messages go to a tracing
+ * backend, which more people read than the verification note.
+ *
+ * @example scrubSecrets('GET http://admin:pw@127.0.0.1/health: status 500') // 'GET http://admin:<redacted>@127.0.0.1/health: status 500'
+ */
+export function scrubSecrets(text: string): string {
+  builtInRules ??= compileSecretRules();
+  return redactLine(text, builtInRules, () => '<redacted>');
 }
 
 /** The command an argv runs (`-C DIR` skipped, as the launcher does); undefined when it names none. */

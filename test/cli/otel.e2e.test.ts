@@ -88,7 +88,10 @@ describe('tracing a snapshot and a rollback (OTLP/JSON)', () => {
 
   it('traces restart and verify; a failed check fails its span and the command span (exit 12)', async () => {
     const rx = await startReceiver();
-    const { dir, v1 } = twoVersions(serviceSettings('true', 'echo unhealthy >&2; exit 3'));
+    // A health check whose URL holds a password (nothing listens on port 1): the span's message must not carry it.
+    const settings = ['services:', '  - name: app', '    files: ["c.yaml"]', '    restart: { command: ["true"] }', '    timeout: 20s',
+      '    health: [{ http: "http://admin:hunter2@127.0.0.1:1/health", retries: 0, timeout: 1s }]', ''].join('\n');
+    const { dir, v1 } = twoVersions(settings);
     const r = await runCli(['rollback', v1, '--yes'], { cwd: dir, env: otlpEnv(rx.url) });
     expect(r.code).toBe(12);
     const root = byName(rx.spans, 'cfgtrail rollback');
@@ -102,7 +105,8 @@ describe('tracing a snapshot and a rollback (OTLP/JSON)', () => {
     const verify = byName(rx.spans, 'verify');
     expect(verify.status.code).toBe(2);
     expect(verify.attributes).toMatchObject({ 'config.service.name': 'app', 'config.verification.success': false, 'error.type': 'VERIFY_FAILED' });
-    expect(verify.status.message).toContain('exit');
+    expect(verify.status.message).toMatch(/^http http:\/\/admin:<redacted>@127\.0\.0\.1:1\/health: /);
+    expect(JSON.stringify(rx.spans)).not.toContain('hunter2');
   });
 
   it('an error exit marks the span that threw and the command span with the error code', async () => {

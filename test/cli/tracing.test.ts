@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandOf, DEFAULT_EXPORT_TIMEOUT_MS, exitCodeName, tracingConfig } from '../../src/cli/tracing.js';
+import { commandOf, DEFAULT_EXPORT_TIMEOUT_MS, exitCodeName, scrubSecrets, tracingConfig } from '../../src/cli/tracing.js';
 
 describe('tracingConfig: what the OTEL_* variables ask for', () => {
   const E = 'http://127.0.0.1:4318';
@@ -58,5 +58,21 @@ describe('commandOf and exitCodeName: the root span name and error.type', () => 
 
   it('names exit codes after the ExitCode table', () => {
     expect([0, 4, 12, 130, 143, 99].map(exitCodeName)).toEqual(['OK', 'UNKNOWN_REV', 'VERIFY_FAILED', 'INTERRUPTED', 'TERMINATED', '99']);
+  });
+});
+
+describe('scrubSecrets: error text leaving for a tracing backend', () => {
+  it.each([
+    ['GET http://admin:hunter2@127.0.0.1:8080/health: status 500', 'GET http://admin:<redacted>@127.0.0.1:8080/health: status 500'],
+    ['could not send traces to http://u:p4ssw0rd@collector:4318/v1/traces: connect ECONNREFUSED', 'could not send traces to http://u:<redacted>@collector:4318/v1/traces: connect ECONNREFUSED'],
+    ['restart of app failed: exit 1', 'restart of app failed: exit 1'],
+  ])('%s', (text, want) => {
+    expect(scrubSecrets(text)).toBe(want);
+  });
+
+  it('hides a bearer token and a password flag', () => {
+    const out = scrubSecrets('command /bin/check --password=s3cr3t-pw: exit 1 Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl');
+    expect(out).not.toContain('s3cr3t-pw');
+    expect(out).not.toContain('eyJzdWIiOiIxIn0');
   });
 });

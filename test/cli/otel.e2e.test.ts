@@ -109,6 +109,25 @@ describe('tracing a snapshot and a rollback (OTLP/JSON)', () => {
     expect(JSON.stringify(rx.spans)).not.toContain('hunter2');
   });
 
+  it('verify and restart commands: one span per service under the command span, failures marked', async () => {
+    const rx = await startReceiver();
+    const { dir, store } = twoVersions(serviceSettings('echo no such program >&2; exit 7', 'true'));
+    const verify = await runCli(['verify'], { cwd: dir, env: otlpEnv(rx.url) });
+    expect(verify.code).toBe(0);
+    const vRoot = byName(rx.spans, 'cfgtrail verify');
+    expect(vRoot.attributes).toMatchObject({ 'process.exit.code': 0, 'config.verification.success': true, 'config.verification.result': 'passed' });
+    expect(childrenOf(rx.spans, vRoot)).toEqual(['verify', 'verification.record']);
+    expect(byName(rx.spans, 'verification.record').attributes['config.commit']).toBe(gitIn(store, ['rev-parse', 'HEAD']).trim());
+    rx.spans.length = 0;
+    const restart = await runCli(['restart', 'app'], { cwd: dir, env: otlpEnv(rx.url) });
+    expect(restart.code).toBe(11);
+    const rRoot = byName(rx.spans, 'cfgtrail restart');
+    expect(rRoot.attributes).toMatchObject({ 'process.exit.code': 11, 'error.type': 'RESTART_FAILED' });
+    const span = byName(rx.spans, 'restart');
+    expect(span.parentSpanId).toBe(rRoot.spanId);
+    expect(span).toMatchObject({ status: { code: 2 }, attributes: { 'config.service.name': 'app', 'config.restart.success': false, 'config.restart.exit_code': 7, 'error.type': 'RESTART_FAILED' } });
+  });
+
   it('an error exit marks the span that threw and the command span with the error code', async () => {
     const rx = await startReceiver();
     const { dir } = twoVersions();

@@ -13,6 +13,7 @@ import { benchYaml, CORPUS, corpusQueryValues, ensureCorpusStore } from './lib/c
 import { formatTables } from './lib/report.mjs';
 import { benchBigDiff } from './lib/big-diff.mjs';
 import { benchTextLog } from './lib/text-log.mjs';
+import { benchTracing } from './lib/tracing.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -25,7 +26,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -89,6 +90,10 @@ for (const size of opts.sizes ?? (opts.large ? [10000, 100000] : [10000])) if (w
 if (wanted('corpus')) await benchCorpus();
 if (wanted('yaml')) benchYaml(ctx, OUT);
 if (wanted('bigdiff')) benchBigDiff(ctx, OUT, log);
+if (wanted('tracing')) {
+  log('tracing start-up');
+  await benchTracing(ctx);
+}
 if (wanted('rollback')) {
   // Rollback (whole process) and time to recover a real supervisord service: bench/rollback.mjs.
   log('rollback and recovery');

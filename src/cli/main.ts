@@ -5,6 +5,7 @@ import { schemaFileUrl } from './commands/init.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { ExitWith, type CliDeps } from './context.js';
 import { escapeControls } from '../core/path-name.js';
+import { runTraced } from './tracing.js';
 
 /** For scripts/build.mjs, which writes the list into bin/cfgtrail.js. */
 export { commandsWithoutTls } from './program.js';
@@ -67,7 +68,8 @@ export async function main(argv: string[]): Promise<void> {
   // (a rollback says first what state it left: see commands/rollback.ts).
   process.on('SIGINT', () => process.exit(ExitCode.INTERRUPTED));
   process.on('SIGTERM', () => process.exit(ExitCode.TERMINATED));
-  const code = await runCli(argv, processDeps(argv));
+  const deps = processDeps(argv);
+  const code = await runTraced(deps, () => createProgram(deps).commands.map((c) => c.name()), () => runCli(argv, deps));
   // Every command has finished its work here. Exiting now spares tearing down
   // a heap that held the index (10-20 ms after a big query); only output still
   // queued for stdout or stderr (a pipe on some systems) is left to drain.

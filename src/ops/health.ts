@@ -5,6 +5,8 @@
 import { CfgtrailError } from '../core/errors.js';
 import type { Clock, HealthProbe, OnEvent, ServiceEvent, Verdict } from './ports.js';
 import type { HealthCheck, ServiceConfig } from './services-config.js';
+import { withSpan } from '../core/trace.js';
+import { verifyOutcome } from './span-outcomes.js';
 
 /** What an HTTP attempt saw: a response, or a transport error (refused, timeout). */
 export type HttpOutcome = { status: number; body: string } | { error: string };
@@ -86,7 +88,7 @@ interface VerifyOptions { probe: HealthProbe; clock: Clock; onEvent?: OnEvent<Se
  */
 export async function verifyServices(services: ServiceConfig[], options: VerifyOptions): Promise<VerifyReport> {
   const reports: ServiceVerifyReport[] = [];
-  for (const service of services) reports.push(await verifyService(service, options));
+  for (const service of services) reports.push(await withSpan('verify', { 'config.service.name': service.name }, () => verifyService(service, options), verifyOutcome));
   return {
     ok: reports.every((r) => r.ok),
     passed: reports.filter((r) => r.ok).map((r) => r.service),

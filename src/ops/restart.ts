@@ -2,6 +2,8 @@
 import { CfgtrailError } from '../core/errors.js';
 import type { OnEvent, RestartResult, ServiceControl, ServiceEvent } from './ports.js';
 import type { ServiceConfig } from './services-config.js';
+import { withSpan } from '../core/trace.js';
+import { restartOutcome } from './span-outcomes.js';
 
 /** Per-service outcome of {@link restartServices}. */
 export interface RestartReport {
@@ -23,7 +25,7 @@ export async function restartServices(
   const results: RestartReport['results'] = [];
   for (const service of services) {
     onEvent({ phase: 'restart-start', service: service.name, kind: service.restart.kind });
-    const result = await restartOne(control, service, signal);
+    const result = await withSpan('restart', { 'config.service.name': service.name, 'config.restart.kind': service.restart.kind }, () => restartOne(control, service, signal), restartOutcome);
     onEvent({ phase: 'restart-done', service: service.name, result });
     results.push({ service: service.name, result });
   }

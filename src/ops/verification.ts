@@ -13,6 +13,7 @@ import { verifyServices, type VerifyReport } from './health.js';
 import { restartServices, type RestartReport } from './restart.js';
 import type { Clock, HealthProbe, OnEvent, ServiceControl, ServiceEvent } from './ports.js';
 import type { ServiceConfig } from './services-config.js';
+import { annotateSpan, withSpan } from '../core/trace.js';
 
 /** Options of {@link verifyAndRecord}. */
 export interface VerifyAndRecordOptions {
@@ -65,7 +66,8 @@ export async function verifyAndRecord(store: Store, commit: string | null, opts:
     by: opts.author ? personText(opts.author) : undefined,
     message: opts.message,
   });
-  if (commit) await recordNote(store, commit, note, opts.author, now);
+  annotateSpan({ 'config.verification.success': report.ok, 'config.verification.result': note.result });
+  if (commit) await withSpan('verification.record', { 'config.commit': commit }, () => recordNote(store, commit, note, opts.author, now));
   return { report, restart, note };
 }
 

@@ -7,6 +7,8 @@ import { loadServices, realPorts } from '../wire.js';
 import { formatConflicts, formatRevertOutcome, formatRevertPlan, revertJson } from '../format/revert.js';
 import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { withSpan } from '../../core/trace.js';
+import { revertPlanOutcome } from '../../ops/span-outcomes.js';
 import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
 
 export interface RevertFlags extends ApplyFlags {
@@ -47,7 +49,7 @@ export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt =
       const store = storeFor(cmd, deps);
       const chown = canChown();
       const services = loadServices(store);
-      const plan = planRevert(store, revertRequestFromFlags(rev, f, services, chown));
+      const plan = withSpan('revert.plan', {}, () => planRevert(store, revertRequestFromFlags(rev, f, services, chown)), revertPlanOutcome);
       const color = useColor(cmd, deps);
       const printPlan = () => deps.stdout(f.json ? revertJson(plan, null) : formatRevertPlan(plan, { color }));
       if (plan.conflicts.length > 0) {

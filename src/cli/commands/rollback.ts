@@ -12,6 +12,8 @@ import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFi
 import { collect, ExitWith, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
+import { withSpan } from '../../core/trace.js';
+import { rollbackPlanOutcome } from '../../ops/span-outcomes.js';
 
 export interface RollbackFlags extends ApplyFlags {
   continue?: boolean;
@@ -62,7 +64,7 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
       const services = loadServices(store);
       // --file paths read as git reads pathspecs: from the current directory, `:/path` from the root.
       const files = f.file?.map((p) => rootRelativePath(p, { cwd: workDir(cmd, deps), root: store.root, what: '--file' }));
-      const plan = planRollback(store, requestFromFlags(target, { ...f, ...(files ? { file: files } : {}) }, services, chown));
+      const plan = withSpan('rollback.plan', {}, () => planRollback(store, requestFromFlags(target, { ...f, ...(files ? { file: files } : {}) }, services, chown)), rollbackPlanOutcome);
       const color = useColor(cmd, deps);
       const printPlan = () => deps.stdout(f.json ? rollbackJson(plan, null) : formatPlan(plan, { color }));
       if (plan.nothingToDo) {

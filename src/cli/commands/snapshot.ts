@@ -11,6 +11,8 @@ import { STATUS_LETTER } from '../format/diff.js';
 import { assessmentTrailers } from '../record-flags.js';
 import { quotePath } from '../../core/path-name.js';
 import { RISKS } from '../../core/record/risk.js';
+import { withSpan } from '../../core/trace.js';
+import { snapshotOutcome } from '../../ops/span-outcomes.js';
 
 interface SnapshotFlags {
   message: string;
@@ -84,7 +86,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
       const author = resolveAuthor(f.author, deps.env);
       // Like git, GIT_AUTHOR_DATE sets the date (used when importing old history).
       const date = deps.env.GIT_AUTHOR_DATE ? parseGitDate(deps.env.GIT_AUTHOR_DATE) : null;
-      const r = await writeSnapshot(store, {
+      const r = await withSpan('snapshot', {}, () => writeSnapshot(store, {
         title: f.message,
         body: f.body,
         changeId: f.changeId,
@@ -95,7 +97,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         allowEmpty: f.allowEmpty,
         strict: f.strict,
         check: () => refuseWhilePending(store, Boolean(f.force), deps.stderr),
-      });
+      }), snapshotOutcome);
       for (const w of r.warnings) {
         deps.stderr(`warning: ${quotePath(w.file)}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);
       }

@@ -18,6 +18,8 @@ import { describePending, pendingFrom, pendingJournal } from './pending.js';
 import { thisProcess } from '../../core/store/owner.js';
 import { committedState, driftPaths, headFiles, keptEditsText, targetFiles } from './states.js';
 import { runServices } from './services.js';
+import { annotateSpan, withSpan } from '../../core/trace.js';
+import { rollbackPlanAttributes, rollbackResultAttributes } from '../span-outcomes.js';
 import type { ApplyContext, KeptEdit, RollbackPhase, RollbackPlan, RollbackResult } from './types.js';
 
 export type { ApplyContext } from './types.js';
@@ -34,12 +36,13 @@ export async function applyRollback(plan: RollbackPlan, ctx: ApplyContext): Prom
   if (plan.nothingToDo) {
     throw new CfgtrailError('NOTHING_TO_DO', `the live files already match ${plan.target.commit.slice(0, 7)}: nothing to roll back`, { target: plan.target.commit });
   }
+  annotateSpan(rollbackPlanAttributes(plan));
   const emit = ctx.onEvent ?? (() => {});
   const timings: RollbackResult['timings'] = {};
   const timed: Timer = async (phase, fn, detail) => {
     emit({ phase, step: 'start' });
     const t0 = ctx.clock.now();
-    const r = await fn();
+    const r = await withSpan(`rollback.${phase}`, {}, fn, (x) => ({ attributes: { 'cfgtrail.detail': detail?.(x) } }));
     const durationMs = ctx.clock.now() - t0;
     timings[phase] = durationMs;
     emit({ phase, step: 'done', durationMs, ...(detail ? { detail: detail(r) } : {}) });
@@ -67,7 +70,9 @@ export async function applyRollback(plan: RollbackPlan, ctx: ApplyContext): Prom
     },
   });
   removeJournal(store.gitdir);
-  return { preRollbackCommit: locked.pre, commit: locked.commit, changeId: locked.changeId, ...after, timings, keptEdits: locked.kept ?? [] };
+  const result = { preRollbackCommit: locked.pre, commit: locked.commit, changeId: locked.changeId, ...after, timings, keptEdits: locked.kept ?? [] };
+  annotateSpan(rollbackResultAttributes(result));
+  return result;
 }
 
 interface Locked {

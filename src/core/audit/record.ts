@@ -1,4 +1,6 @@
-import type { AuditEntry, FieldChange, IndexRecord } from '../types.js';
+import type { AuditEntry, IndexRecord } from '../types.js';
+import type { TreeChange } from '../diff/diff-trees.js';
+import { REORDER_MARK } from './filter.js';
 import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../git/objects.js';
 import { parseCommit } from '../git/commit.js';
@@ -95,8 +97,8 @@ export const MAX_INDEX_FIELDS_PER_FILE = 10_000;
  * when those are too many too. `--field F:path` matches a recorded prefix, so
  * such a commit is still found, never missed.
  */
-function indexedFields(changes: readonly FieldChange[]): string[] {
-  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => ch.pathText);
+function indexedFields(changes: readonly TreeChange[]): string[] {
+  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => (ch.reorder ? `${REORDER_MARK}${ch.pathText}` : ch.pathText));
   const tops = [...new Set(changes.map((ch) => formatPathText(ch.path.slice(0, 1))))];
   return tops.length <= MAX_INDEX_FIELDS_PER_FILE ? tops : [''];
 }

@@ -1,0 +1,24 @@
+import type { BlameChange, BlameResult } from '../../core/audit/blame.js';
+import { formatValue } from './diff.js';
+
+/**
+ * `cfgtrail blame` as text, one line per field or line, like `git blame`:
+ * commit, Change-Id, date and author of the change that last set it, then the
+ * field and its value (or the line number and text).
+ * @example formatBlame(result) // 'a1b2c3d4 I4f5a6b7c8d9e0f12 2026-11-20 Alice  database.pool.max: 50\n'
+ */
+export function formatBlame(r: BlameResult): string {
+  const rows = r.format === 'fields' ? r.fields.map((f) => ({ change: f.change, text: `${f.pathText}: ${formatValue(f.value)}` })) : r.lines.map((l) => ({ change: l.change, text: `${String(l.line).padStart(widthOf(r.lines.length))}) ${l.text}` }));
+  const authorWidth = Math.min(20, Math.max(0, ...rows.map((x) => x.change.author.name.length)));
+  return rows.map((x) => `${changeColumns(x.change, authorWidth)}  ${x.text}\n`).join('');
+}
+
+/** `a1b2c3d4 I4f5a6b7c8d9e0f12 2026-11-20 Alice` padded to line up. */
+export function changeColumns(c: BlameChange, authorWidth: number): string {
+  const name = c.author.name.length > authorWidth ? `${c.author.name.slice(0, authorWidth - 1)}…` : c.author.name.padEnd(authorWidth);
+  return `${c.commit.slice(0, 8)} ${(c.changeId ?? '-').padEnd(17)} ${c.date.slice(0, 10)} ${name}`;
+}
+
+function widthOf(n: number): number {
+  return String(n).length;
+}

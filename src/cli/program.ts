@@ -11,7 +11,7 @@ import { registerFsck } from './commands/fsck.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
-import { registerBlame } from './commands/blame.js';
+import { registerBlame, registerHistory } from './commands/blame.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -38,6 +38,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerRollback, tls: true },
   { register: registerRevert, tls: true },
   { register: registerBlame, tls: false },
+  { register: registerHistory, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

@@ -1,4 +1,6 @@
 import type { BlameChange, BlameResult } from '../../core/audit/blame.js';
+import type { FieldHistory } from '../../core/audit/field-history.js';
+import { quotePath } from '../../core/path-name.js';
 import { formatValue } from './diff.js';
 
 /**
@@ -21,4 +23,17 @@ export function changeColumns(c: BlameChange, authorWidth: number): string {
 
 function widthOf(n: number): number {
   return String(n).length;
+}
+
+/**
+ * `cfgtrail history` as text: one line per value, newest first, then the
+ * renames followed.
+ * @example formatFieldHistory(h) // 'a1b2c3d4 I4f5… 2026-11-20 Alice  config.yaml: 50\n'
+ */
+export function formatFieldHistory(h: FieldHistory): string {
+  const authorWidth = Math.min(20, Math.max(0, ...h.values.map((v) => v.change.author.name.length)));
+  const lines = h.values.map((v) => `${changeColumns(v.change, authorWidth)}  ${quotePath(v.file)}: ${v.present ? formatValue(v.value) : '(removed)'}\n`);
+  if (h.values.length === 0) lines.push(`no change on HEAD's history set ${h.field}\n`);
+  for (const r of h.renames) lines.push(`renamed: ${quotePath(r.from)} → ${quotePath(r.to)} in ${r.commit.slice(0, 8)} (found by content)\n`);
+  return lines.join('');
 }

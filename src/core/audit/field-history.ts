@@ -1,0 +1,129 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { PathSegment } from '../types.js';
+import type { Store } from '../store/open.js';
+import { CfgtrailError } from '../errors.js';
+import { commitFiles } from '../store/compare.js';
+import { storeRedaction } from '../store/redact-store.js';
+import { parseConfig, treeFormatOf } from '../diff/parse-config.js';
+import type { PieceMemo } from '../diff/chunked-yaml.js';
+import { valueAtPath } from '../diff/field-leaves.js';
+import { segmentsMatch } from '../diff/field-match.js';
+import { parsePathText } from '../diff/path-text.js';
+import { redactChanges } from '../diff/redact.js';
+import { damageWarning, syncIndexForRead } from './index-sync.js';
+import { queryIndex } from './query.js';
+import { resolveRev } from './revs.js';
+import { fileChanges, type FileChangeEntry } from './file-history.js';
+import { findRenameSource } from './renames.js';
+import type { BlameChange } from './blame.js';
+import type { IndexData } from './index-store.js';
+
+/** One value a field had, and the change that set it. */
+export interface FieldValue {
+  file: string;
+  /** False when the change removed the field (or its file). */
+  present: boolean;
+  value?: unknown;
+  change: BlameChange;
+}
+
+export interface FieldHistory {
+  field: string;
+  /** Newest first; a change that left the field's value as it was is not listed. */
+  values: FieldValue[];
+  /** Renames followed (`--follow`), newest first. */
+  renames: { from: string; to: string; commit: string }[];
+}
+
+export interface FieldHistoryOptions {
+  /** Only this (root-relative) file; required for `follow`. */
+  file?: string;
+  /** Follow the file across renames, found by content as git finds them. */
+  follow?: boolean;
+  showSecrets?: boolean;
+  warn?: (line: string) => void;
+}
+
+/**
+ * Every value a field has had on HEAD's history, newest first, with the change
+ * that set it. The index names the commits that touched the field; only the
+ * file at those commits is read (large YAML files share their unchanged
+ * pieces across versions).
+ * @throws CfgtrailError BAD_INPUT for bad path syntax, or `follow` without a file
+ * @example (await fieldHistory(store, 'database.pool.max', { file: 'config.yaml' })).values[0].value // 50
+ */
+export async function fieldHistory(store: Store, field: string, opts: FieldHistoryOptions = {}): Promise<FieldHistory> {
+  const query = parsePathText(field);
+  if (opts.follow && opts.file === undefined) throw new CfgtrailError('BAD_INPUT', '--follow needs --file (the file to follow across renames)');
+  const index = await syncIndexForRead(store);
+  const damage = damageWarning(store, index);
+  if (damage) opts.warn?.(`${damage}\n`);
+  const head = resolveRev(store, index, 'HEAD');
+  const files = opts.file !== undefined ? [opts.file] : filesWithField(index, field);
+  const renames: FieldHistory['renames'] = [];
+  const kept: FieldValue[] = [];
+  for (const file of files) {
+    const lineage: FieldValue[] = [];
+    let from = head;
+    let name = file;
+    for (;;) {
+      const all = fileChanges(index, from, name);
+      lineage.push(...valuesOf(store, name, all.filter((c) => touches(c, query)), query));
+      const created = all.at(-1);
+      const parent = created?.entry.parents[0];
+      if (!opts.follow || !created || created.status !== 'added' || parent === undefined) break;
+      const source = findRenameSource(store, created.entry.commit, parent, name);
+      if (source === null) break;
+      renames.push({ from: source, to: name, commit: created.entry.commit });
+      name = source;
+      from = parent;
+    }
+    // a change that left the value as the change before it had set it did not set it
+    kept.push(...lineage.filter((v, i) => {
+      const older = lineage[i + 1];
+      return older ? !(older.present === v.present && isDeepStrictEqual(older.value, v.value)) : v.present;
+    }));
+  }
+  const at = new Map(kept.map((v) => [v.change.commit, index.bytes.indexOf(`${v.change.commit}\t`)]));
+  kept.sort((a, b) => at.get(b.change.commit)! - at.get(a.change.commit)!);
+  if (!opts.showSecrets) redact(store, kept, query);
+  return { field, values: kept, renames };
+}
+
+/** Tree files whose recorded field paths touch the field, newest change first. */
+function filesWithField(index: IndexData, field: string): string[] {
+  const files = new Set<string>();
+  for (const e of queryIndex(index, { field }).entries()) {
+    for (const f of e.files) if (treeFormatOf(f.path) !== null) files.add(f.path);
+  }
+  return [...files];
+}
+
+function touches(c: FileChangeEntry, query: PathSegment[]): boolean {
+  if (c.status === 'deleted' || c.status === 'added') return true;
+  return c.fields.some((t) => {
+    try {
+      return segmentsMatch(parsePathText(t), query);
+    } catch {
+      return false; // not path syntax: cannot name this field
+    }
+  });
+}
+
+function valuesOf(store: Store, file: string, changes: readonly FileChangeEntry[], query: PathSegment[]): FieldValue[] {
+  const memo: PieceMemo = new Map();
+  return changes.map((c) => {
+    const change = { commit: c.entry.commit, changeId: c.entry.changeId, author: c.entry.author, date: c.entry.date, title: c.entry.title };
+    const blob = c.status === 'deleted' ? undefined : commitFiles(store, c.entry.commit).get(file);
+    const parsed = blob ? parseConfig(file, store.objects.read(blob.oid).content, { schema: store.settings.yamlSchema, memo }) : null;
+    const at = parsed?.ok ? valueAtPath(parsed.docs, query) : { found: false };
+    return at.found ? { file, present: true, value: at.value, change } : { file, present: false, change };
+  });
+}
+
+function redact(store: Store, values: FieldValue[], path: PathSegment[]): void {
+  const rows = redactChanges(values.map((v) => ({ file: v.file, path, pathText: '', kind: 'added' as const, to: v.value })), storeRedaction(store).redactor);
+  rows.forEach((r, i) => {
+    if (values[i]!.present) values[i]!.value = r.to;
+  });
+}

@@ -4,7 +4,9 @@ import type { Store } from '../store/open.js';
 import { CfgtrailError } from '../errors.js';
 import { commitFiles } from '../store/compare.js';
 import { storeRedaction } from '../store/redact-store.js';
-import { parseConfig, treeFormatOf } from '../diff/parse-config.js';
+import { FAST_YAML_MIN_BYTES, parseConfig, treeFormatOf, type ParseOptions } from '../diff/parse-config.js';
+import { topLevelEntry } from '../diff/top-level-entry.js';
+import { isPlainObject } from '../diff/diff-trees.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { valueAtPath } from '../diff/field-leaves.js';
 import { segmentsMatch } from '../diff/field-match.js';
@@ -115,10 +117,28 @@ function valuesOf(store: Store, file: string, changes: readonly FileChangeEntry[
   return changes.map((c) => {
     const change = { commit: c.entry.commit, changeId: c.entry.changeId, author: c.entry.author, date: c.entry.date, title: c.entry.title };
     const blob = c.status === 'deleted' ? undefined : commitFiles(store, c.entry.commit).get(file);
-    const parsed = blob ? parseConfig(file, store.objects.read(blob.oid).content, { schema: store.settings.yamlSchema, memo }) : null;
-    const at = parsed?.ok ? valueAtPath(parsed.docs, query) : { found: false };
+    const at = blob ? valueIn(file, store.objects.read(blob.oid).content, query, { schema: store.settings.yamlSchema, memo }) : { found: false };
     return at.found ? { file, present: true, value: at.value, change } : { file, present: false, change };
   });
+}
+
+/**
+ * The field's value in one version of a file. A large YAML file whose top
+ * level is a plain block map is read only in the top-level entry the field
+ * lives in; anything that entry alone does not read as `{key: …}` (an alias
+ * to an anchor elsewhere, say) is read whole.
+ */
+function valueIn(file: string, content: Buffer, query: PathSegment[], opts: ParseOptions): { found: boolean; value?: unknown } {
+  const first = query[0];
+  if (treeFormatOf(file) === 'yaml' && content.length >= FAST_YAML_MIN_BYTES && typeof first === 'string') {
+    const entry = topLevelEntry(content.toString('utf8'), first);
+    if (entry?.text === null) return { found: false };
+    const part = entry ? parseConfig(file, Buffer.from(entry.text), { ...opts, fastMinBytes: 0 }) : null;
+    const doc = part?.ok && part.docs.length === 1 ? part.docs[0] : undefined;
+    if (isPlainObject(doc) && Object.keys(doc).length === 1 && Object.hasOwn(doc, first)) return valueAtPath([doc], query);
+  }
+  const parsed = parseConfig(file, content, opts);
+  return parsed?.ok ? valueAtPath(parsed.docs, query) : { found: false };
 }
 
 function redact(store: Store, values: FieldValue[], path: PathSegment[]): void {

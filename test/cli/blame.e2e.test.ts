@@ -171,6 +171,23 @@ describe('cfgtrail history', () => {
     expect(gone.values.map((v) => [v.change.commit, v.present ? v.value : 'removed'])).toEqual([[v4, 'removed'], [v3, 'y'], [v1, 'x']]);
     const odd = run(['"odd.name"', '--file', 'conf/service.yaml', '--follow']);
     expect(odd.values.map((v) => [v.change.commit, v.value])).toEqual([[v3, 'y'], [v1, 'x']]);
+    // log --field -p: each change's value before and after, in each file it touched
+    const p = cfgtrail(['log', '--field', 'pool.max', '-p', '--oneline'], { cwd: dir });
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.split('\n').filter((l) => l.startsWith('    '))).toEqual([
+      '    conf/service.yaml: 20 → (none)',
+      '    conf/app.yaml: 20 → (none)',
+      '    conf/service.yaml: (none) → 20',
+      '    conf/app.yaml: 10 → 20',
+      '    conf/app.yaml: (none) → 10',
+    ]);
+    const pj = JSON.parse(cfgtrail(['log', '--field', 'conf/app.yaml:pool.max', '-p', '--json'], { cwd: dir }).stdout) as { commit: string; field: unknown[] }[];
+    expect(pj.map((e) => [e.commit, e.field])).toEqual([
+      [v4, [{ file: 'conf/app.yaml', from: 20 }]],
+      [v2, [{ file: 'conf/app.yaml', from: 10, to: 20 }]],
+      [v1, [{ file: 'conf/app.yaml', to: 10 }]],
+    ]);
+    expect(cfgtrail(['log', '-p'], { cwd: dir }).code).toBe(5);
     const text = cfgtrail(['history', 'pool.min'], { cwd: dir }).stdout;
     expect(text).toContain(`${v3.slice(0, 8)} `);
     expect(text).toMatch(/conf\/app\.yaml: 1\n/);

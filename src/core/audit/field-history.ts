@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { PathSegment } from '../types.js';
+import type { AuditEntry, PathSegment } from '../types.js';
 import type { Store } from '../store/open.js';
 import { CfgtrailError } from '../errors.js';
 import { commitFiles } from '../store/compare.js';
@@ -146,4 +146,58 @@ function redact(store: Store, values: FieldValue[], path: PathSegment[]): void {
   rows.forEach((r, i) => {
     if (values[i]!.present) values[i]!.value = r.to;
   });
+}
+
+/** A field's value before and after one change, in one file (`log --field F -p`). */
+export interface FieldStep {
+  file: string;
+  /** Absent when the field did not exist before the change. */
+  from?: unknown;
+  /** Absent when the change removed the field. */
+  to?: unknown;
+}
+
+/**
+ * For each of `entries` (changes `log --field` found), the field's value in
+ * each YAML/JSON file the change touched where the value differs before and
+ * after it, secrets redacted unless `showSecrets`.
+ * @example fieldSteps(store, 'database.pool.max', entries).get(commit) // [{ file: 'config.yaml', from: 20, to: 50 }]
+ */
+export function fieldSteps(store: Store, field: string, entries: readonly AuditEntry[], showSecrets = false): Map<string, FieldStep[]> {
+  const query = parsePathText(field.slice(fieldStart(field)));
+  const only = fieldStart(field) > 0 ? field.slice(0, fieldStart(field) - 1) : null;
+  const opts = { schema: store.settings.yamlSchema, memo: new Map() as PieceMemo };
+  const out = new Map<string, FieldStep[]>();
+  for (const e of entries) {
+    const after = commitFiles(store, e.commit);
+    const before = e.parents[0] ? commitFiles(store, e.parents[0]) : new Map<string, { oid: string }>();
+    const steps: FieldStep[] = [];
+    for (const f of e.files) {
+      if (treeFormatOf(f.path) === null || (only !== null && f.path !== only && !f.path.startsWith(`${only}/`))) continue;
+      const value = (files: Map<string, { oid: string }>) => {
+        const blob = files.get(f.path);
+        return blob ? valueIn(f.path, store.objects.read(blob.oid).content, query, opts) : { found: false };
+      };
+      const a = value(before);
+      const b = value(after);
+      if (a.found === b.found && isDeepStrictEqual(a.value, b.value)) continue;
+      const step: FieldStep = { file: f.path };
+      if (a.found) step.from = a.value;
+      if (b.found) step.to = b.value;
+      steps.push(step);
+    }
+    out.set(e.commit, showSecrets ? steps : redactSteps(store, steps, query));
+  }
+  return out;
+}
+
+/** Where the path starts in a `file:path` query whose file part names a YAML/JSON file, else 0. */
+function fieldStart(field: string): number {
+  const colon = field.indexOf(':');
+  return colon > 0 && treeFormatOf(field.slice(0, colon)) !== null && !field.slice(0, colon).includes('"') ? colon + 1 : 0;
+}
+
+function redactSteps(store: Store, steps: FieldStep[], path: PathSegment[]): FieldStep[] {
+  const rows = redactChanges(steps.map((s) => ({ ...s, path, pathText: '', kind: 'changed' as const })), storeRedaction(store).redactor);
+  return rows.map(({ file, from, to }, i) => ({ file, ...(Object.hasOwn(steps[i]!, 'from') ? { from } : {}), ...(Object.hasOwn(steps[i]!, 'to') ? { to } : {}) }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfgtrail, gitIn, tempDir } from '../helpers/cli.js';
 
@@ -73,6 +73,11 @@ describe('cfgtrail blame', () => {
       '[doc=Deployment/default/web].spec.replicas': v1,
       '[doc=Deployment/default/web].kind': v1,
     });
+
+    // the index marks v2's order change of `containers`, and log --field still finds it there
+    const logged = JSON.parse(cfgtrail(['log', '--field', 'containers[name=web]', '--json'], { cwd: dir }).stdout) as { commit: string }[];
+    expect(logged.map((e) => e.commit)).toEqual([v2, v1]);
+    expect(readFileSync(join(dir, '.cfgtrail/cfgtrail-index/commits'), 'utf8')).toContain('config.yaml\x1e.containers');
 
     // at an older revision the later field is not there, and nothing newer is named
     const old = blame(dir, ['config.yaml', '--rev', 'HEAD~1']);

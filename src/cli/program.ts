@@ -12,6 +12,7 @@ import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
 import { registerBlame, registerHistory } from './commands/blame.js';
+import { registerDeps } from './commands/deps.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -39,6 +40,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerRevert, tls: true },
   { register: registerBlame, tls: false },
   { register: registerHistory, tls: false },
+  { register: registerDeps, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

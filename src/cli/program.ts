@@ -13,6 +13,7 @@ import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
 import { registerBlame, registerHistory } from './commands/blame.js';
 import { registerDeps } from './commands/deps.js';
+import { registerSuspects } from './commands/suspects.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -41,6 +42,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerBlame, tls: false },
   { register: registerHistory, tls: false },
   { register: registerDeps, tls: false },
+  { register: registerSuspects, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

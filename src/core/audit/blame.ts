@@ -1,7 +1,6 @@
 import { CfgtrailError } from '../errors.js';
 import type { AuditEntry, PathSegment } from '../types.js';
 import type { Store } from '../store/open.js';
-import { commitFiles } from '../store/compare.js';
 import { storeRedaction } from '../store/redact-store.js';
 import { parseConfig } from '../diff/parse-config.js';
 import { isBinary } from '../diff/diff-file.js';
@@ -13,7 +12,7 @@ import { jsDiff } from '../lazy.js';
 import { quotePath } from '../path-name.js';
 import { damageWarning, syncIndexForRead } from './index-sync.js';
 import { resolveRev } from './revs.js';
-import { fileChanges, type FileChangeEntry } from './file-history.js';
+import { fileAt, fileChanges, type FileChangeEntry } from './file-history.js';
 
 /** The change that last set a field or line. */
 export interface BlameChange {
@@ -64,7 +63,7 @@ export async function blameFile(store: Store, file: string, opts: BlameOptions =
   const damage = damageWarning(store, index);
   if (damage) opts.warn?.(`${damage}\n`);
   const commit = resolveRev(store, index, opts.rev ?? 'HEAD');
-  const entry = commitFiles(store, commit).get(file);
+  const entry = fileAt(store, commit, file);
   if (!entry) throw new CfgtrailError('BAD_INPUT', `${quotePath(file)} is not in ${opts.rev ?? 'HEAD'} (${commit.slice(0, 12)})`, { file, commit });
   const content = store.objects.read(entry.oid).content;
   if (entry.mode === '120000' || isBinary(content)) throw new CfgtrailError('BAD_INPUT', `${quotePath(file)} is ${entry.mode === '120000' ? 'a symlink' : 'binary'}: blame reads text and YAML/JSON files`, { file });
@@ -148,7 +147,7 @@ function redactValues(fields: BlameField[], file: string, redactor: ReturnType<t
  */
 function blameLines(store: Store, file: string, changes: readonly FileChangeEntry[]): BlameLine[] {
   const textAt = (c: FileChangeEntry): string[] => {
-    const e = commitFiles(store, c.entry.commit).get(file);
+    const e = fileAt(store, c.entry.commit, file);
     return e ? splitLines(store.objects.read(e.oid).content.toString('utf8')) : [];
   };
   if (changes.length === 0) return [];

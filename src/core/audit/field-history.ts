@@ -2,7 +2,6 @@ import { isDeepStrictEqual } from 'node:util';
 import type { AuditEntry, PathSegment } from '../types.js';
 import type { Store } from '../store/open.js';
 import { CfgtrailError } from '../errors.js';
-import { commitFiles } from '../store/compare.js';
 import { storeRedaction } from '../store/redact-store.js';
 import { FAST_YAML_MIN_BYTES, parseConfig, treeFormatOf, type ParseOptions } from '../diff/parse-config.js';
 import { topLevelEntry } from '../diff/top-level-entry.js';
@@ -15,7 +14,7 @@ import { redactChanges } from '../diff/redact.js';
 import { damageWarning, syncIndexForRead } from './index-sync.js';
 import { queryIndex } from './query.js';
 import { resolveRev } from './revs.js';
-import { fileChanges, type FileChangeEntry } from './file-history.js';
+import { fileAt, fileChanges, type FileChangeEntry } from './file-history.js';
 import { findRenameSource } from './renames.js';
 import type { BlameChange } from './blame.js';
 import type { IndexData } from './index-store.js';
@@ -116,7 +115,7 @@ function valuesOf(store: Store, file: string, changes: readonly FileChangeEntry[
   const memo: PieceMemo = new Map();
   return changes.map((c) => {
     const change = { commit: c.entry.commit, changeId: c.entry.changeId, author: c.entry.author, date: c.entry.date, title: c.entry.title };
-    const blob = c.status === 'deleted' ? undefined : commitFiles(store, c.entry.commit).get(file);
+    const blob = c.status === 'deleted' ? null : fileAt(store, c.entry.commit, file);
     const at = blob ? valueIn(file, store.objects.read(blob.oid).content, query, { schema: store.settings.yamlSchema, memo }) : { found: false };
     return at.found ? { file, present: true, value: at.value, change } : { file, present: false, change };
   });
@@ -169,17 +168,16 @@ export function fieldSteps(store: Store, field: string, entries: readonly AuditE
   const opts = { schema: store.settings.yamlSchema, memo: new Map() as PieceMemo };
   const out = new Map<string, FieldStep[]>();
   for (const e of entries) {
-    const after = commitFiles(store, e.commit);
-    const before = e.parents[0] ? commitFiles(store, e.parents[0]) : new Map<string, { oid: string }>();
+    const parent = e.parents[0];
     const steps: FieldStep[] = [];
     for (const f of e.files) {
       if (treeFormatOf(f.path) === null || (only !== null && f.path !== only && !f.path.startsWith(`${only}/`))) continue;
-      const value = (files: Map<string, { oid: string }>) => {
-        const blob = files.get(f.path);
+      const value = (commit: string | undefined) => {
+        const blob = commit === undefined ? null : fileAt(store, commit, f.path);
         return blob ? valueIn(f.path, store.objects.read(blob.oid).content, query, opts) : { found: false };
       };
-      const a = value(before);
-      const b = value(after);
+      const a = value(parent);
+      const b = value(e.commit);
       if (a.found === b.found && isDeepStrictEqual(a.value, b.value)) continue;
       const step: FieldStep = { file: f.path };
       if (a.found) step.from = a.value;

@@ -2,6 +2,9 @@ import type { AuditEntry, FileStatus } from '../types.js';
 import { eachLineWith, splitLine, type IndexData } from './index-store.js';
 import { eachFirstParent } from './first-parent.js';
 import { REORDER_MARK } from './filter.js';
+import type { Store } from '../store/open.js';
+import { parseCommit } from '../git/commit.js';
+import { entryAtPath } from '../git/tree.js';
 
 /** One commit that changed a file, as the index records it. */
 export interface FileChangeEntry {
@@ -35,14 +38,40 @@ export function fileChanges(index: IndexData, from: string, path: string): FileC
   return out;
 }
 
-/** The commit ids on `from`'s first-parent line. */
-export function firstParentLine(index: IndexData, from: string): Set<string> {
+/** Whether commit `oid` is on the first-parent line the index holds for `from`. */
+type OnLine = { has(oid: string): boolean };
+
+/**
+ * The commit ids on `from`'s first-parent line. When no commit in the index
+ * has two parents, that line is every line up to `from`'s own (the index
+ * lists ancestors oldest first), found without walking it.
+ */
+export function firstParentLine(index: IndexData, from: string): OnLine {
+  const bytes = index.bytes;
+  const end = bytes.indexOf(`${from}\t`);
+  if (end >= 0 && !hasMerge(bytes)) {
+    // the lines after `from`'s are the commits newer than it: the only ones off its line
+    const newer = new Set<string>();
+    for (let at = bytes.indexOf(10, end) + 1; at > 0 && at < bytes.length; at = bytes.indexOf(10, at) + 1) newer.add(bytes.toString('latin1', at, at + 40));
+    return { has: (oid) => !newer.has(oid) };
+  }
   const line = new Set<string>();
   eachFirstParent(index, from, (e) => {
     line.add(e.oid);
     return true;
   });
   return line;
+}
+
+const PARENTS = Buffer.from('"parents":["');
+
+/** Whether some index entry lists a second parent (`"parents":["<oid>","`). */
+function hasMerge(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(PARENTS); at >= 0; at = bytes.indexOf(PARENTS, at + 1)) {
+    const after = at + PARENTS.length + 40;
+    if (bytes[after] === 0x22 && bytes[after + 1] === 0x2c) return true; // `",`
+  }
+  return false;
 }
 
 /** The field paths an index line's fields column records for `path`, order changes apart. */
@@ -60,4 +89,9 @@ function recordedFields(column: string, path: string): { fields: string[]; reord
     else fields.push(text);
   }
   return { fields, reorders };
+}
+
+/** The tree entry of `path` in `commit`, reading only the trees on its way; null when absent. */
+export function fileAt(store: Store, commit: string, path: string): { mode: string; oid: string } | null {
+  return entryAtPath(store.objects, parseCommit(store.objects.read(commit).content).tree, path);
 }

@@ -112,6 +112,24 @@ describe('cfgtrail blame', () => {
     expect(shown).toContain(' 2) user www');
   });
 
+  it('a version that did not parse hides nothing: the change that made the file parse again set what it holds', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\nb: 2\nc: 3\n');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    const v1 = snap(dir, 'good', 'alice');
+    writeFileSync(join(dir, 'a.yaml'), 'a: [1\nb: 2\n');
+    snap(dir, 'broken', 'bob');
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\nb: 5\nc: 3\n');
+    const v3 = snap(dir, 'fixed', 'carol');
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\nb: 5\nc: 4\n');
+    const v4 = snap(dir, 'c 4', 'alice');
+    const b = blame(dir, ['a.yaml']);
+    expect(b.fields.map((f) => [f.pathText, f.change.commit])).toEqual([['a', v3], ['b', v3], ['c', v4]]);
+    expect(blame(dir, ['a.yaml', '--rev', v1]).fields.map((f) => f.change.commit)).toEqual([v1, v1, v1]);
+    // at the broken version the file is blamed by line
+    expect(blame(dir, ['a.yaml', '--rev', 'HEAD~2']).format).toBe('lines');
+  });
+
   it('refuses what it cannot blame with one line and a documented exit code', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');

@@ -69,9 +69,18 @@ export async function blameFile(store: Store, file: string, opts: BlameOptions =
   if (entry.mode === '120000' || isBinary(content)) throw new CfgtrailError('BAD_INPUT', `${quotePath(file)} is ${entry.mode === '120000' ? 'a symlink' : 'binary'}: blame reads text and YAML/JSON files`, { file });
   const changes = fileChanges(index, commit, file);
   const redaction = storeRedaction(store);
-  const parsed = parseConfig(file, content, { schema: store.settings.yamlSchema });
+  // over diff_max_bytes the index records no field paths: such a file is blamed by line
+  const small = content.length <= store.settings.diffMaxBytes;
+  const parsed = small ? parseConfig(file, content, { schema: store.settings.yamlSchema }) : null;
   if (parsed?.ok && !redaction.isSecretFile(file)) {
-    const fields = blameFields(fieldLeaves(parsed.docs), changes);
+    const parses = (k: number): boolean => {
+      const older = changes[k + 1];
+      const e = older && older.status !== 'deleted' ? fileAt(store, older.entry.commit, file) : null;
+      if (!e) return true;
+      const blob = store.objects.read(e.oid).content;
+      return blob.length <= store.settings.diffMaxBytes && parseConfig(file, blob, { schema: store.settings.yamlSchema })?.ok === true;
+    };
+    const fields = blameFields(fieldLeaves(parsed.docs), changes, parses);
     if (!opts.showSecrets) redactValues(fields, file, redaction.redactor);
     return { file, commit, format: 'fields', fields };
   }
@@ -80,8 +89,14 @@ export async function blameFile(store: Store, file: string, opts: BlameOptions =
   return { file, commit, format: 'lines', lines: shown };
 }
 
-/** Each leaf's newest change: the first commit, walking back, whose recorded paths touch it. */
-export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[]): BlameField[] {
+/**
+ * Each leaf's newest change: the first commit, walking back, whose recorded
+ * paths touch it. A change that records no field although the file changed
+ * is asked about (`parsedBefore(k)`): when the version before it did not parse
+ * (or was too large to compare), the index could not see what it set, and it
+ * set everything not yet found.
+ */
+export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[], parsedBefore: (k: number) => boolean = () => true): BlameField[] {
   const found = new Array<BlameChange | undefined>(leaves.length);
   // leaves by their first key, so a change is compared only with the leaves it can touch
   const byTop = new Map<string, number[]>();
@@ -93,7 +108,7 @@ export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[])
     else byTop.set(k, [i]);
   });
   let left = leaves.length;
-  for (const c of changes) {
+  for (const [k, c] of changes.entries()) {
     if (left === 0) break;
     const paths = c.fields.flatMap((t) => {
       try {
@@ -113,8 +128,9 @@ export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[])
         }
       }
     }
-    // the file was created here: whatever no later change touched has been as it is since
-    if (c.status === 'added' || c.status === 'typechange') {
+    // the file was created here (or first parsed here): whatever no later change touched has been as it is since
+    const blind = c.status === 'modified' && c.fields.length === 0 && c.reorders.length === 0 && !parsedBefore(k);
+    if (c.status === 'added' || c.status === 'typechange' || blind) {
       for (let i = 0; i < found.length; i++) found[i] ??= ref;
       left = 0;
     }

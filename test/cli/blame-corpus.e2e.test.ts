@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
-import { cfgtrail, tempDir } from '../helpers/cli.js';
+import { cfgtrail } from '../helpers/cli.js';
 import { chartVersions } from '../helpers/corpus.js';
-
-/** PyYAML as an independent reader of the corpus files. */
-function pyLoad(files: string[]): unknown[] {
-  const out = execFileSync('python3', ['-c', 'import sys,yaml,json\nprint(json.dumps([yaml.safe_load(open(f)) for f in sys.argv[1:]], default=str))', ...files], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(out) as unknown[];
-}
+import { pyLoad, replayVersions } from '../helpers/replay.js';
 
 const ABSENT = Symbol('absent');
 
@@ -48,14 +37,7 @@ interface History {
 describe.each(['alertmanager', 'prometheus'])('blame and history on real chart history (%s), checked against the versions themselves', (chart) => {
   it('blame names, for every field at several revisions, the newest version whose value differs from the one before; history lists each value once', () => {
     const versions = chartVersions(chart);
-    const dir = tempDir();
-    copyFileSync(versions[0]!.file, join(dir, 'values.yaml'));
-    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
-    for (const v of versions) {
-      copyFileSync(v.file, join(dir, 'values.yaml'));
-      const r = cfgtrail(['snapshot', '-m', v.subject, '--allow-empty'], { cwd: dir, env: { GIT_AUTHOR_DATE: v.date } });
-      expect(r.code, r.stderr).toBe(0);
-    }
+    const dir = replayVersions(versions);
     const log = (JSON.parse(cfgtrail(['log', '--json'], { cwd: dir }).stdout) as { commit: string }[]).map((e) => e.commit).reverse();
     expect(log).toHaveLength(versions.length);
     const trees = pyLoad(versions.map((v) => v.file));

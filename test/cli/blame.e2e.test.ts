@@ -130,6 +130,27 @@ describe('cfgtrail blame', () => {
     expect(blame(dir, ['a.yaml', '--rev', 'HEAD~2']).format).toBe('lines');
   });
 
+  it('hostile names and keys: no terminal escape reaches the output, odd file names are quoted as git quotes them', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'evil.json'), '{"\\u001b[31mred": 1, "__proto__": {"polluted": true}, "constructor": 2}\n');
+    writeFileSync(join(dir, 'new\nline.yaml'), 'a: 1\n');
+    writeFileSync(join(dir, 'esc.txt'), 'plain\n\u001b]0;owned\u0007title\n');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    const r = cfgtrail(['snapshot', '-m', 'title \u001b[2J wiped', '--author', PEOPLE.alice], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    for (const args of [['blame', 'evil.json'], ['blame', 'esc.txt'], ['history', 'constructor'], ['blame', 'new\nline.yaml'], ['history', 'a'], ['suspects', '--at', `@${Math.floor(Date.now() / 1000) + 5}`]]) {
+      const out = cfgtrail(args, { cwd: dir });
+      expect([args.join(' '), out.code]).toEqual([args.join(' '), 0]);
+      expect(out.stdout + out.stderr).not.toMatch(/[\x1b\x07]/);
+    }
+    expect(cfgtrail(['blame', 'evil.json'], { cwd: dir }).stdout).toContain('"\\u001b[31mred": 1');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(cfgtrail(['history', 'a'], { cwd: dir }).stdout).toContain('"new\\nline.yaml": 1');
+    const missing = cfgtrail(['blame', 'gone\u001b.yaml'], { cwd: dir });
+    expect(missing.code).toBe(5);
+    expect(missing.stderr).toContain('"gone\\033.yaml" is not in HEAD');
+  });
+
   it('refuses what it cannot blame with one line and a documented exit code', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');

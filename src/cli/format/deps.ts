@@ -1,9 +1,10 @@
+import { escapeControls } from '../../core/path-name.js';
 import type { DependencyGraph, DependencyNode } from '../../core/audit/dependency-graph.js';
 
 /** `I1111222233334444 Raise pool (in effect)`, or `(rolled back by I5555…)`. */
 export function nodeLine(n: DependencyNode): string {
   const state = n.undoneBy ? `${n.status} by ${n.undoneBy}` : n.status;
-  return `${n.changeId} ${n.title ?? '(not in this store)'} (${state})`;
+  return escapeControls(`${n.changeId} ${n.title ?? '(not in this store)'} (${state})`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SuspectsResult, Suspect } from '../../ops/suspects.js';
 import { formatDuration } from '../../core/record/duration.js';
-import { quotePath } from '../../core/path-name.js';
+import { escapeControls, quotePath } from '../../core/path-name.js';
 
 /** Field paths shown per suspect; `--json` has them all. */
 const FIELDS_SHOWN = 5;
@@ -27,5 +27,6 @@ function block(s: Suspect, n: number): string {
     lines.push(`    fields (${s.fields.length}): ${s.fields.slice(0, FIELDS_SHOWN).join(', ')}${more}`);
   } else if (s.files.length > 0) lines.push(`    files: ${s.files.map((f) => quotePath(f.path)).join(', ')}`);
   lines.push(`    ${s.verification ? s.verification.summary : 'verification: none recorded'}`);
-  return `${lines.join('\n')}\n`;
+  // titles, names and field paths come from commits: terminal escapes in them are shown, not sent
+  return `${escapeControls(lines.join('\n'))}\n`;
 }

@@ -10,7 +10,7 @@ import { eachLineSpanNewestFirst, splitLine } from '../core/audit/index-store.js
 import { notesFor } from '../core/audit/verification-notes.js';
 import { formatNoteSummary, type VerificationNote } from '../core/record/verification-note.js';
 import { trailerValues } from '../core/record/trailers.js';
-import { REORDER_MARK } from '../core/audit/filter.js';
+import { NOT_COMPARED_MARK, REORDER_MARK } from '../core/audit/filter.js';
 import { servicesForFiles, type ServiceConfig } from './services-config.js';
 
 export type SuspectKind = 'change' | 'rollback' | 'auto-rollback' | 'revert' | 'freeze' | 'unfreeze' | 'drill';
@@ -86,7 +86,7 @@ function suspectOf(e: AuditEntry, fieldsColumn: string, secondsBefore: number, s
     for (const f of e.files) if (servicesForFiles([service], [f.path]).length > 0) touches.push(f.path);
     if (components.some((c) => c.toLowerCase() === service.name.toLowerCase())) touches.push(`component ${service.name}`);
   }
-  const fields = fieldsColumn === '' ? [] : fieldsColumn.split('\x1f').map((x) => x.replace('\x1e', ': ').replace(`: ${REORDER_MARK}`, ': order of '));
+  const fields = fieldsColumn === '' ? [] : fieldsColumn.split('\x1f').map(fieldText);
   return {
     kind: kindOf(e.trailers),
     commit: e.commit,
@@ -102,6 +102,15 @@ function suspectOf(e: AuditEntry, fieldsColumn: string, secondsBefore: number, s
     risk: trailerValues(e.trailers, 'Risk')[0] ?? null,
     verification: null,
   };
+}
+
+/** `file: path` of one recorded field change, marks spelled out. */
+function fieldText(item: string): string {
+  const sep = item.indexOf('\x1e');
+  const file = item.slice(0, sep);
+  const path = item.slice(sep + 1);
+  if (path === NOT_COMPARED_MARK) return `${file}: (compared as text)`;
+  return path.startsWith(REORDER_MARK) ? `${file}: order of ${path.slice(1)}` : `${file}: ${path}`;
 }
 
 /** What a commit is, from its trailers (the freeze and drill trailers as the shared contract writes them). */

@@ -73,14 +73,7 @@ export async function blameFile(store: Store, file: string, opts: BlameOptions =
   const small = content.length <= store.settings.diffMaxBytes;
   const parsed = small ? parseConfig(file, content, { schema: store.settings.yamlSchema }) : null;
   if (parsed?.ok && !redaction.isSecretFile(file)) {
-    const parses = (k: number): boolean => {
-      const older = changes[k + 1];
-      const e = older && older.status !== 'deleted' ? fileAt(store, older.entry.commit, file) : null;
-      if (!e) return true;
-      const blob = store.objects.read(e.oid).content;
-      return blob.length <= store.settings.diffMaxBytes && parseConfig(file, blob, { schema: store.settings.yamlSchema })?.ok === true;
-    };
-    const fields = blameFields(fieldLeaves(parsed.docs), changes, parses);
+    const fields = blameFields(fieldLeaves(parsed.docs), changes);
     if (!opts.showSecrets) redactValues(fields, file, redaction.redactor);
     return { file, commit, format: 'fields', fields };
   }
@@ -91,12 +84,10 @@ export async function blameFile(store: Store, file: string, opts: BlameOptions =
 
 /**
  * Each leaf's newest change: the first commit, walking back, whose recorded
- * paths touch it. A change that records no field although the file changed
- * is asked about (`parsedBefore(k)`): when the version before it did not parse
- * (or was too large to compare), the index could not see what it set, and it
- * set everything not yet found.
+ * paths touch it. A change the index could not compare by field (the version
+ * before it did not parse, or was too large) set everything not found yet.
  */
-export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[], parsedBefore: (k: number) => boolean = () => true): BlameField[] {
+export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[]): BlameField[] {
   const found = new Array<BlameChange | undefined>(leaves.length);
   // leaves by their first key, so a change is compared only with the leaves it can touch
   const byTop = new Map<string, number[]>();
@@ -108,7 +99,7 @@ export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[],
     else byTop.set(k, [i]);
   });
   let left = leaves.length;
-  for (const [k, c] of changes.entries()) {
+  for (const c of changes) {
     if (left === 0) break;
     const paths = c.fields.flatMap((t) => {
       try {
@@ -129,8 +120,7 @@ export function blameFields(leaves: Leaf[], changes: readonly FileChangeEntry[],
       }
     }
     // the file was created here (or first parsed here): whatever no later change touched has been as it is since
-    const blind = c.status === 'modified' && c.fields.length === 0 && c.reorders.length === 0 && !parsedBefore(k);
-    if (c.status === 'added' || c.status === 'typechange' || blind) {
+    if (c.status === 'added' || c.status === 'typechange' || c.notCompared) {
       for (let i = 0; i < found.length; i++) found[i] ??= ref;
       left = 0;
     }

@@ -1,7 +1,7 @@
 import type { AuditEntry, FileStatus } from '../types.js';
 import { eachLineWith, splitLine, type IndexData } from './index-store.js';
 import { eachFirstParent } from './first-parent.js';
-import { REORDER_MARK } from './filter.js';
+import { NOT_COMPARED_MARK, REORDER_MARK } from './filter.js';
 import type { Store } from '../store/open.js';
 import { parseCommit } from '../git/commit.js';
 import { entryAtPath } from '../git/tree.js';
@@ -15,6 +15,8 @@ export interface FileChangeEntry {
   fields: string[];
   /** Key-matched lists of the file whose entries only changed order. */
   reorders: string[];
+  /** The file could not be compared field by field here (a side did not parse, or was too large). */
+  notCompared: boolean;
 }
 
 /**
@@ -75,20 +77,22 @@ function hasMerge(bytes: Buffer): boolean {
 }
 
 /** The field paths an index line's fields column records for `path`, order changes apart. */
-function recordedFields(column: string, path: string): { fields: string[]; reorders: string[] } {
+function recordedFields(column: string, path: string): { fields: string[]; reorders: string[]; notCompared: boolean } {
   const fields: string[] = [];
   const reorders: string[] = [];
-  if (column === '') return { fields, reorders };
+  let notCompared = false;
+  if (column === '') return { fields, reorders, notCompared };
   // recordLine replaced separators in names with spaces: compare the same way
   const name = path.replace(/[\t\n\r\x1e\x1f]/g, ' ');
   for (const item of column.split('\x1f')) {
     const sep = item.indexOf('\x1e');
     if (item.slice(0, sep) !== name) continue;
     const text = item.slice(sep + 1);
-    if (text.startsWith(REORDER_MARK)) reorders.push(text.slice(1));
+    if (text === NOT_COMPARED_MARK) notCompared = true;
+    else if (text.startsWith(REORDER_MARK)) reorders.push(text.slice(1));
     else fields.push(text);
   }
-  return { fields, reorders };
+  return { fields, reorders, notCompared };
 }
 
 /** The tree entry of `path` in `commit`, reading only the trees on its way; null when absent. */

@@ -16,6 +16,13 @@ import { trailerValues } from '../record/trailers.js';
  */
 export const REORDER_MARK = '.';
 
+/**
+ * Recorded (alone) for a YAML/JSON file a commit changed but that could not
+ * be compared field by field (a side did not parse, or was too large): its
+ * field changes are unknown. No path text, nor a marked one, starts with it.
+ */
+export const NOT_COMPARED_MARK = '..';
+
 type Check = (r: IndexRecord) => boolean;
 
 /**

@@ -1,6 +1,6 @@
 import type { AuditEntry, IndexRecord } from '../types.js';
 import type { TreeChange } from '../diff/diff-trees.js';
-import { REORDER_MARK } from './filter.js';
+import { NOT_COMPARED_MARK, REORDER_MARK } from './filter.js';
 import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../git/objects.js';
 import { parseCommit } from '../git/commit.js';
@@ -8,7 +8,7 @@ import { readTreeRecursive } from '../git/tree.js';
 import { splitMessage } from '../record/message.js';
 import { firstTrailer } from '../record/trailers.js';
 import { diffFile } from '../diff/diff-file.js';
-import { parseConfig, type ParsedConfig } from '../diff/parse-config.js';
+import { parseConfig, treeFormatOf, type ParsedConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { META_FILE, parseMeta } from '../store/meta.js';
 
@@ -80,9 +80,12 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    return indexedFields(diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes);
+    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes });
+    // a YAML/JSON file compared as text (a side did not parse, or is too large): say so, for blame
+    if (d.format === 'text' && treeFormatOf(path) !== null) return [NOT_COMPARED_MARK];
+    return indexedFields(d.changes);
   } catch (e) {
-    if (e instanceof RangeError) return []; // a stack or size limit of the runtime: the file stays listed, without fields
+    if (e instanceof RangeError) return [NOT_COMPARED_MARK]; // a stack or size limit of the runtime: the file stays listed, without fields
     throw e;
   }
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../../src/ops/suspects.js';
-import { windowSeconds } from '../../src/cli/commands/suspects.js';
 
 const t = (...pairs: [string, string][]) => pairs.map(([key, value]) => ({ key, value }));
 
-describe('suspect kinds and windows', () => {
+describe('suspect kinds', () => {
   it('reads what a commit is from its trailers, as the shared contracts write them', () => {
     const cases: [ReturnType<typeof t>, string][] = [
       [t(['Change-Id', 'I1']), 'change'],
@@ -17,12 +16,5 @@ describe('suspect kinds and windows', () => {
       [t(['Rollback-Of', 'I1'], ['Reason', 'auto-rollback: error rate 12%']), 'auto-rollback'],
     ];
     for (const [trailers, kind] of cases) expect([trailers, kindOf(trailers)]).toEqual([trailers, kind]);
-  });
-
-  it('reads --window as settings durations or days', () => {
-    expect(windowSeconds('2h')).toBe(7200);
-    expect(windowSeconds('90m')).toBe(5400);
-    expect(windowSeconds('1.5d')).toBe(129600);
-    for (const bad of ['0s', 'soon', '-1h', '']) expect(() => windowSeconds(bad)).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 });

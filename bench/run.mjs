@@ -14,6 +14,7 @@ import { formatTables } from './lib/report.mjs';
 import { benchBigDiff } from './lib/big-diff.mjs';
 import { benchTextLog } from './lib/text-log.mjs';
 import { benchTracing } from './lib/tracing.mjs';
+import { benchBlame } from './lib/blame-bench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -67,6 +68,7 @@ async function benchGenerated(size) {
   log(`${label}: audit queries`);
   benchQueries(ctx, label, store, SYNTH_VALUES, size);
   benchTextLog(ctx, label, store, size);
+  benchBlame(ctx, label, store, { file: SYNTH_VALUES.file, field: SYNTH_VALUES.field.path });
   benchInProcess(ctx, `${label}, in-process`, store, SYNTH_VALUES, size);
   benchDiff(ctx, label, store, 5000);
   log(`${label}: snapshot and gc`);
@@ -82,6 +84,7 @@ async function benchCorpus() {
   ctx.row({ section: label, name: `replay: ${r.versions} × cfgtrail snapshot (median per snapshot)`, oursMs: r.medianMs, note: `total ${(r.totalMs / 1000).toFixed(1)} s, max ${r.maxMs.toFixed(0)} ms${store.cached ? ' (cached from an earlier run)' : ''}` });
   const values = corpusQueryValues(store);
   benchQueries(ctx, label, store, values, null);
+  benchBlame(ctx, label, store, { file: values.field.file, field: values.field.path });
   benchInProcess(ctx, `${label}, in-process`, store, values, null);
 }
 

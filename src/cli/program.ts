@@ -11,6 +11,9 @@ import { registerFsck } from './commands/fsck.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
+import { registerBlame, registerHistory } from './commands/blame.js';
+import { registerDeps } from './commands/deps.js';
+import { registerSuspects } from './commands/suspects.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -36,6 +39,10 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerMarkGood, tls: true },
   { register: registerRollback, tls: true },
   { register: registerRevert, tls: true },
+  { register: registerBlame, tls: false },
+  { register: registerHistory, tls: false },
+  { register: registerDeps, tls: false },
+  { register: registerSuspects, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

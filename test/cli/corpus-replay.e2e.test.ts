@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cfgtrail, git, tempDir } from '../helpers/cli.js';
+import { cfgtrail, git } from '../helpers/cli.js';
 import { chartVersions } from '../helpers/corpus.js';
-
-/** PyYAML as an independent reader of the corpus files. */
-function pyLoad(files: string[]): unknown[] {
-  const out = execFileSync('python3', ['-c', 'import sys,yaml,json\nprint(json.dumps([yaml.safe_load(open(f)) for f in sys.argv[1:]], default=str))', ...files], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(out) as unknown[];
-}
+import { pyLoad, replayVersions } from '../helpers/replay.js';
 
 /** Follows a `diff --json` path through a plain tree (key-matched entries by their identity key). */
 function at(tree: unknown, path: unknown[]): unknown {
@@ -30,14 +21,7 @@ function at(tree: unknown, path: unknown[]): unknown {
 describe('replaying real chart history (alertmanager, every version)', () => {
   it('log, show and diff --json tell the same story as the files', () => {
     const versions = chartVersions('alertmanager');
-    const dir = tempDir();
-    copyFileSync(versions[0]!.file, join(dir, 'values.yaml'));
-    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
-    for (const v of versions) {
-      copyFileSync(v.file, join(dir, 'values.yaml'));
-      const r = cfgtrail(['snapshot', '-m', v.subject, '--allow-empty'], { cwd: dir, env: { GIT_AUTHOR_DATE: v.date } });
-      expect(r.code, r.stderr).toBe(0);
-    }
+    const dir = replayVersions(versions);
     const log = JSON.parse(cfgtrail(['log', '--json'], { cwd: dir }).stdout) as { commit: string; title: string; date: string }[];
     expect(log.map((e) => e.title)).toEqual(versions.map((v) => v.subject.trim()).reverse());
     expect(log.map((e) => Date.parse(e.date))).toEqual(versions.map((v) => Date.parse(v.date)).reverse());

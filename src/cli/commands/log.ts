@@ -5,6 +5,8 @@ import { parseDateSpec } from '../../core/audit/dates.js';
 import { makeRegex } from '../../core/audit/filter.js';
 import { parseTrailerArg } from '../../core/record/trailers.js';
 import { formatLog } from '../format/log.js';
+import { formatFieldLog } from '../format/field-log.js';
+import { fieldSteps } from '../../core/audit/field-history.js';
 import { formatLogSpans } from '../format/log-spans.js';
 import { isUnfiltered, queryEntrySpans } from '../../core/audit/entry-spans.js';
 import { noteLookup, notesFor } from '../../core/audit/verification-notes.js';
@@ -30,6 +32,7 @@ export interface LogFlags {
   file?: string;
   field?: string;
   regexpIgnoreCase?: boolean;
+  patch?: boolean;
 }
 
 /** Maps `log` flags to an audit filter (tested as a table). */
@@ -81,7 +84,9 @@ export function registerLog(program: Command, deps: CliDeps): void {
     .option('--component <name>', 'Component trailer')
     .option('--file <path>', 'changed this file (or a file under this directory); relative to the current directory, :/path from the config root')
     .option('--field <path>', 'changed this field, e.g. database.pool.max or config.yaml:database.pool.max (the file as --file reads it)')
+    .option('-p, --patch', "with --field: each change's value of the field, before and after")
     .action(async (revs: string[], f: LogFlags, cmd: Command) => {
+      if (f.patch && f.field === undefined) throw new CfgtrailError('BAD_INPUT', '-p prints the values of one field: give --field PATH', { flag: '-p' });
       const store = storeFor(cmd, deps);
       // `log -- PATH` as in git: the path is a --file filter.
       const paths = pathsAfterDashDash(deps);
@@ -103,6 +108,11 @@ export function registerLog(program: Command, deps: CliDeps): void {
         }
       }
       const scope = await logScope(store, filter, revs, deps.stderr);
+      if (f.patch) {
+        const entries = logHistoryJson(store, scope).map((j) => JSON.parse(j) as AuditEntry);
+        deps.stdout(formatFieldLog(entries, fieldSteps(store, filter.field!, entries), { json: f.json, oneline: f.oneline, color: useColor(cmd, deps) }));
+        return;
+      }
       if (!f.json && !scope.only) {
         // The text formats read the entries' JSON text in place (format/log-spans.ts).
         const found = queryEntrySpans(scope.index, scope.filter);

@@ -8,6 +8,8 @@ import { changeRecords } from '../../core/audit/change-records.js';
 import { readVerificationNote } from '../../core/audit/verification-notes.js';
 import { formatNoteSummary } from '../../core/record/verification-note.js';
 import { storeFor, type CliDeps } from '../context.js';
+import { dependencyGraph } from '../../core/audit/dependency-graph.js';
+import { formatDirectDeps } from '../format/deps.js';
 import { diffTextOptions, FULL_HELP } from '../diff-text.js';
 
 export function registerShow(program: Command, deps: CliDeps): void {
@@ -22,13 +24,18 @@ export function registerShow(program: Command, deps: CliDeps): void {
       const store = storeFor(cmd, deps);
       const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets), deps.stderr);
       const verification = readVerificationNote(store, entry.commit);
+      const graph = entry.changeId === null ? null : await dependencyGraph(store, entry.commit);
       if (f.json) {
-        deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs), verification }, null, 2)}\n`);
+        const byId = new Map(graph?.nodes.map((n) => [n.changeId, n]));
+        const dependencies = { dependsOn: graph?.dependsOn.map((id) => byId.get(id)) ?? [], dependents: graph?.dependents.map((id) => byId.get(id)) ?? [] };
+        deps.stdout(`${JSON.stringify({ ...entry, diff: diffsToJson(diffs), verification, dependencies }, null, 2)}\n`);
         return;
       }
       const text = diffTextOptions(cmd, deps, f.full);
       const note = verification ? formatNoteSummary(verification) : undefined;
-      deps.stdout(`${formatShowHeader(entry, { color: text.color, note })}\n${formatFileDiffs(diffs, text)}\n`);
+      const depLines = graph ? formatDirectDeps(graph) : '';
+      const depBlock = depLines === '' ? '' : `\n${depLines}`;
+      deps.stdout(`${formatShowHeader(entry, { color: text.color, note })}${depBlock}\n${formatFileDiffs(diffs, text)}\n`);
       text.hint();
     });
 }

@@ -68,7 +68,9 @@ interface HeadFile {
 // 6: the items of a Kubernetes List are named by resource (`items[resource=ns/name]`), not position
 // 7: lists of more than three maps are matched by a guessed identifier (`scrape_configs[job_name=node]`), as dyff does
 // 8: commit trailers are read as git log reads them (no `---` divider; a leading blank line starts no trailer block)
-const VERSION = 8;
+// 9: a list whose entries only changed order is recorded with a leading `.` (blame keeps entries' identity across moves),
+//    and a YAML/JSON file compared as text is recorded as `..` (blame knows its fields changed unseen)
+const VERSION = 9;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */

@@ -1,4 +1,6 @@
-import type { AuditEntry, FieldChange, IndexRecord } from '../types.js';
+import type { AuditEntry, IndexRecord } from '../types.js';
+import type { TreeChange } from '../diff/diff-trees.js';
+import { NOT_COMPARED_MARK, REORDER_MARK } from './filter.js';
 import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../git/objects.js';
 import { parseCommit } from '../git/commit.js';
@@ -6,7 +8,7 @@ import { readTreeRecursive } from '../git/tree.js';
 import { splitMessage } from '../record/message.js';
 import { firstTrailer } from '../record/trailers.js';
 import { diffFile } from '../diff/diff-file.js';
-import { parseConfig, type ParsedConfig } from '../diff/parse-config.js';
+import { parseConfig, treeFormatOf, type ParsedConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { META_FILE, parseMeta } from '../store/meta.js';
 
@@ -78,9 +80,12 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    return indexedFields(diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes);
+    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes });
+    // a YAML/JSON file compared as text (a side did not parse, or is too large): say so, for blame
+    if (d.format === 'text' && treeFormatOf(path) !== null) return [NOT_COMPARED_MARK];
+    return indexedFields(d.changes);
   } catch (e) {
-    if (e instanceof RangeError) return []; // a stack or size limit of the runtime: the file stays listed, without fields
+    if (e instanceof RangeError) return [NOT_COMPARED_MARK]; // a stack or size limit of the runtime: the file stays listed, without fields
     throw e;
   }
 }
@@ -95,8 +100,8 @@ export const MAX_INDEX_FIELDS_PER_FILE = 10_000;
  * when those are too many too. `--field F:path` matches a recorded prefix, so
  * such a commit is still found, never missed.
  */
-function indexedFields(changes: readonly FieldChange[]): string[] {
-  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => ch.pathText);
+function indexedFields(changes: readonly TreeChange[]): string[] {
+  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => (ch.reorder ? `${REORDER_MARK}${ch.pathText}` : ch.pathText));
   const tops = [...new Set(changes.map((ch) => formatPathText(ch.path.slice(0, 1))))];
   return tops.length <= MAX_INDEX_FIELDS_PER_FILE ? tops : [''];
 }

@@ -19,6 +19,8 @@ export interface ParseOptions {
    * unchanged pieces are the first's very objects).
    */
   memo?: PieceMemo;
+  /** YAML from this size on tries js-yaml first (a part of a large file may be small). @default FAST_YAML_MIN_BYTES */
+  fastMinBytes?: number;
 }
 
 /** YAML files from this size on are read with js-yaml (core schema, see fast-yaml.ts) when it can. */
@@ -51,7 +53,7 @@ export function parseConfig(file: string, content: Buffer, opts: ParseOptions = 
   if (format === null) return null;
   let text = content.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return format === 'json' ? parseJson(text) : parseYaml(text, opts.schema ?? 'core', opts.memo);
+  return format === 'json' ? parseJson(text) : parseYaml(text, opts.schema ?? 'core', opts.memo, opts.fastMinBytes);
 }
 
 /** Parsers and tree walks recurse per level: a file nested too deep is compared as text. */
@@ -70,10 +72,10 @@ function parseJson(text: string): ParsedConfig {
   }
 }
 
-function parseYaml(text: string, schema: YamlSchema, memo: PieceMemo = new Map()): ParsedConfig {
+function parseYaml(text: string, schema: YamlSchema, memo: PieceMemo = new Map(), fastMinBytes = FAST_YAML_MIN_BYTES): ParsedConfig {
   if (schema === 'core') {
     // large files first try the reader that shares unchanged pieces; small ones the plain-YAML fast path
-    const fast = text.length >= FAST_YAML_MIN_BYTES ? readFastYaml(text, memo) : undefined;
+    const fast = text.length >= fastMinBytes ? readFastYaml(text, memo) : undefined;
     if (fast !== undefined) return { ok: true, docs: fast };
   }
   // js-yaml's pieces are measured as they are read; the readers below are not

@@ -80,3 +80,23 @@ export function readTreeRecursive(store: ObjectStore, treeOid: string, opts: { s
   walk(treeOid, '');
   return out;
 }
+
+/**
+ * The entry at `path` (`a/b/c.yaml`) under tree `treeOid`, reading only the
+ * trees on the way; null when there is none.
+ * @example entryAtPath(store, commit.tree, 'conf.d/db.yaml') // { mode: '100644', oid: '…' }
+ */
+export function entryAtPath(store: ObjectStore, treeOid: string, path: string): { mode: string; oid: string } | null {
+  let tree = treeOid;
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const obj = store.read(tree);
+    if (obj.type !== 'tree') throw new CfgtrailError('CORRUPT_STORE', `object ${tree} is a ${obj.type}, expected a tree`, { oid: tree });
+    const e = parseTree(obj.content).find((x) => x.path === parts[i]);
+    if (!e) return null;
+    if (i === parts.length - 1) return e.mode === '40000' ? null : { mode: e.mode, oid: e.oid };
+    if (e.mode !== '40000') return null;
+    tree = e.oid;
+  }
+  return null;
+}

@@ -7,6 +7,7 @@ import { resolveAuthor } from '../identity.js';
 import { parseGitDate } from '../git-date.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
 import { refuseWhilePending, resolveDependsOn } from '../../ops/snapshot-guards.js';
+import { refuseWhileFrozen } from '../../ops/freeze.js';
 import { STATUS_LETTER } from '../format/diff.js';
 import { assessmentTrailers } from '../record-flags.js';
 import { quotePath } from '../../core/path-name.js';
@@ -94,7 +95,10 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         tzOffset: date?.tzOffset,
         allowEmpty: f.allowEmpty,
         strict: f.strict,
-        check: () => refuseWhilePending(store, Boolean(f.force), deps.stderr),
+        check: () => {
+          refuseWhilePending(store, Boolean(f.force), deps.stderr);
+          refuseWhileFrozen(store, 'not recording a snapshot', deps.now);
+        },
       });
       for (const w of r.warnings) {
         deps.stderr(`warning: ${quotePath(w.file)}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);

@@ -54,7 +54,8 @@ export function formatLogSpans(found: EntrySpans, opts: LogFormatOptions = {}): 
     re.lastIndex = spans[i]!;
     const m = re.exec(text);
     let piece: string;
-    if (m !== null && re.lastIndex === spans[i + 1]) {
+    // --oneline marks freeze records in the Change-Id column (formatLogEntry): entries without a Change-Id take that path.
+    if (m !== null && re.lastIndex === spans[i + 1] && !(opts.oneline && m[2] === undefined)) {
       piece = opts.oneline ? onelineText(m, color) : entryText(m, color, notes?.get(m[1]!));
     } else {
       const entry = JSON.parse(text.slice(spans[i], spans[i + 1])) as AuditEntry;

@@ -1,9 +1,39 @@
 /** Which changes a rollback undoes, and which remaining changes depend on them (from the audit index). */
 import type { AuditEntry, Trailer } from '../../core/types.js';
 import type { IndexData } from '../../core/audit/index-store.js';
-import { eachFirstParent } from '../../core/audit/first-parent.js';
+import { eachFirstParent, type FirstParentEntry } from '../../core/audit/first-parent.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import type { ChangeRef, DependencyWarning } from './types.js';
+import { CfgtrailError } from '../../core/errors.js';
+import { freezeRecordOf } from '../../core/record/freeze.js';
+
+/** Whether a first-parent entry is a freeze or unfreeze record (commits with no Change-Id only: cfgtrail's changes all have one). */
+function isFreezeEntry(e: FirstParentEntry): boolean {
+  const text = e.memberText('trailers', 'files');
+  return /"key":"freeze"/i.test(text) && freezeRecordOf(JSON.parse(text) as Trailer[]) !== null;
+}
+
+/**
+ * `rollback --previous`: the state before the newest change on HEAD's
+ * first-parent line, stepping over freeze and unfreeze records (they change
+ * no file, so their parent's state is their own).
+ * @throws CfgtrailError UNKNOWN_REV when no change has a parent
+ * @example previousTarget(index, head) // the parent of the newest change
+ */
+export function previousTarget(index: IndexData, head: string): string {
+  let change: string | null = null;
+  let target: string | null = null;
+  eachFirstParent(index, head, (e) => {
+    if (change !== null) {
+      target = e.oid;
+      return false;
+    }
+    if (!(e.changeId === null && isFreezeEntry(e))) change = e.oid;
+    return true;
+  });
+  if (target === null) throw new CfgtrailError('UNKNOWN_REV', 'there is no change before the newest one to go back to', { head });
+  return target;
+}
 
 /**
  * Commits after `target` on HEAD's first-parent line, newest first; with
@@ -33,6 +63,8 @@ export function undoneChanges(
       reached = true;
       return false;
     }
+    // A freeze record changes no file: a rollback past it undoes nothing of it (the freeze stays).
+    if (e.changeId === null && isFreezeEntry(e)) return true;
     const ref: ChangeRef = { commit: e.oid, changeId: e.changeId, title: e.title };
     const files = inScope ? (e.member('files', null) as AuditEntry['files']) : null;
     const touched = files?.filter((f) => inScope!(f.path)).map((f) => f.path);

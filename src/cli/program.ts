@@ -12,6 +12,7 @@ import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
 import { registerFreeze, registerUnfreeze } from './commands/freeze.js';
+import { registerCheck } from './commands/check.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -39,6 +40,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerRevert, tls: true },
   { register: registerFreeze, tls: false },
   { register: registerUnfreeze, tls: false },
+  { register: registerCheck, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

@@ -90,10 +90,10 @@ async function newestChange(store: Store, index: IndexData): Promise<PolicyChang
   });
   if (commit === null) return 'no change recorded yet';
   const entry = lookupEntry(store, index, commit);
-  const why = exemptionOf(entry.trailers);
-  if (why) return `the newest change (${commit.slice(0, 7)}) is ${why}: the policy judges new changes`;
   const parent = entry.parents[0];
-  const diffs = parent ? await diffRevs(store, [parent, commit], [], false) : [];
+  const why = parent === undefined ? 'the first snapshot' : exemptionOf(entry.trailers);
+  if (why) return `the newest change (${commit.slice(0, 7)}) is ${why}: the policy judges new changes`;
+  const diffs = await diffRevs(store, [parent!, commit], [], false);
   return {
     title: entry.title, author: entry.author, trailers: entry.trailers, files: entry.files.map((f) => f.path),
     fields: diffs.flatMap((d) => d.changes.map((c) => ({ file: d.file, pathText: c.pathText }))),
@@ -136,7 +136,8 @@ function driftCheck(store: Store, drift: FileDiff[], staged: boolean): CheckLine
 export async function refusePolicyBreaks(store: Store, staged: StagedRecord): Promise<void> {
   const p = store.settings.policy;
   const rules = p.requiredTrailers.length > 0 || Object.keys(p.approvals).length > 0 || p.forbiddenFields.length > 0 || p.maxFiles !== null;
-  if (!p.enforceOnSnapshot || !rules) return;
+  // The first snapshot records what is there already: there is no change to judge.
+  if (!p.enforceOnSnapshot || !rules || readHead(store.gitdir) === null) return;
   const drift = await diffRevs(store, [], [], false);
   const failed = policyChecks(stagedChange(staged, drift), p, () => true).filter((l) => l.status === 'fail');
   if (failed.length === 0) return;

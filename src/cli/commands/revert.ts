@@ -7,7 +7,7 @@ import { loadServices, realPorts } from '../wire.js';
 import { formatConflicts, formatRevertOutcome, formatRevertPlan, revertJson } from '../format/revert.js';
 import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
+import { applyAndReport, type ApplyFlags, canChown, confirmPlan, rollbackHooks, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
 
 export interface RevertFlags extends ApplyFlags {
   ours?: boolean;
@@ -72,5 +72,6 @@ export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt =
 async function apply(store: Parameters<typeof applyRevert>[1]['store'], plan: RevertPlan, services: ServiceConfig[], chown: boolean, f: RevertFlags, deps: CliDeps): Promise<void> {
   await applyAndReport(f, deps,
     (author, onEvent): Promise<RevertResult> => applyRevert(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }),
-    (result) => (f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result)));
+    (result) => (f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result)),
+    rollbackHooks(store, plan.rollback, 'revert', deps));
 }

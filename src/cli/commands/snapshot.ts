@@ -6,6 +6,9 @@ import { storeFor, type CliDeps } from '../context.js';
 import { refuseWhilePending, resolveDependsOn } from '../../ops/snapshot-guards.js';
 import { refuseWhileFrozen } from '../../ops/freeze.js';
 import { refusePolicyBreaks } from '../../ops/check/run-checks.js';
+import { preSnapshotHook, recordedDetails } from '../../ops/action-hooks.js';
+import { runHook } from '../../ops/hooks.js';
+import { hookOptions } from '../wire.js';
 import { STATUS_LETTER } from '../format/diff.js';
 import { addRecordOptions, trailersFromFlags, type ChangeRecordFlags } from '../record-flags.js';
 import { quotePath } from '../../core/path-name.js';
@@ -37,12 +40,14 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
       const author = resolveAuthor(f.author, deps.env);
       refuseWhileFrozen(store, 'not recording a snapshot', deps.now);
       await refusePolicyBreaks(store, { title: f.message, trailers, author });
+      const hooks = hookOptions(deps);
+      const changeId = await preSnapshotHook(store, { title: f.message, changeId: f.changeId, author, trailers }, hooks);
       // Like git, GIT_AUTHOR_DATE sets the date (used when importing old history).
       const date = deps.env.GIT_AUTHOR_DATE ? parseGitDate(deps.env.GIT_AUTHOR_DATE) : null;
       const r = await writeSnapshot(store, {
         title: f.message,
         body: f.body,
-        changeId: f.changeId,
+        changeId,
         trailers,
         author,
         now: date ? () => date.ms : deps.now,
@@ -54,6 +59,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
           refuseWhileFrozen(store, 'not recording a snapshot', deps.now);
         },
       });
+      if (r.commit) await runHook(store, 'post-snapshot', recordedDetails({ title: f.message, changeId: r.changeId!, author, trailers }, r.commit, r.files), hooks);
       for (const w of r.warnings) {
         deps.stderr(`warning: ${quotePath(w.file)}:${w.line}:${w.col}: ${w.message} (stored as is; diffs of this version are text diffs)\n`);
       }

@@ -9,7 +9,11 @@ import { readHead } from '../core/git/refs.js';
 import { syncIndex } from '../core/audit/index-sync.js';
 import type { IndexData } from '../core/audit/index-store.js';
 import { eachFirstParent } from '../core/audit/first-parent.js';
-import { lookupEntry } from '../core/audit/query.js';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommit } from '../core/git/commit.js';
+import { splitMessage } from '../core/record/message.js';
+import { isoDate } from '../core/audit/record.js';
 import { storeLockOptions, withStoreLock } from '../core/store/lock.js';
 import { writeRecordCommitLocked } from '../core/store/record-commit.js';
 import { freezeInEffect, freezeMessage, freezeRecordOf, oneLineReason, type FreezeState } from '../core/record/freeze.js';
@@ -17,26 +21,72 @@ import { freezeInEffect, freezeMessage, freezeRecordOf, oneLineReason, type Free
 export type { FreezeState } from '../core/record/freeze.js';
 
 const FREEZE_KEY = /"key":"freeze"/i;
-/** The spellings searched as bytes before walking history (git compares keys case-insensitively; others are read when walking). */
+/** The spellings searched as bytes before walking the index (git compares keys case-insensitively; others are read when walking). */
 const FREEZE_NEEDLES = ['"key":"Freeze"', '"key":"freeze"', '"key":"FREEZE"'].map((s) => Buffer.from(s));
+/** `{head, commit}`: the newest freeze record on HEAD's first-parent line, as of `head` (derived; git stays the truth). */
+const CACHE_FILE = 'cfgtrail-freeze.json';
+/** Commits read one by one before the index is asked instead. */
+const WALK_LIMIT = 64;
 
 /**
- * The newest freeze or unfreeze commit on HEAD's first-parent line, with its
- * record, or null when there is none. A store never frozen costs one search
- * of the index bytes.
+ * The newest freeze or unfreeze commit on HEAD's first-parent line, or null.
+ * It depends only on HEAD, so the answer is kept in `STORE/cfgtrail-freeze.json`
+ * for that HEAD: the next command reads the commits made since (usually one)
+ * instead of the whole index, which every snapshot would otherwise pay
+ * (docs/decisions.md). A missing, stale or unreadable cache costs one walk
+ * of the index.
  */
-export function newestFreezeCommit(store: Store, index: IndexData = syncIndex(store, { persist: false })): { commit: string; on: boolean } | null {
+export function newestFreezeCommit(store: Store, opts: { index?: IndexData } = {}): string | null {
+  const head = readHead(store.gitdir);
+  if (!head) return null;
+  const cached = readCache(store);
+  if (cached?.head === head) return cached.commit;
+  let oid: string | undefined = head;
+  let found: string | null | undefined;
+  for (let i = 0; i < WALK_LIMIT && oid !== undefined && found === undefined; i += 1) {
+    if (cached && oid === cached.head) found = cached.commit;
+    else {
+      const c = parseCommit(store.objects.read(oid).content);
+      if (freezeRecordOf(splitMessage(c.message).trailers)) found = oid;
+      else oid = c.parents[0];
+    }
+  }
+  if (found === undefined) found = oid === undefined ? null : indexWalk(store, head, opts.index ?? syncIndex(store, { persist: false }));
+  writeCache(store, head, found);
+  return found;
+}
+
+/** The newest freeze record on the first-parent line from `head`, found in the index. */
+function indexWalk(store: Store, head: string, index: IndexData): string | null {
   if (!FREEZE_NEEDLES.some((n) => index.bytes.includes(n))) return null;
-  let found: { commit: string; on: boolean } | null = null;
-  eachFirstParent(index, readHead(store.gitdir), (e) => {
+  let found: string | null = null;
+  eachFirstParent(index, head, (e) => {
     const text = e.memberText('trailers', 'files');
-    if (!FREEZE_KEY.test(text)) return true;
-    const record = freezeRecordOf(JSON.parse(text) as Trailer[]);
-    if (!record) return true;
-    found = { commit: e.oid, on: record.on };
+    if (!FREEZE_KEY.test(text) || !freezeRecordOf(JSON.parse(text) as Trailer[])) return true;
+    found = e.oid;
     return false;
   });
   return found;
+}
+
+function readCache(store: Store): { head: string; commit: string | null } | null {
+  try {
+    const c = JSON.parse(readFileSync(join(store.gitdir, CACHE_FILE), 'utf8')) as { head?: unknown; commit?: unknown };
+    return typeof c.head === 'string' && (c.commit === null || typeof c.commit === 'string') ? { head: c.head, commit: c.commit } : null;
+  } catch {
+    return null; // missing or torn: found again from git
+  }
+}
+
+function writeCache(store: Store, head: string, commit: string | null): void {
+  const file = join(store.gitdir, CACHE_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify({ head, commit })}\n`);
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true }); // a read-only store: the next command finds it again
+  }
 }
 
 /**
@@ -45,13 +95,12 @@ export function newestFreezeCommit(store: Store, index: IndexData = syncIndex(st
  * @example const f = currentFreeze(store); if (f) console.log(`frozen by ${f.by}: ${f.reason}`)
  */
 export function currentFreeze(store: Store, opts: { now?: () => number; index?: IndexData } = {}): FreezeState | null {
-  const index = opts.index ?? syncIndex(store, { persist: false });
-  const newest = newestFreezeCommit(store, index);
-  if (!newest?.on) return null;
-  const entry = lookupEntry(store, index, newest.commit);
-  const record = freezeRecordOf(entry.trailers)!;
+  const commit = newestFreezeCommit(store, opts);
+  if (commit === null) return null;
+  const c = parseCommit(store.objects.read(commit).content);
+  const record = freezeRecordOf(splitMessage(c.message).trailers)!;
   if (!freezeInEffect(record, (opts.now ?? Date.now)())) return null;
-  return { reason: record.reason, by: `${entry.author.name} <${entry.author.email}>`, since: entry.date, until: record.until, commit: entry.commit };
+  return { reason: record.reason, by: `${c.author.name} <${c.author.email}>`, since: isoDate(c.author.timestamp, c.author.timezoneOffset), until: record.until, commit };
 }
 
 /**
@@ -87,7 +136,7 @@ export async function freezeChanges(store: Store, req: FreezeRequest): Promise<{
   const now = req.now ?? Date.now;
   if (req.until !== null && Date.parse(req.until) <= now()) throw new CfgtrailError('BAD_INPUT', `--until ${req.until} has already passed`, { until: req.until });
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
-    const replaced = currentFreeze(store, { now, index: syncIndex(store, { persist: true }) });
+    const replaced = currentFreeze(store, { now });
     const m = freezeMessage({ on: true, reason, until: req.until });
     const commit = writeRecordCommitLocked(store, { ...m, author: req.author, now, reflogMessage: m.title });
     return { commit, replaced };
@@ -101,16 +150,11 @@ export async function freezeChanges(store: Store, req: FreezeRequest): Promise<{
 export async function unfreezeChanges(store: Store, req: { reason?: string; author: Person; now?: () => number }): Promise<{ commit: string; lifted: FreezeState }> {
   const now = req.now ?? Date.now;
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
-    const lifted = currentFreeze(store, { now, index: syncIndex(store, { persist: true }) });
+    const lifted = currentFreeze(store, { now });
     if (!lifted) throw new CfgtrailError('NOTHING_TO_DO', 'no freeze is in effect: nothing to unfreeze', {});
     const reason = oneLineReason(req.reason ?? '') || `lifts the freeze of ${lifted.since}`;
     const m = freezeMessage({ on: false, reason, until: null });
     const commit = writeRecordCommitLocked(store, { ...m, author: req.author, now, reflogMessage: m.title });
     return { commit, lifted };
   });
-}
-
-/** Whether an index entry's trailers make it a freeze or unfreeze commit. */
-export function isFreezeCommit(trailers: readonly Trailer[]): boolean {
-  return freezeRecordOf(trailers) !== null;
 }

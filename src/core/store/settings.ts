@@ -118,6 +118,7 @@ components: {}
 #     max_files: 20
 #     drift: warn                              # ignore, warn or fail
 #     enforce_on_snapshot: true
+policy: {}
 
 # How long a hook in STORE/hooks (pre-snapshot, post-snapshot, pre-rollback,
 # post-rollback, post-verify) may run before it is killed.

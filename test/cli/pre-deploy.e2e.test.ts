@@ -14,23 +14,29 @@ const SCRIPT = 'cfgtrail check && cfgtrail snapshot -m "$TITLE" --change-id "$CH
 /** The README's stricter form: only a failed deploy rolls back. */
 const STRICT = 'cfgtrail check || exit\ncfgtrail snapshot -m "$TITLE" --change-id "$CHG" || exit\ndeploy || cfgtrail rollback --previous --yes';
 
-function run(deployExit: number): { dir: string; gitdir: string; r: ReturnType<typeof spawnSync> } {
+/** A config dir with a first snapshot, and `cfgtrail` and a stand-in `deploy` (this body) on PATH. */
+function workspace(deployBody: string): { dir: string; gitdir: string; env: NodeJS.ProcessEnv } {
   const top = tempDir('cfgtrail-predeploy-');
   const dir = join(top, 'config');
   const bin = join(top, 'bin');
   mkdirSync(dir);
   mkdirSync(bin);
   symlinkSync(BIN, join(bin, 'cfgtrail'));
-  // Stand-in for the real deploy step: reads the config it would ship, then exits as told.
-  writeFileSync(join(bin, 'deploy'), `#!/bin/sh\ngrep -q 'pool: 50' config.yaml || exit 99\necho "deploying..."\nexit ${deployExit}\n`);
+  writeFileSync(join(bin, 'deploy'), `#!/bin/sh\n${deployBody}\n`);
   chmodSync(join(bin, 'deploy'), 0o755);
   const env = { PATH: `${bin}:${process.env.PATH}` };
   writeFileSync(join(dir, 'config.yaml'), 'pool: 20\n');
   expect(cfgtrail(['init'], { cwd: dir, env }).code).toBe(0);
   expect(cfgtrail(['snapshot', '-m', 'Initial config'], { cwd: dir, env }).code).toBe(0);
+  return { dir, gitdir: join(dir, '.cfgtrail'), env };
+}
+
+function run(deployExit: number): { dir: string; gitdir: string; r: ReturnType<typeof spawnSync> } {
+  // Stand-in for the real deploy step: reads the config it would ship, then exits as told.
+  const { dir, gitdir, env } = workspace(`grep -q 'pool: 50' config.yaml || exit 99\necho "deploying..."\nexit ${deployExit}`);
   writeFileSync(join(dir, 'config.yaml'), 'pool: 50\n');
   const r = spawnSync('bash', ['-c', SCRIPT], { cwd: dir, env: cliEnv({ ...env, TITLE: 'Raise pool for the sale', CHG: 'I0123456789abcdef' }), encoding: 'utf8' });
-  return { dir, gitdir: join(dir, '.cfgtrail'), r };
+  return { dir, gitdir, r };
 }
 
 describe('the README pre-deploy script', () => {
@@ -58,18 +64,7 @@ describe('the README pre-deploy script', () => {
   it('the README warns that `a && b && c || d` also rolls back when check fails; its stricter script stops instead', () => {
     const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
     expect(readme).toContain(STRICT);
-    const top = tempDir('cfgtrail-predeploy-');
-    const dir = join(top, 'config');
-    const bin = join(top, 'bin');
-    mkdirSync(dir);
-    mkdirSync(bin);
-    symlinkSync(BIN, join(bin, 'cfgtrail'));
-    writeFileSync(join(bin, 'deploy'), '#!/bin/sh\nexit 1\n');
-    chmodSync(join(bin, 'deploy'), 0o755);
-    const env = { PATH: `${bin}:${process.env.PATH}` };
-    writeFileSync(join(dir, 'config.yaml'), 'pool: 20\n');
-    expect(cfgtrail(['init'], { cwd: dir, env }).code).toBe(0);
-    expect(cfgtrail(['snapshot', '-m', 'Initial config'], { cwd: dir, env }).code).toBe(0);
+    const { dir, env } = workspace('exit 1');
     writeFileSync(join(dir, 'config.yaml'), 'pool: 30\n');
     expect(cfgtrail(['snapshot', '-m', 'Earlier change'], { cwd: dir, env }).code).toBe(0);
     expect(cfgtrail(['freeze', '--reason', 'incident'], { cwd: dir, env }).code).toBe(0);

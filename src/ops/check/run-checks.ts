@@ -9,11 +9,11 @@ import { syncIndexForRead } from '../../core/audit/index-sync.js';
 import type { IndexData } from '../../core/audit/index-store.js';
 import { eachFirstParent } from '../../core/audit/first-parent.js';
 import { lookupEntry } from '../../core/audit/query.js';
-import { resolveChangeId } from '../../core/audit/revs.js';
+import { knownChange } from '../../core/audit/dependency-state.js';
 import { diffRevs } from '../../core/audit/diff-revs.js';
 import { liveFiles } from '../../core/store/compare.js';
 import { parseConfig } from '../../core/diff/parse-config.js';
-import { CfgtrailError, isCfgtrailError } from '../../core/errors.js';
+import { CfgtrailError } from '../../core/errors.js';
 import { quotePath } from '../../core/path-name.js';
 import type { FileDiff } from '../../core/types.js';
 import { currentFreeze, describeFreeze } from '../freeze.js';
@@ -63,17 +63,7 @@ export function stagedChange(r: StagedRecord, drift: FileDiff[]): PolicyChange {
 
 function policyLines(store: Store, index: IndexData, change: PolicyChange | string): CheckLine[] {
   if (typeof change === 'string') return [{ name: 'policy', status: 'pass', detail: change }];
-  return policyChecks(change, store.settings.policy, (id) => knownChangeId(index, id));
-}
-
-function knownChangeId(index: IndexData, id: string): boolean {
-  try {
-    resolveChangeId(index, id);
-    return true;
-  } catch (e) {
-    if (isCfgtrailError(e, 'UNKNOWN_CHANGE_ID') || isCfgtrailError(e, 'AMBIGUOUS_REV')) return false;
-    throw e;
-  }
+  return policyChecks(change, store.settings.policy, (id) => knownChange(index, id));
 }
 
 /**

@@ -39,12 +39,12 @@ describe('cfgtrail check', () => {
     const { dir } = store();
     const r = check(dir);
     expect(r.code).toBe(0);
-    expect(Object.keys(r.lines)).toEqual(['parse', 'settings', 'freeze', 'depends-on', 'drift']);
+    expect(Object.keys(r.lines)).toEqual(['parse', 'settings', 'freeze', 'rollback', 'depends-on', 'drift']);
     expect(r.lines.parse).toBe('pass 2 YAML/JSON files');
     expect(r.lines.freeze).toBe('pass not frozen');
     const json = JSON.parse(cfgtrail(['check', '--json'], { cwd: dir }).stdout) as { ok: boolean; frozen: boolean; checks: { name: string; status: string }[] };
     expect(json.ok).toBe(true);
-    expect(json.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['parse:pass', 'settings:pass', 'freeze:pass', 'depends-on:pass', 'drift:pass']);
+    expect(json.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['parse:pass', 'settings:pass', 'freeze:pass', 'rollback:pass', 'depends-on:pass', 'drift:pass']);
   });
 
   it('fails on a file that does not parse (exit 1, file:line:col); drift warns by default and fails with drift: fail', () => {

@@ -4,9 +4,9 @@
  * it ends at --until, and hostile reasons cannot forge an unfreeze.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cfgtrail, git, gitIn, tempDir } from '../helpers/cli.js';
+import { BIN, cfgtrail, git, gitIn, tempDir } from '../helpers/cli.js';
 
 function store(): { dir: string; gitdir: string } {
   const dir = tempDir('cfgtrail-freeze-');
@@ -163,5 +163,39 @@ describe('cfgtrail freeze', () => {
     expect(r.code).toBe(10);
     expect(r.stderr).toBe('cfgtrail: the store has no snapshot yet: take one first (cfgtrail snapshot)\n');
     expect(cfgtrail(['freeze'], { cwd: dir }).code).toBe(2);
+  });
+});
+
+describe('the freeze in effect follows git, whoever wrote the commits', () => {
+  it('a freeze made by native git counts; moving HEAD back before it lifts it; a torn cache is found again', () => {
+    const { dir, gitdir } = store();
+    const before = gitIn(gitdir, ['rev-parse', 'HEAD']).trim();
+    expect(cfgtrail(['status', '--json'], { cwd: dir }).stdout).toContain('"freeze": null');
+    gitIn(gitdir, ['commit', '--allow-empty', '-q', '-m', 'freeze: by hand', '-m', 'Freeze: on\nReason: by hand'], { GIT_AUTHOR_NAME: 'Hand', GIT_AUTHOR_EMAIL: 'hand@example.com', GIT_COMMITTER_NAME: 'Hand', GIT_COMMITTER_EMAIL: 'hand@example.com' });
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 77\n');
+    const r = cfgtrail(['snapshot', '-m', 'x'], { cwd: dir });
+    expect(r.code).toBe(15);
+    expect(r.stderr).toContain('by Hand <hand@example.com>: by hand');
+    // a torn cache file: found again from git
+    writeFileSync(join(gitdir, 'cfgtrail-freeze.json'), '{"head":');
+    expect(cfgtrail(['snapshot', '-m', 'x'], { cwd: dir }).code).toBe(15);
+    // HEAD moved back before the freeze (the cache names another HEAD): not frozen
+    gitIn(gitdir, ['update-ref', 'refs/heads/main', before]);
+    expect(cfgtrail(['snapshot', '-m', 'after the reset'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('a freeze made between the pre-snapshot hook and the lock still stops the snapshot', () => {
+    const top = tempDir('cfgtrail-freeze-');
+    const bin = join(top, 'bin');
+    const { dir, gitdir } = store();
+    mkdirSync(bin);
+    symlinkSync(BIN, join(bin, 'cfgtrail'));
+    writeFileSync(join(gitdir, 'hooks', 'pre-snapshot'), '#!/bin/sh\ncfgtrail freeze --reason "frozen while you waited" >/dev/null\n');
+    chmodSync(join(gitdir, 'hooks', 'pre-snapshot'), 0o755);
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 78\n');
+    const r = cfgtrail(['snapshot', '-m', 'racing'], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.code).toBe(15);
+    expect(r.stderr).toContain('frozen while you waited');
+    expect(gitIn(gitdir, ['log', '-1', '--format=%s'])).toBe('freeze: frozen while you waited\n');
   });
 });

@@ -36,7 +36,7 @@ export interface FreezeState {
  * @example oneLineReason('db on fire\nFreeze: off') // 'db on fire Freeze: off'
  */
 export function oneLineReason(reason: string): string {
-  return foldTrailerValue(reason.replace(/[\r\x00-\x08\x0b-\x1f\x7f]/g, ' '));
+  return foldTrailerValue(reason.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, ' '));
 }
 
 /** Title and trailers of a freeze (`on`) or unfreeze commit; the reason must be one line already. */

@@ -17,6 +17,7 @@ import { CfgtrailError } from '../../core/errors.js';
 import { quotePath } from '../../core/path-name.js';
 import type { FileDiff } from '../../core/types.js';
 import { currentFreeze, describeFreeze } from '../freeze.js';
+import { describePending, pendingRollback } from '../rollback/pending.js';
 import { exemptionOf, policyChecks, type CheckLine, type PolicyChange } from './policy.js';
 
 export type { CheckLine } from './policy.js';
@@ -49,6 +50,7 @@ export async function runChecks(store: Store, opts: { staged?: StagedRecord; now
     parseCheck(store),
     { name: 'settings', status: 'pass', detail: store.settings.file },
     freeze ? { name: 'freeze', status: 'fail', detail: describeFreeze(freeze) } : { name: 'freeze', status: 'pass', detail: 'not frozen' },
+    pendingCheck(store),
   ];
   const drift = await diffRevs(store, [], [], false);
   lines.push(...policyLines(store, index, opts.staged ? stagedChange(opts.staged, drift) : await newestChange(store, index)));
@@ -88,6 +90,12 @@ async function newestChange(store: Store, index: IndexData): Promise<PolicyChang
     title: entry.title, author: entry.author, trailers: entry.trailers, files: entry.files.map((f) => f.path),
     fields: diffs.flatMap((d) => d.changes.map((c) => ({ file: d.file, pathText: c.pathText }))),
   };
+}
+
+/** A half-done rollback makes snapshot refuse (it would record a mix of old and new files). */
+function pendingCheck(store: Store): CheckLine {
+  const pending = pendingRollback(store);
+  return pending ? { name: 'rollback', status: 'fail', detail: describePending(pending) } : { name: 'rollback', status: 'pass', detail: 'none pending' };
 }
 
 /** Every tracked YAML/JSON file parses (as snapshot --strict would require). */

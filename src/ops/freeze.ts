@@ -2,6 +2,8 @@
  * Change freeze: recording freezes and unfreezes in history, and the freeze
  * in effect, for every front end (CLI, TUI, watch).
  */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CfgtrailError } from '../core/errors.js';
 import type { Person, Trailer } from '../core/types.js';
 import type { Store } from '../core/store/open.js';
@@ -9,8 +11,6 @@ import { readHead } from '../core/git/refs.js';
 import { syncIndex } from '../core/audit/index-sync.js';
 import type { IndexData } from '../core/audit/index-store.js';
 import { eachFirstParent } from '../core/audit/first-parent.js';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCommit } from '../core/git/commit.js';
 import { splitMessage } from '../core/record/message.js';
 import { isoDate } from '../core/audit/record.js';

@@ -88,6 +88,21 @@ describe('cfgtrail freeze', () => {
     expect(cfgtrail(['rollback', freeze, '--yes', '--no-restart'], { cwd: dir }).code).toBe(10);
   });
 
+  it('--previous and --last-good name changes, never freeze records', () => {
+    const { dir, gitdir } = store();
+    const raise = gitIn(gitdir, ['rev-parse', 'HEAD']).trim();
+    expect(cfgtrail(['freeze', '--reason', 'incident'], { cwd: dir }).code).toBe(0);
+    // marked good while the freeze record is HEAD: the good state is the change below it
+    expect(cfgtrail(['mark-good'], { cwd: dir }).code).toBe(0);
+    expect(cfgtrail(['unfreeze'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 60\n');
+    expect(cfgtrail(['snapshot', '-m', 'After the incident'], { cwd: dir }).code).toBe(0);
+    const prev = cfgtrail(['rollback', '--previous', '--dry-run'], { cwd: dir });
+    expect(prev.stdout).toContain(`Roll back to ${raise.slice(0, 7)} Raise pool`);
+    const good = cfgtrail(['rollback', '--last-good', '--dry-run'], { cwd: dir });
+    expect(good.stdout).toContain(`Roll back to ${raise.slice(0, 7)} Raise pool`);
+  });
+
   it('ends by itself at --until; a --until in the past is refused', () => {
     const { dir } = store();
     const past = cfgtrail(['freeze', '--reason', 'x', '--until', '2020-01-01T00:00:00Z'], { cwd: dir });

@@ -16,23 +16,43 @@ function isFreezeEntry(e: FirstParentEntry): boolean {
 /**
  * `rollback --previous`: the state before the newest change on HEAD's
  * first-parent line, stepping over freeze and unfreeze records (they change
- * no file, so their parent's state is their own).
+ * no file, so the state before them is their own): the parent of the newest
+ * change, or the change below that parent's freeze records.
  * @throws CfgtrailError UNKNOWN_REV when no change has a parent
  * @example previousTarget(index, head) // the parent of the newest change
  */
 export function previousTarget(index: IndexData, head: string): string {
-  let change: string | null = null;
+  let changes = 0;
   let target: string | null = null;
+  let last: string | null = null;
   eachFirstParent(index, head, (e) => {
-    if (change !== null) {
-      target = e.oid;
-      return false;
+    if (e.changeId === null && isFreezeEntry(e)) {
+      if (changes === 1) last = e.oid;
+      return true;
     }
-    if (!(e.changeId === null && isFreezeEntry(e))) change = e.oid;
-    return true;
+    changes += 1;
+    if (changes === 2) target = e.oid;
+    return changes < 2;
   });
+  // Only freeze records below the newest change: the first of them (same files as the root state).
+  target ??= last;
   if (target === null) throw new CfgtrailError('UNKNOWN_REV', 'there is no change before the newest one to go back to', { head });
   return target;
+}
+
+/**
+ * `commit`, or the change below it when it is a freeze or unfreeze record
+ * (the same files, named by the change that made them): `rollback
+ * --last-good` then names a change, not a freeze.
+ */
+export function changeAtOrBelow(index: IndexData, commit: string): string {
+  let found: string | null = null;
+  eachFirstParent(index, commit, (e) => {
+    if (e.changeId === null && isFreezeEntry(e)) return true;
+    found = e.oid;
+    return false;
+  });
+  return found ?? commit;
 }
 
 /**

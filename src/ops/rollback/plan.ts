@@ -17,7 +17,7 @@ import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
 import type { RollbackJournal } from './journal.js';
 import { describePending, pendingFrom, pendingJournal } from './pending.js';
-import { previousTarget, undoneChanges } from './history.js';
+import { changeAtOrBelow, previousTarget, undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
 import type { ChangeRef, RollbackPlan } from './types.js';
@@ -94,7 +94,7 @@ function resolveTarget(store: Store, index: IndexData, req: RollbackRequest): st
   if (req.lastGood) {
     const good = lastGoodCommit(store, index);
     if (!good) throw new CfgtrailError('UNKNOWN_REV', 'no revision has passed verification yet (see cfgtrail verify / mark-good)', {});
-    return good;
+    return changeAtOrBelow(index, good);
   }
   return resolveRev(store, index, req.rev!);
 }

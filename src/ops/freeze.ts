@@ -34,9 +34,9 @@ const WALK_LIMIT = 64;
  * for that HEAD: the next command reads the commits made since (usually one)
  * instead of the whole index, which every snapshot would otherwise pay
  * (docs/decisions.md). A missing, stale or unreadable cache costs one walk
- * of the index.
+ * of the index. `persist`: the caller holds the store lock and the answer is saved.
  */
-export function newestFreezeCommit(store: Store, opts: { index?: IndexData } = {}): string | null {
+export function newestFreezeCommit(store: Store, opts: { index?: IndexData; persist?: boolean } = {}): string | null {
   const head = readHead(store.gitdir);
   if (!head) return null;
   const cached = readCache(store);
@@ -52,7 +52,8 @@ export function newestFreezeCommit(store: Store, opts: { index?: IndexData } = {
     }
   }
   if (found === undefined) found = oid === undefined ? null : indexWalk(store, head, opts.index ?? syncIndex(store, { persist: false }));
-  writeCache(store, head, found);
+  // Only a lock holder writes it: a reader's rename must not land among a writer's.
+  if (opts.persist) writeCache(store, head, found);
   return found;
 }
 
@@ -94,7 +95,7 @@ function writeCache(store: Store, head: string, commit: string | null): void {
  * `Freeze` trailer says `on` and its `Freeze-Until` has not passed.
  * @example const f = currentFreeze(store); if (f) console.log(`frozen by ${f.by}: ${f.reason}`)
  */
-export function currentFreeze(store: Store, opts: { now?: () => number; index?: IndexData } = {}): FreezeState | null {
+export function currentFreeze(store: Store, opts: { now?: () => number; index?: IndexData; persist?: boolean } = {}): FreezeState | null {
   const commit = newestFreezeCommit(store, opts);
   if (commit === null) return null;
   const c = parseCommit(store.objects.read(commit).content);
@@ -107,8 +108,8 @@ export function currentFreeze(store: Store, opts: { now?: () => number; index?: 
  * Refuses a new change while a freeze is in effect.
  * @throws CfgtrailError FROZEN naming the reason and who froze
  */
-export function refuseWhileFrozen(store: Store, what: string, now?: () => number): void {
-  const f = currentFreeze(store, { now });
+export function refuseWhileFrozen(store: Store, what: string, now?: () => number, opts: { persist?: boolean } = {}): void {
+  const f = currentFreeze(store, { now, ...opts });
   if (f) throw new CfgtrailError('FROZEN', `${what}: ${describeFreeze(f)}`, { freeze: f });
 }
 
@@ -136,7 +137,7 @@ export async function freezeChanges(store: Store, req: FreezeRequest): Promise<{
   const now = req.now ?? Date.now;
   if (req.until !== null && Date.parse(req.until) <= now()) throw new CfgtrailError('BAD_INPUT', `--until ${req.until} has already passed`, { until: req.until });
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
-    const replaced = currentFreeze(store, { now });
+    const replaced = currentFreeze(store, { now, persist: true });
     const m = freezeMessage({ on: true, reason, until: req.until });
     const commit = writeRecordCommitLocked(store, { ...m, author: req.author, now, reflogMessage: m.title });
     return { commit, replaced };
@@ -150,7 +151,7 @@ export async function freezeChanges(store: Store, req: FreezeRequest): Promise<{
 export async function unfreezeChanges(store: Store, req: { reason?: string; author: Person; now?: () => number }): Promise<{ commit: string; lifted: FreezeState }> {
   const now = req.now ?? Date.now;
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
-    const lifted = currentFreeze(store, { now });
+    const lifted = currentFreeze(store, { now, persist: true });
     if (!lifted) throw new CfgtrailError('NOTHING_TO_DO', 'no freeze is in effect: nothing to unfreeze', {});
     const reason = oneLineReason(req.reason ?? '') || `lifts the freeze of ${lifted.since}`;
     const m = freezeMessage({ on: false, reason, until: null });

@@ -56,7 +56,7 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         strict: f.strict,
         check: () => {
           refuseWhilePending(store, Boolean(f.force), deps.stderr);
-          refuseWhileFrozen(store, 'not recording a snapshot', deps.now);
+          refuseWhileFrozen(store, 'not recording a snapshot', deps.now, { persist: true });
         },
       });
       if (r.commit) await runHook(store, 'post-snapshot', recordedDetails({ title: f.message, changeId: r.changeId!, author, trailers }, r.commit, r.files), hooks);

@@ -6,6 +6,8 @@
 #   strace        the crash and race tests inject faults with it (kill at the Nth rename, hold a call)
 #   python3-yaml  PyYAML, an independent YAML reader the corpus and export tests compare against
 #   git           native git, the tests' witness of what cfgtrail wrote
+#   procps        ps and /bin/kill (kill -- -PGID): the hook tests' hostile hooks use them
+#   util-linux    setsid: the hook tests run cfgtrail in a process group of its own
 set -euo pipefail
 
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -13,6 +15,8 @@ need=()
 has supervisord && has supervisorctl || need+=(supervisor)
 has strace || need+=(strace)
 has git || need+=(git)
+has ps && [ -x /bin/kill ] || need+=(procps)
+has setsid || need+=(util-linux)
 python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 
 if [ ${#need[@]} -eq 0 ]; then

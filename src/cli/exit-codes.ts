@@ -17,6 +17,10 @@ export const ExitCode = {
   VERIFY_FAILED: 12,
   REFUSED: 13,
   METRICS_UNREACHABLE: 14,
+  /** A change freeze is in effect (`snapshot`, `check`). */
+  FROZEN: 15,
+  /** A pre-* hook refused the action. */
+  HOOK_REFUSED: 16,
   INTERNAL: 70,
   /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
   INTERRUPTED: 130,
@@ -45,6 +49,8 @@ const BY_CODE: Record<ErrorCode, number> = {
   RESTART_FAILED: ExitCode.RESTART_FAILED,
   VERIFY_FAILED: ExitCode.VERIFY_FAILED,
   METRICS_UNREACHABLE: ExitCode.METRICS_UNREACHABLE,
+  FROZEN: ExitCode.FROZEN,
+  HOOK_REFUSED: ExitCode.HOOK_REFUSED,
 };
 
 /** The one place where error codes become exit codes. */

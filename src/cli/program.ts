@@ -14,6 +14,8 @@ import { registerMarkGood, registerRestart, registerVerify } from './commands/ve
 import { registerBlame, registerHistory } from './commands/blame.js';
 import { registerDeps } from './commands/deps.js';
 import { registerSuspects } from './commands/suspects.js';
+import { registerFreeze, registerUnfreeze } from './commands/freeze.js';
+import { registerCheck } from './commands/check.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -43,6 +45,9 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerHistory, tls: false },
   { register: registerDeps, tls: false },
   { register: registerSuspects, tls: false },
+  { register: registerFreeze, tls: false },
+  { register: registerUnfreeze, tls: false },
+  { register: registerCheck, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

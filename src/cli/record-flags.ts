@@ -2,7 +2,11 @@
  * The change-record flags of `snapshot` beyond the basic ones: testing done
  * before the change, impact assessment and the approval time.
  */
+import type { Command } from 'commander';
 import { CfgtrailError, isCfgtrailError } from '../core/errors.js';
+import { parseTrailerArg } from '../core/record/trailers.js';
+import { RISKS } from '../core/record/risk.js';
+import { collect } from './context.js';
 import type { Trailer } from '../core/types.js';
 import { isoDate } from '../core/audit/record.js';
 import { parseDuration } from '../core/record/duration.js';
@@ -15,6 +19,60 @@ export interface RecordFlags {
   tested?: string[];
   impact?: string;
   downtime?: string;
+}
+
+/** Every change-record flag `snapshot` and `check --staged` take. */
+export interface ChangeRecordFlags extends RecordFlags {
+  message?: string;
+  body?: string;
+  changeId?: string;
+  risk?: string;
+  component?: string[];
+  requestedBy?: string;
+  dependsOn?: string[];
+  ticket?: string;
+  trailer?: string[];
+  author?: string;
+}
+
+/** Adds the change-record options (all but `-m`) to `cmd`, so snapshot and check --staged read the same flags. */
+export function addRecordOptions(cmd: Command): Command {
+  return cmd
+    .option('--body <text>', 'longer description')
+    .option('--change-id <id>', 'Change-Id (generated when not given; must be unique in the store)')
+    .option('--risk <level>', 'low, medium, high or critical')
+    .option('--component <name>', 'affected component (repeatable)', collect)
+    .option('--requested-by <who>', 'who asked for the change')
+    .option('--approved-by <who>', 'who approved it (repeatable)', collect)
+    .option('--approved-at <date>', 'when it was approved (any date git accepts; default: the approval is dated by the commit)')
+    .option('--tested <record>', "testing done before the change, 'WHERE: RESULT' (repeatable)", collect)
+    .option('--impact <text>', 'impact assessment: who or what is affected and how')
+    .option('--downtime <duration>', 'expected downtime, e.g. 0s, 30s, 5m')
+    .option('--depends-on <id>', 'Change-Id (or a unique prefix) this change needs (repeatable)', collect)
+    .option('--ticket <ref>', 'ticket reference, e.g. OPS-1234')
+    .option('--trailer <trailer>', "any other trailer, 'Key: value' (repeatable)", collect)
+    .option('--author <who>', "'Name <email>' (default: git identity, then user@host)");
+}
+
+/** Maps the change-record flags to trailers (Change-Id aside), in a fixed order. */
+export function trailersFromFlags(f: ChangeRecordFlags): Trailer[] {
+  const out: Trailer[] = [];
+  if (f.risk !== undefined) {
+    if (!RISKS.includes(f.risk)) throw new CfgtrailError('BAD_INPUT', `--risk must be one of ${RISKS.join(', ')}; got '${f.risk}'`);
+    out.push({ key: 'Risk', value: f.risk });
+  }
+  for (const c of f.component ?? []) out.push({ key: 'Component', value: c });
+  if (f.requestedBy) out.push({ key: 'Requested-By', value: f.requestedBy });
+  for (const a of f.approvedBy ?? []) out.push({ key: 'Approved-By', value: a });
+  out.push(...assessmentTrailers(f));
+  for (const d of f.dependsOn ?? []) out.push({ key: 'Depends-On', value: d });
+  if (f.ticket) out.push({ key: 'Ticket', value: f.ticket });
+  for (const t of f.trailer ?? []) {
+    const parsed = parseTrailerArg(t);
+    if (parsed.key.toLowerCase() === 'change-id') throw new CfgtrailError('BAD_INPUT', 'use --change-id to set the Change-Id');
+    out.push(parsed);
+  }
+  return out;
 }
 
 function badInput(message: string, data: Record<string, unknown> = {}): CfgtrailError {

@@ -5,6 +5,14 @@ import { createServiceControl } from '../adapters/service-control.js';
 import type { Store } from '../core/store/open.js';
 import type { Clock, HealthProbe, ServiceControl } from '../ops/ports.js';
 import { validateServices, type ServiceConfig } from '../ops/services-config.js';
+import { createHookRunner } from '../adapters/hook-process.js';
+import type { HookOptions } from '../ops/hooks.js';
+import type { CliDeps } from './context.js';
+
+/** Hooks run as real processes in the command's environment; their warnings and hints go to stderr. */
+export function hookOptions(deps: CliDeps): HookOptions {
+  return { runner: createHookRunner(), env: deps.env, warn: deps.stderr };
+}
 
 /** Ports backed by real processes, sockets and timers. */
 export function realPorts(): { control: ServiceControl; probe: HealthProbe; clock: Clock } {

@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'REFUSED' // needs --yes/--force, or a freeze is in effect
   | 'RESTART_FAILED'
   | 'VERIFY_FAILED'
-  | 'METRICS_UNREACHABLE';
+  | 'METRICS_UNREACHABLE'
+  | 'FROZEN' // a change freeze is in effect: snapshot and check refuse
+  | 'HOOK_REFUSED'; // a pre-* hook in STORE/hooks exited non-zero
 
 export class CfgtrailError extends Error {
   readonly code: ErrorCode;

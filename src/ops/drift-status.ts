@@ -3,6 +3,7 @@ import { readStoreHead } from '../core/audit/store-head.js';
 import type { Store } from '../core/store/open.js';
 import type { FileDiff } from '../core/types.js';
 import { pendingRollback, type PendingRollback } from './rollback/pending.js';
+import { currentFreeze, type FreezeState } from './freeze.js';
 
 /** One drifted file as `status` reports it. */
 export interface DriftFile {
@@ -24,6 +25,8 @@ export interface DriftStatus {
   files: DriftFile[];
   /** An interrupted rollback, which a front end shows first (as git status shows a rebase). */
   pending: PendingRollback | null;
+  /** The change freeze in effect, or null. */
+  freeze: FreezeState | null;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface DriftStatus {
  *
  * @example const { head, files } = await driftStatus(store)
  */
-export async function driftStatus(store: Store): Promise<DriftStatus> {
+export async function driftStatus(store: Store, now: () => number = Date.now): Promise<DriftStatus> {
   const head = readStoreHead(store.gitdir);
   const diffs = await diffRevs(store, [], [], false);
   const files = diffs.map((d) => ({
@@ -40,5 +43,5 @@ export async function driftStatus(store: Store): Promise<DriftStatus> {
     ...(d.fromMode !== undefined && d.toMode !== undefined ? { mode: { from: d.fromMode, to: d.toMode } } : {}),
     ...(d.link ? { link: d.link } : {}),
   }));
-  return { head, diffs, files, pending: pendingRollback(store) };
+  return { head, diffs, files, pending: pendingRollback(store), freeze: currentFreeze(store, { now }) };
 }

@@ -52,6 +52,10 @@ describe('a rollback killed while writing files', () => {
     const json = JSON.parse(cfgtrail(['status', '--json'], { cwd: dir }).stdout) as { pendingRollback: { target: string; stage: string; running: boolean } };
     expect(json.pendingRollback).toMatchObject({ target: v1, stage: 'write', running: false });
     expect(cfgtrail(['diff'], { cwd: dir }).stderr).toMatch(/^warning: a rollback to .{7} was interrupted/);
+    // A pre-deploy `cfgtrail check` fails on it too.
+    const check = cfgtrail(['check'], { cwd: dir });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/^fail {2}rollback {10}a rollback to .{7} was interrupted/m);
 
     // A snapshot would record the half-restored mix as an ordinary change: refused, nothing written.
     const snap = cfgtrail(['snapshot', '-m', 'mix'], { cwd: dir });

@@ -5,7 +5,12 @@
 import { createInterface } from 'node:readline';
 import { CfgtrailError } from '../../core/errors.js';
 import type { OnEvent } from '../../ops/ports.js';
-import type { RollbackEvent, RollbackResult } from '../../ops/rollback/types.js';
+import type { Person } from '../../core/types.js';
+import type { RollbackEvent, RollbackPlan, RollbackResult } from '../../ops/rollback/types.js';
+import type { Store } from '../../core/store/open.js';
+import { runHook } from '../../ops/hooks.js';
+import { planDetails, resultDetails } from '../../ops/action-hooks.js';
+import { hookOptions } from '../wire.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { formatEvent } from '../format/rollback.js';
 import { ExitWith, type CliDeps } from '../context.js';
@@ -141,16 +146,38 @@ function interruptedLine(signal: NodeJS.Signals, stage: 'planned' | 'pending' | 
 /**
  * Applies a plan with progress on stderr (author resolved from --author first),
  * prints `report` of the result, and exits with the code the result calls for.
+ * `hooks` run before the apply (it may refuse) and after the report.
  */
 export async function applyAndReport<R extends Pick<RollbackResult, 'restarted' | 'verification'>>(
   f: { json?: boolean; verbose?: boolean; author?: string },
   deps: CliDeps,
   run: (author: ReturnType<typeof resolveAuthor>, onEvent: OnEvent<RollbackEvent>) => Promise<R>,
   report: (result: R) => string,
+  hooks?: { before(author: Person): Promise<void>; after(author: Person, result: NoInfer<R>): Promise<void> },
 ): Promise<void> {
   const author = resolveAuthor(f.author, deps.env);
+  // A pre-rollback hook refuses before the lock is taken and anything is written.
+  await hooks?.before(author);
   const result = await withProgress(f, deps, (onEvent) => run(author, onEvent));
   deps.stdout(report(result));
+  await hooks?.after(author, result);
   const code = exitCodeForResult(result);
   if (code !== ExitCode.OK) throw new ExitWith(code);
+}
+
+/**
+ * The pre-rollback and post-rollback hooks of a rollback or revert. A
+ * resumed rollback (`--continue`) was let through when it started: its
+ * pre-rollback hook does not run again.
+ */
+export function rollbackHooks(store: Store, plan: RollbackPlan, action: 'rollback' | 'revert', deps: CliDeps) {
+  const opts = hookOptions(deps);
+  return {
+    before: async (author: Person) => {
+      if (!plan.resume) await runHook(store, 'pre-rollback', planDetails(plan, action, author), opts);
+    },
+    after: async (author: Person, r: Pick<RollbackResult, 'commit' | 'changeId' | 'restarted' | 'verification'>) => {
+      await runHook(store, 'post-rollback', resultDetails(plan, action, author, r), opts);
+    },
+  };
 }

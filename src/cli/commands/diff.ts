@@ -8,7 +8,7 @@ import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
 import { driftStatus, type DriftFile } from '../../ops/drift-status.js';
-import { quotePath } from '../../core/path-name.js';
+import { escapeControls, quotePath } from '../../core/path-name.js';
 
 interface DiffFlags {
   json?: boolean;
@@ -57,10 +57,11 @@ export function registerStatus(program: Command, deps: CliDeps): void {
     .option('--exit-code', 'exit 1 when there is drift')
     .action(async (f: { json?: boolean; exitCode?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
-      const { head, diffs, files, pending } = await driftStatus(store);
+      const { head, diffs, files, pending, freeze } = await driftStatus(store, deps.now);
+      if (freeze && !f.json) deps.stdout(`Changes are frozen since ${freeze.since} by ${escapeControls(freeze.by)}${freeze.until ? ` until ${escapeControls(freeze.until)}` : ''}: ${escapeControls(freeze.reason)}\n`);
       if (f.json) {
         const rollback = pending && { target: pending.journal.target, stage: pending.stage, running: pending.running, commit: pending.journal.commit, message: describePending(pending) };
-        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files, pendingRollback: rollback ?? null }, null, 2)}\n`);
+        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files, pendingRollback: rollback ?? null, freeze }, null, 2)}\n`);
       } else if (pending) {
         // Like git status during a rebase: the interrupted operation comes first.
         deps.stdout(`Rollback in progress: ${describePending(pending)}.\n`);

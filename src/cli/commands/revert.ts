@@ -9,7 +9,7 @@ import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { withSpan } from '../../core/trace.js';
 import { revertPlanOutcome } from '../../ops/span-outcomes.js';
-import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
+import { applyAndReport, type ApplyFlags, canChown, confirmPlan, rollbackHooks, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
 
 export interface RevertFlags extends ApplyFlags {
   ours?: boolean;
@@ -74,5 +74,6 @@ export function registerRevert(program: Command, deps: CliDeps, prompt: Prompt =
 async function apply(store: Parameters<typeof applyRevert>[1]['store'], plan: RevertPlan, services: ServiceConfig[], chown: boolean, f: RevertFlags, deps: CliDeps): Promise<void> {
   await applyAndReport(f, deps,
     (author, onEvent): Promise<RevertResult> => applyRevert(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }),
-    (result) => (f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result)));
+    (result) => (f.json ? revertJson(plan, result) : formatRevertOutcome(plan, result)),
+    rollbackHooks(store, plan.rollback, 'revert', deps));
 }

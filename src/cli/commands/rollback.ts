@@ -8,7 +8,7 @@ import type { RollbackPlan } from '../../ops/rollback/types.js';
 import type { ServiceConfig } from '../../ops/services-config.js';
 import { loadServices, realPorts } from '../wire.js';
 import { formatAbort, formatOutcome, formatPlan, rollbackJson } from '../format/rollback.js';
-import { applyAndReport, type ApplyFlags, canChown, confirmPlan, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
+import { applyAndReport, type ApplyFlags, canChown, confirmPlan, rollbackHooks, sharedRequestFields, terminalPrompt, type Prompt } from './apply-flow.js';
 import { collect, ExitWith, storeFor, useColor, workDir, type CliDeps } from '../context.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
@@ -103,5 +103,6 @@ async function abort(store: Store, chown: boolean, f: RollbackFlags, deps: CliDe
 async function apply(store: Store, plan: RollbackPlan, services: ServiceConfig[], chown: boolean, f: RollbackFlags, deps: CliDeps): Promise<void> {
   await applyAndReport(f, deps,
     (author, onEvent) => applyRollback(plan, { store, services, ...realPorts(), author, now: deps.now, chown, onEvent }),
-    (result) => (f.json ? rollbackJson(plan, result) : formatOutcome(plan, result)));
+    (result) => (f.json ? rollbackJson(plan, result) : formatOutcome(plan, result)),
+    rollbackHooks(store, plan, 'rollback', deps));
 }

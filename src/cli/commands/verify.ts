@@ -8,7 +8,8 @@ import { restartError, restartServices } from '../../ops/restart.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
-import { loadServices, realPorts } from '../wire.js';
+import { hookOptions, loadServices, realPorts } from '../wire.js';
+import { runHook } from '../../ops/hooks.js';
 import { pickServices } from '../../ops/pick-services.js';
 
 interface VerifyFlags {
@@ -41,6 +42,7 @@ export function registerVerify(program: Command, deps: CliDeps): void {
         if (head) deps.stdout(`verification ${note.result}; recorded on ${head.slice(0, 7)} (git notes --ref=cfgtrail show ${head.slice(0, 7)})\n`);
         else if (f.record) deps.stdout(`verification ${note.result}; not recorded: the store has no snapshot yet\n`);
       }
+      await runHook(store, 'post-verify', { commit: head, recorded: head !== null, result: note.result, services: services.map((s) => s.name) }, hookOptions(deps));
       assertVerified(report);
     });
 }

@@ -69,7 +69,8 @@ export function entryAt(text: string, start: number, end: number, oneline: boole
   const re = oneline ? ONELINE : ENTRY;
   re.lastIndex = start;
   const m = re.exec(text);
-  if (m !== null && re.lastIndex === end) return oneline ? onelineText(m, color) : entryText(m, color, noteOf(m[1]!));
+  // --oneline marks freeze records in the Change-Id column (formatLogEntry): entries without a Change-Id take that path.
+  if (m !== null && re.lastIndex === end && !(oneline && m[2] === undefined)) return oneline ? onelineText(m, color) : entryText(m, color, noteOf(m[1]!));
   const entry = JSON.parse(text.slice(start, end)) as AuditEntry;
   return formatLogEntry(entry, { oneline, color, note: noteOf(entry.commit) });
 }

@@ -4,6 +4,7 @@
  */
 import type { AuditEntry, FileStatus } from '../../core/types.js';
 import { quotePath } from '../../core/path-name.js';
+import { freezeRecordOf } from '../../core/record/freeze.js';
 
 /** Options of {@link formatLog}. */
 export interface LogFormatOptions {
@@ -110,7 +111,8 @@ function formatFiles(files: AuditEntry['files']): string {
 }
 
 function onelineOf(e: AuditEntry, color: boolean): string {
-  const id = (e.changeId ?? '-').slice(0, 9).padEnd(9);
+  const freeze = e.changeId === null ? freezeRecordOf(e.trailers) : null;
+  const id = (e.changeId ?? (freeze ? (freeze.on ? 'FREEZE' : 'UNFREEZE') : '-')).slice(0, 9).padEnd(9);
   const risk = e.trailers.find((t) => t.key.toLowerCase() === 'risk')?.value;
   const riskText = risk === undefined ? '' : ` (risk: ${risk})`;
   const loud = risk !== undefined && /^(high|critical)$/i.test(risk);

@@ -58,7 +58,8 @@ function commitOnLine(index: IndexData, from: string, id: string): string | null
   return hit;
 }
 
-function knownChange(index: IndexData, id: string): boolean {
+/** Whether some change in the store has Change-Id `id` (or a prefix of one; an ambiguous prefix is no answer). */
+export function knownChange(index: IndexData, id: string): boolean {
   try {
     resolveChangeId(index, id);
     return true;

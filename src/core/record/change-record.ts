@@ -3,6 +3,7 @@
  * diff and what the store knows around it, in the change-log shape operators
  * keep by hand. Pure: the store-dependent parts come in {@link RecordContext}.
  */
+import { freezeRecordOf } from './freeze.js';
 import type { AuditEntry, FileDiff } from '../types.js';
 import type { VerificationNote } from './verification-note.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -54,6 +55,12 @@ const KNOWN = new Set([
   'tested', 'impact', 'downtime', 'rollback-to', 'rollback-of', 'partially-rolls-back', 'reverts', 'pre-rollback-snapshot',
 ]);
 
+/** `{ freeze: { state, until, reason } }` for a freeze or unfreeze record, else nothing. */
+function freezeOf(entry: AuditEntry): { freeze?: object } {
+  const r = freezeRecordOf(entry.trailers);
+  return r ? { freeze: { state: r.on ? 'on' : 'off', until: r.until, reason: r.reason } } : {};
+}
+
 export const NO_MEASUREMENT = 'no measurement yet';
 
 /**
@@ -68,6 +75,8 @@ export function changeRecord(entry: AuditEntry, ctx: RecordContext): Record<stri
     timestamp: entry.date,
     author: { name: entry.author.name, email: entry.author.email },
     change_summary: { title: entry.title, description: entry.body },
+    // A freeze or unfreeze record: what it says, instead of leaving it to other_trailers.
+    ...freezeOf(entry),
     ticket: values('Ticket')[0] ?? null,
     requested_by: values('Requested-By')[0] ?? null,
     affected_components: components(values('Component'), ctx.components ?? {}),

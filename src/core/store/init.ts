@@ -45,7 +45,7 @@ export async function initStore(dir: string, opts: InitOptions = {}): Promise<St
   return { root, gitdir };
 }
 
-/** The directories `git init` makes (hooks stays empty: cfgtrail runs no hooks). */
+/** The directories `git init` makes (hooks stays empty: the operator puts cfgtrail's hooks there, see ops/hooks.ts). */
 const GIT_DIRS = ['hooks', 'info', 'objects/info', 'objects/pack', 'refs/heads', 'refs/tags'];
 
 /**

@@ -5,6 +5,7 @@ import { yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { parsePlainYaml } from '../diff/plain-yaml.js';
 import { checkSettingsSchema } from './settings-schema.js';
+import { parseDuration } from '../record/duration.js';
 
 /** Store settings, from `STORE/settings.yaml`. */
 export interface Settings {
@@ -26,9 +27,24 @@ export interface Settings {
   services: unknown[];
   /** What each component named in `Component` trailers is (`components:`), for change records. */
   components: Record<string, { type?: string; environment?: string }>;
+  /** Rules for new changes (`policy:`), checked by `check`, enforced by `snapshot`. */
+  policy: Policy;
+  /** How long a hook may run (`hook_timeout`). @default 60 s */
+  hookTimeoutMs: number;
   /** Line of a key path in settings.yaml, for messages. */
   lineOf: (path: (string | number)[]) => number | undefined;
   file: string;
+}
+
+/** `policy:` of settings.yaml, defaults filled in. */
+export interface Policy {
+  requiredTrailers: string[];
+  /** Approvers needed per risk level. */
+  approvals: Partial<Record<'low' | 'medium' | 'high' | 'critical', number>>;
+  forbiddenFields: { field: string; files: string[]; approvers: string[] }[];
+  maxFiles: number | null;
+  drift: 'ignore' | 'warn' | 'fail';
+  enforceOnSnapshot: boolean;
 }
 
 export const SETTINGS_FILE = 'settings.yaml';
@@ -91,6 +107,22 @@ services: []
 #   components:
 #     database: { type: postgres, environment: production }
 components: {}
+
+# Rules for new changes, checked by 'cfgtrail check' and enforced by
+# 'cfgtrail snapshot' (rollbacks, reverts and freezes are exempt), e.g.
+#   policy:
+#     required_trailers: [Ticket]
+#     approvals: { high: 1, critical: 2 }     # distinct Approved-By, not the author
+#     forbidden_fields:
+#       - { field: 'security.*', approvers: ['sec@example.com'] }
+#     max_files: 20
+#     drift: warn                              # ignore, warn or fail
+#     enforce_on_snapshot: true
+policy: {}
+
+# How long a hook in STORE/hooks (pre-snapshot, post-snapshot, pre-rollback,
+# post-rollback, post-verify) may run before it is killed.
+hook_timeout: 60s
 `;
 
 /**
@@ -166,8 +198,31 @@ export function parseSettings(text: string, file: string): Settings {
     restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
     components: v.components as Settings['components'],
+    policy: policyOf((v as Record<string, unknown>).policy as RawPolicy | undefined),
+    hookTimeoutMs: parseDuration((v as Record<string, unknown>).hook_timeout as string | undefined ?? '60s')!,
     lineOf,
     file,
+  };
+}
+
+interface RawPolicy {
+  required_trailers?: string[];
+  approvals?: Policy['approvals'];
+  forbidden_fields?: { field: string; files?: string[]; approvers?: string[] }[];
+  max_files?: number;
+  drift?: Policy['drift'];
+  enforce_on_snapshot?: boolean;
+}
+
+/** The policy with defaults (the schema has checked the shape). */
+function policyOf(raw: RawPolicy = {}): Policy {
+  return {
+    requiredTrailers: raw.required_trailers ?? [],
+    approvals: raw.approvals ?? {},
+    forbiddenFields: (raw.forbidden_fields ?? []).map((f) => ({ field: f.field, files: f.files ?? [], approvers: f.approvers ?? [] })),
+    maxFiles: raw.max_files ?? null,
+    drift: raw.drift ?? 'warn',
+    enforceOnSnapshot: raw.enforce_on_snapshot ?? true,
   };
 }
 

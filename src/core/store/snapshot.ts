@@ -138,7 +138,7 @@ function reflogMessage(opts: SnapshotOptions, head: string | null): string {
  * by the user is checked against the whole index; a generated one (64 random
  * bits) is not, which spares reading the index on every snapshot.
  */
-function indexTailAt(store: Store, head: string | null, givenChangeId: string | undefined): IndexTail {
+export function indexTailAt(store: Store, head: string | null, givenChangeId: string | undefined): IndexTail {
   const tail = givenChangeId === undefined ? readIndexTail(store.gitdir) : null;
   if (tail && tail.head === head) return tail;
   const index = syncIndex(store, { persist: true });

@@ -7,7 +7,7 @@
  */
 import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
-import type { Trailer } from '../../core/types.js';
+import type { AuditEntry, Trailer } from '../../core/types.js';
 import { syncIndex } from '../../core/audit/index-sync.js';
 import type { IndexData } from '../../core/audit/index-store.js';
 import { eachFirstParent } from '../../core/audit/first-parent.js';
@@ -15,6 +15,7 @@ import { lookupEntry } from '../../core/audit/query.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import { resolveRev } from '../../core/audit/revs.js';
 import { readStoreHead } from '../../core/audit/store-head.js';
+import { freezeRecordOf } from '../../core/record/freeze.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
 import type { LiveFile } from '../../core/store/scan.js';
 import { checkLabel } from '../health.js';
@@ -58,6 +59,14 @@ export interface RevertPlan {
  * @throws CfgtrailError UNKNOWN_REV, AMBIGUOUS_REV, BAD_INPUT (not on HEAD's line), REFUSED (first snapshot, a rollback pending), UNSAFE_PATH
  * @example const plan = planRevert(store, { rev: 'I1a2b3c', services: [], restart: true, verify: true })
  */
+/** A freeze or unfreeze commit changes no file: reverting it would undo nothing, so it is refused, naming what does. */
+function refuseFreezeRecord(entry: AuditEntry): void {
+  const record = freezeRecordOf(entry.trailers);
+  if (!record) return;
+  const instead = record.on ? "'cfgtrail unfreeze' lifts a freeze" : "'cfgtrail freeze' freezes again";
+  throw new CfgtrailError('BAD_INPUT', `${entry.commit.slice(0, 7)} is ${record.on ? 'a freeze' : 'an unfreeze'} record, not a change of files: there is nothing to revert (${instead})`, { commit: entry.commit });
+}
+
 export function planRevert(store: Store, req: RevertRequest): RevertPlan {
   const index = syncIndex(store, { persist: false });
   const head = readStoreHead(store.gitdir);
@@ -66,6 +75,7 @@ export function planRevert(store: Store, req: RevertRequest): RevertPlan {
   if (pending) throw new CfgtrailError('REFUSED', `${describePending(pending)}; nothing was changed`, { pending: pending.journal.target });
   const commit = resolveRev(store, index, req.rev);
   const entry = lookupEntry(store, index, commit);
+  refuseFreezeRecord(entry);
   const parent = entry.parents[0];
   if (parent === undefined) throw new CfgtrailError('REFUSED', `${commit.slice(0, 7)} is the first snapshot: there is nothing before it to go back to`, { commit });
   const reverted: ChangeRef = { commit, changeId: entry.changeId, title: entry.title };

@@ -1,9 +1,59 @@
 /** Which changes a rollback undoes, and which remaining changes depend on them (from the audit index). */
 import type { AuditEntry, Trailer } from '../../core/types.js';
 import type { IndexData } from '../../core/audit/index-store.js';
-import { eachFirstParent } from '../../core/audit/first-parent.js';
+import { eachFirstParent, type FirstParentEntry } from '../../core/audit/first-parent.js';
 import { trailerValues } from '../../core/record/trailers.js';
 import type { ChangeRef, DependencyWarning } from './types.js';
+import { CfgtrailError } from '../../core/errors.js';
+import { freezeRecordOf } from '../../core/record/freeze.js';
+
+/** Whether a first-parent entry is a freeze or unfreeze record (commits with no Change-Id only: cfgtrail's changes all have one). */
+function isFreezeEntry(e: FirstParentEntry): boolean {
+  const text = e.memberText('trailers', 'files');
+  return /"key":"freeze"/i.test(text) && freezeRecordOf(JSON.parse(text) as Trailer[]) !== null;
+}
+
+/**
+ * `rollback --previous`: the state before the newest change on HEAD's
+ * first-parent line, stepping over freeze and unfreeze records (they change
+ * no file, so the state before them is their own): the parent of the newest
+ * change, or the change below that parent's freeze records.
+ * @throws CfgtrailError UNKNOWN_REV when no change has a parent
+ * @example previousTarget(index, head) // the parent of the newest change
+ */
+export function previousTarget(index: IndexData, head: string): string {
+  let changes = 0;
+  let target: string | null = null;
+  let last: string | null = null;
+  eachFirstParent(index, head, (e) => {
+    if (e.changeId === null && isFreezeEntry(e)) {
+      if (changes === 1) last = e.oid;
+      return true;
+    }
+    changes += 1;
+    if (changes === 2) target = e.oid;
+    return changes < 2;
+  });
+  // Only freeze records below the newest change: the first of them (same files as the root state).
+  target ??= last;
+  if (target === null) throw new CfgtrailError('UNKNOWN_REV', 'there is no change before the newest one to go back to', { head });
+  return target;
+}
+
+/**
+ * `commit`, or the change below it when it is a freeze or unfreeze record
+ * (the same files, named by the change that made them): `rollback
+ * --last-good` then names a change, not a freeze.
+ */
+export function changeAtOrBelow(index: IndexData, commit: string): string {
+  let found: string | null = null;
+  eachFirstParent(index, commit, (e) => {
+    if (e.changeId === null && isFreezeEntry(e)) return true;
+    found = e.oid;
+    return false;
+  });
+  return found ?? commit;
+}
 
 /**
  * Commits after `target` on HEAD's first-parent line, newest first; with
@@ -33,6 +83,8 @@ export function undoneChanges(
       reached = true;
       return false;
     }
+    // A freeze record changes no file: a rollback past it undoes nothing of it (the freeze stays).
+    if (e.changeId === null && isFreezeEntry(e)) return true;
     const ref: ChangeRef = { commit: e.oid, changeId: e.changeId, title: e.title };
     const files = inScope ? (e.member('files', null) as AuditEntry['files']) : null;
     const touched = files?.filter((f) => inScope!(f.path)).map((f) => f.path);

@@ -17,7 +17,7 @@ import { checkLabel } from '../health.js';
 import { servicesForFiles, type ServiceConfig } from '../services-config.js';
 import type { RollbackJournal } from './journal.js';
 import { describePending, pendingFrom, pendingJournal } from './pending.js';
-import { undoneChanges } from './history.js';
+import { changeAtOrBelow, previousTarget, undoneChanges } from './history.js';
 import { assertSafeActions } from './safe-path.js';
 import { commitMessage, diffLiveToTarget, driftPaths, fileActions, headFiles, scopeOf, targetFilesOf } from './states.js';
 import type { ChangeRef, RollbackPlan } from './types.js';
@@ -90,11 +90,11 @@ function assertMayResume(store: Store, index: IndexData, journal: RollbackJourna
 function resolveTarget(store: Store, index: IndexData, req: RollbackRequest): string {
   const given = [req.rev !== undefined, Boolean(req.previous), Boolean(req.lastGood)].filter(Boolean).length;
   if (given !== 1) throw new CfgtrailError('BAD_INPUT', 'give exactly one of: a revision, --previous or --last-good', {});
-  if (req.previous) return resolveRev(store, index, 'HEAD~1');
+  if (req.previous) return previousTarget(index, readStoreHead(store.gitdir)!);
   if (req.lastGood) {
     const good = lastGoodCommit(store, index);
     if (!good) throw new CfgtrailError('UNKNOWN_REV', 'no revision has passed verification yet (see cfgtrail verify / mark-good)', {});
-    return good;
+    return changeAtOrBelow(index, good);
   }
   return resolveRev(store, index, req.rev!);
 }

@@ -37,7 +37,8 @@ function incidentStore(): { dir: string; at: number; commits: Record<string, str
   snap('web', 90, ['-m', 'shorter web timeout', '--risk', 'high']);
   writeFileSync(join(dir, 'db.yaml'), 'pool: { max: 50 }\n');
   snap('db', 60, ['-m', 'bigger pool', '--component', 'db']);
-  snap('freeze', 45, ['-m', 'freeze: release', '--allow-empty', '--trailer', 'Freeze: on', '--trailer', 'Reason: release']);
+  // A freeze that ended a minute later (Freeze-Until), so the snapshots after it are not refused.
+  snap('freeze', 45, ['-m', 'freeze: release', '--allow-empty', '--trailer', 'Freeze: on', '--trailer', `Freeze-Until: ${new Date((now - 44 * 60) * 1000).toISOString()}`, '--trailer', 'Reason: release']);
   snap('drill', 30, ['-m', 'drill: restore db', '--allow-empty', '--trailer', 'Drill: D-17']);
   snap('tagged', 20, ['-m', 'web owner change', '--allow-empty', '--component', 'web']);
   const rb = cfgtrail(['rollback', commits.old!, '--yes', '--no-restart', '--no-verify', '-m', 'auto-rollback: error rate 12%'], { cwd: dir });

@@ -26,6 +26,8 @@ export interface Settings {
   services: unknown[];
   /** What each component named in `Component` trailers is (`components:`), for change records. */
   components: Record<string, { type?: string; environment?: string }>;
+  /** Raw `watch:` section (null when absent), validated by ops/watch/config.ts. */
+  watch: unknown;
   /** Line of a key path in settings.yaml, for messages. */
   lineOf: (path: (string | number)[]) => number | undefined;
   file: string;
@@ -162,6 +164,7 @@ export function parseSettings(text: string, file: string): Settings {
     restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
     components: v.components as Settings['components'],
+    watch: (raw.watch as unknown) ?? null,
     lineOf,
     file,
   };

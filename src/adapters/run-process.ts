@@ -9,6 +9,8 @@ export interface RunOptions {
   maxOutput?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Written to the program's stdin, which is then closed. @default stdin is /dev/null */
+  input?: string;
 }
 
 export interface RunResult {
@@ -40,7 +42,12 @@ export function runProcess(argv: string[], options: RunOptions): Promise<RunResu
   if (file === undefined) return Promise.resolve({ ...base, exitCode: null, signal: null, durationMs: 0, error: 'empty command' });
   return new Promise((resolve) => {
     // detached: a process group, so a timeout also ends the program's own children.
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'] });
+    if (child.stdin) {
+      // A program that exits without reading its input must not fail the run with EPIPE.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
     const out = { stdout: '', stderr: '' };
     const collect = (key: 'stdout' | 'stderr') => (chunk: Buffer) => {
       if (out[key].length < max) out[key] += chunk.toString('utf8').slice(0, max - out[key].length);

@@ -17,6 +17,10 @@ export const ExitCode = {
   VERIFY_FAILED: 12,
   REFUSED: 13,
   METRICS_UNREACHABLE: 14,
+  /** `watch --once`: a metric is past its threshold (or an alert fires) and no rollback was made this round. */
+  WATCH_BREACH: 17,
+  /** `watch --once`: rolled back to the last good revision, and its services verified healthy. */
+  WATCH_ROLLED_BACK: 18,
   INTERNAL: 70,
   /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
   INTERRUPTED: 130,

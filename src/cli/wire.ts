@@ -5,6 +5,10 @@ import { createServiceControl } from '../adapters/service-control.js';
 import type { Store } from '../core/store/open.js';
 import type { Clock, HealthProbe, ServiceControl } from '../ops/ports.js';
 import { validateServices, type ServiceConfig } from '../ops/services-config.js';
+import { validateWatch, type WatchConfig } from '../ops/watch/config.js';
+export { realAlertPorts } from '../adapters/alert-delivery.js';
+export { createMetricSource } from '../adapters/metric-source.js';
+export { listenForAlerts, type Listener } from '../adapters/alert-listener.js';
 
 /** Ports backed by real processes, sockets and timers. */
 export function realPorts(): { control: ServiceControl; probe: HealthProbe; clock: Clock } {
@@ -17,4 +21,13 @@ export function realPorts(): { control: ServiceControl; probe: HealthProbe; cloc
  */
 export function loadServices(store: Store): ServiceConfig[] {
   return validateServices(store.settings.services, { file: store.settings.file, lineOf: store.settings.lineOf });
+}
+
+/**
+ * The validated `watch:` section of the store's settings.yaml (defaults when absent).
+ * @throws CfgtrailError BAD_SETTINGS naming the file, line and key
+ */
+export function loadWatch(store: Store): WatchConfig {
+  const { file, lineOf } = store.settings;
+  return validateWatch(store.settings.watch, { file, lineOf }, loadServices(store).map((s) => s.name));
 }

@@ -8,7 +8,9 @@ import { restartError, restartServices } from '../../ops/restart.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
-import { loadServices, realPorts } from '../wire.js';
+import { loadServices, loadWatch, realAlertPorts, realPorts } from '../wire.js';
+import { sendAlert } from '../../ops/alerts.js';
+import type { Store } from '../../core/store/open.js';
 import { pickServices } from '../../ops/pick-services.js';
 
 interface VerifyFlags {
@@ -41,6 +43,7 @@ export function registerVerify(program: Command, deps: CliDeps): void {
         if (head) deps.stdout(`verification ${note.result}; recorded on ${head.slice(0, 7)} (git notes --ref=cfgtrail show ${head.slice(0, 7)})\n`);
         else if (f.record) deps.stdout(`verification ${note.result}; not recorded: the store has no snapshot yet\n`);
       }
+      if (!report.ok) await alertVerifyFailed(store, head, report.failed);
       assertVerified(report);
     });
 }
@@ -75,4 +78,10 @@ export function registerMarkGood(program: Command, deps: CliDeps): void {
       const note = await markGood(store, commit, { author: resolveAuthor(f.author, deps.env), now: deps.now, message: f.message });
       deps.stdout(`marked ${commit.slice(0, 7)} good (by ${note.by})\n`);
     });
+}
+
+/** A failed verify is alerted (watch.alerts); the report is already printed, so waiting for delivery delays nothing. */
+async function alertVerifyFailed(store: Store, head: string | null, failed: string[]): Promise<void> {
+  const { alerts } = loadWatch(store);
+  await sendAlert(store, { kind: 'verify-failed', summary: `verify failed for ${failed.join(', ')}${head ? ` on ${head.slice(0, 7)}` : ''}`, commit: head, details: { failed } }, realAlertPorts(), { targets: alerts });
 }

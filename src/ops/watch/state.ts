@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { readRegularFile } from '../../core/store/lock.js';
 import { writeFileDurably } from '../../core/store/durable-file.js';
+import { thisProcess, type ProcessOwner } from '../../core/store/owner.js';
 
 export const WATCH_STATE_FILE = 'cfgtrail-watch.json';
 
@@ -52,8 +53,8 @@ export interface WatchState {
   firing: Record<string, FiringAlert>;
   samples: SampleRecord[];
   updatedAt: number;
-  /** pid of the watcher that wrote it last. */
-  pid?: number;
+  /** The watcher that wrote it last. */
+  owner?: ProcessOwner;
 }
 
 /** How many samples `watch status` can show. */
@@ -85,7 +86,7 @@ export function readWatchState(gitdir: string): WatchState {
 }
 
 export function writeWatchState(gitdir: string, state: WatchState): void {
-  const kept = { ...state, samples: state.samples.slice(-KEPT_SAMPLES), pid: process.pid };
+  const kept = { ...state, samples: state.samples.slice(-KEPT_SAMPLES), owner: thisProcess('cfgtrail watch') };
   writeFileDurably(join(gitdir, WATCH_STATE_FILE), `${JSON.stringify(kept, null, 2)}\n`);
 }
 

@@ -76,7 +76,8 @@ export function decideRound(input: RoundInput, prev: WatchState): Decision {
   const trigger = verdicts.find((v) => v.streak >= config.breaches);
   const base: WatchState = { ...prev, head: head.commit, streaks, alerted: sameHead ? prev.alerted : null, updatedAt: now };
   if (!trigger) return { verdicts, action: { kind: 'none' }, state: { ...base, alerted: verdicts.some((v) => v.verdict === 'breach') ? base.alerted : null } };
-  const reason = `auto-rollback: ${trigger.detail} for ${trigger.streak} sample${trigger.streak === 1 ? '' : 's'} since ${head.changeId ?? head.commit.slice(0, 12)}`;
+  const count = trigger.metric.startsWith('alert:') ? '' : ` for ${trigger.streak} sample${trigger.streak === 1 ? '' : 's'}`;
+  const reason = `auto-rollback: ${trigger.detail}${count} since ${head.changeId ?? head.commit.slice(0, 12)}`;
   const why = holdReason(input, prev.rollbacks);
   if (!why) return { verdicts, action: { kind: 'rollback', reason, trigger }, state: base };
   const episode = `${head.commit}:${why}`;

@@ -93,6 +93,17 @@ services: []
 #   components:
 #     database: { type: postgres, environment: production }
 components: {}
+
+# cfgtrail watch: metrics that roll a bad change back by themselves (after
+# 'breaches' bad samples in a row), and where alerts go. See the README
+# ('cfgtrail watch') for the keys, e.g.
+#   watch:
+#     interval: 10s
+#     metrics:
+#       - { name: error_rate, http: { url: "http://127.0.0.1:8080/stats", field: errors.rate }, max: 0.05 }
+#     alerts:
+#       - webhook: https://hooks.example.com/T000/B000
+watch: {}
 `;
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { cfgtrail, git, tempDir } from '../helpers/cli.js';
 import { problemsMetric, spawnWatch, watchedSample } from '../helpers/watch.js';
 
@@ -155,5 +155,19 @@ describe('cfgtrail watch (long-running)', () => {
     expect(await watch.exited).toBe(0);
     expect(watch.lines.some((l) => l.type === 'stop' && l.signal === 'SIGTERM')).toBe(true);
     expect(watch.stderr()).toBe('');
+  });
+
+  it('one watcher per store: a second is refused naming the first; a killed one is taken over', async () => {
+    const w = await watchedSample();
+    w.settings(['interval: 100ms', ...problemsMetric(w.svc)]);
+    const first = spawnWatch(w.dir);
+    await first.waitFor((l) => l.type === 'sample');
+    const second = cfgtrail(['watch', '--once'], { cwd: w.dir });
+    expect(second.code).toBe(6);
+    expect(second.stderr).toMatch(new RegExp(`^cfgtrail: another watcher runs on this store: pid ${first.child.pid} .*cfgtrail watch.*; stop it first\n$`));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(cfgtrail(['watch', '--once'], { cwd: w.dir }).code).toBe(0);
+    expect(existsSync(join(w.store, 'cfgtrail-watch.pid'))).toBe(false);
   });
 });

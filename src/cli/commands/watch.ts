@@ -8,6 +8,7 @@ import { watchLoop } from '../../ops/watch/loop.js';
 import type { RoundStatus } from '../../ops/watch/round.js';
 import { runRound } from '../../ops/watch/round.js';
 import { watchStatus } from '../../ops/watch/status.js';
+import { claimWatcher } from '../../ops/watch/watcher-lock.js';
 import { formatWatchStatus } from '../format/watch.js';
 import { resolveAuthor } from '../identity.js';
 import { ExitWith, storeFor, workDir, type CliDeps } from '../context.js';
@@ -54,8 +55,13 @@ export function registerWatch(program: Command, deps: CliDeps): void {
       if (config.metrics.length === 0 && !f.listen) throw new CfgtrailError('BAD_SETTINGS', `${store.settings.file}: watch.metrics: nothing to watch (add metrics, or run with --listen for Alertmanager)`);
       const emit = lineWriter(f.log ? resolve(workDir(cmd, deps), f.log) : null, deps);
       const ctx = watchContext(store, config, emit, deps);
-      if (f.once) return once(ctx);
-      await runUntilStopped(ctx, f, deps);
+      const release = claimWatcher(store.gitdir, f.once ? 'cfgtrail watch --once' : 'cfgtrail watch');
+      try {
+        if (f.once) return await once(ctx);
+        await runUntilStopped(ctx, f, deps);
+      } finally {
+        release();
+      }
     });
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { cfgtrail, git, tempDir } from '../helpers/cli.js';
-import { problemsMetric, spawnWatch, watchedSample } from '../helpers/watch.js';
+import { cfgtrail, cfgtrailAsync, git, tempDir } from '../helpers/cli.js';
+import { problemsMetric, receiver, spawnWatch, watchedSample } from '../helpers/watch.js';
 
 const FAST = ['interval: 200ms', 'breaches: 2', 'grace: 0s', 'cooldown: 10m', 'max_rollbacks: 3'];
 
@@ -102,6 +102,35 @@ describe('cfgtrail watch --once', () => {
     const nothing = cfgtrail(['watch', '--once'], { cwd: w.dir });
     expect(nothing.code).toBe(17);
     expect(nothing.stdout).toContain('"why":"nothing-newer"');
+  });
+
+  it('a breach that outlives a rollback to the live state (its verification unrecorded) is alert only, alerted once', async () => {
+    const w = await watchedSample();
+    const hook = await receiver();
+    const value = join(tempDir(), 'value');
+    writeFileSync(value, '900\n');
+    // No health checks: the rollback's verification is "unverified", so the last good revision stays the older one.
+    writeFileSync(join(w.store, 'settings.yaml'), [
+      'services:',
+      '  - { name: sample, files: ["config.yaml"], restart: { command: ["kill", "-HUP", "' + w.svc.pid + '"] } }',
+      'watch:',
+      '  interval: 200ms', '  breaches: 1', '  grace: 0s', '  cooldown: 1ms',
+      `  metrics: [{ name: queue_depth, command: ["cat", "${value}"], max: 500 }]`,
+      `  alerts: [{ webhook: "${hook.url}" }]`,
+      '',
+    ].join('\n'));
+    w.breakIt();
+    expect((await cfgtrailAsync(['watch', '--once'], { cwd: w.dir })).code).toBe(18);
+    const head = git(['--git-dir', w.store, 'rev-parse', 'HEAD']).trim();
+    for (const alerted of [true, false]) {
+      const r = await cfgtrailAsync(['watch', '--once'], { cwd: w.dir });
+      expect(r.code).toBe(17);
+      expect(r.stdout).toMatch(/"action":"alert-only","why":"nothing-newer","reason":"auto-rollback: queue_depth 900 > 500 for \d samples? since I[0-9a-f]{16}"/);
+      expect(r.stdout).toContain(`"alerted":${alerted}`);
+    }
+    expect(git(['--git-dir', w.store, 'rev-parse', 'HEAD']).trim()).toBe(head);
+    const events = hook.bodies.map((b) => (JSON.parse(b.body) as { event: string }).event);
+    expect(events).toEqual(['auto-rollback-started', 'auto-rollback-succeeded', 'breach-no-rollback']);
   });
 
   it('max rollbacks per hour: beyond it, alert only', async () => {

@@ -26,7 +26,7 @@ export interface AutoRollbackInput {
  * fails, a locked store, a pending rollback) are reported and alerted, never
  * thrown: the watcher keeps watching.
  */
-export async function autoRollback(ctx: WatchContext, input: AutoRollbackInput): Promise<{ ok: boolean; state: WatchState }> {
+export async function autoRollback(ctx: WatchContext, input: AutoRollbackInput): Promise<{ outcome: 'rolled-back' | 'failed' | 'held'; state: WatchState }> {
   const { store } = ctx;
   const started = ctx.now();
   const base = { commit: input.head.commit, changeId: input.head.changeId };
@@ -35,10 +35,7 @@ export async function autoRollback(ctx: WatchContext, input: AutoRollbackInput):
   let error: string | null = null;
   try {
     const plan = planRollback(store, { lastGood: true, reason: input.reason, services: ctx.services, restart: true, verify: true, chown: ctx.chown, diffs: false });
-    if (plan.nothingToDo) {
-      ctx.emit({ type: 'decision', at: new Date(ctx.now()).toISOString(), action: 'alert-only', why: 'nothing-newer', reason: input.reason, head: input.head.commit });
-      return { ok: false, state: input.state };
-    }
+    if (plan.nothingToDo) return holdNothingNewer(ctx, input);
     const target = plan.target.commit;
     alert(ctx, { kind: 'auto-rollback-started', summary: `${input.reason.replace(/^auto-rollback: /, '')}; rolling back to ${target.slice(0, 7)} (${plan.target.title})`, ...base, details: { ...details, target } });
     result = await applyRollback(plan, {
@@ -58,7 +55,19 @@ export async function autoRollback(ctx: WatchContext, input: AutoRollbackInput):
     ? { kind: 'auto-rollback-succeeded', summary: `rolled back in ${((end - started) / 1000).toFixed(1)} s (commit ${commit!.slice(0, 7)}); services verified healthy. Cause: ${input.reason.replace(/^auto-rollback: /, '')}`, ...base, details: { ...details, rollbackCommit: commit } }
     : { kind: 'auto-rollback-failed', summary: `automatic rollback failed: ${failed}. Cause: ${input.reason.replace(/^auto-rollback: /, '')}`, ...base, details: { ...details, rollbackCommit: commit, error: failed } });
   const state = afterRollback(input.state, { at: started, from: input.head.commit, commit, ok, reason: input.reason }, end, readHead(store.gitdir));
-  return { ok, state };
+  return { outcome: ok ? 'rolled-back' : 'failed', state };
+}
+
+/**
+ * The live files already are the last good revision's (e.g. its rollback
+ * commit was never verified good): nothing to roll back to, alert once.
+ */
+function holdNothingNewer(ctx: WatchContext, input: AutoRollbackInput): { outcome: 'held'; state: WatchState } {
+  const episode = `${input.head.commit}:nothing-newer`;
+  const first = input.state.alerted !== episode;
+  ctx.emit({ type: 'decision', at: new Date(ctx.now()).toISOString(), action: 'alert-only', why: 'nothing-newer', reason: input.reason, alerted: first, head: input.head.commit });
+  if (first) alert(ctx, { kind: 'breach-no-rollback', summary: `${input.reason.replace(/^auto-rollback: /, '')}; no rollback: the live files already match the last good revision`, commit: input.head.commit, changeId: input.head.changeId, details: { why: 'nothing-newer', metric: input.trigger.metric, value: input.trigger.value } });
+  return { outcome: 'held', state: { ...input.state, alerted: episode } };
 }
 
 /** Why an applied rollback did not end healthy, or null. */

@@ -54,7 +54,7 @@ export async function runRound(ctx: WatchContext): Promise<RoundStatus> {
   const outcome = await autoRollback(ctx, { head, reason: action.reason, trigger: action.trigger, state });
   state = outcome.state;
   writeWatchState(store.gitdir, state);
-  return outcome.ok ? 'rolled-back' : 'rollback-failed';
+  return outcome.outcome === 'held' ? 'breach' : outcome.outcome === 'rolled-back' ? 'rolled-back' : 'rollback-failed';
 }
 
 const HOLD_TEXT: Record<string, string> = {

@@ -199,4 +199,36 @@ describe('cfgtrail watch (long-running)', () => {
     expect(cfgtrail(['watch', '--once'], { cwd: w.dir }).code).toBe(0);
     expect(existsSync(join(w.store, 'cfgtrail-watch.pid'))).toBe(false);
   });
+
+  it('a watcher killed in the middle of its rollback: the next watcher finishes the same rollback, once', async () => {
+    const w = await watchedSample();
+    // A slow restart, so the kill lands after the rollback commit and before the service is reloaded.
+    const extra = ['watch:', '  interval: 100ms', '  breaches: 1', '  grace: 0s', '  cooldown: 1ms', ...problemsMetric(w.svc).map((l) => `  ${l}`)];
+    writeFileSync(join(w.store, 'settings.yaml'), [
+      'services:',
+      `  - { name: sample, files: ["config.yaml"], restart: { command: ["sh", "-c", "sleep 2; kill -HUP ${w.svc.pid}"] }, timeout: 10s,`,
+      `      health: [{ http: "${w.svc.url}/health", retries: 5, timeout: 1s }] }`,
+      ...extra,
+      '',
+    ].join('\n'));
+    w.breakIt();
+    const first = spawnWatch(w.dir);
+    await first.waitFor((l) => l.type === 'rollback' && l.phase === 'commit' && l.step === 'done');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(cfgtrail(['status'], { cwd: w.dir }).stdout).toMatch(/rollback .*(interrupted|pending)/i);
+    expect(await health(w.svc.url)).toBe(500);
+    const second = spawnWatch(w.dir);
+    const done = await second.waitFor((l) => l.type === 'rollback-done', 30_000);
+    expect(done).toMatchObject({ ok: true });
+    // Finished before anything was sampled, whatever the metric says by now.
+    expect(second.lines.find((l) => l.type === 'decision' || l.type === 'sample')).toMatchObject({ type: 'decision', action: 'rollback', resumed: true });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(await health(w.svc.url)).toBe(200);
+    const rollbacks = git(['--git-dir', w.store, 'log', '--format=%(trailers:key=Rollback-To,valueonly)']).split('\n').filter((l) => l.trim());
+    expect(rollbacks).toHaveLength(1);
+    expect(existsSync(join(w.store, 'cfgtrail-rollback.json'))).toBe(false);
+    git(['--git-dir', w.store, 'fsck', '--strict']);
+  });
 });

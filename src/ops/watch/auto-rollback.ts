@@ -8,7 +8,9 @@ import { isCfgtrailError } from '../../core/errors.js';
 import { readHead } from '../../core/git/refs.js';
 import { planRollback } from '../rollback/plan.js';
 import { applyRollback } from '../rollback/apply.js';
-import type { RollbackResult } from '../rollback/types.js';
+import type { RollbackPlan, RollbackResult } from '../rollback/types.js';
+import { readJournal } from '../rollback/journal.js';
+import { pendingFrom } from '../rollback/pending.js';
 import { afterRollback, type HeadInfo, type MetricVerdict } from './decide.js';
 import { alert, type WatchContext } from './context.js';
 import type { WatchState } from './state.js';
@@ -19,6 +21,8 @@ export interface AutoRollbackInput {
   reason: string;
   trigger: MetricVerdict;
   state: WatchState;
+  /** How to plan; default: `rollback --last-good`. */
+  plan?: () => RollbackPlan;
 }
 
 /**
@@ -34,7 +38,7 @@ export async function autoRollback(ctx: WatchContext, input: AutoRollbackInput):
   let result: RollbackResult | null = null;
   let error: string | null = null;
   try {
-    const plan = planRollback(store, { lastGood: true, reason: input.reason, services: ctx.services, restart: true, verify: true, chown: ctx.chown, diffs: false });
+    const plan = input.plan ? input.plan() : planRollback(store, { lastGood: true, reason: input.reason, services: ctx.services, restart: true, verify: true, chown: ctx.chown, diffs: false });
     if (plan.nothingToDo) return holdNothingNewer(ctx, input);
     const target = plan.target.commit;
     alert(ctx, { kind: 'auto-rollback-started', summary: `${input.reason.replace(/^auto-rollback: /, '')}; rolling back to ${target.slice(0, 7)} (${plan.target.title})`, ...base, details: { ...details, target } });
@@ -76,4 +80,19 @@ function failureOf(r: RollbackResult): string | null {
   if (restart) return `restart of ${restart.service} failed`;
   if (r.verification && !r.verification.report.ok) return `health checks failed for ${r.verification.report.failed.join(', ')}`;
   return null;
+}
+
+/**
+ * An automatic rollback that a killed watcher left pending (its journal says
+ * `auto-rollback: …`): finished first, whatever the metrics say now, so the
+ * store is never left with a pending rollback that blocks snapshots.
+ * Null when there is none (or another process is running it).
+ */
+export async function finishPendingAutoRollback(ctx: WatchContext, head: HeadInfo, state: WatchState): Promise<{ outcome: 'rolled-back' | 'failed' | 'held'; state: WatchState } | null> {
+  const j = readJournal(ctx.store.gitdir);
+  if (!j || !j.reason?.startsWith('auto-rollback:') || pendingFrom(j).running) return null;
+  ctx.emit({ type: 'decision', at: new Date(ctx.now()).toISOString(), action: 'rollback', reason: j.reason, resumed: true, head: head.commit });
+  const trigger: MetricVerdict = { metric: 'resumed', value: null, verdict: 'breach', streak: 0, detail: 'an interrupted automatic rollback' };
+  const plan = () => planRollback(ctx.store, { continue: true, services: ctx.services, restart: true, verify: true, chown: ctx.chown, diffs: false });
+  return autoRollback(ctx, { head, reason: j.reason, trigger, state, plan });
 }

@@ -8,7 +8,7 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { lastGoodCommit } from '../../core/audit/verification-notes.js';
 import { readHead } from '../../core/git/refs.js';
-import { autoRollback } from './auto-rollback.js';
+import { autoRollback, finishPendingAutoRollback } from './auto-rollback.js';
 import { alert, type WatchContext } from './context.js';
 import { decideRound, type Decision, type HeadInfo } from './decide.js';
 import { readWatchState, writeWatchState, type WatchState } from './state.js';
@@ -22,7 +22,6 @@ export type RoundStatus = 'healthy' | 'breach' | 'rolled-back' | 'rollback-faile
  */
 export async function runRound(ctx: WatchContext): Promise<RoundStatus> {
   const { store } = ctx;
-  const samples = await Promise.all(ctx.config.metrics.map((m) => ctx.source.sample(m)));
   const commit = readHead(store.gitdir);
   if (!commit) {
     ctx.emit({ type: 'decision', at: iso(ctx.now()), action: 'none', why: 'the store has no snapshot yet' });
@@ -31,8 +30,15 @@ export async function runRound(ctx: WatchContext): Promise<RoundStatus> {
   const index = syncIndex(store, { persist: false });
   const entry = lookupEntry(store, index, commit);
   const head: HeadInfo = { commit, changeId: entry.changeId, time: Date.parse(entry.date) };
-  const now = ctx.now();
+  const resumed = await finishPendingAutoRollback(ctx, head, readWatchState(store.gitdir));
+  if (resumed) {
+    writeWatchState(store.gitdir, resumed.state);
+    return OUTCOME_STATUS[resumed.outcome];
+  }
+  const samples = await Promise.all(ctx.config.metrics.map((m) => ctx.source.sample(m)));
+  // Read after sampling: Alertmanager notifications may have landed meanwhile.
   const prev = readWatchState(store.gitdir);
+  const now = ctx.now();
   const decision = decideRound({ now, config: ctx.config, head, lastGood: lastGoodCommit(store, index), samples }, prev);
   for (const v of decision.verdicts) {
     const error = samples.find((s) => s.metric === v.metric)?.error;
@@ -54,8 +60,10 @@ export async function runRound(ctx: WatchContext): Promise<RoundStatus> {
   const outcome = await autoRollback(ctx, { head, reason: action.reason, trigger: action.trigger, state });
   state = outcome.state;
   writeWatchState(store.gitdir, state);
-  return outcome.outcome === 'held' ? 'breach' : outcome.outcome === 'rolled-back' ? 'rolled-back' : 'rollback-failed';
+  return OUTCOME_STATUS[outcome.outcome];
 }
+
+const OUTCOME_STATUS = { 'held': 'breach', 'rolled-back': 'rolled-back', 'failed': 'rollback-failed' } as const;
 
 const HOLD_TEXT: Record<string, string> = {
   'cooldown': 'an automatic rollback ran within the cooldown',

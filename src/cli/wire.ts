@@ -6,7 +6,9 @@ import type { Store } from '../core/store/open.js';
 import type { Clock, HealthProbe, ServiceControl } from '../ops/ports.js';
 import { validateServices, type ServiceConfig } from '../ops/services-config.js';
 import { validateWatch, type WatchConfig } from '../ops/watch/config.js';
-export { realAlertPorts } from '../adapters/alert-delivery.js';
+import { realAlertPorts } from '../adapters/alert-delivery.js';
+import { sendAlert, type AlertDelivery, type AlertEvent } from '../ops/alerts.js';
+export { realAlertPorts };
 export { createMetricSource } from '../adapters/metric-source.js';
 export { listenForAlerts, type Listener } from '../adapters/alert-listener.js';
 
@@ -30,4 +32,14 @@ export function loadServices(store: Store): ServiceConfig[] {
 export function loadWatch(store: Store): WatchConfig {
   const { file, lineOf } = store.settings;
   return validateWatch(store.settings.watch, { file, lineOf }, loadServices(store).map((s) => s.name));
+}
+
+/**
+ * Sends `event` to the store's `watch.alerts` targets with real HTTP and
+ * processes, in the background: await the promise only once the command's
+ * own work is done (it settles after the retries, never rejects).
+ * @example await sendStoreAlert(store, { kind: 'freeze', summary: 'changes frozen by ann: incident 42' })
+ */
+export function sendStoreAlert(store: Store, event: AlertEvent): Promise<AlertDelivery[]> {
+  return sendAlert(store, event, realAlertPorts(), { targets: loadWatch(store).alerts });
 }

@@ -52,7 +52,7 @@ describe('webhook alerts', () => {
     expect(commandEvents.sort()).toEqual(['auto-rollback-started', 'auto-rollback-succeeded']);
     // The unreachable webhook: logged as failed after 5 attempts, its path (the secret part of a Slack URL) never shown.
     const status = cfgtrail(['watch', 'status'], { cwd: w.dir }).stdout;
-    expect(status).toMatch(/alert delivery failures: \n {2}\S+ auto-rollback-\w+ to webhook http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED after 5 attempts/);
+    expect(status).toMatch(/alert delivery failures:\n {2}\S+ auto-rollback-\w+ to webhook http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED after 5 attempts/);
     expect(status).not.toContain('/nobody');
   }, 90_000);
 

@@ -18,6 +18,7 @@ describe('cfgtrail watch --once', () => {
   it('JSON source: one bad sample is only counted, the second rolls back to the last good revision with the reason', async () => {
     const w = await watchedSample();
     w.settings([...FAST, ...problemsMetric(w.svc)]);
+    expect(cfgtrail(['watch', 'status'], { cwd: w.dir }).stdout).toMatch(/^watcher: has not run on this store yet\ncooldown: none\nautomatic rollbacks in the last hour: 0 of 3\nalert delivery failures: none\n$/);
     expect(cfgtrail(['watch', '--once'], { cwd: w.dir }).code).toBe(0);
     w.breakIt();
     await new Promise((r) => setTimeout(r, 150));

@@ -8,8 +8,7 @@ import { restartError, restartServices } from '../../ops/restart.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
-import { loadServices, loadWatch, realAlertPorts, realPorts } from '../wire.js';
-import { sendAlert } from '../../ops/alerts.js';
+import { loadServices, realPorts, sendStoreAlert } from '../wire.js';
 import type { Store } from '../../core/store/open.js';
 import { pickServices } from '../../ops/pick-services.js';
 
@@ -82,6 +81,5 @@ export function registerMarkGood(program: Command, deps: CliDeps): void {
 
 /** A failed verify is alerted (watch.alerts); the report is already printed, so waiting for delivery delays nothing. */
 async function alertVerifyFailed(store: Store, head: string | null, failed: string[]): Promise<void> {
-  const { alerts } = loadWatch(store);
-  await sendAlert(store, { kind: 'verify-failed', summary: `verify failed for ${failed.join(', ')}${head ? ` on ${head.slice(0, 7)}` : ''}`, commit: head, details: { failed } }, realAlertPorts(), { targets: alerts });
+  await sendStoreAlert(store, { kind: 'verify-failed', summary: `verify failed for ${failed.join(', ')}${head ? ` on ${head.slice(0, 7)}` : ''}`, commit: head, details: { failed } });
 }

@@ -16,7 +16,7 @@ export function formatWatchStatus(s: WatchStatus): string {
   out.push(`automatic rollbacks in the last hour: ${s.rollbacksThisHour} of ${s.maxRollbacks}`);
   for (const r of s.rollbacks) out.push(`  ${new Date(r.at).toISOString()} ${r.ok ? 'ok' : 'FAILED'} ${r.commit ? r.commit.slice(0, 7) : '(no commit)'}: ${r.reason}`);
   if (s.firing.length > 0) out.push(`Alertmanager alerts firing: ${s.firing.map((a) => `${a.alertname} (${a.service})`).join(', ')}`);
-  out.push(`alert delivery failures: ${s.alertFailures.length === 0 ? 'none' : ''}`);
+  out.push(`alert delivery failures:${s.alertFailures.length === 0 ? ' none' : ''}`);
   for (const d of s.alertFailures) out.push(`  ${d.at} ${d.event} to ${d.target}: ${d.error ?? 'failed'} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`);
   return `${out.join('\n')}\n`;
 }

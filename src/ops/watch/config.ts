@@ -4,7 +4,8 @@
  * already checked the shape; this turns it into milliseconds and checks what
  * a schema cannot (a threshold present, alert labels naming real services).
  */
-import { asObject, checkKeys, fail, optString, parseDuration, reqArgv, reqString, type Ctx, type KeyPath, type Obj } from '../services-config.js';
+import { parseDuration } from '../../core/record/duration.js';
+import { asObject, checkKeys, fail, optString, parseDuration as durationField, reqArgv, reqString, type Ctx, type KeyPath, type Obj } from '../services-config.js';
 
 /** Where one metric's sample comes from. */
 export type MetricSourceSpec =
@@ -63,7 +64,7 @@ export function validateWatch(raw: unknown, where: Ctx, serviceNames: string[]):
   const at: KeyPath = ['watch'];
   const o = raw === null || raw === undefined ? {} : asObject(where, raw, at);
   checkKeys(where, o, at, WATCH_KEYS);
-  const dur = (key: string, dflt: number) => (o[key] === undefined ? dflt : parseDuration(where, o[key], [...at, key]));
+  const dur = (key: string, dflt: number) => (o[key] === undefined ? dflt : durationField(where, o[key], [...at, key]));
   const metrics = listOf(where, o, at, 'metrics').map((m, i) => validateMetric(where, m, [...at, 'metrics', i]));
   const seen = new Set<string>();
   metrics.forEach((m, i) => {
@@ -73,8 +74,8 @@ export function validateWatch(raw: unknown, where: Ctx, serviceNames: string[]):
   return {
     intervalMs: dur('interval', WATCH_DEFAULTS.intervalMs),
     breaches: wholeNumber(where, o, at, 'breaches', WATCH_DEFAULTS.breaches, 1),
-    graceMs: o.grace === '0s' ? 0 : dur('grace', WATCH_DEFAULTS.graceMs),
-    cooldownMs: o.cooldown === '0s' ? 0 : dur('cooldown', WATCH_DEFAULTS.cooldownMs),
+    graceMs: isZero(o.grace) ? 0 : dur('grace', WATCH_DEFAULTS.graceMs),
+    cooldownMs: isZero(o.cooldown) ? 0 : dur('cooldown', WATCH_DEFAULTS.cooldownMs),
     maxRollbacks: wholeNumber(where, o, at, 'max_rollbacks', WATCH_DEFAULTS.maxRollbacks, 0),
     noData: noDataOf(where, o, at),
     metrics,
@@ -98,7 +99,7 @@ function validateMetric(ctx: Ctx, raw: unknown, at: KeyPath): MetricConfig {
   const max = threshold('max');
   const min = threshold('min');
   if (max === undefined && min === undefined) fail(ctx, at, `metric '${name}' needs max or min (or both)`);
-  const timeoutMs = o.timeout === undefined ? (kind === 'command' ? 10_000 : 5_000) : parseDuration(ctx, o.timeout, [...at, 'timeout']);
+  const timeoutMs = o.timeout === undefined ? (kind === 'command' ? 10_000 : 5_000) : durationField(ctx, o.timeout, [...at, 'timeout']);
   return { name, source: sourceOf(ctx, o, at, kind), ...(max !== undefined ? { max } : {}), ...(min !== undefined ? { min } : {}), timeoutMs };
 }
 
@@ -119,10 +120,10 @@ function validateAlert(ctx: Ctx, raw: unknown, at: KeyPath): AlertTarget {
     checkKeys(ctx, o, at, ['webhook', 'timeout']);
     const url = reqString(ctx, o, at, 'webhook');
     if (!/^https?:\/\/[^/]/.test(url)) fail(ctx, [...at, 'webhook'], 'must be an http:// or https:// URL');
-    return { kind: 'webhook', url, timeoutMs: o.timeout === undefined ? 5_000 : parseDuration(ctx, o.timeout, [...at, 'timeout']) };
+    return { kind: 'webhook', url, timeoutMs: o.timeout === undefined ? 5_000 : durationField(ctx, o.timeout, [...at, 'timeout']) };
   }
   checkKeys(ctx, o, at, ['command', 'timeout']);
-  return { kind: 'command', argv: reqArgv(ctx, o, at, 'command', 'an argv list (no shell string)'), timeoutMs: o.timeout === undefined ? 10_000 : parseDuration(ctx, o.timeout, [...at, 'timeout']) };
+  return { kind: 'command', argv: reqArgv(ctx, o, at, 'command', 'an argv list (no shell string)'), timeoutMs: o.timeout === undefined ? 10_000 : durationField(ctx, o.timeout, [...at, 'timeout']) };
 }
 
 function validateAlertmanager(ctx: Ctx, raw: unknown, at: KeyPath, serviceNames: string[]): AlertmanagerConfig {
@@ -142,6 +143,11 @@ function validateAlertmanager(ctx: Ctx, raw: unknown, at: KeyPath, serviceNames:
     return { labels: labels as Record<string, string>, service };
   });
   return { ...(tokenFile ? { tokenFile } : {}), ...(tokenEnv ? { tokenEnv } : {}), match, maxBody: wholeNumber(ctx, o, at, 'max_body', 1_048_576, 1024) };
+}
+
+/** `0s`, `0ms`, `0.0m`: grace and cooldown may be off (other durations must be more than 0). */
+function isZero(raw: unknown): boolean {
+  return typeof raw === 'string' && parseDuration(raw) === 0;
 }
 
 function urlOf(ctx: Ctx, o: Obj, at: KeyPath): string {

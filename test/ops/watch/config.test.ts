@@ -63,6 +63,10 @@ describe('validateWatch', () => {
     expect(e.code).toBe('BAD_SETTINGS');
     expect(e.message).toMatch(message);
   });
+  it('grace and cooldown may be zero; the interval may not', () => {
+    expect(load('watch:\n  grace: 0ms\n  cooldown: 0.0m\n')).toMatchObject({ graceMs: 0, cooldownMs: 0 });
+    expect((caught(() => load('watch:\n  interval: 0s\n')) as Error).message).toMatch(/watch\.interval: must be more than 0/);
+  });
   it('alertmanager: token source, label matches, body limit', () => {
     const w = load('watch:\n  alertmanager: { token_file: /etc/cfgtrail/am.token, match: [{ labels: { alertname: HighErrorRate }, service: myapp }] }\n');
     expect(w.alertmanager).toEqual({ tokenFile: '/etc/cfgtrail/am.token', match: [{ labels: { alertname: 'HighErrorRate' }, service: 'myapp' }], maxBody: 1_048_576 });

@@ -31,6 +31,8 @@ export interface WatchContext {
 export function alert(ctx: Pick<WatchContext, 'store' | 'alertPorts' | 'config' | 'deliveries' | 'emit' | 'now'>, event: AlertEvent): void {
   const p = sendAlert(ctx.store, event, ctx.alertPorts, { targets: ctx.config.alerts, now: ctx.now }).then((ds) => {
     for (const d of ds) ctx.emit({ type: 'alert', ...d });
+  }).catch(() => {
+    // Only emit can fail here (an unwritable --log file); the round's own next line reports that error.
   });
   ctx.deliveries.push(p);
 }

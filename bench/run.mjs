@@ -27,7 +27,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -103,6 +103,22 @@ if (wanted('rollback')) {
   const r = spawnSync(process.execPath, [join(here, 'rollback.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) log(`rollback bench exited ${r.status}`);
   else rollbackRows(JSON.parse(readFileSync(join(OUT, 'rollback.json'), 'utf8')));
+}
+
+if (wanted('watch')) {
+  // The watcher's own cost and its time to recover a service: bench/watch.mjs.
+  log('watch: CPU per round and time to recover');
+  const r = spawnSync(process.execPath, [join(here, 'watch.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) log(`watch bench exited ${r.status}`);
+  else watchRows(JSON.parse(readFileSync(join(OUT, 'watch.json'), 'utf8')));
+}
+
+/** The watch bench's numbers (bench/out/watch.json) as rows of the results. */
+function watchRows({ cpu, recovery }) {
+  const section = 'cfgtrail watch: 10 HTTP metrics on a local server, CPU of the watcher process per evaluation round';
+  ctx.row({ section, name: `CPU per round (user + sys, mean of ${cpu.rounds} rounds at 100 ms)`, oursMs: cpu.cpuPerRoundMs, native: cpu.curl ? 'shell loop: curl once per metric' : undefined, nativeMs: cpu.curl?.cpuPerRoundMs, ratio: cpu.curl ? cpu.cpuPerRoundMs / cpu.curl.cpuPerRoundMs : undefined, note: `RSS ${cpu.rssMiB?.toFixed(0)} MiB` });
+  const rs = `cfgtrail watch: first bad sample to verified-healthy sample service (interval ${recovery.interval / 1000} s, breaches ${recovery.breaches}, SIGHUP reload, HTTP health check)`;
+  recovery.runs.forEach((x, i) => ctx.row({ section: rs, name: `run ${i + 1}`, oursMs: x.measuredMs, target: `≤ ${x.targetMs} ms (breaches × interval + restart ${x.restartMs} ms + verify ${x.verifyMs} ms + 1 s)`, pass: x.ok && x.measuredMs <= x.targetMs }));
 }
 
 /** The rollback bench's numbers (bench/out/rollback.json) as rows of the results. */

@@ -8,6 +8,8 @@
 #   git           native git, the tests' witness of what cfgtrail wrote
 #   procps        ps and /bin/kill (kill -- -PGID): the hook tests' hostile hooks use them
 #   util-linux    setsid: the hook tests run cfgtrail in a process group of its own
+#   prometheus, prometheus-alertmanager
+#                 the watch tests start a real Prometheus (and Alertmanager) on 127.0.0.1
 set -euo pipefail
 
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -18,9 +20,11 @@ has git || need+=(git)
 has ps && [ -x /bin/kill ] || need+=(procps)
 has setsid || need+=(util-linux)
 python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
+has prometheus || need+=(prometheus)
+has prometheus-alertmanager || has alertmanager || need+=(prometheus-alertmanager)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: supervisord, strace, git and python3 with PyYAML are installed"
+  echo "test-deps: supervisord, strace, git, python3 with PyYAML, prometheus and alertmanager are installed"
   exit 0
 fi
 if ! has apt-get; then
@@ -35,6 +39,9 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/d
 # The tests start supervisord themselves (own config, temp socket): stop the
 # distribution's instance that installing the package may have started.
 case " ${need[*]} " in *" supervisor "*) $sudo service supervisor stop >/dev/null 2>&1 || true ;; esac
+# Likewise the watch tests start their own Prometheus and Alertmanager (temp data, free ports).
+case " ${need[*]} " in *" prometheus "*) $sudo service prometheus stop >/dev/null 2>&1 || true ;; esac
+case " ${need[*]} " in *" prometheus-alertmanager "*) $sudo service prometheus-alertmanager stop >/dev/null 2>&1 || true ;; esac
 if ! python3 -c 'import yaml' >/dev/null 2>&1; then
   echo "test-deps: $(command -v python3) has no PyYAML (not the system python3?): pip install pyyaml" >&2
   exit 1

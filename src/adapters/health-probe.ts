@@ -21,12 +21,16 @@ export function createHealthProbe(): HealthProbe {
   };
 }
 
-async function getHttp(url: string, timeoutMs: number, signal?: AbortSignal): Promise<HttpOutcome> {
+/**
+ * One GET, bounded by `timeoutMs`; the body is cut at `maxBody` characters.
+ * Never throws: a network failure or timeout is `{ error }`.
+ */
+export async function getHttp(url: string, timeoutMs: number, signal?: AbortSignal, maxBody = 1_000): Promise<HttpOutcome> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
     const res = await fetch(url, { signal: both, redirect: 'manual', headers: { connection: 'close' } });
-    const body = (await res.text()).slice(0, 1_000);
+    const body = (await res.text()).slice(0, maxBody);
     return { status: res.status, body };
   } catch (e) {
     if (timeout.aborted) return { error: `no answer within ${timeoutMs}ms` };
@@ -35,7 +39,7 @@ async function getHttp(url: string, timeoutMs: number, signal?: AbortSignal): Pr
 }
 
 /** fetch reports `fetch failed`; the useful part (ECONNREFUSED …) is in `cause`. */
-function describeNetError(e: unknown): string {
+export function describeNetError(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` ${cause.message}` : ''}`;
   return cause?.message ?? (e instanceof Error ? e.message : String(e));

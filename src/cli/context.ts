@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openStore, type Store } from '../core/store/open.js';
 import { validateServices } from '../ops/services-config.js';
+import { validateWatch } from '../ops/watch/config.js';
 import { ensureSettingsChecked } from '../core/store/settings-checked.js';
 import { escapeControls } from '../core/path-name.js';
 
@@ -46,7 +47,8 @@ export function storeFor(cmd: Command, deps: CliDeps): Store {
   const store = openStore(workDir(cmd, deps), { onNote: (m) => deps.stderr(`note: ${escapeControls(m)}\n`), onWarning: (m) => deps.stderr(`warning: ${escapeControls(m)}\n`) });
   ensureSettingsChecked(store, () => {
     const { services, file, lineOf } = store.settings;
-    validateServices(services, { file, lineOf });
+    const names = validateServices(services, { file, lineOf }).map((s) => s.name);
+    validateWatch(store.settings.watch, { file, lineOf }, names);
   });
   return store;
 }

@@ -21,6 +21,10 @@ export const ExitCode = {
   FROZEN: 15,
   /** A pre-* hook refused the action. */
   HOOK_REFUSED: 16,
+  /** `watch --once`: a metric is past its threshold (or an alert fires) and no rollback was made this round. */
+  WATCH_BREACH: 17,
+  /** `watch --once`: rolled back to the last good revision, and its services verified healthy. */
+  WATCH_ROLLED_BACK: 18,
   INTERNAL: 70,
   /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
   INTERRUPTED: 130,

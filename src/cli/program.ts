@@ -16,6 +16,7 @@ import { registerDeps } from './commands/deps.js';
 import { registerSuspects } from './commands/suspects.js';
 import { registerFreeze, registerUnfreeze } from './commands/freeze.js';
 import { registerCheck } from './commands/check.js';
+import { registerWatch } from './commands/watch.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -48,6 +49,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerFreeze, tls: false },
   { register: registerUnfreeze, tls: false },
   { register: registerCheck, tls: false },
+  { register: registerWatch, tls: true },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

@@ -13,6 +13,12 @@ import type { CliDeps } from './context.js';
 export function hookOptions(deps: CliDeps): HookOptions {
   return { runner: createHookRunner(), env: deps.env, warn: deps.stderr };
 }
+import { validateWatch, type WatchConfig } from '../ops/watch/config.js';
+import { realAlertPorts } from '../adapters/alert-delivery.js';
+import { sendAlert, type AlertDelivery, type AlertEvent } from '../ops/alerts.js';
+export { realAlertPorts };
+export { createMetricSource } from '../adapters/metric-source.js';
+export { listenForAlerts, type Listener } from '../adapters/alert-listener.js';
 
 /** Ports backed by real processes, sockets and timers. */
 export function realPorts(): { control: ServiceControl; probe: HealthProbe; clock: Clock } {
@@ -25,4 +31,23 @@ export function realPorts(): { control: ServiceControl; probe: HealthProbe; cloc
  */
 export function loadServices(store: Store): ServiceConfig[] {
   return validateServices(store.settings.services, { file: store.settings.file, lineOf: store.settings.lineOf });
+}
+
+/**
+ * The validated `watch:` section of the store's settings.yaml (defaults when absent).
+ * @throws CfgtrailError BAD_SETTINGS naming the file, line and key
+ */
+export function loadWatch(store: Store): WatchConfig {
+  const { file, lineOf } = store.settings;
+  return validateWatch(store.settings.watch, { file, lineOf }, loadServices(store).map((s) => s.name));
+}
+
+/**
+ * Sends `event` to the store's `watch.alerts` targets with real HTTP and
+ * processes, in the background: await the promise only once the command's
+ * own work is done (it settles after the retries, never rejects).
+ * @example await sendStoreAlert(store, { kind: 'freeze', summary: 'changes frozen by ann: incident 42' })
+ */
+export function sendStoreAlert(store: Store, event: AlertEvent): Promise<AlertDelivery[]> {
+  return sendAlert(store, event, realAlertPorts(), { targets: loadWatch(store).alerts });
 }

@@ -3,6 +3,8 @@
  * implement them with real processes, sockets and timers; unit tests inject fakes.
  */
 import type { HealthCheck, ServiceConfig } from './services-config.js';
+import type { MetricConfig } from './watch/config.js';
+import type { Sample } from './watch/decide.js';
 
 /** Outcome of one restart. A failure is data (`ok: false`), never a throw. */
 export interface RestartResult {
@@ -59,3 +61,8 @@ export type ServiceEvent =
 
 /** Event listener; library code reports through it and never prints. */
 export type OnEvent<E = ServiceEvent> = (event: E) => void;
+
+/** Takes one sample of a watched metric. A failure is a sample with `value: null` and `error`, never a throw. */
+export interface MetricSource {
+  sample(metric: MetricConfig, options?: { signal?: AbortSignal }): Promise<Sample>;
+}

@@ -177,15 +177,15 @@ export function serviceGlob(glob: string): RegExp {
 
 // ---- field readers: each fails with BAD_SETTINGS naming file, line and key ----
 
-type KeyPath = (string | number)[];
-type Obj = Record<string, unknown>;
-interface Ctx { file: string; lineOf?: (path: KeyPath) => number | undefined }
+export type KeyPath = (string | number)[];
+export type Obj = Record<string, unknown>;
+export interface Ctx { file: string; lineOf?: (path: KeyPath) => number | undefined }
 
 function keyText(path: KeyPath): string {
   return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 }
 
-function fail(ctx: Ctx, path: KeyPath, message: string): never {
+export function fail(ctx: Ctx, path: KeyPath, message: string): never {
   const key = keyText(path);
   // The nearest enclosing key that has a line is still a useful pointer.
   let line: number | undefined;
@@ -194,27 +194,27 @@ function fail(ctx: Ctx, path: KeyPath, message: string): never {
   throw new CfgtrailError('BAD_SETTINGS', `${where}: ${key}: ${message}`, { file: ctx.file, line, key });
 }
 
-function asObject(ctx: Ctx, raw: unknown, at: KeyPath): Obj {
+export function asObject(ctx: Ctx, raw: unknown, at: KeyPath): Obj {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(ctx, at, 'must be a mapping');
   return raw as Obj;
 }
 
-function checkKeys(ctx: Ctx, o: Obj, at: KeyPath, allowed: string[]): void {
+export function checkKeys(ctx: Ctx, o: Obj, at: KeyPath, allowed: string[]): void {
   const unknown = Object.keys(o).find((k) => !allowed.includes(k));
   if (unknown !== undefined) fail(ctx, [...at, unknown], `unknown key (allowed here: ${allowed.join(', ')})`);
 }
 
-function reqString(ctx: Ctx, o: Obj, at: KeyPath, key: string): string {
+export function reqString(ctx: Ctx, o: Obj, at: KeyPath, key: string): string {
   const v = o[key];
   if (typeof v !== 'string' || v.trim() === '') fail(ctx, [...at, key], v === undefined ? 'is required' : 'must be a non-empty string');
   return v;
 }
 
-function optString(ctx: Ctx, o: Obj, at: KeyPath, key: string): string | undefined {
+export function optString(ctx: Ctx, o: Obj, at: KeyPath, key: string): string | undefined {
   return o[key] === undefined ? undefined : reqString(ctx, o, at, key);
 }
 
-function reqArgv(ctx: Ctx, o: Obj, at: KeyPath, key: string, what: string): string[] {
+export function reqArgv(ctx: Ctx, o: Obj, at: KeyPath, key: string, what: string): string[] {
   const v = o[key];
   if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x !== '')) {
     fail(ctx, [...at, key], `must be ${what}`);
@@ -223,7 +223,7 @@ function reqArgv(ctx: Ctx, o: Obj, at: KeyPath, key: string, what: string): stri
 }
 
 /** `500ms`, `30s`, `1.5s`, `2m`, `1h` to milliseconds (record/duration's grammar); a bare number is refused as ambiguous. */
-function durationMs(ctx: Ctx, raw: unknown, at: KeyPath): number {
+export function durationMs(ctx: Ctx, raw: unknown, at: KeyPath): number {
   const ms = typeof raw === 'string' ? parseDuration(raw) : null;
   if (ms === null) fail(ctx, at, `must be a duration such as 500ms, 30s or 2m, not '${String(raw)}'`);
   if (ms <= 0) fail(ctx, at, 'must be more than 0');

@@ -24,6 +24,8 @@ export interface SupervisorProgram {
    * @default ['RUNNING']
    */
   settled?: string[];
+  /** The program section's lines as given (an example config under test), instead of the ones built from the fields above. */
+  section?: string[];
 }
 
 export interface Supervisord {
@@ -67,7 +69,7 @@ function configText(dir: string, programs: SupervisorProgram[]): string {
     '[rpcinterface:supervisor]', 'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface', '',
     '[supervisorctl]', `serverurl=unix://${join(dir, 'supervisor.sock')}`, '',
   ];
-  const progs = programs.flatMap((p) => [
+  const progs = programs.flatMap((p) => p.section ? [`[program:${p.name}]`, ...p.section, ''] : [
     `[program:${p.name}]`, `command=${p.command.map(quote).join(' ')}`, 'autostart=true', `autorestart=${p.autorestart ?? false}`,
     `startsecs=${p.startsecs ?? 1}`, `startretries=${p.startretries ?? 0}`, 'stopwaitsecs=5', 'stopasgroup=true', 'killasgroup=true',
     `stdout_logfile=${join(dir, `${p.name}.out.log`)}`, `stderr_logfile=${join(dir, `${p.name}.err.log`)}`, '',

@@ -8,8 +8,9 @@ import { restartError, restartServices } from '../../ops/restart.js';
 import { markGood, verifyAndRecord } from '../../ops/verification.js';
 import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
-import { hookOptions, loadServices, realPorts } from '../wire.js';
 import { runHook } from '../../ops/hooks.js';
+import { hookOptions, loadServices, realPorts, sendStoreAlert } from '../wire.js';
+import type { Store } from '../../core/store/open.js';
 import { pickServices } from '../../ops/pick-services.js';
 
 interface VerifyFlags {
@@ -43,6 +44,7 @@ export function registerVerify(program: Command, deps: CliDeps): void {
         else if (f.record) deps.stdout(`verification ${note.result}; not recorded: the store has no snapshot yet\n`);
       }
       await runHook(store, 'post-verify', { commit: head, recorded: head !== null, result: note.result, services: services.map((s) => s.name) }, hookOptions(deps));
+      if (!report.ok) await alertVerifyFailed(store, head, report.failed);
       assertVerified(report);
     });
 }
@@ -77,4 +79,9 @@ export function registerMarkGood(program: Command, deps: CliDeps): void {
       const note = await markGood(store, commit, { author: resolveAuthor(f.author, deps.env), now: deps.now, message: f.message });
       deps.stdout(`marked ${commit.slice(0, 7)} good (by ${note.by})\n`);
     });
+}
+
+/** A failed verify is alerted (watch.alerts); the report is already printed, so waiting for delivery delays nothing. */
+async function alertVerifyFailed(store: Store, head: string | null, failed: string[]): Promise<void> {
+  await sendStoreAlert(store, { kind: 'verify-failed', summary: `verify failed for ${failed.join(', ')}${head ? ` on ${head.slice(0, 7)}` : ''}`, commit: head, details: { failed } });
 }

@@ -31,6 +31,8 @@ export interface Settings {
   policy: Policy;
   /** How long a hook may run (`hook_timeout`). @default 60 s */
   hookTimeoutMs: number;
+  /** Raw `watch:` section (null when absent), validated by ops/watch/config.ts. */
+  watch: unknown;
   /** Line of a key path in settings.yaml, for messages. */
   lineOf: (path: (string | number)[]) => number | undefined;
   file: string;
@@ -123,6 +125,16 @@ policy: {}
 # How long a hook in STORE/hooks (pre-snapshot, post-snapshot, pre-rollback,
 # post-rollback, post-verify) may run before it is killed.
 hook_timeout: 60s
+# cfgtrail watch: metrics that roll a bad change back by themselves (after
+# 'breaches' bad samples in a row), and where alerts go. See the README
+# ('cfgtrail watch') for the keys, e.g.
+#   watch:
+#     interval: 10s
+#     metrics:
+#       - { name: error_rate, http: { url: "http://127.0.0.1:8080/stats", field: errors.rate }, max: 0.05 }
+#     alerts:
+#       - webhook: https://hooks.example.com/T000/B000
+watch: {}
 `;
 
 /**
@@ -200,6 +212,7 @@ export function parseSettings(text: string, file: string): Settings {
     components: v.components as Settings['components'],
     policy: policyOf((v as Record<string, unknown>).policy as RawPolicy | undefined),
     hookTimeoutMs: parseDuration((v as Record<string, unknown>).hook_timeout as string | undefined ?? '60s')!,
+    watch: (raw.watch as unknown) ?? null,
     lineOf,
     file,
   };

@@ -77,7 +77,7 @@ function changeLine(c: FieldChange & { reorder?: boolean }, paint: Paint, value:
   const path = c.pathText === '' ? '(root)' : c.pathText;
   if (c.kind === 'added') return paint(`+ ${path}: ${value(c.to)}`, 'green');
   if (c.kind === 'removed') return paint(`- ${path}: ${value(c.from)}`, 'red');
-  if (c.reorder === true) return paint(`~ ${path}: order ${value(new OrderText(c.from))} → ${value(new OrderText(c.to))}`, 'yellow');
+  if (c.reorder === true) return paint(`⇆ ${path}: order ${value(new OrderText(c.from))} → ${value(new OrderText(c.to))}`, 'yellow');
   return paint(`  ${path}: ${value(c.from)} → ${value(c.to)}`, 'yellow');
 }
 

@@ -3,13 +3,21 @@ import type { ChangeKind, FieldChange, PathSegment } from '../types.js';
 import { formatPathText } from './path-text.js';
 import { documentSegment, identityKey, resourceIdentities, type DocumentIdentity } from './k8s-identity.js';
 import { isListKind, listIdentity } from './list-identity.js';
+import { alignLists } from './list-align.js';
 
 /** A field change, plus what a key-matched list needs to be replayed exactly. */
 export interface TreeChange extends FieldChange {
   /** Added key-matched list entry: its position in the new list. */
   index?: number;
-  /** The common entries of a key-matched list changed order; from/to are their identity values, old and new order. */
+  /**
+   * The common entries of a list changed order; from/to are their identity values (a key-matched list)
+   * or the entries themselves (a plain list), old and new order.
+   */
   reorder?: boolean;
+  /** On a reorder: the list has no identity, from/to are its entries' values. */
+  byValue?: boolean;
+  /** On a reorder of a key-matched list: the identity key (`name`, `resource`, `job_name`…). */
+  orderKey?: string;
   /** In a multi-document file whose documents are matched as Kubernetes resources: the resource changed. */
   document?: DocumentIdentity;
 }
@@ -128,7 +136,25 @@ function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[], re
   if (a.length === 0 && b.length === 0) return;
   const id = listIdentity(a, b, resourceList);
   if (id) walkKeyed(ctx, path, id.key, a, b, id.aIds, id.bIds);
-  else walkPositional(ctx, path, a, b);
+  else walkAligned(ctx, path, a, b);
+}
+
+/**
+ * A plain list (scalars, or maps with no identity), aligned by value (see
+ * list-align.ts). Replay order: entries edited in place (old positions),
+ * removals from the end, the order change, additions (new positions).
+ */
+function walkAligned(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
+  const al = alignLists(a, b);
+  if (al === null) return walkPositional(ctx, path, a, b);
+  for (const [i, j] of al.edited) walk(ctx, [...path, i], a[i], b[j]);
+  for (let k = al.removed.length - 1; k >= 0; k -= 1) ctx.out.push(change(ctx, [...path, al.removed[k]!], 'removed', a[al.removed[k]!]));
+  if (al.moved) {
+    const oldOrder = al.same.map(([i]) => a[i]);
+    const newOrder = [...al.same].sort((x, y) => x[1] - y[1]).map(([, j]) => b[j]);
+    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true, byValue: true });
+  }
+  for (const j of al.added) ctx.out.push(change(ctx, [...path, j], 'added', b[j]));
 }
 
 function walkPositional(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
@@ -154,7 +180,7 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   const oldOrder = aIds.filter((id) => bIndex.has(id));
   const newOrder = bIds.filter((id) => aIndex.has(id));
   if (oldOrder.some((id, i) => id !== newOrder[i])) {
-    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true });
+    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true, orderKey: key });
   }
   bIds.forEach((id, i) => {
     if (!aIndex.has(id)) ctx.out.push({ ...change(ctx, at(id), 'added', b[i]), index: i });

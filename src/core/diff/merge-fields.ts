@@ -47,7 +47,7 @@ export function mergeFields(file: string, base: string, ours: string, theirs: st
   const todo: TreeChange[] = [];
   const kept: string[] = [];
   const forced: string[] = [];
-  for (const r of diffTrees(file, b, t)) {
+  for (const r of wholeReorderedLists(diffTrees(file, b, t), b, t)) {
     if (r.reorder) conflicts.push({ path: r.pathText, reason: 'not-exact' });
     else if (sameAt(o, t, r.path)) continue; // ours already has it as theirs does
     else if (!later.some((l) => overlaps(l.path, r.path))) todo.push(r);
@@ -61,6 +61,18 @@ export function mergeFields(file: string, base: string, ours: string, theirs: st
   const text = editAndCheck(file, ours, theirs, o, t, todo, schema);
   if (typeof text !== 'string') return { ok: false, conflicts: text.map((r) => ({ path: r.pathText, reason: 'not-exact' })) };
   return { ok: true, text, applied: todo.map((r) => r.pathText), kept, forced };
+}
+
+/**
+ * A plain list whose entries moved is reverted as one value: its changes
+ * (positions shift with the moves) become one change of the whole list.
+ */
+function wholeReorderedLists(changes: TreeChange[], b: unknown, t: unknown): TreeChange[] {
+  const lists = changes.filter((c) => c.reorder && c.byValue);
+  if (lists.length === 0) return changes;
+  const out = changes.filter((c) => !lists.some((l) => isPrefix(l.path, c.path)));
+  for (const l of lists) out.push({ ...l, reorder: undefined, byValue: undefined, from: valueAt(b, l.path).value, to: valueAt(t, l.path).value });
+  return out;
 }
 
 /**

@@ -1,0 +1,159 @@
+import { diffArrays } from 'diff';
+
+/**
+ * How the entries of a plain list (scalars, or maps with no identity) line up
+ * across two versions, by a longest-common-subsequence alignment of their
+ * values (jsdiff's `diffArrays`, Myers' algorithm):
+ * - `same`: equal entries, old index → new index (the LCS, plus entries that moved);
+ * - `moved`: whether any equal entry left the LCS order (an order change);
+ * - `edited`: an entry in a run of removed entries paired with one in the run
+ *   of added entries at the same place, to be compared field by field (when
+ *   entries moved, maps and lists only);
+ * - `removed`/`added`: the old / new indexes of the entries left over.
+ * A value that leaves one place and appears at another is a move, not a removal
+ * and an addition; duplicates are matched one for one.
+ */
+export interface ListAlignment {
+  same: [number, number][];
+  moved: boolean;
+  edited: [number, number][];
+  removed: number[];
+  added: number[];
+}
+
+/**
+ * Edits beyond which the alignment gives up (lists this different are compared
+ * by position): Myers' algorithm costs (n + m) × edits.
+ */
+const MAX_EDITS = 2000;
+
+/**
+ * Aligns two plain lists; null when they differ in more than {@link MAX_EDITS}
+ * entries (the caller compares them by position).
+ * @example alignLists(['A', 'C', 'B'], ['A', 'B', 'C']) // same A, B, C; moved: true
+ */
+export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAlignment | null {
+  const keys = new ValueKeys();
+  const aKeys = a.map((v) => keys.of(v));
+  const bKeys = b.map((v) => keys.of(v));
+  const parts = diffArrays(aKeys, bKeys, { maxEditLength: MAX_EDITS });
+  if (parts === undefined) return null;
+  const out: ListAlignment = { same: [], moved: false, edited: [], removed: [], added: [] };
+  // runs of removed/added entries between two common ones: [old indexes, new indexes]
+  const runs: [number[], number[]][] = [];
+  let run: [number[], number[]] = [[], []];
+  let i = 0;
+  let j = 0;
+  for (const part of parts) {
+    const n = part.count ?? part.value.length;
+    if (part.removed) for (let k = 0; k < n; k += 1) run[0].push(i++);
+    else if (part.added) for (let k = 0; k < n; k += 1) run[1].push(j++);
+    else {
+      if (run[0].length > 0 || run[1].length > 0) runs.push(run);
+      run = [[], []];
+      for (let k = 0; k < n; k += 1) out.same.push([i++, j++]);
+    }
+  }
+  if (run[0].length > 0 || run[1].length > 0) runs.push(run);
+  matchMoves(runs, aKeys, bKeys, out);
+  out.same.sort((x, y) => x[0] - y[0]);
+  out.moved = out.same.some(([, j], k) => k > 0 && j < out.same[k - 1]![1]);
+  for (const [removed, added] of runs) pairEdits(removed, added, a, b, out);
+  out.removed.sort((x, y) => x - y);
+  out.added.sort((x, y) => x - y);
+  return out;
+}
+
+/** Removed entries whose value appears among the added ones (anywhere in the list) are moves. */
+function matchMoves(runs: [number[], number[]][], aKeys: string[], bKeys: string[], out: ListAlignment): void {
+  const addedByKey = new Map<string, number[]>();
+  for (const [, added] of runs) {
+    for (const j of added) {
+      const list = addedByKey.get(bKeys[j]!);
+      if (list) list.push(j);
+      else addedByKey.set(bKeys[j]!, [j]);
+    }
+  }
+  if (addedByKey.size === 0) return;
+  const taken = new Set<number>();
+  for (const [removed] of runs) {
+    for (const i of removed) {
+      const j = addedByKey.get(aKeys[i]!)?.shift();
+      if (j === undefined) continue;
+      out.same.push([i, j]);
+      taken.add(i).add(-1 - j);
+    }
+  }
+  for (const r of runs) {
+    r[0] = r[0].filter((i) => !taken.has(i));
+    r[1] = r[1].filter((j) => !taken.has(-1 - j));
+  }
+}
+
+/**
+ * In one run, the n-th removed and the n-th added entry are one entry edited
+ * in place. When entries moved, positions mean little: only maps (lists) pair
+ * up, and a replaced scalar is a removal and an addition, as dyff reports it.
+ */
+function pairEdits(removed: number[], added: number[], a: readonly unknown[], b: readonly unknown[], out: ListAlignment): void {
+  const aBoxes = out.moved ? removed.filter((i) => isContainer(a[i])) : removed;
+  const bBoxes = out.moved ? added.filter((j) => isContainer(b[j])) : added;
+  const paired = new Set<number>();
+  for (let k = 0; k < Math.min(aBoxes.length, bBoxes.length); k += 1) {
+    const i = aBoxes[k]!;
+    const j = bBoxes[k]!;
+    if (out.moved && Array.isArray(a[i]) !== Array.isArray(b[j])) continue;
+    out.edited.push([i, j]);
+    paired.add(i).add(-1 - j);
+  }
+  for (const i of removed) if (!paired.has(i)) out.removed.push(i);
+  for (const j of added) if (!paired.has(-1 - j)) out.added.push(j);
+}
+
+function isContainer(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !(v instanceof Date) && !ArrayBuffer.isView(v);
+}
+
+/**
+ * A text per value such that two values get the same text exactly when they
+ * are deeply equal (type included: `1` and `"1"` differ; map key order does
+ * not count). Objects both versions share (parse-config's memo) are keyed once.
+ */
+class ValueKeys {
+  private readonly seen = new Map<object, string>();
+
+  of(v: unknown): string {
+    if (v === null || v === undefined) return 'n';
+    switch (typeof v) {
+      case 'string':
+        return `s${v}`;
+      case 'number':
+        return Object.is(v, -0) ? 'd-0' : `d${v}`;
+      case 'boolean':
+        return v ? 'T' : 'F';
+      case 'bigint':
+        return `i${v}`;
+      case 'object':
+        return this.ofObject(v);
+      default:
+        return `?${String(v)}`;
+    }
+  }
+
+  private ofObject(v: object): string {
+    const known = this.seen.get(v);
+    if (known !== undefined) return known;
+    let key: string;
+    if (Array.isArray(v)) key = `a${JSON.stringify(v.map((x) => this.of(x)))}`;
+    else if (v instanceof Date) key = `t${v.getTime()}`;
+    else if (v instanceof Set) key = `e${JSON.stringify([...v].map((x) => this.of(x)).sort())}`;
+    else if (v instanceof Map) key = `m${JSON.stringify([...v].map(([k, x]) => [this.of(k), this.of(x)]).sort())}`;
+    else if (ArrayBuffer.isView(v)) key = `x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`;
+    else {
+      const entries = Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+      key = `o${JSON.stringify(entries.map(([k, x]) => [k, this.of(x)]))}`;
+    }
+    this.seen.set(v, key);
+    return key;
+  }
+}

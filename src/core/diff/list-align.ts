@@ -25,7 +25,7 @@ export interface ListAlignment {
  * Edits beyond which the alignment gives up (lists this different are compared
  * by position): Myers' algorithm costs (n + m) × edits.
  */
-const MAX_EDITS = 2000;
+const MAX_EDITS = 500;
 
 /**
  * Aligns two plain lists; null when they differ in more than {@link MAX_EDITS}
@@ -34,16 +34,24 @@ const MAX_EDITS = 2000;
  */
 export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAlignment | null {
   const keys = new ValueKeys();
-  const aKeys = a.map((v) => keys.of(v));
-  const bKeys = b.map((v) => keys.of(v));
+  const same = (x: unknown, y: unknown): boolean => Object.is(x, y) || keys.of(x) === keys.of(y);
+  // equal heads and tails (usually most of the list) need no LCS
+  let head = 0;
+  while (head < a.length && head < b.length && same(a[head], b[head])) head += 1;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && same(a[a.length - 1 - tail], b[b.length - 1 - tail])) tail += 1;
+  const aKeys = a.slice(head, a.length - tail).map((v) => keys.of(v));
+  const bKeys = b.slice(head, b.length - tail).map((v) => keys.of(v));
   const parts = diffArrays(aKeys, bKeys, { maxEditLength: MAX_EDITS });
   if (parts === undefined) return null;
   const out: ListAlignment = { same: [], moved: false, edited: [], removed: [], added: [] };
+  for (let k = 0; k < head; k += 1) out.same.push([k, k]);
+  for (let k = 1; k <= tail; k += 1) out.same.push([a.length - k, b.length - k]);
   // runs of removed/added entries between two common ones: [old indexes, new indexes]
   const runs: [number[], number[]][] = [];
   let run: [number[], number[]] = [[], []];
-  let i = 0;
-  let j = 0;
+  let i = head;
+  let j = head;
   for (const part of parts) {
     const n = part.count ?? part.value.length;
     if (part.removed) for (let k = 0; k < n; k += 1) run[0].push(i++);
@@ -55,7 +63,7 @@ export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAl
     }
   }
   if (run[0].length > 0 || run[1].length > 0) runs.push(run);
-  matchMoves(runs, aKeys, bKeys, out);
+  matchMoves(runs, (x) => aKeys[x - head]!, (y) => bKeys[y - head]!, out);
   out.same.sort((x, y) => x[0] - y[0]);
   out.moved = out.same.some(([, j], k) => k > 0 && j < out.same[k - 1]![1]);
   for (const [removed, added] of runs) pairEdits(removed, added, a, b, out);
@@ -65,20 +73,20 @@ export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAl
 }
 
 /** Removed entries whose value appears among the added ones (anywhere in the list) are moves. */
-function matchMoves(runs: [number[], number[]][], aKeys: string[], bKeys: string[], out: ListAlignment): void {
+function matchMoves(runs: [number[], number[]][], aKey: (i: number) => string, bKey: (j: number) => string, out: ListAlignment): void {
   const addedByKey = new Map<string, number[]>();
   for (const [, added] of runs) {
     for (const j of added) {
-      const list = addedByKey.get(bKeys[j]!);
+      const list = addedByKey.get(bKey(j));
       if (list) list.push(j);
-      else addedByKey.set(bKeys[j]!, [j]);
+      else addedByKey.set(bKey(j), [j]);
     }
   }
   if (addedByKey.size === 0) return;
   const taken = new Set<number>();
   for (const [removed] of runs) {
     for (const i of removed) {
-      const j = addedByKey.get(aKeys[i]!)?.shift();
+      const j = addedByKey.get(aKey(i))?.shift();
       if (j === undefined) continue;
       out.same.push([i, j]);
       taken.add(i).add(-1 - j);
@@ -117,43 +125,51 @@ function isContainer(v: unknown): boolean {
 /**
  * A text per value such that two values get the same text exactly when they
  * are deeply equal (type included: `1` and `"1"` differ; map key order does
- * not count). Objects both versions share (parse-config's memo) are keyed once.
+ * not count). Every part delimits itself (strings carry their length). List
+ * entries both versions share (parse-config's memo) are keyed once.
  */
 class ValueKeys {
   private readonly seen = new Map<object, string>();
 
   of(v: unknown): string {
-    if (v === null || v === undefined) return 'n';
-    switch (typeof v) {
-      case 'string':
-        return `s${v}`;
-      case 'number':
-        return Object.is(v, -0) ? 'd-0' : `d${v}`;
-      case 'boolean':
-        return v ? 'T' : 'F';
-      case 'bigint':
-        return `i${v}`;
-      case 'object':
-        return this.ofObject(v);
-      default:
-        return `?${String(v)}`;
-    }
-  }
-
-  private ofObject(v: object): string {
+    if (typeof v !== 'object' || v === null) return valueKey(v);
     const known = this.seen.get(v);
     if (known !== undefined) return known;
-    let key: string;
-    if (Array.isArray(v)) key = `a${JSON.stringify(v.map((x) => this.of(x)))}`;
-    else if (v instanceof Date) key = `t${v.getTime()}`;
-    else if (v instanceof Set) key = `e${JSON.stringify([...v].map((x) => this.of(x)).sort())}`;
-    else if (v instanceof Map) key = `m${JSON.stringify([...v].map(([k, x]) => [this.of(k), this.of(x)]).sort())}`;
-    else if (ArrayBuffer.isView(v)) key = `x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`;
-    else {
-      const entries = Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-      key = `o${JSON.stringify(entries.map(([k, x]) => [k, this.of(x)]))}`;
-    }
+    const key = valueKey(v);
     this.seen.set(v, key);
     return key;
   }
+}
+
+function valueKey(v: unknown): string {
+  if (v === null || v === undefined) return 'n';
+  switch (typeof v) {
+    case 'string':
+      return `s${v.length}:${v}`;
+    case 'number':
+      return Object.is(v, -0) ? 'd-0;' : `d${v};`;
+    case 'boolean':
+      return v ? 'T' : 'F';
+    case 'bigint':
+      return `i${v};`;
+    case 'object':
+      return objectKey(v);
+    default:
+      return `?${String(v).length}:${String(v)}`;
+  }
+}
+
+function objectKey(v: object): string {
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (const x of v) out += valueKey(x);
+    return `${out}]`;
+  }
+  if (v instanceof Date) return `t${v.getTime()};`;
+  if (v instanceof Set) return `e${[...v].map(valueKey).sort().join('')}]`;
+  if (v instanceof Map) return `m${[...v].map(([k, x]) => valueKey(k) + valueKey(x)).sort().join('')}]`;
+  if (ArrayBuffer.isView(v)) return valueKey(`x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`);
+  let out = '{';
+  for (const k of Object.keys(v).sort()) out += `${k.length}:${k}${valueKey((v as Record<string, unknown>)[k])}`;
+  return `${out}}`;
 }

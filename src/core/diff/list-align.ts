@@ -6,9 +6,8 @@ import { diffArrays } from 'diff';
  * values (jsdiff's `diffArrays`, Myers' algorithm):
  * - `same`: equal entries, old index → new index (the LCS, plus entries that moved);
  * - `moved`: whether any equal entry left the LCS order (an order change);
- * - `edited`: an entry in a run of removed entries paired with one in the run
- *   of added entries at the same place, to be compared field by field (when
- *   entries moved, maps and lists only);
+ * - `edited`: a map (list) in a run of removed entries paired with one in the
+ *   run of added entries at the same place, to be compared field by field;
  * - `removed`/`added`: the old / new indexes of the entries left over.
  * A value that leaves one place and appears at another is a move, not a removal
  * and an addition; duplicates are matched one for one.
@@ -99,18 +98,18 @@ function matchMoves(runs: [number[], number[]][], aKey: (i: number) => string, b
 }
 
 /**
- * In one run, the n-th removed and the n-th added entry are one entry edited
- * in place. When entries moved, positions mean little: only maps (lists) pair
- * up, and a replaced scalar is a removal and an addition, as dyff reports it.
+ * In one run, the n-th removed map (list) and the n-th added map (list) are
+ * one entry edited in place, compared field by field. A replaced scalar is a
+ * removal and an addition, as dyff reports it.
  */
 function pairEdits(removed: number[], added: number[], a: readonly unknown[], b: readonly unknown[], out: ListAlignment): void {
-  const aBoxes = out.moved ? removed.filter((i) => isContainer(a[i])) : removed;
-  const bBoxes = out.moved ? added.filter((j) => isContainer(b[j])) : added;
+  const aBoxes = removed.filter((i) => isContainer(a[i]));
+  const bBoxes = added.filter((j) => isContainer(b[j]));
   const paired = new Set<number>();
   for (let k = 0; k < Math.min(aBoxes.length, bBoxes.length); k += 1) {
     const i = aBoxes[k]!;
     const j = bBoxes[k]!;
-    if (out.moved && Array.isArray(a[i]) !== Array.isArray(b[j])) continue;
+    if (Array.isArray(a[i]) !== Array.isArray(b[j])) continue;
     out.edited.push([i, j]);
     paired.add(i).add(-1 - j);
   }

@@ -83,8 +83,8 @@ describe('diffTrees', () => {
     expect(summary(diffTrees('c', { l: [{ name: 'a' }, { other: 1 }] }, { l: [{ other: 1 }] }))).toEqual(['removed l[0]']);
   });
 
-  it('compares scalar lists by value: a value replaced in place, with nothing moved, is a change at its position', () => {
-    expect(summary(diffTrees('c', { items: [1, 2, 3] }, { items: [1, 5] }))).toEqual(['changed items[1]', 'removed items[2]']);
+  it('compares scalar lists by value: a replaced entry is a removal and an addition (as dyff)', () => {
+    expect(summary(diffTrees('c', { items: [1, 2, 3] }, { items: [1, 5] }))).toEqual(['removed items[2]', 'removed items[1]', 'added items[1]']);
     expect(summary(diffTrees('c', { items: [1] }, { items: [1, 2, 3] }))).toEqual(['added items[1]', 'added items[2]']);
   });
 

@@ -33,9 +33,11 @@ describe('plain lists are aligned by value, not position', () => {
 
   it('inserting at the front is one addition, not a cascade of changes', () => {
     expect(rows([1, 2, 3, 4], [0, 1, 2, 3, 4])).toEqual([['added', 'list[0]', 0, undefined]]);
-    // nothing moved: a value replaced in place is a change there
-    expect(rows(['--port', '80'], ['--port', '8080'])).toEqual([['changed', 'list[1]', '80', undefined]]);
-    // entries moved: positions mean little, a replaced value is a removal and an addition (as dyff)
+    // a replaced value is a removal and an addition, as dyff reports it
+    expect(rows(['--port', '80'], ['--port', '8080'])).toEqual([
+      ['removed', 'list[1]', '80', undefined],
+      ['added', 'list[1]', '8080', undefined],
+    ]);
     expect(rows(['a', 'b', 'c'], ['c', 'a', 'x'])).toEqual([
       ['removed', 'list[1]', 'b', undefined],
       ['changed', 'list', 'order', ['c', 'a']],

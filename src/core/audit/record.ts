@@ -9,6 +9,8 @@ import { diffFile } from '../diff/diff-file.js';
 import { parseConfig, type ParsedConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { META_FILE, parseMeta } from '../store/meta.js';
+import type { Settings } from '../store/settings.js';
+import type { IdentifierRule } from '../diff/identifier-rules.js';
 
 export type FlatTree = Map<string, { mode: string; oid: string }>;
 
@@ -16,6 +18,8 @@ export interface RecordOptions {
   schema?: 'core' | 'yaml-1.1';
   /** Files larger than this are recorded without field paths (`diff_max_bytes`). */
   maxBytes?: number;
+  /** Identifier keys named per list (`list_identifiers`). */
+  identifiers?: readonly IdentifierRule[];
   /** Flattened trees by tree id; lets a history walk read each tree once. */
   treeCache?: Map<string, FlatTree>;
   /** Parsed files (see `parseCacheKey`); a history walk parses each version once, not twice. */
@@ -26,6 +30,19 @@ export interface RecordOptions {
    * file diff has its own.
    */
   memo?: PieceMemo;
+}
+
+/** The settings that decide which field paths a record holds. */
+export function recordSettings(s: Pick<Settings, 'yamlSchema' | 'diffMaxBytes' | 'listIdentifiers'>): Pick<RecordOptions, 'schema' | 'maxBytes' | 'identifiers'> {
+  return { schema: s.yamlSchema, maxBytes: s.diffMaxBytes, identifiers: s.listIdentifiers };
+}
+
+/**
+ * A text that changes whenever those settings do: the index keeps it, and an
+ * index made under other settings is rebuilt, not read with stale paths.
+ */
+export function recordSettingsKey(s: Pick<Settings, 'yamlSchema' | 'diffMaxBytes' | 'listIdentifiers'>): string {
+  return JSON.stringify([s.yamlSchema, s.diffMaxBytes, s.listIdentifiers]);
 }
 
 /** Parsed config files by blob id and path (the parse depends on the file's extension). */
@@ -78,7 +95,7 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    return indexedFields(diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes }).changes);
+    return indexedFields(diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes, identifiers: opts.identifiers }).changes);
   } catch (e) {
     if (e instanceof RangeError) return []; // a stack or size limit of the runtime: the file stays listed, without fields
     throw e;

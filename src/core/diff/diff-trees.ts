@@ -4,6 +4,7 @@ import { formatPathText } from './path-text.js';
 import { documentSegment, identityKey, resourceIdentities, type DocumentIdentity } from './k8s-identity.js';
 import { isListKind, listIdentity } from './list-identity.js';
 import { alignLists } from './list-align.js';
+import { identifierKeysFor, type IdentifierRule } from './identifier-rules.js';
 
 /** A field change, plus what a key-matched list needs to be replayed exactly. */
 export interface TreeChange extends FieldChange {
@@ -29,10 +30,15 @@ export interface TreeChange extends FieldChange {
  * @example diffTrees('a.yaml', { db: { max: 20 } }, { db: { max: 50 } })
  * // [{ path: ['db', 'max'], pathText: 'db.max', kind: 'changed', from: 20, to: 50, ... }]
  */
-export function diffTrees(file: string, a: unknown, b: unknown): TreeChange[] {
+export function diffTrees(file: string, a: unknown, b: unknown, opts: TreeDiffOptions = {}): TreeChange[] {
   const out: TreeChange[] = [];
-  walk({ file, out }, [], a, b);
+  walk({ file, out, rules: opts.identifiers }, [], a, b);
   return out;
+}
+
+export interface TreeDiffOptions {
+  /** Identifier keys named per list (settings' `list_identifiers`), tried before name/key/id. */
+  identifiers?: readonly IdentifierRule[];
 }
 
 /**
@@ -43,9 +49,9 @@ export function diffTrees(file: string, a: unknown, b: unknown): TreeChange[] {
  * named by it (`[doc=Deployment/default/web].spec.replicas`); their order does
  * not matter. Else the document index is the first path segment.
  */
-export function diffDocuments(file: string, a: readonly unknown[], b: readonly unknown[]): TreeChange[] {
-  if (a.length <= 1 && b.length <= 1) return diffTrees(file, a[0] ?? null, b[0] ?? null);
-  const ctx: Ctx = { file, out: [] };
+export function diffDocuments(file: string, a: readonly unknown[], b: readonly unknown[], opts: TreeDiffOptions = {}): TreeChange[] {
+  if (a.length <= 1 && b.length <= 1) return diffTrees(file, a[0] ?? null, b[0] ?? null, opts);
+  const ctx: Ctx = { file, out: [], rules: opts.identifiers };
   const aRes = resources(a);
   const bRes = aRes && resources(b);
   if (aRes && bRes) walkResources(ctx, aRes, bRes);
@@ -107,6 +113,7 @@ interface Ctx {
   out: TreeChange[];
   /** The resource being walked, in a multi-document file matched by identity. */
   document?: DocumentIdentity;
+  rules?: readonly IdentifierRule[] | undefined;
 }
 
 function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
@@ -134,7 +141,7 @@ function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: 
 
 function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[], resourceList = false): void {
   if (a.length === 0 && b.length === 0) return;
-  const id = listIdentity(a, b, resourceList);
+  const id = listIdentity(a, b, resourceList, ctx.rules && identifierKeysFor(ctx.rules, path));
   if (id) walkKeyed(ctx, path, id.key, a, b, id.aIds, id.bIds);
   else walkAligned(ctx, path, a, b);
 }

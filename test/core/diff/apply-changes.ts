@@ -83,8 +83,9 @@ function reorder(list: unknown[], c: TreeChange): void {
     return;
   }
   const to = c.to as string[];
-  if (!isDeepStrictEqual(c.from, list.map((e) => identityOf(e, to)))) throw new Error(`${c.pathText}: order 'from' mismatch`);
-  const byId = new Map(list.map((e) => [identityOf(e, to), e]));
+  const id = (e: unknown): string => (c.orderKey === undefined ? identityOf(e, to) : (to.find((x) => entryMatches(e, c.orderKey!, x)) ?? ''));
+  if (!isDeepStrictEqual(c.from, list.map(id))) throw new Error(`${c.pathText}: order 'from' mismatch`);
+  const byId = new Map(list.map((e) => [id(e), e]));
   list.splice(0, list.length, ...to.map((id) => byId.get(id)));
 }
 

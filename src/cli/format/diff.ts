@@ -1,5 +1,6 @@
 import type { FieldChange, FileDiff, FileStatus } from '../../core/types.js';
 import { quotePath } from '../../core/path-name.js';
+import { isBinaryText } from '../../core/diff/binary-value.js';
 
 export interface FormatDiffOptions {
   /** ANSI colors (green added, red removed, yellow changed). @default false */
@@ -179,6 +180,7 @@ const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?:\s|$))/;
 
 /** A string plain when YAML reads it back as the same string, else double-quoted (so `"10"` ≠ `10`). */
 function formatString(s: string, inFlow: boolean): string {
+  if (isBinaryText(s)) return s; // `<binary 5 bytes: SGVsbG8=>`, shown as the issue of a !!binary value
   const ambiguous =
     s === '' ||
     s !== s.trim() ||

@@ -5,7 +5,8 @@
 import { CfgtrailError } from '../errors.js';
 import type { AuditFilter, IndexRecord, PathSegment, Trailer } from '../types.js';
 import { parsePathText } from '../diff/path-text.js';
-import { segmentsMatch } from '../diff/field-match.js';
+import { orderChangeMatches, segmentsMatch } from '../diff/field-match.js';
+import { ORDER_SUFFIX } from './record.js';
 import { trailerValues } from '../record/trailers.js';
 
 type Check = (r: IndexRecord) => boolean;
@@ -145,9 +146,12 @@ function fieldCheck(query: string): (r: ContentRecord) => boolean {
     r.fields.some((entry) => {
       const tab = entry.indexOf('\t');
       const file = normalizePath(entry.slice(0, tab));
-      const change = tryParsePath(entry.slice(tab + 1));
+      const text = entry.slice(tab + 1);
+      const order = text.endsWith(ORDER_SUFFIX);
+      const change = tryParsePath(order ? text.slice(0, -ORDER_SUFFIX.length) : text);
+      const matches = order ? orderChangeMatches : segmentsMatch;
       // A plain query segment also matches a key-matched entry (`upstreams.auth` ~ `upstreams[name=auth]`).
-      return change !== null && readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && segmentsMatch(change, q.segments));
+      return change !== null && readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && matches(change, q.segments));
     });
 }
 

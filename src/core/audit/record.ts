@@ -102,6 +102,13 @@ function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: s
   }
 }
 
+/**
+ * Marks an order change's path in the index (`spec.containers (order)`): it
+ * matches a query for the list or a parent only (field-match's
+ * orderChangeMatches). A path text never ends in a space, so no real path reads so.
+ */
+export const ORDER_SUFFIX = ' (order)';
+
 /** Field paths one file records in one index line at most; more are recorded coarser. */
 export const MAX_INDEX_FIELDS_PER_FILE = 10_000;
 
@@ -113,7 +120,7 @@ export const MAX_INDEX_FIELDS_PER_FILE = 10_000;
  * such a commit is still found, never missed.
  */
 function indexedFields(changes: readonly FieldChange[]): string[] {
-  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => ch.pathText);
+  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => ((ch as { reorder?: boolean }).reorder === true ? `${ch.pathText}${ORDER_SUFFIX}` : ch.pathText));
   const tops = [...new Set(changes.map((ch) => formatPathText(ch.path.slice(0, 1))))];
   return tops.length <= MAX_INDEX_FIELDS_PER_FILE ? tops : [''];
 }

@@ -17,3 +17,10 @@ export function binaryText(bytes: Uint8Array): string {
 export function reviveBinary(_key: unknown, value: unknown): unknown {
   return value instanceof Uint8Array ? binaryText(value) : value;
 }
+
+const BINARY_TEXT = /^<binary [\d,]+ bytes?: [A-Za-z0-9+/]*={0,2}>$/;
+
+/** Whether a string is a {@link binaryText} (a formatter may print it unquoted). */
+export function isBinaryText(s: string): boolean {
+  return s.startsWith('<binary ') && BINARY_TEXT.test(s);
+}

@@ -73,7 +73,9 @@ interface HeadFile {
 // 6: the items of a Kubernetes List are named by resource (`items[resource=ns/name]`), not position
 // 7: lists of more than three maps are matched by a guessed identifier (`scrape_configs[job_name=node]`), as dyff does
 // 8: commit trailers are read as git log reads them (no `---` divider; a leading blank line starts no trailer block)
-// 9: plain lists are aligned by value (a front insertion is one `[0]` addition, not a cascade of position changes)
+// 9: plain lists are aligned by value (a front insertion is one `[0]` addition, not a cascade of position changes);
+//    unnamed Kubernetes ports are named `[port+protocol=53/UDP]`; order changes are recorded as `path (order)`;
+//    head.json records the settings the paths were made under
 const VERSION = 9;
 export const INDEX_DIR = 'cfgtrail-index';
 

@@ -5,6 +5,12 @@ import { COMPOUND_JOIN, COMPOUND_VALUE_JOIN } from './identifier-rules.js';
 export const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
 
 /**
+ * Compound identities of unnamed Kubernetes ports (a Service's `ports`, a
+ * container's `ports`): `ports[port+protocol=53/UDP]`, tried after name/key/id.
+ */
+const PORT_KEYS = [['port', 'protocol'], ['containerPort', 'protocol']] as const;
+
+/**
  * The segment key of an entry of a Kubernetes `items` list matched by resource:
  * `items[resource=default/web]` (namespace/name, or name alone), or
  * `items[resource=Deployment/default/web]` when only the kind tells entries apart.
@@ -30,7 +36,8 @@ export interface ListIdentity {
 
 /**
  * The identity both versions of a list of maps share, tried in order: a unique
- * `name`, `key` or `id` (dyff's order); for the `items` of a Kubernetes
+ * `name`, `key` or `id` (dyff's order); `port`+`protocol` (`containerPort`+`protocol`)
+ * for Kubernetes ports; for the `items` of a Kubernetes
  * `List`/`*List`, the entries' metadata namespace/name; else, as dyff guesses,
  * a key whose string value is present and unique in every entry of both
  * versions (Prometheus `job_name`), in lists of more than three entries.
@@ -49,6 +56,12 @@ export function listIdentity(a: readonly unknown[], b: readonly unknown[], resou
     const aIds = identitiesOf(a, key);
     const bIds = aIds && identitiesOf(b, key);
     if (aIds && bIds) return { key, aIds, bIds };
+  }
+  // Kubernetes ports without names: the keys its own merge patches use (protocol included, as a port may serve TCP and UDP)
+  for (const keys of PORT_KEYS) {
+    const aIds = unique(a, (e) => namedId(e, keys));
+    const bIds = aIds && unique(b, (e) => namedId(e, keys));
+    if (aIds && bIds) return { key: keys.join(COMPOUND_JOIN), aIds, bIds };
   }
   if (resourceList) {
     for (const text of [namespacedName, kindText]) {

@@ -36,8 +36,12 @@ describe('list_identifiers rules', () => {
     expect(formatPathText(parsePathText(changes[0]!.pathText))).toBe(changes[0]!.pathText);
     expect(fieldMatches(changes[0]!.path, 'spec.ports[port+protocol=53/UDP]')).toBe(true);
     expect(fieldMatches(changes[0]!.path, 'spec.ports[port+protocol=53/TCP]')).toBe(false);
-    // without the rule: port repeats, so the entries are aligned by value
-    expect(summary(diffTrees('svc.yaml', before, after))).not.toContain('changed spec.ports[port+protocol=53/UDP].targetPort');
+    // without the rule, Kubernetes' own port identity gives the same
+    expect(summary(diffTrees('svc.yaml', before, after))).toEqual(summary(changes));
+    // a rule naming keys the entries lack falls back to the usual rules (here: the port identity)
+    const other = compileIdentifierRules({ 'spec.ports': ['host', 'path'] });
+    if (typeof other === 'string') throw new Error(other);
+    expect(summary(diffTrees('svc.yaml', before, after, { identifiers: other }))).toEqual(summary(changes));
   });
 
   it('a named key that is missing or repeats falls back to the usual rules', () => {
@@ -52,5 +56,21 @@ describe('list_identifiers rules', () => {
     const before = { upstreams: [{ name: 'a', host: 'h1' }, { name: 'b', host: 'h2' }] };
     const after = { upstreams: [{ name: 'b', host: 'h1' }, { name: 'a', host: 'h2' }] };
     expect(summary(diffTrees('u.yaml', before, after, { identifiers: only }))).toEqual(['changed upstreams[host=h1].name', 'changed upstreams[host=h2].name']);
+  });
+});
+
+describe('unnamed Kubernetes ports', () => {
+  it('are matched by port+protocol (containerPort+protocol) without settings, as Kubernetes merges them', () => {
+    const svc = (ports: [number, string, number][]) => ({ spec: { ports: ports.map(([port, protocol, targetPort]) => ({ port, protocol, targetPort })) } });
+    const before = svc([[53, 'UDP', 53], [53, 'TCP', 53]]);
+    const after = svc([[53, 'TCP', 53], [53, 'UDP', 5353], [9153, 'TCP', 9153]]);
+    const changes = diffTrees('svc.yaml', before, after);
+    expect(summary(changes)).toEqual(['changed spec.ports[port+protocol=53/UDP].targetPort', 'changed spec.ports', 'added spec.ports[port+protocol=9153/TCP]']);
+    expect(applyChanges(before, changes)).toEqual(after);
+    const pod = (ports: [number, string][]) => ({ containers: [{ name: 'dns', ports: ports.map(([containerPort, protocol]) => ({ containerPort, protocol })) }] });
+    expect(summary(diffTrees('pod.yaml', pod([[53, 'UDP'], [53, 'TCP']]), pod([[53, 'TCP']])))).toEqual(['removed containers[name=dns].ports[containerPort+protocol=53/UDP]']);
+    // a name, when every port has one, still comes first
+    const named = (n: string[]) => ({ ports: n.map((name, i) => ({ name, port: 80 + i, protocol: 'TCP' })) });
+    expect(summary(diffTrees('n.yaml', named(['http', 'https']), named(['https', 'http'])))).toEqual(['changed ports[name=https].port', 'changed ports[name=http].port', 'changed ports']);
   });
 });

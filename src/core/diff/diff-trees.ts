@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ChangeKind, FieldChange, PathSegment } from '../types.js';
 import { formatPathText } from './path-text.js';
-import { documentSegment, identityKey, resourceIdentities, type DocumentIdentity } from './k8s-identity.js';
+import { documentSegment, identityKey, resourceIdentities, textsCollide, type DocumentIdentity } from './k8s-identity.js';
 import { isListKind, listIdentity } from './list-identity.js';
 import { alignLists } from './list-align.js';
 import { identifierKeysFor, type IdentifierRule } from './identifier-rules.js';
@@ -54,7 +54,7 @@ export function diffDocuments(file: string, a: readonly unknown[], b: readonly u
   const ctx: Ctx = { file, out: [], rules: opts.identifiers };
   const aRes = resources(a);
   const bRes = aRes && resources(b);
-  if (aRes && bRes) walkResources(ctx, aRes, bRes);
+  if (aRes && bRes) walkResources(ctx, aRes, bRes, collides(aRes) || collides(bRes));
   else walkPositional(ctx, [], a, b);
   return ctx.out;
 }
@@ -67,8 +67,9 @@ export function diffWholeFile(file: string, docs: readonly unknown[], kind: 'add
   const ctx: Ctx = { file, out: [] };
   const multi = docs.length > 1;
   const res = multi ? resources(docs) : null;
+  const qualified = res !== null && collides(res);
   const entries: [PathSegment[], unknown, DocumentIdentity | undefined][] = res
-    ? res.map((r) => [[documentSegment(r.id)], r.doc, r.id])
+    ? res.map((r) => [[documentSegment(r.id, qualified)], r.doc, r.id])
     : docs.map((doc, i) => [multi ? [i] : [], doc, undefined]);
   for (const [base, doc, document] of entries) {
     if (doc === null && !multi) continue;
@@ -87,6 +88,10 @@ interface Resource {
   doc: unknown;
 }
 
+function collides(res: readonly Resource[]): boolean {
+  return textsCollide(res.map((r) => r.id));
+}
+
 /** The non-empty documents with their identities, when all are resources with unique identities. */
 function resources(docs: readonly unknown[]): Resource[] | null {
   const present = docs.filter((d) => d !== null && d !== undefined);
@@ -94,17 +99,19 @@ function resources(docs: readonly unknown[]): Resource[] | null {
   return ids && ids.map((id, i) => ({ id, doc: present[i] }));
 }
 
-function walkResources(ctx: Ctx, a: Resource[], b: Resource[]): void {
+/** @param qualified name documents with their apiVersion: some share kind, namespace and name */
+function walkResources(ctx: Ctx, a: Resource[], b: Resource[], qualified: boolean): void {
+  const seg = (id: DocumentIdentity): PathSegment[] => [documentSegment(id, qualified)];
   const bByKey = new Map(b.map((r) => [identityKey(r.id), r]));
   const aKeys = new Set(a.map((r) => identityKey(r.id)));
   for (const r of a) {
     const other = bByKey.get(identityKey(r.id));
     const c: Ctx = { ...ctx, document: r.id };
-    if (other === undefined) ctx.out.push(change(c, [documentSegment(r.id)], 'removed', r.doc));
-    else if (!Object.is(r.doc, other.doc)) walk(c, [documentSegment(r.id)], r.doc, other.doc);
+    if (other === undefined) ctx.out.push(change(c, seg(r.id), 'removed', r.doc));
+    else if (!Object.is(r.doc, other.doc)) walk(c, seg(r.id), r.doc, other.doc);
   }
   for (const r of b) {
-    if (!aKeys.has(identityKey(r.id))) ctx.out.push(change({ ...ctx, document: r.id }, [documentSegment(r.id)], 'added', r.doc));
+    if (!aKeys.has(identityKey(r.id))) ctx.out.push(change({ ...ctx, document: r.id }, seg(r.id), 'added', r.doc));
   }
 }
 

@@ -138,6 +138,15 @@ describe('diffDocuments and diffWholeFile', () => {
     expect(summary(diffDocuments('k', [cm('a'), cm('a')], [cm('a'), cm('b')]))).toEqual(['changed [1].metadata.name']);
   });
 
+  it('names documents with their apiVersion when only it tells two apart (a CRD served at two versions)', () => {
+    const crd = (apiVersion: string, size: number) => ({ apiVersion, kind: 'Widget', metadata: { name: 'w' }, spec: { size } });
+    expect(diffDocuments('k', [crd('v1beta1', 1), crd('v1alpha1', 1)], [crd('v1alpha1', 1), crd('v1beta1', 1)])).toEqual([]);
+    expect(summary(diffDocuments('k', [crd('v1beta1', 1), crd('v1alpha1', 1)], [crd('v1alpha1', 1), crd('v1beta1', 2)]))).toEqual([
+      'changed [doc=v1beta1/Widget/w].spec.size',
+    ]);
+    expect(summary(diffWholeFile('k', [crd('v1beta1', 1), crd('v1alpha1', 1)], 'added')).slice(0, 1)).toEqual(['added [doc=v1beta1/Widget/w].apiVersion']);
+  });
+
   it('names the documents of a new multi-document file by resource', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: {} };
     expect(summary(diffWholeFile('k', [cm, { ...cm, metadata: { name: 'b' } }], 'added'))).toEqual([

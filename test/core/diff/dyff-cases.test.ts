@@ -149,6 +149,13 @@ describe("dyff's compare_test.go cases", () => {
     expect(changes).toMatchObject([{ pathText: 'items', reorder: true, from: ['kindv2/item', 'kindv1/item'], to: ['kindv1/item', 'kindv2/item'] }]);
   });
 
+  it('kubernetes/multi-docs-versioned-crds: documents told apart only by apiVersion, swapped: no change', () => {
+    // no expectation in compare_test.go; dyff's Kubernetes matching (apiVersion/kind/name) sees only a document order change
+    const d = diffFile('case.yml', asset('kubernetes/multi-docs-versioned-crds/from.yml'), asset('kubernetes/multi-docs-versioned-crds/to.yml'));
+    expect(d.changes).toEqual([]);
+    expect(d.formattingOnly).toBe(true);
+  });
+
   it('issue 38: a named-entry list whose names repeat, unchanged: no difference', () => {
     expect(compare('issues/issue-38')).toEqual([]);
   });

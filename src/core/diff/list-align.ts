@@ -27,8 +27,15 @@ export interface ListAlignment {
 const MAX_EDITS = 500;
 
 /**
+ * Entries (between the equal head and tail) beyond which a list is compared by
+ * position, as before alignment: counting a million values alone took ~0.8 s.
+ */
+const MAX_ALIGNED = 50_000;
+
+/**
  * Aligns two plain lists; null when they differ in more than {@link MAX_EDITS}
- * entries (the caller compares them by position).
+ * places or their differing parts hold more than {@link MAX_ALIGNED} entries
+ * (the caller compares them by position).
  * @example alignLists(['A', 'C', 'B'], ['A', 'B', 'C']) // same A, B, C; moved: true
  */
 export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAlignment | null {
@@ -39,9 +46,16 @@ export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAl
   while (head < a.length && head < b.length && same(a[head], b[head])) head += 1;
   let tail = 0;
   while (tail < a.length - head && tail < b.length - head && same(a[a.length - 1 - tail], b[b.length - 1 - tail])) tail += 1;
-  const aKeys = a.slice(head, a.length - tail).map((v) => keys.of(v));
-  const bKeys = b.slice(head, b.length - tail).map((v) => keys.of(v));
-  const parts = diffArrays(aKeys, bKeys, { maxEditLength: MAX_EDITS });
+  if (a.length - head - tail > MAX_ALIGNED || b.length - head - tail > MAX_ALIGNED) return null;
+  const aMid = a.slice(head, a.length - tail);
+  const bMid = b.slice(head, b.length - tail);
+  // strings, numbers and booleans compare rightly with ===, as they are; anything else by its key
+  const plain = aMid.every(isPlainScalar) && bMid.every(isPlainScalar);
+  const aKeys = plain ? (aMid as Scalar[]) : aMid.map((v) => keys.of(v));
+  const bKeys = plain ? (bMid as Scalar[]) : bMid.map((v) => keys.of(v));
+  // values on one side only are edits the LCS cannot avoid: too many, and it would search in vain
+  if (unmatchedCount(aKeys, bKeys) > MAX_EDITS) return null;
+  const parts = diffArrays<Scalar>(aKeys, bKeys, { maxEditLength: MAX_EDITS });
   if (parts === undefined) return null;
   const out: ListAlignment = { same: [], moved: false, edited: [], removed: [], added: [] };
   for (let k = 0; k < head; k += 1) out.same.push([k, k]);
@@ -72,8 +86,8 @@ export function alignLists(a: readonly unknown[], b: readonly unknown[]): ListAl
 }
 
 /** Removed entries whose value appears among the added ones (anywhere in the list) are moves. */
-function matchMoves(runs: [number[], number[]][], aKey: (i: number) => string, bKey: (j: number) => string, out: ListAlignment): void {
-  const addedByKey = new Map<string, number[]>();
+function matchMoves(runs: [number[], number[]][], aKey: (i: number) => Scalar, bKey: (j: number) => Scalar, out: ListAlignment): void {
+  const addedByKey = new Map<Scalar, number[]>();
   for (const [, added] of runs) {
     for (const j of added) {
       const list = addedByKey.get(bKey(j));
@@ -115,6 +129,23 @@ function pairEdits(removed: number[], added: number[], a: readonly unknown[], b:
   }
   for (const i of removed) if (!paired.has(i)) out.removed.push(i);
   for (const j of added) if (!paired.has(-1 - j)) out.added.push(j);
+}
+
+type Scalar = string | number | boolean;
+
+/** A value `===` compares as deep equality would: not NaN (never equal to itself), not -0 (equal to 0). */
+function isPlainScalar(v: unknown): v is Scalar {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Number.isNaN(v) && !Object.is(v, -0));
+}
+
+/** How many values one list has more of than the other (a lower bound on the edits between them). */
+function unmatchedCount(a: readonly Scalar[], b: readonly Scalar[]): number {
+  const count = new Map<Scalar, number>();
+  for (const k of a) count.set(k, (count.get(k) ?? 0) + 1);
+  for (const k of b) count.set(k, (count.get(k) ?? 0) - 1);
+  let n = 0;
+  for (const c of count.values()) n += Math.abs(c);
+  return n;
 }
 
 function isContainer(v: unknown): boolean {

@@ -67,6 +67,21 @@ describe('plain lists are aligned by value, not position', () => {
     expect(changes).toHaveLength(3000);
     expect(changes[0]).toMatchObject({ kind: 'changed', pathText: 'list[0]', from: 'a0', to: 'b0' });
   });
+
+  it('aligns only up to 50,000 differing entries; a longer middle is compared by position, in bounded time', () => {
+    const big = Array.from({ length: 60_000 }, (_, i) => i);
+    // equal heads and tails do not count: a front insertion into 60,000 entries is aligned
+    expect(alignLists(big, [-1, ...big])).toMatchObject({ added: [0], removed: [], moved: false });
+    // changes at both ends leave 60,000 entries between them
+    expect(alignLists(big, [-1, ...big.slice(1, -1), -2])).toBeNull();
+    expect(alignLists(big.slice(0, 40_000), [-1, ...big.slice(1, 39_999), -2])).toMatchObject({ added: [0, 39_999], removed: [0, 39_999] });
+    // 500 scattered replacements in a million entries: too many to align, found quickly
+    const million = Array.from({ length: 1_000_000 }, (_, i) => i);
+    const started = performance.now();
+    const changes = diffTrees('f', { l: million.slice(0, 40_000) }, { l: million.slice(0, 40_000).map((v) => (v % 70 === 0 ? -v - 1 : v)) });
+    expect(changes.filter((c) => c.kind === 'changed')).toHaveLength(572);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
 });
 
 /** Deterministic PRNG so a failing case can be reproduced. */

@@ -194,7 +194,12 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   const oldOrder = aIds.filter((id) => bIndex.has(id));
   const newOrder = bIds.filter((id) => aIndex.has(id));
   if (oldOrder.some((id, i) => id !== newOrder[i])) {
-    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true, orderKey: key });
+    // the identities as the entries hold them: `id: 1` stays the number 1
+    const value = (id: string): unknown => {
+      const v = (a[aIndex.get(id)!] as Record<string, unknown>)[key];
+      return typeof v === 'number' || typeof v === 'boolean' ? v : id;
+    };
+    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder.map(value)), to: newOrder.map(value), reorder: true, orderKey: key });
   }
   bIds.forEach((id, i) => {
     if (!aIndex.has(id)) ctx.out.push({ ...change(ctx, at(id), 'added', b[i]), index: i });

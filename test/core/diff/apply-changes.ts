@@ -82,9 +82,9 @@ function reorder(list: unknown[], c: TreeChange): void {
     list.splice(0, list.length, ...(c.to as unknown[]).map(deepCopy));
     return;
   }
-  const to = c.to as string[];
+  const to = (c.to as unknown[]).map(String);
   const id = (e: unknown): string => (c.orderKey === undefined ? identityOf(e, to) : (to.find((x) => entryMatches(e, c.orderKey!, x)) ?? ''));
-  if (!isDeepStrictEqual(c.from, list.map(id))) throw new Error(`${c.pathText}: order 'from' mismatch`);
+  if (!isDeepStrictEqual((c.from as unknown[]).map(String), list.map(id))) throw new Error(`${c.pathText}: order 'from' mismatch`);
   const byId = new Map(list.map((e) => [id(e), e]));
   list.splice(0, list.length, ...to.map((id) => byId.get(id)));
 }

@@ -63,6 +63,13 @@ describe('diffTrees', () => {
     expect(applyChanges(before, changes)).toEqual(after);
   });
 
+  it('gives an order change the identities as the entries hold them (numbers stay numbers)', () => {
+    const l = (ids: number[]) => ({ l: ids.map((id) => ({ id, v: `x${id}` })) });
+    const changes = diffTrees('c', l([1, 2, 3]), l([3, 1, 2]));
+    expect(changes).toMatchObject([{ pathText: 'l', reorder: true, orderKey: 'id', from: [1, 2, 3], to: [3, 1, 2] }]);
+    expect(applyChanges(l([1, 2, 3]), changes)).toEqual(l([3, 1, 2]));
+  });
+
   it('tries key before id, as dyff does', () => {
     const before = { list: [{ id: 1, key: 'a' }, { id: 2, key: 'b' }] };
     const after = { list: [{ id: 3, key: 'a' }, { id: 2, key: 'b' }] };

@@ -71,6 +71,13 @@ describe('mergeFields (YAML)', () => {
     expect(r).toEqual({ ok: false, conflicts: [{ path: 'svc.pool', reason: 'not-exact' }] });
   });
 
+  it('reverts a field of an unnamed Kubernetes port, found by port+protocol, in place', () => {
+    const svc = (udp: number, tcp: number, extra = '') => `spec:\n  ports:\n    - port: 53\n      protocol: UDP\n      targetPort: ${udp}\n    - port: 53\n      protocol: TCP\n      targetPort: ${tcp}\n${extra}`;
+    // the reverted change set UDP's targetPort 53 → 5353; later the file gained a key
+    const r = merge('svc.yaml', svc(5353, 53), svc(5353, 53, 'z: 1\n'), svc(53, 53));
+    expect(r).toEqual(expect.objectContaining({ ok: true, text: svc(53, 53, 'z: 1\n'), applied: ['spec.ports[port+protocol=53/UDP].targetPort'] }));
+  });
+
   it('edits positions of a plain list in place', () => {
     const r = merge('m.yaml', 'a: [1, 2]   # order\n', 'a: [1, 2]   # order\nz: 1\n', 'a: [2, 1]\n');
     expect(r).toEqual(expect.objectContaining({ ok: true, text: 'a: [2, 1]   # order\nz: 1\n' }));

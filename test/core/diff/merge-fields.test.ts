@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileIdentifierRules } from '../../../src/core/diff/identifier-rules.js';
 import { mergeFields } from '../../../src/core/diff/merge-fields.js';
 
 /** base = the reverted commit, ours = now, theirs = before it: the revert's three sides. */
@@ -76,6 +77,19 @@ describe('mergeFields (YAML)', () => {
     // the reverted change set UDP's targetPort 53 → 5353; later the file gained a key
     const r = merge('svc.yaml', svc(5353, 53), svc(5353, 53, 'z: 1\n'), svc(53, 53));
     expect(r).toEqual(expect.objectContaining({ ok: true, text: svc(53, 53, 'z: 1\n'), applied: ['spec.ports[port+protocol=53/UDP].targetPort'] }));
+  });
+
+  it('finds entries by the identifiers settings name (list_identifiers), also after a later insertion', () => {
+    const rules = compileIdentifierRules({ protectedbranches: 'branch' });
+    if (typeof rules === 'string') throw new Error(rules);
+    const doc = (entries: [string, string][]) => `protectedbranches:\n${entries.map(([b, p]) => `  - branch: ${b}\n    push: ${p}\n`).join('')}`;
+    const base = doc([['main', 'devs'], ['dev', 'all']]); // the reverted change set main's push to devs
+    const theirs = doc([['main', 'admins'], ['dev', 'all']]);
+    const ours = doc([['feature', 'x'], ['main', 'devs'], ['dev', 'all']]); // a later change inserted a branch first
+    const r = mergeFields('p.yaml', base, ours, theirs, { identifiers: rules });
+    expect(r).toEqual(expect.objectContaining({ ok: true, text: doc([['feature', 'x'], ['main', 'admins'], ['dev', 'all']]), applied: ['protectedbranches[branch=main].push'] }));
+    // without the rule the entries have no identity: positions moved, so it is a conflict, never a wrong edit
+    expect(mergeFields('p.yaml', base, ours, theirs)).toMatchObject({ ok: false });
   });
 
   it('edits positions of a plain list in place', () => {

@@ -77,6 +77,10 @@ describe('parseConfig', () => {
     const big = Buffer.alloc(1234, 7).toString('base64');
     const [tree] = docsOf(parseConfig('b.yaml', Buffer.from(`k: !!binary ${big}\n`))) as [{ k: string }];
     expect(tree.k).toBe(`<binary 1,234 bytes: ${big}>`);
+    // hostile: bytes that are not base64, an empty value, a collection tagged binary (yaml warns, keeps the list)
+    expect(docsOf(parseConfig('b.yaml', Buffer.from('a: !!binary "@@@"\nb: !!binary\nc: !!binary [1, 2]\n')))).toEqual([
+      { a: '<binary 0 bytes: >', b: '<binary 0 bytes: >', c: [1, 2] },
+    ]);
     // a key or value that merely says "binary" is left alone
     expect(docsOf(parseConfig('b.yaml', Buffer.from('binary: "!!binary x"\n')))).toEqual([{ binary: '!!binary x' }]);
   });

@@ -180,7 +180,7 @@ const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?:\s|$))/;
 
 /** A string plain when YAML reads it back as the same string, else double-quoted (so `"10"` ≠ `10`). */
 function formatString(s: string, inFlow: boolean): string {
-  if (isBinaryText(s)) return s; // `<binary 5 bytes: SGVsbG8=>`, shown as the issue of a !!binary value
+  if (isBinaryText(s)) return s; // a !!binary value as core/diff/binary-value writes it: `<binary 5 bytes: SGVsbG8=>`, printed bare
   const ambiguous =
     s === '' ||
     s !== s.trim() ||

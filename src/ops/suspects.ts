@@ -10,7 +10,7 @@ import { eachLineSpanNewestFirst, splitLine } from '../core/audit/index-store.js
 import { notesFor } from '../core/audit/verification-notes.js';
 import { formatNoteSummary, type VerificationNote } from '../core/record/verification-note.js';
 import { trailerValues } from '../core/record/trailers.js';
-import { NOT_COMPARED_MARK, REORDER_MARK } from '../core/audit/filter.js';
+import { NOT_COMPARED_MARK, orderChangePath } from '../core/audit/index-marks.js';
 import { servicesForFiles, type ServiceConfig } from './services-config.js';
 
 export type SuspectKind = 'change' | 'rollback' | 'auto-rollback' | 'revert' | 'freeze' | 'unfreeze' | 'drill';
@@ -110,7 +110,8 @@ function fieldText(item: string): string {
   const file = item.slice(0, sep);
   const path = item.slice(sep + 1);
   if (path === NOT_COMPARED_MARK) return `${file}: (compared as text)`;
-  return path.startsWith(REORDER_MARK) ? `${file}: order of ${path.slice(1)}` : `${file}: ${path}`;
+  const order = orderChangePath(path);
+  return order !== null ? `${file}: order of ${order}` : `${file}: ${path}`;
 }
 
 /** What a commit is, from its trailers (the freeze and drill trailers as the shared contract writes them). */

@@ -13,7 +13,7 @@ const APP_B = `spec:\n  containers:\n    - name: sidecar\n      image: b\n    - 
 
 const DIFF_TEXT = [
   'app.yaml (modified)',
-  '~ spec.containers: order web, sidecar → sidecar, web',
+  '⇆ spec.containers: order web, sidecar → sidecar, web',
   `  long: x → ${LONG}`,
   '',
   'blob.bin (modified)',
@@ -89,7 +89,7 @@ describe('status, diff, show and log display', () => {
   it('diff --json has reordered, link and mode rows', () => {
     const rows = JSON.parse(run(['diff', '--json'])) as Record<string, unknown>[];
     expect(rows.filter((r) => r.kind !== 'changed' && r.kind !== 'binary')).toEqual([
-      { file: 'app.yaml', path: ['spec', 'containers'], pathText: 'spec.containers', kind: 'reordered', from: ['web', 'sidecar'], to: ['sidecar', 'web'] },
+      { file: 'app.yaml', path: ['spec', 'containers'], pathText: 'spec.containers', kind: 'reordered', by: 'name', from: ['web', 'sidecar'], to: ['sidecar', 'web'] },
       { file: 'current', kind: 'link', status: 'modified', from: 'releases/v1', to: 'releases/v2' },
       { file: 'perm.yaml', kind: 'mode', from: '0644', to: '0640' },
     ]);

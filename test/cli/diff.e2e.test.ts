@@ -11,7 +11,9 @@ const BLOB_B = Buffer.concat([BLOB_A, Buffer.from([0, 1, 2, 3, 0])]);
 
 /** The field changes between snapshots A and B, as the test makes them (file order, then document order). */
 const A_TO_B: Row[] = [
-  { file: 'conf.d/cache.yaml', path: ['cache', 'servers', 1], pathText: 'cache.servers[1]', kind: 'changed', from: 'cache-2:6379', to: 'cache-9:6379' },
+  // a plain list is aligned by value: a replaced entry is a removal and an addition at its position (as dyff)
+  { file: 'conf.d/cache.yaml', path: ['cache', 'servers', 1], pathText: 'cache.servers[1]', kind: 'removed', from: 'cache-2:6379' },
+  { file: 'conf.d/cache.yaml', path: ['cache', 'servers', 1], pathText: 'cache.servers[1]', kind: 'added', to: 'cache-9:6379' },
   { file: 'config.yaml', path: ['database', 'pool', 'max'], pathText: 'database.pool.max', kind: 'changed', from: 20, to: 30 },
   { file: 'config.yaml', path: ['upstreams', { name: 'auth' }, 'timeout'], pathText: 'upstreams[name=auth].timeout', kind: 'changed', from: '2s', to: '5s' },
   { file: 'limits.json', path: ['tenants', 'acme'], pathText: 'tenants.acme', kind: 'changed', from: 100, to: 101 },
@@ -78,7 +80,14 @@ describe('diff between revisions', () => {
   });
 
   it('REV REV the other way round swaps from and to', () => {
-    expect(diffJson([revB, revA])).toEqual(A_TO_B.map((r) => ({ ...r, from: r.to, to: r.from })));
+    const swapped = (r: Row): Row => {
+      if (r.kind === 'changed') return { ...r, from: r.to, to: r.from };
+      const { from, to, ...rest } = r;
+      return r.kind === 'removed' ? { ...rest, kind: 'added', to: from } : { ...rest, kind: 'removed', from: to };
+    };
+    const reversed = A_TO_B.map(swapped);
+    // the removal of cache-9 comes before the addition of cache-2
+    expect(diffJson([revB, revA])).toEqual([reversed[1], reversed[0], ...reversed.slice(2)]);
   });
 
   it('-- PATH limits to a file or a directory', () => {

@@ -7,16 +7,16 @@ export type DiffJsonRow =
   | { file: string; kind: 'text'; patch: string; warning?: string; summary?: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'binary'; status: string; fromSize?: number; toSize?: number }
   | { file: string; kind: 'secret'; status: string; fromSize?: number; toSize?: number; fromTag?: string; toTag?: string }
-  | { file: string; path: unknown[]; pathText: string; kind: 'reordered'; from: string[]; to: string[]; document?: DocumentIdentity }
+  | { file: string; path: unknown[]; pathText: string; kind: 'reordered'; by: string; from: unknown[]; to: unknown[]; document?: DocumentIdentity }
   | { file: string; kind: 'mode'; from: string; to: string }
   | { file: string; kind: 'link'; status: string; from?: string; to?: string }
   | { file: string; kind: 'formatting' };
 
 /**
  * Flattens file diffs into the stable `--json` rows: tree changes as
- * `{file, path, pathText, kind, from, to}` (a key-matched list whose entries
- * changed order as `kind: 'reordered'`, from/to its identities in old and new
- * order), symlinks as `{file, kind: 'link', status, from, to}` (targets), other
+ * `{file, path, pathText, kind, from, to}` (a list whose entries changed order
+ * as `kind: 'reordered'`, `by` the identity key or `value`, from/to the
+ * entries' identities, or values, in old and new order; docs/diff-json.md), symlinks as `{file, kind: 'link', status, from, to}` (targets), other
  * files as `{file, kind: 'text', patch}`. In a multi-document file matched by
  * Kubernetes identity, tree rows add `document: {apiVersion, kind, namespace?, name}`.
  */
@@ -32,10 +32,11 @@ export function diffsToJson(diffs: readonly FileDiff[]): DiffJsonRow[] {
       rows.push({ file: d.file, kind: 'text', patch: d.patch ?? '', ...(d.warning ? { warning: d.warning } : {}), ...extra });
     }
     else if (d.formattingOnly) rows.push({ file: d.file, kind: 'formatting' });
-    for (const c of d.changes as readonly (FieldChange & { reorder?: boolean; document?: DocumentIdentity })[]) {
+    for (const c of d.changes as readonly (FieldChange & { reorder?: boolean; orderKey?: string; document?: DocumentIdentity })[]) {
       const doc = c.document ? { document: c.document } : {};
       if (c.reorder === true) {
-        rows.push({ file: d.file, path: c.path, pathText: c.pathText, kind: 'reordered', from: c.from as string[], to: c.to as string[], ...doc });
+        const by = c.orderKey ?? 'value';
+        rows.push({ file: d.file, path: c.path, pathText: c.pathText, kind: 'reordered', by, from: c.from as unknown[], to: c.to as unknown[], ...doc });
         continue;
       }
       const row: DiffJsonRow = { file: d.file, path: c.path, pathText: c.pathText, kind: c.kind };

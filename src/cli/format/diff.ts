@@ -1,6 +1,7 @@
 import type { FieldChange, FileDiff, FileStatus } from '../../core/types.js';
 import { quotePath } from '../../core/path-name.js';
 import { formatBytes } from '../../core/diff/large-file.js';
+import { isBinaryText } from '../../core/diff/binary-value.js';
 
 export interface FormatDiffOptions {
   /** ANSI colors (green added, red removed, yellow changed). @default false */
@@ -78,7 +79,7 @@ function changeLine(c: FieldChange & { reorder?: boolean }, paint: Paint, value:
   const path = c.pathText === '' ? '(root)' : c.pathText;
   if (c.kind === 'added') return paint(`+ ${path}: ${value(c.to)}`, 'green');
   if (c.kind === 'removed') return paint(`- ${path}: ${value(c.from)}`, 'red');
-  if (c.reorder === true) return paint(`~ ${path}: order ${value(new OrderText(c.from))} → ${value(new OrderText(c.to))}`, 'yellow');
+  if (c.reorder === true) return paint(`⇆ ${path}: order ${value(new OrderText(c.from))} → ${value(new OrderText(c.to))}`, 'yellow');
   return paint(`  ${path}: ${value(c.from)} → ${value(c.to)}`, 'yellow');
 }
 
@@ -173,6 +174,7 @@ const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?:\s|$))/;
 
 /** A string plain when YAML reads it back as the same string, else double-quoted (so `"10"` ≠ `10`). */
 function formatString(s: string, inFlow: boolean): string {
+  if (isBinaryText(s)) return s; // a !!binary value as core/diff/binary-value writes it: `<binary 5 bytes: SGVsbG8=>`, printed bare
   const ambiguous =
     s === '' ||
     s !== s.trim() ||

@@ -1,7 +1,7 @@
 import type { AuditEntry, FileStatus } from '../types.js';
 import { eachLineWith, splitLine, type IndexData } from './index-store.js';
 import { eachFirstParent } from './first-parent.js';
-import { NOT_COMPARED_MARK, REORDER_MARK } from './filter.js';
+import { NOT_COMPARED_MARK, orderChangePath } from './index-marks.js';
 import type { Store } from '../store/open.js';
 import { parseCommit } from '../git/commit.js';
 import { entryAtPath } from '../git/tree.js';
@@ -88,8 +88,9 @@ function recordedFields(column: string, path: string): { fields: string[]; reord
     const sep = item.indexOf('\x1e');
     if (item.slice(0, sep) !== name) continue;
     const text = item.slice(sep + 1);
+    const order = orderChangePath(text);
     if (text === NOT_COMPARED_MARK) notCompared = true;
-    else if (text.startsWith(REORDER_MARK)) reorders.push(text.slice(1));
+    else if (order !== null) reorders.push(order);
     else fields.push(text);
   }
   return { fields, reorders, notCompared };

@@ -5,23 +5,9 @@
 import { CfgtrailError } from '../errors.js';
 import type { AuditFilter, IndexRecord, PathSegment, Trailer } from '../types.js';
 import { parsePathText } from '../diff/path-text.js';
-import { segmentsMatch } from '../diff/field-match.js';
+import { orderChangeMatches, segmentsMatch } from '../diff/field-match.js';
+import { orderChangePath } from './index-marks.js';
 import { trailerValues } from '../record/trailers.js';
-
-/**
- * Marks a recorded field path (index column) whose list only changed the
- * order of its entries (`.spec.containers`): no path text starts with a dot,
- * `log --field` reads it without the mark, and blame does not count it as
- * setting the entries.
- */
-export const REORDER_MARK = '.';
-
-/**
- * Recorded (alone) for a YAML/JSON file a commit changed but that could not
- * be compared field by field (a side did not parse, or was too large): its
- * field changes are unknown. No path text, nor a marked one, starts with it.
- */
-export const NOT_COMPARED_MARK = '..';
 
 type Check = (r: IndexRecord) => boolean;
 
@@ -160,9 +146,12 @@ function fieldCheck(query: string): (r: ContentRecord) => boolean {
     r.fields.some((entry) => {
       const tab = entry.indexOf('\t');
       const file = normalizePath(entry.slice(0, tab));
-      const change = tryParsePath(entry.slice(entry[tab + 1] === REORDER_MARK ? tab + 2 : tab + 1));
+      const text = entry.slice(tab + 1);
+      const order = orderChangePath(text);
+      const change = tryParsePath(order ?? text);
+      const matches = order !== null ? orderChangeMatches : segmentsMatch;
       // A plain query segment also matches a key-matched entry (`upstreams.auth` ~ `upstreams[name=auth]`).
-      return change !== null && readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && segmentsMatch(change, q.segments));
+      return change !== null && readings.some((q) => (q.file === undefined || isUnder(file, q.file)) && matches(change, q.segments));
     });
 }
 

@@ -27,13 +27,15 @@ export interface IndexData {
   head: string | null;
   count: number;
   crc: number;
+  /** The settings its field paths were made under (see audit/record's recordSettingsKey). */
+  settings?: string | undefined;
 }
 
 /**
  * An index in memory, from its bytes or its text (or both, when the caller
  * has both); the other form is made on first use.
  */
-export function indexData(from: { bytes: Buffer; text?: string } | { text: string }, head: string | null, count: number, crc: number): IndexData {
+export function indexData(from: { bytes: Buffer; text?: string } | { text: string }, head: string | null, count: number, crc: number, settings?: string): IndexData {
   let bytes = 'bytes' in from ? from.bytes : undefined;
   let text = from.text;
   return {
@@ -49,6 +51,7 @@ export function indexData(from: { bytes: Buffer; text?: string } | { text: strin
     head,
     count,
     crc,
+    settings,
   };
 }
 
@@ -58,6 +61,8 @@ interface HeadFile {
   count: number;
   bytes: number;
   crc: number;
+  /** The settings the field paths were made under; an index made under others is rebuilt. */
+  settings?: string;
   /** CRC-32 of the other members: damage to head.json itself is caught without counting lines. */
   sum?: number;
 }
@@ -68,9 +73,11 @@ interface HeadFile {
 // 6: the items of a Kubernetes List are named by resource (`items[resource=ns/name]`), not position
 // 7: lists of more than three maps are matched by a guessed identifier (`scrape_configs[job_name=node]`), as dyff does
 // 8: commit trailers are read as git log reads them (no `---` divider; a leading blank line starts no trailer block)
-// 9: a list whose entries only changed order is recorded with a leading `.` (blame keeps entries' identity across moves),
-//    and a YAML/JSON file compared as text is recorded as `..` (blame knows its fields changed unseen)
-const VERSION = 9;
+// 9: plain lists are aligned by value (a front insertion is one `[0]` addition, not a cascade of position changes);
+//    unnamed Kubernetes ports are named `[port+protocol=53/UDP]`; order changes are recorded as `path (order)`;
+//    head.json records the settings the paths were made under
+// 10: a YAML/JSON file compared as text is recorded as `..` (blame knows its fields changed unseen)
+const VERSION = 10;
 export const INDEX_DIR = 'cfgtrail-index';
 
 /** Reads the index; null when it is missing or fails its size/checksum check. */
@@ -85,9 +92,9 @@ export function readIndex(gitdir: string): IndexData | null {
   if (!head || buf.length !== head.bytes || crc32(buf) !== head.crc) return null;
   if (head.sum === undefined) {
     // Written before head.json had its own checksum: count the lines instead.
-    return countLines(buf) === head.count ? indexData({ bytes: buf }, head.head, head.count, head.crc) : null;
+    return countLines(buf) === head.count ? indexData({ bytes: buf }, head.head, head.count, head.crc, head.settings) : null;
   }
-  return indexData({ bytes: buf }, head.head, head.count, head.crc);
+  return indexData({ bytes: buf }, head.head, head.count, head.crc, head.settings);
 }
 
 /**
@@ -121,7 +128,7 @@ function readHeadFile(gitdir: string, allowUnsummed = false): HeadFile | null {
 }
 
 function headSum(h: HeadFile): number {
-  return crc32(JSON.stringify([h.version, h.head, h.count, h.bytes, h.crc]));
+  return crc32(JSON.stringify([h.version, h.head, h.count, h.bytes, h.crc, h.settings ?? '']));
 }
 
 /** Serialises one record as an index line (with its trailing newline). */
@@ -139,8 +146,8 @@ export function recordLine(r: IndexRecord): string {
   return `${r.commit}\t${timestamp}\t${clean(r.changeId ?? '')}\t${author}\t${f}\t${message}\t${JSON.stringify(entry)}\n`;
 }
 
-/** Replaces the index with `lines` (a rebuild). */
-export function writeIndex(gitdir: string, head: string | null, lines: string | Buffer, count: number): IndexData {
+/** Replaces the index with `lines` (a rebuild), made under `settings`. */
+export function writeIndex(gitdir: string, head: string | null, lines: string | Buffer, count: number, settings?: string): IndexData {
   const dir = join(gitdir, INDEX_DIR);
   mkdirSync(dir, { recursive: true });
   const buf = typeof lines === 'string' ? Buffer.from(lines) : lines;
@@ -148,8 +155,8 @@ export function writeIndex(gitdir: string, head: string | null, lines: string | 
   writeFileSync(tmp, buf);
   renameSync(tmp, join(dir, 'commits'));
   const crc = crc32(buf);
-  writeHead(dir, { version: VERSION, head, count, bytes: buf.length, crc });
-  return indexData(typeof lines === 'string' ? { bytes: buf, text: lines } : { bytes: buf }, head, count, crc);
+  writeHead(dir, { version: VERSION, head, count, bytes: buf.length, crc, ...(settings === undefined ? {} : { settings }) });
+  return indexData(typeof lines === 'string' ? { bytes: buf, text: lines } : { bytes: buf }, head, count, crc, settings);
 }
 
 /** Where the index ends: enough to append to it without reading it. */
@@ -158,6 +165,7 @@ export interface IndexTail {
   count: number;
   bytes: number;
   crc: number;
+  settings?: string | undefined;
 }
 
 /**
@@ -175,7 +183,7 @@ export function readIndexTail(gitdir: string): IndexTail | null {
   } catch {
     return null; // missing: the caller rebuilds
   }
-  return { head: head.head, count: head.count, bytes: head.bytes, crc: head.crc };
+  return { head: head.head, count: head.count, bytes: head.bytes, crc: head.crc, settings: head.settings };
 }
 
 /** Appends index lines after `tail`; returns the new tail. */
@@ -184,20 +192,20 @@ export function appendLines(gitdir: string, tail: IndexTail, head: string, lines
   const buf = typeof lines === 'string' ? Buffer.from(lines) : lines;
   appendFileSync(join(dir, 'commits'), buf);
   const next = { head, count: tail.count + countLines(buf), bytes: tail.bytes + buf.length, crc: crc32(buf, tail.crc) };
-  writeHead(dir, { version: VERSION, ...next });
-  return next;
+  writeHead(dir, { version: VERSION, ...next, ...(tail.settings === undefined ? {} : { settings: tail.settings }) });
+  return { ...next, settings: tail.settings };
 }
 
 /** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
 export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
   const added = Buffer.from(lines);
   const next = appendLines(gitdir, tailOf(data), head, added);
-  return indexData({ bytes: Buffer.concat([data.bytes, added]) }, head, next.count, next.crc);
+  return indexData({ bytes: Buffer.concat([data.bytes, added]) }, head, next.count, next.crc, data.settings);
 }
 
 /** Where a valid, saved index ends (what appending to it needs). */
 export function tailOf(data: IndexData): IndexTail {
-  return { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes.length };
+  return { head: data.head, count: data.count, crc: data.crc, bytes: data.bytes.length, settings: data.settings };
 }
 
 /** Removes the index (it will be rebuilt on next use). */

@@ -1,7 +1,7 @@
 import { readStoreHead } from './store-head.js';
 import { parseCommit } from '../git/commit.js';
 import type { Store } from '../store/open.js';
-import { buildRecord, type FlatTree, type ParseCache } from './record.js';
+import { buildRecord, recordSettings, recordSettingsKey, type FlatTree, type ParseCache } from './record.js';
 import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
@@ -32,13 +32,15 @@ export function catchUpIndex(store: Store, index: IndexData): IndexData {
 }
 
 /** `syncIndex` from an index already read (`data`, null when missing or damaged). */
-function syncFrom(store: Store, head: string | null, data: IndexData | null, persist: boolean): IndexData {
+function syncFrom(store: Store, head: string | null, read: IndexData | null, persist: boolean): IndexData {
+  // an index made under other diff settings (list_identifiers, yaml_schema…) holds other field paths
+  const data = read && read.settings === recordSettingsKey(store.settings) ? read : null;
   if (data && data.head === head) return data;
   if (data && data.head !== null && head !== null) {
     const fresh = newCommits(store, head, data);
     if (fresh) {
       const lines = recordLines(store, fresh);
-      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, Buffer.from(lines)]) }, head, data.count + fresh.length, data.crc);
+      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, Buffer.from(lines)]) }, head, data.count + fresh.length, data.crc, data.settings);
       return appendIndex(store.gitdir, data, head, lines);
     }
   }
@@ -56,7 +58,7 @@ export async function syncIndexForRead(store: Store): Promise<IndexData> {
   if (fresh === current) return fresh; // up to date as read
   try {
     await withStoreLock(store.gitdir, { timeoutMs: 0 }, async () => {
-      if (readStoreHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.bytes, fresh.count);
+      if (readStoreHead(store.gitdir) === fresh.head) writeIndex(store.gitdir, fresh.head, fresh.bytes, fresh.count, fresh.settings);
     });
   } catch (e) {
     if (!isCfgtrailError(e, 'LOCKED')) throw e;
@@ -80,15 +82,16 @@ export function damageWarning(store: Store, index: { head: string | null }): str
 export function rebuildIndex(store: Store, head: string | null, persist: boolean): IndexData {
   const oids = head ? ancestorsOldestFirst(store, head, new Set()) : [];
   const text = recordLines(store, oids);
-  if (!persist) return indexData({ text }, head, oids.length, 0);
-  return writeIndex(store.gitdir, head, text, oids.length);
+  const settings = recordSettingsKey(store.settings);
+  if (!persist) return indexData({ text }, head, oids.length, 0, settings);
+  return writeIndex(store.gitdir, head, text, oids.length, settings);
 }
 
 function recordLines(store: Store, oids: string[]): string {
   const treeCache = new Map<string, FlatTree>();
   const parseCache: ParseCache = new Map();
   let out = '';
-  const opts = { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes, treeCache, parseCache };
+  const opts = { ...recordSettings(store.settings), treeCache, parseCache };
   for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, opts));
   return out;
 }

@@ -3,7 +3,7 @@ import type { Store } from '../store/open.js';
 import { compileContentFilter, stateless, type ContentRecord } from './filter.js';
 import { eachLineWith, eachNewestFirst, entryMember, lineOf, splitLine, type IndexData } from './index-store.js';
 import { syncIndex } from './index-sync.js';
-import { buildRecord } from './record.js';
+import { buildRecord, recordSettings } from './record.js';
 
 export interface QueryResult {
   /** Matching commits, newest first, each as its `log --json` text. */
@@ -134,6 +134,6 @@ export function lookupEntry(store: Store, index: IndexData, oid: string): AuditE
       // a line that is not the JSON recordLine writes: the commit itself answers, below
     }
   }
-  const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes });
+  const { timestamp: _t, fields: _f, ...entry } = buildRecord(store.objects, oid, recordSettings(store.settings));
   return entry;
 }

@@ -1,6 +1,6 @@
 import type { AuditEntry, IndexRecord } from '../types.js';
 import type { TreeChange } from '../diff/diff-trees.js';
-import { NOT_COMPARED_MARK, REORDER_MARK } from './filter.js';
+import { NOT_COMPARED_MARK, ORDER_SUFFIX } from './index-marks.js';
 import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../git/objects.js';
 import { parseCommit } from '../git/commit.js';
@@ -11,6 +11,8 @@ import { diffFile } from '../diff/diff-file.js';
 import { parseConfig, treeFormatOf, type ParsedConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { META_FILE, parseMeta } from '../store/meta.js';
+import type { Settings } from '../store/settings.js';
+import type { IdentifierRule } from '../diff/identifier-rules.js';
 
 export type FlatTree = Map<string, { mode: string; oid: string }>;
 
@@ -18,6 +20,8 @@ export interface RecordOptions {
   schema?: 'core' | 'yaml-1.1';
   /** Files larger than this are recorded without field paths (`diff_max_bytes`). */
   maxBytes?: number;
+  /** Identifier keys named per list (`list_identifiers`). */
+  identifiers?: readonly IdentifierRule[];
   /** Flattened trees by tree id; lets a history walk read each tree once. */
   treeCache?: Map<string, FlatTree>;
   /** Parsed files (see `parseCacheKey`); a history walk parses each version once, not twice. */
@@ -28,6 +32,19 @@ export interface RecordOptions {
    * file diff has its own.
    */
   memo?: PieceMemo;
+}
+
+/** The settings that decide which field paths a record holds. */
+export function recordSettings(s: Pick<Settings, 'yamlSchema' | 'diffMaxBytes' | 'listIdentifiers'>): Pick<RecordOptions, 'schema' | 'maxBytes' | 'identifiers'> {
+  return { schema: s.yamlSchema, maxBytes: s.diffMaxBytes, identifiers: s.listIdentifiers };
+}
+
+/**
+ * A text that changes whenever those settings do: the index keeps it, and an
+ * index made under other settings is rebuilt, not read with stale paths.
+ */
+export function recordSettingsKey(s: Pick<Settings, 'yamlSchema' | 'diffMaxBytes' | 'listIdentifiers'>): string {
+  return JSON.stringify([s.yamlSchema, s.diffMaxBytes, s.listIdentifiers]);
 }
 
 /** Parsed config files by blob id and path (the parse depends on the file's extension). */
@@ -80,7 +97,7 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes });
+    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes, identifiers: opts.identifiers });
     // a YAML/JSON file compared as text (a side did not parse, or is too large): say so, for blame
     if (d.format === 'text' && treeFormatOf(path) !== null) return [NOT_COMPARED_MARK];
     return indexedFields(d.changes);
@@ -101,7 +118,7 @@ export const MAX_INDEX_FIELDS_PER_FILE = 10_000;
  * such a commit is still found, never missed.
  */
 function indexedFields(changes: readonly TreeChange[]): string[] {
-  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => (ch.reorder ? `${REORDER_MARK}${ch.pathText}` : ch.pathText));
+  if (changes.length <= MAX_INDEX_FIELDS_PER_FILE) return changes.map((ch) => (ch.reorder ? `${ch.pathText}${ORDER_SUFFIX}` : ch.pathText));
   const tops = [...new Set(changes.map((ch) => formatPathText(ch.path.slice(0, 1))))];
   return tops.length <= MAX_INDEX_FIELDS_PER_FILE ? tops : [''];
 }

@@ -1,12 +1,12 @@
 import { BugError } from '../errors.js';
 import type { FileDiff, FileStatus } from '../types.js';
-import { diffDocuments, diffWholeFile } from './diff-trees.js';
+import { diffDocuments, diffWholeFile, type TreeDiffOptions } from './diff-trees.js';
 import { parseConfig, type ParseOptions, type ParsedConfig } from './parse-config.js';
 import { DEFAULT_DIFF_MAX_BYTES, largeFileDiff } from './large-file.js';
 import { boundedPatch, TEXT_DIFF_CUT_LINES, type TextPatch } from './text-patch.js';
 import { quotePath } from '../path-name.js';
 
-export interface DiffOptions extends ParseOptions {
+export interface DiffOptions extends ParseOptions, TreeDiffOptions {
   /** Parses one side; lets a caller that diffs many versions parse each only once. @default parseConfig */
   parse?: (file: string, content: Buffer) => ParsedConfig | null;
   /** Context lines around text hunks. @default 3 */
@@ -46,7 +46,7 @@ export function diffFile(file: string, before: Buffer | null, after: Buffer | nu
   const parsedA = before === null ? null : parse(file, before);
   const parsedB = after === null ? null : parse(file, after);
   if (parsedA?.ok !== false && parsedB?.ok !== false && (parsedA !== null || parsedB !== null)) {
-    return treeDiff(file, status, before, after, parsedA, parsedB);
+    return treeDiff(file, status, before, after, parsedA, parsedB, opts);
   }
   const warning = [parsedA, parsedB]
     .map((p) => (p?.ok === false ? `${quotePath(file)}:${p.error.line}:${p.error.col}: ${p.error.message}` : null))
@@ -67,10 +67,11 @@ function treeDiff(
   after: Buffer | null,
   a: Parsed,
   b: Parsed,
+  opts: TreeDiffOptions,
 ): FileDiff {
   if (a === null) return { file, status, format: 'tree', changes: diffWholeFile(file, b?.docs ?? [], 'added') };
   if (b === null) return { file, status, format: 'tree', changes: diffWholeFile(file, a.docs, 'removed') };
-  const changes = diffDocuments(file, a.docs, b.docs);
+  const changes = diffDocuments(file, a.docs, b.docs, opts);
   const diff: FileDiff = { file, status, format: 'tree', changes };
   if (changes.length === 0 && before !== null && after !== null && !before.equals(after)) diff.formattingOnly = true;
   return diff;

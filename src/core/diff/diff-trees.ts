@@ -1,15 +1,24 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ChangeKind, FieldChange, PathSegment } from '../types.js';
 import { formatPathText } from './path-text.js';
-import { documentSegment, identityKey, resourceIdentities, type DocumentIdentity } from './k8s-identity.js';
+import { documentSegment, identityKey, resourceIdentities, textsCollide, type DocumentIdentity } from './k8s-identity.js';
 import { isListKind, listIdentity } from './list-identity.js';
+import { alignLists } from './list-align.js';
+import { identifierKeysFor, type IdentifierRule } from './identifier-rules.js';
 
 /** A field change, plus what a key-matched list needs to be replayed exactly. */
 export interface TreeChange extends FieldChange {
   /** Added key-matched list entry: its position in the new list. */
   index?: number;
-  /** The common entries of a key-matched list changed order; from/to are their identity values, old and new order. */
+  /**
+   * The common entries of a list changed order; from/to are their identity values (a key-matched list)
+   * or the entries themselves (a plain list), old and new order.
+   */
   reorder?: boolean;
+  /** On a reorder: the list has no identity, from/to are its entries' values. */
+  byValue?: boolean;
+  /** On a reorder of a key-matched list: the identity key (`name`, `resource`, `job_name`…). */
+  orderKey?: string;
   /** In a multi-document file whose documents are matched as Kubernetes resources: the resource changed. */
   document?: DocumentIdentity;
 }
@@ -21,10 +30,15 @@ export interface TreeChange extends FieldChange {
  * @example diffTrees('a.yaml', { db: { max: 20 } }, { db: { max: 50 } })
  * // [{ path: ['db', 'max'], pathText: 'db.max', kind: 'changed', from: 20, to: 50, ... }]
  */
-export function diffTrees(file: string, a: unknown, b: unknown): TreeChange[] {
+export function diffTrees(file: string, a: unknown, b: unknown, opts: TreeDiffOptions = {}): TreeChange[] {
   const out: TreeChange[] = [];
-  walk({ file, out }, [], a, b);
+  walk({ file, out, rules: opts.identifiers }, [], a, b);
   return out;
+}
+
+export interface TreeDiffOptions {
+  /** Identifier keys named per list (settings' `list_identifiers`), tried before name/key/id. */
+  identifiers?: readonly IdentifierRule[];
 }
 
 /**
@@ -35,12 +49,12 @@ export function diffTrees(file: string, a: unknown, b: unknown): TreeChange[] {
  * named by it (`[doc=Deployment/default/web].spec.replicas`); their order does
  * not matter. Else the document index is the first path segment.
  */
-export function diffDocuments(file: string, a: readonly unknown[], b: readonly unknown[]): TreeChange[] {
-  if (a.length <= 1 && b.length <= 1) return diffTrees(file, a[0] ?? null, b[0] ?? null);
-  const ctx: Ctx = { file, out: [] };
+export function diffDocuments(file: string, a: readonly unknown[], b: readonly unknown[], opts: TreeDiffOptions = {}): TreeChange[] {
+  if (a.length <= 1 && b.length <= 1) return diffTrees(file, a[0] ?? null, b[0] ?? null, opts);
+  const ctx: Ctx = { file, out: [], rules: opts.identifiers };
   const aRes = resources(a);
   const bRes = aRes && resources(b);
-  if (aRes && bRes) walkResources(ctx, aRes, bRes);
+  if (aRes && bRes) walkResources(ctx, aRes, bRes, collides(aRes) || collides(bRes));
   else walkPositional(ctx, [], a, b);
   return ctx.out;
 }
@@ -53,8 +67,9 @@ export function diffWholeFile(file: string, docs: readonly unknown[], kind: 'add
   const ctx: Ctx = { file, out: [] };
   const multi = docs.length > 1;
   const res = multi ? resources(docs) : null;
+  const qualified = res !== null && collides(res);
   const entries: [PathSegment[], unknown, DocumentIdentity | undefined][] = res
-    ? res.map((r) => [[documentSegment(r.id)], r.doc, r.id])
+    ? res.map((r) => [[documentSegment(r.id, qualified)], r.doc, r.id])
     : docs.map((doc, i) => [multi ? [i] : [], doc, undefined]);
   for (const [base, doc, document] of entries) {
     if (doc === null && !multi) continue;
@@ -73,6 +88,10 @@ interface Resource {
   doc: unknown;
 }
 
+function collides(res: readonly Resource[]): boolean {
+  return textsCollide(res.map((r) => r.id));
+}
+
 /** The non-empty documents with their identities, when all are resources with unique identities. */
 function resources(docs: readonly unknown[]): Resource[] | null {
   const present = docs.filter((d) => d !== null && d !== undefined);
@@ -80,17 +99,19 @@ function resources(docs: readonly unknown[]): Resource[] | null {
   return ids && ids.map((id, i) => ({ id, doc: present[i] }));
 }
 
-function walkResources(ctx: Ctx, a: Resource[], b: Resource[]): void {
+/** @param qualified name documents with their apiVersion: some share kind, namespace and name */
+function walkResources(ctx: Ctx, a: Resource[], b: Resource[], qualified: boolean): void {
+  const seg = (id: DocumentIdentity): PathSegment[] => [documentSegment(id, qualified)];
   const bByKey = new Map(b.map((r) => [identityKey(r.id), r]));
   const aKeys = new Set(a.map((r) => identityKey(r.id)));
   for (const r of a) {
     const other = bByKey.get(identityKey(r.id));
     const c: Ctx = { ...ctx, document: r.id };
-    if (other === undefined) ctx.out.push(change(c, [documentSegment(r.id)], 'removed', r.doc));
-    else if (!Object.is(r.doc, other.doc)) walk(c, [documentSegment(r.id)], r.doc, other.doc);
+    if (other === undefined) ctx.out.push(change(c, seg(r.id), 'removed', r.doc));
+    else if (!Object.is(r.doc, other.doc)) walk(c, seg(r.id), r.doc, other.doc);
   }
   for (const r of b) {
-    if (!aKeys.has(identityKey(r.id))) ctx.out.push(change({ ...ctx, document: r.id }, [documentSegment(r.id)], 'added', r.doc));
+    if (!aKeys.has(identityKey(r.id))) ctx.out.push(change({ ...ctx, document: r.id }, seg(r.id), 'added', r.doc));
   }
 }
 
@@ -99,6 +120,7 @@ interface Ctx {
   out: TreeChange[];
   /** The resource being walked, in a multi-document file matched by identity. */
   document?: DocumentIdentity;
+  rules?: readonly IdentifierRule[] | undefined;
 }
 
 function walk(ctx: Ctx, path: PathSegment[], a: unknown, b: unknown): void {
@@ -126,9 +148,27 @@ function walkMaps(ctx: Ctx, path: PathSegment[], a: Record<string, unknown>, b: 
 
 function walkLists(ctx: Ctx, path: PathSegment[], a: unknown[], b: unknown[], resourceList = false): void {
   if (a.length === 0 && b.length === 0) return;
-  const id = listIdentity(a, b, resourceList);
+  const id = listIdentity(a, b, resourceList, ctx.rules && identifierKeysFor(ctx.rules, path));
   if (id) walkKeyed(ctx, path, id.key, a, b, id.aIds, id.bIds);
-  else walkPositional(ctx, path, a, b);
+  else walkAligned(ctx, path, a, b);
+}
+
+/**
+ * A plain list (scalars, or maps with no identity), aligned by value (see
+ * list-align.ts). Replay order: entries edited in place (old positions),
+ * removals from the end, the order change, additions (new positions).
+ */
+function walkAligned(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
+  const al = alignLists(a, b);
+  if (al === null) return walkPositional(ctx, path, a, b);
+  for (const [i, j] of al.edited) walk(ctx, [...path, i], a[i], b[j]);
+  for (let k = al.removed.length - 1; k >= 0; k -= 1) ctx.out.push(change(ctx, [...path, al.removed[k]!], 'removed', a[al.removed[k]!]));
+  if (al.moved) {
+    const oldOrder = al.same.map(([i]) => a[i]);
+    const newOrder = [...al.same].sort((x, y) => x[1] - y[1]).map(([, j]) => b[j]);
+    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true, byValue: true });
+  }
+  for (const j of al.added) ctx.out.push(change(ctx, [...path, j], 'added', b[j]));
 }
 
 function walkPositional(ctx: Ctx, path: PathSegment[], a: readonly unknown[], b: readonly unknown[]): void {
@@ -154,7 +194,12 @@ function walkKeyed(ctx: Ctx, path: PathSegment[], key: string, a: unknown[], b: 
   const oldOrder = aIds.filter((id) => bIndex.has(id));
   const newOrder = bIds.filter((id) => aIndex.has(id));
   if (oldOrder.some((id, i) => id !== newOrder[i])) {
-    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder), to: newOrder, reorder: true });
+    // the identities as the entries hold them: `id: 1` stays the number 1
+    const value = (id: string): unknown => {
+      const v = (a[aIndex.get(id)!] as Record<string, unknown>)[key];
+      return typeof v === 'number' || typeof v === 'boolean' ? v : id;
+    };
+    ctx.out.push({ ...change(ctx, path, 'changed', oldOrder.map(value)), to: newOrder.map(value), reorder: true, orderKey: key });
   }
   bIds.forEach((id, i) => {
     if (!aIndex.has(id)) ctx.out.push({ ...change(ctx, at(id), 'added', b[i]), index: i });

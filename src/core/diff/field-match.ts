@@ -27,6 +27,17 @@ export function segmentsMatch(change: readonly PathSegment[], q: readonly PathSe
   return isDocumentSegment(change[0]) && !isDocumentSegment(q[0]) && prefixMatch(change.slice(1), q);
 }
 
+/**
+ * An order change of a list touches the list, not its entries: it matches a
+ * query for the list or a parent of it (`spec.containers`, `spec`), never one
+ * for a field inside an entry (`spec.containers[name=app].image`).
+ */
+export function orderChangeMatches(change: readonly PathSegment[], q: readonly PathSegment[]): boolean {
+  if (!segmentsMatch(change, q)) return false;
+  const dropped = !prefixMatch(change, q) ? 1 : 0; // the query left out the document segment
+  return q.length <= change.length - dropped;
+}
+
 function isDocumentSegment(seg: PathSegment | undefined): boolean {
   return typeof seg === 'object' && Object.hasOwn(seg, DOCUMENT_KEY);
 }

@@ -36,21 +36,25 @@ export function identityKey(id: DocumentIdentity): string {
 }
 
 /**
- * The identities of a list of resources, when every entry has one and both their
- * keys and their path texts are unique; else null (the caller compares by position).
+ * The identities of a list of resources, when every entry has one and they are
+ * unique; else null (the caller compares by position). Two may share a path
+ * text when only their apiVersion differs (see {@link textsCollide}).
  */
 export function resourceIdentities(list: readonly unknown[]): DocumentIdentity[] | null {
   const ids: DocumentIdentity[] = [];
   const keys = new Set<string>();
-  const texts = new Set<string>();
   for (const item of list) {
     const id = kubernetesIdentity(item);
     if (id === null) return null;
     keys.add(identityKey(id));
-    texts.add(identityText(id));
     ids.push(id);
   }
-  return keys.size === ids.length && texts.size === ids.length ? ids : null;
+  return keys.size === ids.length ? ids : null;
+}
+
+/** Whether two of these resources have the same path text (a CRD served at two versions). */
+export function textsCollide(ids: readonly DocumentIdentity[]): boolean {
+  return new Set(ids.map(identityText)).size !== ids.length;
 }
 
 /** Any non-array object (a parsed map; unlike diff-trees' isPlainObject, the prototype is not checked). */
@@ -61,7 +65,11 @@ export function isMap(v: unknown): v is Record<string, unknown> {
 /** The key of the path segment that names a document by identity: `[doc=Deployment/default/web]`. */
 export const DOCUMENT_KEY = 'doc';
 
-/** The path segment of a document matched by identity. */
-export function documentSegment(id: DocumentIdentity): Record<string, string> {
-  return { [DOCUMENT_KEY]: identityText(id) };
+/**
+ * The path segment of a document matched by identity; with its apiVersion
+ * (`[doc=v1beta1/Widget/default/w]`) when the file holds resources that only
+ * the apiVersion tells apart.
+ */
+export function documentSegment(id: DocumentIdentity, withApiVersion = false): Record<string, string> {
+  return { [DOCUMENT_KEY]: withApiVersion ? `${id.apiVersion}/${identityText(id)}` : identityText(id) };
 }

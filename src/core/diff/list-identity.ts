@@ -1,7 +1,14 @@
 import { DOCUMENT_KEY, identityText, isMap, kubernetesIdentity } from './k8s-identity.js';
+import { COMPOUND_JOIN, COMPOUND_VALUE_JOIN } from './identifier-rules.js';
 
 /** dyff's identity keys, in the order it tries them. */
 export const IDENTITY_KEYS = ['name', 'key', 'id'] as const;
+
+/**
+ * Compound identities of unnamed Kubernetes ports (a Service's `ports`, a
+ * container's `ports`): `ports[port+protocol=53/UDP]`, tried after name/key/id.
+ */
+const PORT_KEYS = [['port', 'protocol'], ['containerPort', 'protocol']] as const;
 
 /**
  * The segment key of an entry of a Kubernetes `items` list matched by resource:
@@ -29,18 +36,32 @@ export interface ListIdentity {
 
 /**
  * The identity both versions of a list of maps share, tried in order: a unique
- * `name`, `key` or `id` (dyff's order); for the `items` of a Kubernetes
+ * `name`, `key` or `id` (dyff's order); `port`+`protocol` (`containerPort`+`protocol`)
+ * for Kubernetes ports; for the `items` of a Kubernetes
  * `List`/`*List`, the entries' metadata namespace/name; else, as dyff guesses,
  * a key whose string value is present and unique in every entry of both
  * versions (Prometheus `job_name`), in lists of more than three entries.
- * Null: compare by position.
+ * Settings can name the key (or keys) first (`list_identifiers`). Null: align by value.
  * @param resourceList the list is the `items` of a `kind: List` or `*List` map on both sides
+ * @param named keys settings name for this list, tried before anything else
  */
-export function listIdentity(a: readonly unknown[], b: readonly unknown[], resourceList: boolean): ListIdentity | null {
+export function listIdentity(a: readonly unknown[], b: readonly unknown[], resourceList: boolean, named?: readonly string[] | null): ListIdentity | null {
+  if (named && named.length > 0) {
+    const key = named.join(COMPOUND_JOIN);
+    const aIds = unique(a, (e) => namedId(e, named));
+    const bIds = aIds && unique(b, (e) => namedId(e, named));
+    if (aIds && bIds) return { key, aIds, bIds };
+  }
   for (const key of IDENTITY_KEYS) {
     const aIds = identitiesOf(a, key);
     const bIds = aIds && identitiesOf(b, key);
     if (aIds && bIds) return { key, aIds, bIds };
+  }
+  // Kubernetes ports without names: the keys its own merge patches use (protocol included, as a port may serve TCP and UDP)
+  for (const keys of PORT_KEYS) {
+    const aIds = unique(a, (e) => namedId(e, keys));
+    const bIds = aIds && unique(b, (e) => namedId(e, keys));
+    if (aIds && bIds) return { key: keys.join(COMPOUND_JOIN), aIds, bIds };
   }
   if (resourceList) {
     for (const text of [namespacedName, kindText]) {
@@ -87,6 +108,7 @@ export function isListKind(kind: unknown): boolean {
 export function entryMatches(entry: unknown, key: string, id: string): boolean {
   if (!isMap(entry)) return false;
   if (key === RESOURCE_KEY) return namespacedName(entry) === id || kindText(entry) === id;
+  if (key.includes(COMPOUND_JOIN)) return namedId(entry, key.split(COMPOUND_JOIN)) === id;
   return Object.hasOwn(entry, key) && String(entry[key]) === id;
 }
 
@@ -100,6 +122,18 @@ function identitiesOf(list: readonly unknown[], key: string): string[] | null {
     ids.push(String(id));
   }
   return new Set(ids).size === ids.length ? ids : null;
+}
+
+/** An entry's value(s) for keys settings name: scalars only, several joined by `/`. */
+function namedId(entry: unknown, keys: readonly string[]): string | null {
+  if (!isMap(entry)) return null;
+  const parts: string[] = [];
+  for (const k of keys) {
+    const v = Object.hasOwn(entry, k) ? entry[k] : undefined;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return null;
+    parts.push(String(v));
+  }
+  return parts.join(COMPOUND_VALUE_JOIN);
 }
 
 function unique(list: readonly unknown[], text: (entry: unknown) => string | null): string[] | null {

@@ -10,6 +10,7 @@
 import type { Document, Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import type { PathSegment } from '../types.js';
+import { COMPOUND_JOIN } from './identifier-rules.js';
 import { entryMatches, IDENTITY_KEYS, RESOURCE_KEY } from './list-identity.js';
 import type { YamlSchema } from './parse-config.js';
 
@@ -101,8 +102,8 @@ function indexIn(coll: Coll, seg: PathSegment): number {
   }
   const [key, id] = Object.entries(seg)[0]!;
   if (isMap(coll)) return -1;
-  // a Kubernetes List's entry is named by its metadata: read it as plain data
-  if (key === RESOURCE_KEY) return coll.items.findIndex((item) => isMap(item) && entryMatches(item.toJSON(), key, id));
+  // a Kubernetes List's entry is named by its metadata, a compound identity by several keys: read it as plain data
+  if (key === RESOURCE_KEY || key.includes(COMPOUND_JOIN)) return coll.items.findIndex((item) => isMap(item) && entryMatches(item.toJSON(), key, id));
   return coll.items.findIndex((item) => isMap(item) && item.items.some((p) => isPair(p) && isScalar(p.key) && p.key.value === key && isScalar(p.value) && String(p.value.value) === id));
 }
 

@@ -5,7 +5,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { PathSegment } from '../types.js';
-import { diffTrees, isPlainObject, type TreeChange } from './diff-trees.js';
+import { diffTrees, isPlainObject, type TreeChange, type TreeDiffOptions } from './diff-trees.js';
+import type { IdentifierRule } from './identifier-rules.js';
 import { editFields } from './merge-edit.js';
 import { parseConfig, type YamlSchema } from './parse-config.js';
 import { entryMatches } from './list-identity.js';
@@ -30,6 +31,8 @@ export interface FieldMergeOptions {
   schema?: YamlSchema;
   /** Settle fields both sides changed: keep ours, or take theirs. Without it they are conflicts. */
   pick?: 'ours' | 'theirs';
+  /** Identifier keys named per list (settings' `list_identifiers`), as the diff uses them. */
+  identifiers?: readonly IdentifierRule[];
 }
 
 /**
@@ -42,12 +45,13 @@ export function mergeFields(file: string, base: string, ours: string, theirs: st
   const trees = [base, ours, theirs].map((t) => parseConfig(file, Buffer.from(t), { schema }));
   if (trees.some((t) => !t || !t.ok || t.docs.length !== 1)) return null;
   const [b, o, t] = trees.map((x) => (x as { docs: unknown[] }).docs[0]);
-  const later = diffTrees(file, b, o);
+  const ids = { identifiers: opts.identifiers };
+  const later = diffTrees(file, b, o, ids);
   const conflicts: FieldConflict[] = [];
   const todo: TreeChange[] = [];
   const kept: string[] = [];
   const forced: string[] = [];
-  for (const r of diffTrees(file, b, t)) {
+  for (const r of wholeReorderedLists(diffTrees(file, b, t, ids), b, t)) {
     if (r.reorder) conflicts.push({ path: r.pathText, reason: 'not-exact' });
     else if (sameAt(o, t, r.path)) continue; // ours already has it as theirs does
     else if (!later.some((l) => overlaps(l.path, r.path))) todo.push(r);
@@ -58,9 +62,21 @@ export function mergeFields(file: string, base: string, ours: string, theirs: st
     } else conflicts.push({ path: r.pathText, reason: 'changed-later' });
   }
   if (conflicts.length > 0) return { ok: false, conflicts };
-  const text = editAndCheck(file, ours, theirs, o, t, todo, schema);
+  const text = editAndCheck(file, ours, theirs, o, t, todo, schema, ids);
   if (typeof text !== 'string') return { ok: false, conflicts: text.map((r) => ({ path: r.pathText, reason: 'not-exact' })) };
   return { ok: true, text, applied: todo.map((r) => r.pathText), kept, forced };
+}
+
+/**
+ * A plain list whose entries moved is reverted as one value: its changes
+ * (positions shift with the moves) become one change of the whole list.
+ */
+function wholeReorderedLists(changes: TreeChange[], b: unknown, t: unknown): TreeChange[] {
+  const lists = changes.filter((c) => c.reorder && c.byValue);
+  if (lists.length === 0) return changes;
+  const out = changes.filter((c) => !lists.some((l) => isPrefix(l.path, c.path)));
+  for (const l of lists) out.push({ ...l, reorder: undefined, byValue: undefined, from: valueAt(b, l.path).value, to: valueAt(t, l.path).value });
+  return out;
 }
 
 /**
@@ -68,7 +84,7 @@ export function mergeFields(file: string, base: string, ours: string, theirs: st
  * those fields as theirs has them. Otherwise the changes that have no exact
  * edit (tried one by one) are returned.
  */
-function editAndCheck(file: string, ours: string, theirs: string, o: unknown, t: unknown, todo: TreeChange[], schema: YamlSchema): string | TreeChange[] {
+function editAndCheck(file: string, ours: string, theirs: string, o: unknown, t: unknown, todo: TreeChange[], schema: YamlSchema, ids: TreeDiffOptions): string | TreeChange[] {
   const attempt = (changes: TreeChange[]): string | null => {
     const bom = ours.startsWith('\uFEFF') ? '\uFEFF' : '';
     const r = editFields(ours.slice(bom.length), theirs.replace(/^\uFEFF/, ''), changes.map((c) => ({ path: c.path, kind: c.kind })), schema);
@@ -77,7 +93,7 @@ function editAndCheck(file: string, ours: string, theirs: string, o: unknown, t:
     if (!parsed?.ok || parsed.docs.length !== 1) return null;
     const m = parsed.docs[0];
     if (!changes.every((c) => sameAt(m, t, c.path))) return null;
-    const touched = diffTrees(file, o, m);
+    const touched = diffTrees(file, o, m, ids);
     return touched.every((d) => changes.some((c) => isPrefix(c.path, d.path))) ? bom + r.text : null;
   };
   if (todo.length === 0) return ours;

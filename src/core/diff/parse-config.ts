@@ -5,6 +5,7 @@ import type { ParseError } from './parse-error.js';
 import { parsePlainYaml } from './plain-yaml.js';
 import { fastYamlAccepts, readFastYamlDocument, splitYamlDocuments } from './fast-yaml.js';
 import { readChunkedDocument, SPLIT_MIN_BYTES, type PieceMemo } from './chunked-yaml.js';
+import { reviveBinary } from './binary-value.js';
 import { MAX_TREE_DEPTH, textDepthOver, tooDeepMessage, treeDepth } from './tree-depth.js';
 
 /** YAML schema: `core` is YAML 1.2 (`yes` is a string, `0755` is 755); `yaml-1.1` is what Kubernetes reads. */
@@ -97,6 +98,8 @@ function parseYaml(text: string, schema: YamlSchema, memo: PieceMemo = new Map()
     return { ok: false, error: { message: messageOf(e), line: 1, col: 1 } };
   }
   const values: unknown[] = [];
+  // a `!!binary` value (also written `!<tag:yaml.org,2002:binary>`) is shown as base64, not as a Buffer
+  const reviver = text.includes('binary') ? reviveBinary : undefined;
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) return { ok: false, error: { message: err.message, ...at(err.pos[0]) } };
@@ -104,7 +107,7 @@ function parseYaml(text: string, schema: YamlSchema, memo: PieceMemo = new Map()
     if (dup !== null) return { ok: false, error: { message: 'Map keys must be unique', ...at(dup) } };
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, ...(reviver ? { reviver } : {}) });
     } catch (e) {
       // toJS reports alias bombs (and other resolution failures) without a position
       return { ok: false, error: { message: messageOf(e), ...at(firstAliasOffset(doc)) } };

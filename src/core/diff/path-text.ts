@@ -5,7 +5,8 @@ import type { PathSegment } from '../types.js';
 const PLAIN_KEY = /^[^.[\]"'\s\\=]+$/;
 /** Identity values inside `[name=…]` that can be written bare. */
 const PLAIN_VALUE = /^[^[\]"'\s\\]+$/;
-const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A list selector's key: one identifier, or several joined by `+` (a compound identity, `[port+protocol=80/TCP]`). */
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*(?:\+[A-Za-z_][A-Za-z0-9_-]*)*$/;
 
 /**
  * Render a field path as text: `spec.containers[name=nginx].image`, `items[2]`,

@@ -47,9 +47,10 @@ function fileNote(d: FileDiff): string | null {
   return [d.summary, d.warning && `compared as text: ${d.warning}`].filter(Boolean).join('; ') || null;
 }
 
-/** An added field has no `from` and a removed one no `to` (a `null` there is a real null). */
-function fieldRecord(c: FieldChange): object {
+/** An added field has no `from` and a removed one no `to` (a `null` there is a real null); an order change says so in `kind`. */
+function fieldRecord(c: FieldChange & { reorder?: boolean }): object {
   const out: Record<string, unknown> = { field: c.pathText };
+  if (c.reorder === true) out.kind = 'reordered';
   if (c.kind !== 'added') out.from = c.from ?? null;
   if (c.kind !== 'removed') out.to = c.to ?? null;
   return out;

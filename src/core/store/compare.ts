@@ -110,6 +110,7 @@ export function compareStates(store: Store, a: FileState, b: FileState, opts: Co
     } else {
       d = diffFile(path, x ? a.load(path) : null, y ? b.load(path) : null, {
         schema: store.settings.yamlSchema,
+        identifiers: store.settings.listIdentifiers,
         redactPatch: redaction?.patch,
         maxBytes: store.settings.diffMaxBytes,
         oids: { from: x?.oid, to: y?.oid },

@@ -6,6 +6,7 @@ import { CfgtrailError } from '../errors.js';
 import { parsePlainYaml } from '../diff/plain-yaml.js';
 import { checkSettingsSchema } from './settings-schema.js';
 import { parseDuration } from '../record/duration.js';
+import { compileIdentifierRules, type IdentifierRule } from '../diff/identifier-rules.js';
 
 /** Store settings, from `STORE/settings.yaml`. */
 export interface Settings {
@@ -21,6 +22,8 @@ export interface Settings {
   gcEvery: number;
   /** Files larger than this many bytes get a summary instead of a field or text diff (`diff_max_bytes`). */
   diffMaxBytes: number;
+  /** Identifier keys named per list path (`list_identifiers`), for field diffs. @default [] */
+  listIdentifiers: IdentifierRule[];
   /** Restore setuid/setgid/sticky bits recorded in `.cfgtrail-meta` on rollback. @default false */
   restoreSpecialBits: boolean;
   /** Raw `services:` list, validated by ops (it knows the restart kinds). */
@@ -94,6 +97,15 @@ gc_every: 100
 # changed lines instead. 67108864 is 64 MiB.
 diff_max_bytes: 67108864
 
+# Which key identifies the entries of a list, by the list's path (its last
+# map keys), when name/key/id do not: one key, or several for a compound
+# identity. Field paths then read scrape_configs[job_name=node] and
+# spec.ports[port+protocol=53/UDP], and reordering entries is no change, e.g.
+#   list_identifiers:
+#     scrape_configs: job_name
+#     spec.ports: [port, protocol]
+list_identifiers: {}
+
 # Restore setuid, setgid and sticky bits recorded for a file when rolling
 # back. Off: a rollback restores only the permission bits (0777); anyone who
 # can write the store could otherwise plant a setuid file. A rollback's plan
@@ -148,7 +160,7 @@ export function settingsFileText(schemaUrl?: string): string {
   return schemaUrl ? `# yaml-language-server: $schema=${schemaUrl}\n${SETTINGS_TEMPLATE}` : SETTINGS_TEMPLATE;
 }
 
-const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, diff_max_bytes: 64 * 1024 * 1024, restore_special_bits: false, services: [], components: {} };
+const DEFAULTS = { include: [], exclude: [], yaml_schema: 'core', secret_keys: [], secret_values: [], secret_files: [], lock_timeout: 10, gc_every: 100, diff_max_bytes: 64 * 1024 * 1024, list_identifiers: {}, restore_special_bits: false, services: [], components: {} };
 
 /** Loads and validates `settings.yaml`; a missing file means defaults. */
 export function loadSettings(gitdir: string): Settings {
@@ -197,6 +209,8 @@ export function parseSettings(text: string, file: string): Settings {
       }
     }
   }
+  const listIdentifiers = compileIdentifierRules(v.list_identifiers as Record<string, string | string[]>);
+  if (typeof listIdentifiers === 'string') fail('list_identifiers', listIdentifiers);
   return {
     include: strings('include'),
     exclude: strings('exclude'),
@@ -207,6 +221,7 @@ export function parseSettings(text: string, file: string): Settings {
     lockTimeoutMs: num('lock_timeout') * 1000,
     gcEvery: num('gc_every'),
     diffMaxBytes: num('diff_max_bytes'),
+    listIdentifiers: listIdentifiers as IdentifierRule[],
     restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
     components: v.components as Settings['components'],

@@ -8,7 +8,7 @@ import { moveBranch } from '../git/refs.js';
 import { readStoreHead, storeHeadRefName } from '../audit/store-head.js';
 import { parseConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
-import { buildRecord, flatTree, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
+import { buildRecord, flatTree, recordSettings, recordSettingsKey, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
 import { appendLines, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { storeLockOptions, withStoreLock } from './lock.js';
@@ -120,7 +120,7 @@ export async function writeSnapshotLocked(
   const commit = writeLooseObject(store.gitdir, 'commit', body);
   // readHead above has refused a damaged HEAD or branch: a root commit here starts a new store.
   moveBranch(store.gitdir, storeHeadRefName(store.gitdir) ?? 'refs/heads/main', { old: head, new: commit, who: committer, message: reflogMessage(opts, head) });
-  const record = buildRecord(store.objects, commit, { schema: store.settings.yamlSchema, maxBytes: store.settings.diffMaxBytes, ...caches });
+  const record = buildRecord(store.objects, commit, { ...recordSettings(store.settings), ...caches });
   const updated = appendLines(store.gitdir, tail, commit, recordLine(record));
   await autoPack(store.gitdir, updated.count, store.settings.gcEvery);
   return { commit, changeId, files: record.files, warnings };
@@ -140,7 +140,7 @@ function reflogMessage(opts: SnapshotOptions, head: string | null): string {
  */
 export function indexTailAt(store: Store, head: string | null, givenChangeId: string | undefined): IndexTail {
   const tail = givenChangeId === undefined ? readIndexTail(store.gitdir) : null;
-  if (tail && tail.head === head) return tail;
+  if (tail && tail.head === head && tail.settings === recordSettingsKey(store.settings)) return tail;
   const index = syncIndex(store, { persist: true });
   if (givenChangeId !== undefined && index.bytes.includes(`\t${givenChangeId}\t`)) {
     throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${givenChangeId} is already used in this store`, { changeId: givenChangeId });

@@ -12,6 +12,7 @@ import { isBinary } from '../../core/diff/diff-file.js';
 import { mergeFields, type FieldConflict } from '../../core/diff/merge-fields.js';
 import { mergeText } from '../../core/diff/merge-text.js';
 import type { YamlSchema } from '../../core/diff/parse-config.js';
+import type { IdentifierRule } from '../../core/diff/identifier-rules.js';
 
 /** How a file was reverted, and which fields were settled by `--ours`/`--theirs`. */
 export interface RevertedFile {
@@ -39,6 +40,8 @@ export interface MergeInput {
   live: Map<string, LiveFile>;
   read: (oid: string) => Buffer;
   schema: YamlSchema;
+  /** Identifier keys named per list (`list_identifiers`). */
+  identifiers?: readonly IdentifierRule[];
   pick?: 'ours' | 'theirs';
 }
 
@@ -102,7 +105,7 @@ function mergeContent(
   const utf8 = [bd!, o.content, td!].map((d) => d.toString('utf8'));
   // Field merges read UTF-8; a file that is not (Latin-1 text) is merged byte for byte by line.
   const isUtf8 = utf8.every((text, i) => Buffer.from(text, 'utf8').equals([bd!, o.content, td!][i]!));
-  const fields = isUtf8 ? mergeFields(path, utf8[0]!, utf8[1]!, utf8[2]!, { schema: input.schema, ...(input.pick ? { pick: input.pick } : {}) }) : null;
+  const fields = isUtf8 ? mergeFields(path, utf8[0]!, utf8[1]!, utf8[2]!, { schema: input.schema, identifiers: input.identifiers, ...(input.pick ? { pick: input.pick } : {}) }) : null;
   if (fields && !fields.ok) {
     out.conflicts.push({ path, reason: 'fields', fields: fields.conflicts });
     return undefined;

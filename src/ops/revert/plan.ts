@@ -83,7 +83,7 @@ export function planRevert(store: Store, req: RevertRequest): RevertPlan {
   const live = liveFiles(store);
   const merge = mergeRevert({
     base: commitFiles(store, commit), theirs: commitFiles(store, parent), live,
-    read: (oid) => store.objects.read(oid).content, schema: store.settings.yamlSchema, ...(req.pick ? { pick: req.pick } : {}),
+    read: (oid) => store.objects.read(oid).content, schema: store.settings.yamlSchema, identifiers: store.settings.listIdentifiers, ...(req.pick ? { pick: req.pick } : {}),
   });
   const rollback = displayPlan(store, { head, live, reverted, result: merge.result, dependents, req });
   Object.assign(rollback, revertMessage({ reverted, files: merge.files, reason: rollback.reason, pick: req.pick ?? null, forced: req.force ? dependents : [] }));

@@ -111,18 +111,27 @@ describe('list reorders', () => {
   const b = buf('spec:\n  containers:\n    - name: sidecar\n      image: b\n    - name: web\n      image: a\n');
 
   it('print the identities in old and new order on a ~ line', () => {
-    expect(formatFileDiffs([diffFile('app.yaml', a, b)])).toBe('app.yaml (modified)\n~ spec.containers: order web, sidecar → sidecar, web');
+    expect(formatFileDiffs([diffFile('app.yaml', a, b)])).toBe('app.yaml (modified)\n⇆ spec.containers: order web, sidecar → sidecar, web');
   });
 
   it('are their own kind in --json, with from/to orders', () => {
     expect(diffsToJson([diffFile('app.yaml', a, b)])).toEqual([
-      { file: 'app.yaml', path: ['spec', 'containers'], pathText: 'spec.containers', kind: 'reordered', from: ['web', 'sidecar'], to: ['sidecar', 'web'] },
+      { file: 'app.yaml', path: ['spec', 'containers'], pathText: 'spec.containers', kind: 'reordered', by: 'name', from: ['web', 'sidecar'], to: ['sidecar', 'web'] },
     ]);
+  });
+
+  it('of plain lists carry the entries themselves, by value', () => {
+    const x = buf('args: [--a, --b, 80]\n');
+    const y = buf('args: [80, --a, --b]\n');
+    expect(diffsToJson([diffFile('x.yaml', x, y)])).toEqual([
+      { file: 'x.yaml', path: ['args'], pathText: 'args', kind: 'reordered', by: 'value', from: ['--a', '--b', 80], to: [80, '--a', '--b'] },
+    ]);
+    expect(formatFileDiffs([diffFile('x.yaml', x, y)])).toBe('x.yaml (modified)\n⇆ args: order --a, --b, 80 → 80, --a, --b');
   });
 
   it('quote identities YAML would read as something else', () => {
     const x = buf('l:\n  - id: "1"\n  - id: "a, b"\n');
     const y = buf('l:\n  - id: "a, b"\n  - id: "1"\n');
-    expect(formatFileDiffs([diffFile('x.yaml', x, y)])).toBe('x.yaml (modified)\n~ l: order "1", "a, b" → "a, b", "1"');
+    expect(formatFileDiffs([diffFile('x.yaml', x, y)])).toBe('x.yaml (modified)\n⇆ l: order "1", "a, b" → "a, b", "1"');
   });
 });

@@ -72,7 +72,7 @@ describe('formatFileDiffs', () => {
 
   it('prints order changes, root changes and formatting-only files', () => {
     const reorder = { ...change({ pathText: 'spec.containers', kind: 'changed', from: ['a', 'b'], to: ['b', 'a'] }), reorder: true };
-    expect(formatFileDiffs([treeDiff([reorder])])).toContain('~ spec.containers: order a, b → b, a');
+    expect(formatFileDiffs([treeDiff([reorder])])).toContain('⇆ spec.containers: order a, b → b, a');
     expect(formatFileDiffs([treeDiff([change({ pathText: '', kind: 'changed', from: 1, to: 2 })])])).toContain('  (root): 1 → 2');
     expect(formatFileDiffs([treeDiff([], { formattingOnly: true })])).toBe(
       'config.yaml (modified)\n  (formatting only: no field changed)',

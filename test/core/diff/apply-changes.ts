@@ -77,9 +77,15 @@ function applyToList(parent: unknown, seg: number | Record<string, string>, c: T
 }
 
 function reorder(list: unknown[], c: TreeChange): void {
-  const to = c.to as string[];
-  if (!isDeepStrictEqual(c.from, list.map((e) => identityOf(e, to)))) throw new Error(`${c.pathText}: order 'from' mismatch`);
-  const byId = new Map(list.map((e) => [identityOf(e, to), e]));
+  // a plain list: from/to are the entries themselves (all of them, once removals are replayed)
+  if (isDeepStrictEqual(c.from, list)) {
+    list.splice(0, list.length, ...(c.to as unknown[]).map(deepCopy));
+    return;
+  }
+  const to = (c.to as unknown[]).map(String);
+  const id = (e: unknown): string => (c.orderKey === undefined ? identityOf(e, to) : (to.find((x) => entryMatches(e, c.orderKey!, x)) ?? ''));
+  if (!isDeepStrictEqual((c.from as unknown[]).map(String), list.map(id))) throw new Error(`${c.pathText}: order 'from' mismatch`);
+  const byId = new Map(list.map((e) => [id(e), e]));
   list.splice(0, list.length, ...to.map((id) => byId.get(id)));
 }
 

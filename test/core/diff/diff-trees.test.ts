@@ -63,6 +63,13 @@ describe('diffTrees', () => {
     expect(applyChanges(before, changes)).toEqual(after);
   });
 
+  it('gives an order change the identities as the entries hold them (numbers stay numbers)', () => {
+    const l = (ids: number[]) => ({ l: ids.map((id) => ({ id, v: `x${id}` })) });
+    const changes = diffTrees('c', l([1, 2, 3]), l([3, 1, 2]));
+    expect(changes).toMatchObject([{ pathText: 'l', reorder: true, orderKey: 'id', from: [1, 2, 3], to: [3, 1, 2] }]);
+    expect(applyChanges(l([1, 2, 3]), changes)).toEqual(l([3, 1, 2]));
+  });
+
   it('tries key before id, as dyff does', () => {
     const before = { list: [{ id: 1, key: 'a' }, { id: 2, key: 'b' }] };
     const after = { list: [{ id: 3, key: 'a' }, { id: 2, key: 'b' }] };
@@ -79,15 +86,12 @@ describe('diffTrees', () => {
     expect(summary(diffTrees('c', { l: [{ key: 'a' }] }, { l: [{ key: 'b' }] }))).toEqual(['removed l[key=a]', 'added l[key=b]']);
     const dup = diffTrees('c', { l: [{ name: 'a', v: 1 }, { name: 'a', v: 2 }] }, { l: [{ name: 'a', v: 1 }] });
     expect(summary(dup)).toEqual(['removed l[1]']);
-    expect(summary(diffTrees('c', { l: [{ name: 'a' }, { other: 1 }] }, { l: [{ other: 1 }] }))).toEqual([
-      'removed l[0].name',
-      'added l[0].other',
-      'removed l[1]',
-    ]);
+    // no identity: aligned by value, so the first entry is the one removed
+    expect(summary(diffTrees('c', { l: [{ name: 'a' }, { other: 1 }] }, { l: [{ other: 1 }] }))).toEqual(['removed l[0]']);
   });
 
-  it('compares scalar lists by position, tail items as added/removed', () => {
-    expect(summary(diffTrees('c', { items: [1, 2, 3] }, { items: [1, 5] }))).toEqual(['changed items[1]', 'removed items[2]']);
+  it('compares scalar lists by value: a replaced entry is a removal and an addition (as dyff)', () => {
+    expect(summary(diffTrees('c', { items: [1, 2, 3] }, { items: [1, 5] }))).toEqual(['removed items[2]', 'removed items[1]', 'added items[1]']);
     expect(summary(diffTrees('c', { items: [1] }, { items: [1, 2, 3] }))).toEqual(['added items[1]', 'added items[2]']);
   });
 
@@ -141,6 +145,15 @@ describe('diffDocuments and diffWholeFile', () => {
     expect(summary(diffDocuments('k', [cm('a'), cm('a')], [cm('a'), cm('b')]))).toEqual(['changed [1].metadata.name']);
   });
 
+  it('names documents with their apiVersion when only it tells two apart (a CRD served at two versions)', () => {
+    const crd = (apiVersion: string, size: number) => ({ apiVersion, kind: 'Widget', metadata: { name: 'w' }, spec: { size } });
+    expect(diffDocuments('k', [crd('v1beta1', 1), crd('v1alpha1', 1)], [crd('v1alpha1', 1), crd('v1beta1', 1)])).toEqual([]);
+    expect(summary(diffDocuments('k', [crd('v1beta1', 1), crd('v1alpha1', 1)], [crd('v1alpha1', 1), crd('v1beta1', 2)]))).toEqual([
+      'changed [doc=v1beta1/Widget/w].spec.size',
+    ]);
+    expect(summary(diffWholeFile('k', [crd('v1beta1', 1), crd('v1alpha1', 1)], 'added')).slice(0, 1)).toEqual(['added [doc=v1beta1/Widget/w].apiVersion']);
+  });
+
   it('names the documents of a new multi-document file by resource', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: {} };
     expect(summary(diffWholeFile('k', [cm, { ...cm, metadata: { name: 'b' } }], 'added'))).toEqual([
@@ -170,13 +183,14 @@ describe('diffDocuments and diffWholeFile', () => {
     const changes = diffTrees('am', before, after);
     expect(summary(changes)).toEqual(['removed routes[receiver=d]', 'changed routes[receiver=c].group_wait', 'changed routes', 'added routes[receiver=e]']);
     expect(applyChanges(before, changes)).toEqual(after);
-    // three entries: too few to trust a guess (every string field is unique there)
+    // three entries: too few to trust a guess (every string field is unique there); aligned by value instead
     const three = diffTrees('am', { routes: before.routes.slice(0, 3) }, { routes: after.routes.slice(0, 3) });
-    expect(summary(three)).toEqual(['changed routes[0].receiver', 'changed routes[1].receiver', 'changed routes[2].group_wait']);
+    expect(summary(three)).toEqual(['changed routes[2].group_wait', 'changed routes']);
     // numbers are not guessed (dyff takes string values only), nor keys a path could not name
     const nums = (n: number[]) => ({ l: n.map((port) => ({ port, 'x.y': `v${port}` })) });
-    expect(summary(diffTrees('n', nums([1, 2, 3, 4]), nums([2, 1, 3, 4])))).toEqual([
-      'changed l[0].port', 'changed l[0]."x.y"', 'changed l[1].port', 'changed l[1]."x.y"',
+    // so the entries are aligned by value: an order change of the entries themselves, not of identities
+    expect(diffTrees('n', nums([1, 2, 3, 4]), nums([2, 1, 3, 4]))).toMatchObject([
+      { pathText: 'l', reorder: true, from: nums([1, 2, 3, 4]).l, to: nums([2, 1, 3, 4]).l },
     ]);
   });
 

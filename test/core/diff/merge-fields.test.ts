@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileIdentifierRules } from '../../../src/core/diff/identifier-rules.js';
 import { mergeFields } from '../../../src/core/diff/merge-fields.js';
 
 /** base = the reverted commit, ours = now, theirs = before it: the revert's three sides. */
@@ -69,6 +70,26 @@ describe('mergeFields (YAML)', () => {
     const theirs = 'defaults: &d\n  pool: 2\nsvc:\n  <<: *d\n';
     const r = merge('m.yaml', base, `${base}other: 1\n`, theirs);
     expect(r).toEqual({ ok: false, conflicts: [{ path: 'svc.pool', reason: 'not-exact' }] });
+  });
+
+  it('reverts a field of an unnamed Kubernetes port, found by port+protocol, in place', () => {
+    const svc = (udp: number, tcp: number, extra = '') => `spec:\n  ports:\n    - port: 53\n      protocol: UDP\n      targetPort: ${udp}\n    - port: 53\n      protocol: TCP\n      targetPort: ${tcp}\n${extra}`;
+    // the reverted change set UDP's targetPort 53 → 5353; later the file gained a key
+    const r = merge('svc.yaml', svc(5353, 53), svc(5353, 53, 'z: 1\n'), svc(53, 53));
+    expect(r).toEqual(expect.objectContaining({ ok: true, text: svc(53, 53, 'z: 1\n'), applied: ['spec.ports[port+protocol=53/UDP].targetPort'] }));
+  });
+
+  it('finds entries by the identifiers settings name (list_identifiers), also after a later insertion', () => {
+    const rules = compileIdentifierRules({ protectedbranches: 'branch' });
+    if (typeof rules === 'string') throw new Error(rules);
+    const doc = (entries: [string, string][]) => `protectedbranches:\n${entries.map(([b, p]) => `  - branch: ${b}\n    push: ${p}\n`).join('')}`;
+    const base = doc([['main', 'devs'], ['dev', 'all']]); // the reverted change set main's push to devs
+    const theirs = doc([['main', 'admins'], ['dev', 'all']]);
+    const ours = doc([['feature', 'x'], ['main', 'devs'], ['dev', 'all']]); // a later change inserted a branch first
+    const r = mergeFields('p.yaml', base, ours, theirs, { identifiers: rules });
+    expect(r).toEqual(expect.objectContaining({ ok: true, text: doc([['feature', 'x'], ['main', 'admins'], ['dev', 'all']]), applied: ['protectedbranches[branch=main].push'] }));
+    // without the rule the entries have no identity: positions moved, so it is a conflict, never a wrong edit
+    expect(mergeFields('p.yaml', base, ours, theirs)).toMatchObject({ ok: false });
   });
 
   it('edits positions of a plain list in place', () => {

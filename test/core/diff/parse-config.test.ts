@@ -67,6 +67,24 @@ describe('parseConfig', () => {
     if (msg?.ok === false) expect(msg.error.message).not.toMatch(/is not valid JSON|position/);
   });
 
+  it('reads !!binary as its size and base64, in either schema and in every tag spelling', () => {
+    const hello = '<binary 5 bytes: SGVsbG8=>';
+    for (const schema of ['core', 'yaml-1.1'] as const) {
+      const text = 'a: !!binary SGVsbG8=\nb: !<tag:yaml.org,2002:binary> SGVsbG8=\nc: [!!binary "AA=="]\nd: !!binary |\n  SGVs\n  bG8=\n';
+      expect(docsOf(parseConfig('b.yaml', Buffer.from(text), { schema }))).toEqual([{ a: hello, b: hello, c: ['<binary 1 byte: AA==>'], d: hello }]);
+    }
+    // 1,234 bytes: the size has a thousands separator; the base64 is whole
+    const big = Buffer.alloc(1234, 7).toString('base64');
+    const [tree] = docsOf(parseConfig('b.yaml', Buffer.from(`k: !!binary ${big}\n`))) as [{ k: string }];
+    expect(tree.k).toBe(`<binary 1,234 bytes: ${big}>`);
+    // hostile: bytes that are not base64, an empty value, a collection tagged binary (yaml warns, keeps the list)
+    expect(docsOf(parseConfig('b.yaml', Buffer.from('a: !!binary "@@@"\nb: !!binary\nc: !!binary [1, 2]\n')))).toEqual([
+      { a: '<binary 0 bytes: >', b: '<binary 0 bytes: >', c: [1, 2] },
+    ]);
+    // a key or value that merely says "binary" is left alone
+    expect(docsOf(parseConfig('b.yaml', Buffer.from('binary: "!!binary x"\n')))).toEqual([{ binary: '!!binary x' }]);
+  });
+
   it('tolerates a byte order mark', () => {
     expect(docsOf(parseConfig('b.json', buf('\ufeff{"a": 1}')))).toEqual([{ a: 1 }]);
     expect(docsOf(parseConfig('b.yaml', buf('\ufeffa: 1\n')))).toEqual([{ a: 1 }]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCfgtrailError } from '../../../src/core/errors.js';
-import { fieldMatches } from '../../../src/core/diff/field-match.js';
+import { fieldMatches, orderChangeMatches } from '../../../src/core/diff/field-match.js';
 import { formatPathText, parsePathText } from '../../../src/core/diff/path-text.js';
 import type { PathSegment } from '../../../src/core/types.js';
 import { caught } from '../../helpers/errors.js';
@@ -73,5 +73,15 @@ describe('fieldMatches', () => {
     expect(fieldMatches(path, '[doc=Deployment/default/web].spec.replicas')).toBe(true);
     expect(fieldMatches(path, '[doc=Deployment/default/api].spec')).toBe(false);
     expect(fieldMatches(path, 'Service/default/web')).toBe(false);
+  });
+});
+
+describe('orderChangeMatches: an order change touches the list, not its entries', () => {
+  it('matches a query for the list or a parent, with or without the document, never a field inside an entry', () => {
+    const change = parsePathText('[doc=Deployment/default/web].spec.containers');
+    const q = (text: string) => orderChangeMatches(change, parsePathText(text));
+    expect([q('spec.containers'), q('spec'), q('[doc=Deployment/default/web].spec.containers'), q('Deployment/default/web.spec')]).toEqual([true, true, true, true]);
+    expect([q('spec.containers[name=app]'), q('spec.containers[name=app].image'), q('[doc=Deployment/default/web].spec.containers.app')]).toEqual([false, false, false]);
+    expect(q('spec.volumes')).toBe(false);
   });
 });

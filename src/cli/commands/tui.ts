@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { createBrowser } from '../../ops/browse.js';
+import { parseFilterText } from '../../core/audit/filter-text.js';
+import { loadServices, realPorts } from '../wire.js';
+import { resolveAuthor } from '../identity.js';
+import { canChown } from './apply-flow.js';
+import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadTui } from '../tui-load.js';
+
+/** The terminal the TUI draws on; `main` passes the process's own. */
+export interface TuiTerminal {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+const processTerminal = (): TuiTerminal => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+
+export function registerTui(program: Command, deps: CliDeps, terminal: () => TuiTerminal = processTerminal): void {
+  program
+    .command('tui')
+    .description('browse history interactively: change records, field diffs, drift; roll back or revert from there')
+    .argument('[filter...]', "start with this filter, as the / prompt takes it: text, author:, risk:, component:, file:, field:, since:, until:")
+    .option('--author <who>', "'Name <email>' recorded for a rollback or revert (default: git identity, then user@host)")
+    .action(async (words: string[], f: { author?: string }, cmd: Command) => {
+      const term = terminal();
+      if (!term.stdout.isTTY || !term.stdin.isTTY) {
+        deps.stderr(`cfgtrail: tui: ${term.stdout.isTTY ? 'stdin' : 'stdout'} is not a terminal; for history in a pipe or a file use 'cfgtrail log' (or 'cfgtrail log --json')\n`);
+        throw new ExitWith(ExitCode.USAGE);
+      }
+      // A value with spaces stays one word, as the prompt reads quotes.
+      const filter = words.map((w) => (/\s/.test(w) ? `"${w.replaceAll('"', '')}"` : w)).join(' ');
+      parseFilterText(filter, deps.now()); // a bad filter is refused here, before the screen changes
+      const store = storeFor(cmd, deps);
+      const browser = createBrowser(store, { services: loadServices(store), ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now, chown: canChown() });
+      const { renderTui } = await loadTui();
+      await renderTui({ browser, color: useColor(cmd, { ...deps, isTTY: true }), filter }, term);
+    });
+}

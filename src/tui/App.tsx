@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Browser } from '../ops/browse.js';
-import { initialState, reduce, type DialogState } from './state.js';
+import { initialState, reduce, splitKeys, type DialogState } from './state.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useHistory } from './hooks/use-history.js';
 import { useDetail } from './hooks/use-detail.js';
@@ -72,7 +72,9 @@ export function App({ browser, color, filter = '' }: AppProps) {
   screen.current = { list, listHeight, detailHeight, detailLines: lines.length };
   useInput((input, key) => {
     const { list: l, ...sizes } = screen.current;
-    dispatch({ type: 'key', input, key, shown: { length: l?.length ?? 0, ...sizes }, commitAt: (i) => (l && i < l.length ? l.row(i).commit : null) });
+    const shown = { length: l?.length ?? 0, ...sizes };
+    const commitAt = (i: number) => (l && i < l.length ? l.row(i).commit : null);
+    for (const [ch, k] of splitKeys(input, key)) dispatch({ type: 'key', input: ch, key: k, shown, commitAt });
   });
 
   const position = list ? `${list.length === 0 ? 0 : s.selected + 1}/${list.length}` : '';

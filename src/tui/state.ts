@@ -161,3 +161,23 @@ function select(s: UiState, i: number): UiState {
 function clamp(n: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, n));
 }
+
+/**
+ * Ink passes keys that arrive together (fast typing, a paste, `tmux send-keys`)
+ * as one input string: each character as the key it is, so `jj` moves twice
+ * and `/risk:high⏎` filters. Escape sequences (arrows, PgUp) come alone and
+ * are left to ink.
+ * @example splitKeys('j\r') // [['j', {}], ['', { return: true }]]
+ */
+export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
+  if ([...input].length <= 1 || input.startsWith('\x1b')) return [[input, key]];
+  return [...input].map((ch): [string, KeyInfo] => {
+    if (ch === '\r' || ch === '\n') return ['', { return: true }];
+    if (ch === '\t') return ['', { tab: true }];
+    if (ch === '\x7f' || ch === '\b') return ['', { backspace: true }];
+    const code = ch.charCodeAt(0);
+    // Ctrl-A … Ctrl-Z arrive as 0x01-0x1a; ink names them by their letter.
+    if (code >= 1 && code <= 26) return [String.fromCharCode(code + 96), { ctrl: true }];
+    return [ch, {}];
+  });
+}

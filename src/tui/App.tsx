@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Browser } from '../ops/browse.js';
+import type { HistoryList as List } from '../core/audit/history-rows.js';
 import { initialState, reduce, splitKeys, type DialogState } from './state.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useHistory } from './hooks/use-history.js';
@@ -19,24 +20,26 @@ export interface AppProps {
   color: boolean;
   /** The filter to start with (`cfgtrail tui [FILTER...]`). */
   filter?: string;
+  /** Its list, when already queried. */
+  list?: List;
 }
 
 /**
  * The history browser: status bar, history list, detail pane, and the help,
  * drift, filter and rollback/revert screens over them. The one owner of `exit()`.
  */
-export function App({ browser, color, filter = '' }: AppProps) {
+export function App({ browser, color, filter = '', list: initialList }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { columns, rows } = useTerminalSize(stdout);
   const [s, dispatch] = useReducer(reduce, filter, initialState);
   const [version, setVersion] = useState(0);
   const [driftVersion, setDriftVersion] = useState(0);
-  const history = useHistory(browser, s.filterText, version);
+  const history = useHistory(browser, s.filterText, version, initialList);
   const list = history.list;
   const commit = list && list.length > 0 ? list.row(Math.min(s.selected, list.length - 1)).commit : null;
   const detail = useDetail(browser, commit, s.against, version + driftVersion);
-  const store = useStoreState(browser, version + driftVersion);
+  const store = useStoreState(browser, version + driftVersion, list !== null);
   const setStage = useCallback((stage: DialogState['stage']) => dispatch({ type: 'dialog-stage', stage }), []);
   const selectedCommit = useRef(commit);
   selectedCommit.current = commit;

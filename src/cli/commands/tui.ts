@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { createBrowser } from '../../ops/browse.js';
-import { parseFilterText } from '../../core/audit/filter-text.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
 import { canChown } from './apply-flow.js';
@@ -29,12 +28,13 @@ export function registerTui(program: Command, deps: CliDeps, terminal: () => Tui
         deps.stderr(`cfgtrail: tui: ${term.stdout.isTTY ? 'stdin' : 'stdout'} is not a terminal; for history in a pipe or a file use 'cfgtrail log' (or 'cfgtrail log --json')\n`);
         throw new ExitWith(ExitCode.USAGE);
       }
-      // A value with spaces stays one word, as the prompt reads quotes.
+      // A value with spaces stays one word, as the prompt reads quotes. A bad filter
+      // is refused by browser.list below, before the screen changes.
       const filter = words.map((w) => (/\s/.test(w) ? `"${w.replaceAll('"', '')}"` : w)).join(' ');
-      parseFilterText(filter, deps.now()); // a bad filter is refused here, before the screen changes
       const store = storeFor(cmd, deps);
       const browser = createBrowser(store, { services: loadServices(store), ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now, chown: canChown() });
-      const { renderTui } = await loadTui();
-      await renderTui({ browser, color: useColor(cmd, { ...deps, isTTY: true }), filter }, term);
+      // The query runs while the TUI's bundle loads.
+      const [{ renderTui }, list] = await Promise.all([loadTui(), browser.list(filter)]);
+      await renderTui({ browser, list, color: useColor(cmd, { ...deps, isTTY: true }), filter }, term);
     });
 }

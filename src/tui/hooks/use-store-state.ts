@@ -11,12 +11,13 @@ export interface StoreView {
 
 /**
  * Freeze, pending rollback and drift for the status bar. Drift reads every
- * live file, so it is loaded after the first screen is up, and again when
- * `version` changes (after a rollback, or when the drift screen opens).
+ * live file, so it is loaded once the list is on screen (`ready`), and again
+ * when `version` changes (after a rollback, or when the drift screen opens).
  */
-export function useStoreState(browser: Browser, version: number): StoreView {
+export function useStoreState(browser: Browser, version: number, ready: boolean): StoreView {
   const [view, setView] = useState<StoreView>({ state: null, drift: null, error: null });
   useEffect(() => {
+    if (!ready) return undefined;
     let live = true;
     const timer = setTimeout(() => {
       Promise.all([browser.state(), browser.drift()]).then(
@@ -28,6 +29,6 @@ export function useStoreState(browser: Browser, version: number): StoreView {
       live = false;
       clearTimeout(timer);
     };
-  }, [browser, version]);
+  }, [browser, version, ready]);
   return view;
 }

@@ -6,6 +6,7 @@
 #   strace        the crash and race tests inject faults with it (kill at the Nth rename, hold a call)
 #   python3-yaml  PyYAML, an independent YAML reader the corpus and export tests compare against
 #   git           native git, the tests' witness of what cfgtrail wrote
+#   tmux          a real terminal for the cfgtrail tui end-to-end tests (send-keys, capture-pane)
 set -euo pipefail
 
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -13,10 +14,11 @@ need=()
 has supervisord && has supervisorctl || need+=(supervisor)
 has strace || need+=(strace)
 has git || need+=(git)
+has tmux || need+=(tmux)
 python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: supervisord, strace, git and python3 with PyYAML are installed"
+  echo "test-deps: supervisord, strace, git, tmux and python3 with PyYAML are installed"
   exit 0
 fi
 if ! has apt-get; then

@@ -71,11 +71,11 @@ export interface Browser {
   detail(commit: string, against: 'parent' | 'live'): Promise<ChangeDetail>;
   drift(): Promise<DriftStatus>;
   state(): Promise<StoreState>;
-  /** The plan a confirmed rollback to `commit` carries out (restart and verify on). */
-  planRollback(commit: string): RollbackPlan;
+  /** The plan a confirmed rollback to `commit` carries out (restart and verify on); `reason` goes into the `Reason` trailer. */
+  planRollback(commit: string, reason?: string): RollbackPlan;
   applyRollback(plan: RollbackPlan, onEvent: OnEvent<RollbackEvent>): Promise<RollbackResult>;
   /** The plan of reverting `commit`; its `conflicts` are listed, never settled here. */
-  planRevert(commit: string): RevertPlan;
+  planRevert(commit: string, reason?: string): RevertPlan;
   applyRevert(plan: RevertPlan, onEvent: OnEvent<RollbackEvent>): Promise<RevertResult>;
 }
 
@@ -112,9 +112,9 @@ export function createBrowser(store: Store, ctx: BrowseContext): Browser {
       const pending = pendingRollback(store, data);
       return { freeze: freezeState(data, ctx.now()), pending, pendingText: pending && describePending(pending), damage: damageWarning(store, data) };
     },
-    planRollback: (commit) => planRollback(store, { rev: commit, ...request }),
+    planRollback: (commit, reason) => planRollback(store, { rev: commit, ...request, ...(reason ? { reason } : {}) }),
     applyRollback: (plan, onEvent) => applyRollback(plan, applyCtx(onEvent)),
-    planRevert: (commit) => planRevert(store, { rev: commit, ...request }),
+    planRevert: (commit, reason) => planRevert(store, { rev: commit, ...request, ...(reason ? { reason } : {}) }),
     applyRevert: (plan, onEvent) => applyRevert(plan, applyCtx(onEvent)),
   };
 }

@@ -121,6 +121,7 @@ export function App({ browser, color, filter = '', list: initialList }: AppProps
   function dialogFooter(d: DialogState): string {
     if (d.stage === 'planning') return 'planning…';
     if (d.stage === 'confirm') return `${d.kind === 'rollback' ? 'Roll back' : 'Revert'}? y: yes, restart and verify  n/Esc: cancel  j/k: scroll`;
+    if (d.stage === 'reason') return `Reason (recorded in the commit; Enter: go on, Esc: cancel): ${d.reason}█`;
     if (d.stage === 'applying') return 'working… (the dialog closes when it is done)';
     if (d.stage === 'done') return `${action.failed ? 'FAILED — see above. ' : 'Done. '}Esc/Enter: close`;
     return 'Esc/Enter: close';

@@ -10,9 +10,13 @@ export type View = 'main' | 'help' | 'drift' | 'filter' | 'dialog';
 export interface DialogState {
   kind: 'rollback' | 'revert';
   commit: string;
-  /** `blocked`: the plan cannot be applied here (nothing to do, conflicts, dependants); `done`: applied or failed. */
-  stage: 'planning' | 'confirm' | 'applying' | 'done' | 'blocked';
+  /**
+   * `blocked`: the plan cannot be applied here (nothing to do, conflicts, dependants);
+   * `reason`: confirmed, the user types why (the `Reason` trailer, as `-m`); `done`: applied or failed.
+   */
+  stage: 'planning' | 'confirm' | 'reason' | 'applying' | 'done' | 'blocked';
   scroll: number;
+  reason: string;
 }
 
 export interface UiState {
@@ -106,7 +110,7 @@ function onKey(s: UiState, input: string, key: KeyInfo, commitAt: (row: number) 
   if (key.tab || key.return) return { ...s, focus: s.focus === 'list' ? 'detail' : 'list' };
   const commit = input === 'r' || input === 'v' ? commitAt(s.selected) : null;
   if (commit !== null) {
-    return { ...s, view: 'dialog', dialog: { kind: input === 'r' ? 'rollback' : 'revert', commit, stage: 'planning', scroll: 0 } };
+    return { ...s, view: 'dialog', dialog: { kind: input === 'r' ? 'rollback' : 'revert', commit, stage: 'planning', scroll: 0, reason: '' } };
   }
   const step = moveStep(input, key, s.focus === 'list' ? s.listHeight : s.detailHeight);
   if (step === null) return s;
@@ -140,11 +144,21 @@ function dialogKey(s: UiState, input: string, key: KeyInfo): UiState {
   // A rollback being applied runs to its end: its journal makes any stop safe, but
   // leaving the screen would hide what it did. The dialog closes once it is done.
   if (d.stage === 'applying' || d.stage === 'planning') return s;
-  if (d.stage === 'confirm' && (input === 'y' || input === 'Y')) return { ...s, dialog: { ...d, stage: 'applying', scroll: 0 } };
+  if (d.stage === 'reason') return reasonKey(s, d, input, key);
+  if (d.stage === 'confirm' && (input === 'y' || input === 'Y')) return { ...s, dialog: { ...d, stage: 'reason' } };
   if (key.escape || input === 'q' || input === 'n' || input === 'N' || (d.stage !== 'confirm' && key.return)) return { ...s, view: 'main', dialog: null };
   const step = moveStep(input, key, s.detailHeight);
   if (step === null) return s;
   return { ...s, dialog: { ...d, scroll: step === 'top' ? 0 : step === 'bottom' ? Number.MAX_SAFE_INTEGER : Math.max(0, d.scroll + step) } };
+}
+
+function reasonKey(s: UiState, d: DialogState, input: string, key: KeyInfo): UiState {
+  if (key.escape) return { ...s, view: 'main', dialog: null };
+  if (key.return) return { ...s, dialog: { ...d, stage: 'applying', scroll: 0 } };
+  if (key.backspace || key.delete) return { ...s, dialog: { ...d, reason: d.reason.slice(0, -1) } };
+  if (key.ctrl && input === 'u') return { ...s, dialog: { ...d, reason: '' } };
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return s;
+  return { ...s, dialog: { ...d, reason: d.reason + input } };
 }
 
 /** Selects row `i` (clamped) and scrolls the list so it is visible. */

@@ -148,6 +148,8 @@ describe('tui: rollback dialog', () => {
     expect(f).toContain(`Roll back to ${before[2]!.slice(0, 7)}`);
     expect(f).toMatch(/Restart.*chart|chart/);
     await app.keys('y');
+    await app.until((x) => x.includes('Reason (recorded in the commit'));
+    await app.keys(...'pool exhaustion', KEY.enter);
     f = await app.until((x) => x.includes('Done.') || x.includes('FAILED'), 20_000);
     expect(f).toContain('restart chart:');
     expect(f).toContain('verify chart:');
@@ -158,6 +160,7 @@ describe('tui: rollback dialog', () => {
     const after = git(['--git-dir', store, 'rev-list', 'HEAD']).trim().split('\n');
     expect(after.slice(1)).toEqual(before);
     expect(git(['--git-dir', store, 'log', '-1', '--format=%(trailers:key=Rollback-To,valueonly)']).trim()).toBe(before[2]);
+    expect(git(['--git-dir', store, 'log', '-1', '--format=%(trailers:key=Reason,valueonly)']).trim()).toBe('pool exhaustion');
     expect(readFileSync(join(dir, 'values.yaml'))).toEqual(readFileSync(versions[2]!.file));
     expect(git(['--git-dir', store, 'notes', '--ref=cfgtrail', 'show', 'HEAD'])).toContain('# cfgtrail verification: passed');
     // closing the dialog: the list has the rollback on top, marked R and verified ✓; the selection stayed
@@ -214,7 +217,7 @@ describe('tui: rollback dialog', () => {
     writeFileSync(join(store, 'cfgtrail.lock'), 'not a lock\n');
     await app.keys('G', 'r');
     await app.until((x) => x.includes('Roll back? y: yes'));
-    await app.keys('y');
+    await app.keys('y', KEY.enter); // no reason given
     f = await app.until((x) => x.includes('FAILED'));
     expect(f).toMatch(/cfgtrail: .*cfgtrail\.lock/);
     expect(git(['--git-dir', store, 'rev-parse', 'HEAD']).trim()).toBe(head);

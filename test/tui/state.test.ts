@@ -44,14 +44,18 @@ describe('keys', () => {
 
   it('r opens a rollback dialog for the selected commit; only y in the confirm stage applies', () => {
     let s = press(press(initialState(), 'j'), 'r');
-    expect(s.dialog).toEqual({ kind: 'rollback', commit: commits(1), stage: 'planning', scroll: 0 });
+    expect(s.dialog).toEqual({ kind: 'rollback', commit: commits(1), stage: 'planning', scroll: 0, reason: '' });
     expect(press(s, 'y').dialog!.stage).toBe('planning'); // no plan yet: nothing to confirm
     expect(press(s, '', { escape: true }).dialog).not.toBeNull(); // planning reads only, but runs to its end
     s = reduce(s, { type: 'dialog-stage', stage: 'confirm' });
     expect(press(s, 'j').dialog!.scroll).toBe(1);
-    expect(press(s, 'y').dialog!.stage).toBe('applying');
+    // y asks why (the Reason trailer), typed as text; Enter applies, Esc cancels
+    const why = typed(press(s, 'y'), 'q y!');
+    expect(why.dialog).toMatchObject({ stage: 'reason', reason: 'q y!' });
+    expect(press(why, '', { escape: true })).toMatchObject({ view: 'main', dialog: null });
     expect(press(s, 'n').view).toBe('main');
-    const applying = press(s, 'y');
+    const applying = press(why, '', { return: true });
+    expect(applying.dialog).toMatchObject({ stage: 'applying', reason: 'q y!' });
     expect(press(applying, '', { escape: true }).dialog!.stage).toBe('applying'); // not closed mid-rollback
     expect(press(applying, 'c', { ctrl: true }).quit).toBe(false);
     const blocked = reduce(s, { type: 'dialog-stage', stage: 'blocked' });

@@ -48,19 +48,28 @@ export function useAction(browser: Browser, dialog: DialogState | null, color: b
   }, [browser, id]);
   const applying = dialog?.stage === 'applying';
   useEffect(() => {
-    if (!applying || !planned) return;
+    if (!applying || !planned || !dialog) return;
     const progress: string[] = [`${planned.kind === 'rollback' ? 'rolling back' : 'reverting'}…`];
     const show = () => setView({ lines: [...progress], failed: false });
     show();
+    const reason = dialog.reason.trim();
     const onEvent = (e: RollbackEvent) => {
       const line = formatEvent(e, { verbose: true });
       if (line) progress.push(...line.trimEnd().split('\n').map(safeLine));
       show();
     };
-    const run: Promise<{ text: string; result: RollbackResult }> = planned.kind === 'rollback'
-      ? browser.applyRollback(planned.plan, onEvent).then((r) => ({ text: formatOutcome(planned.plan, r), result: r }))
-      : browser.applyRevert(planned.plan, onEvent).then((r) => ({ text: formatRevertOutcome(planned.plan, r), result: r }));
-    run.then(
+    // The reason is part of the commit message the plan holds: planned again with it (same target, reads only).
+    const run = async (): Promise<{ text: string; result: RollbackResult }> => {
+      if (planned.kind === 'rollback') {
+        const plan = reason ? browser.planRollback(dialog.commit, reason) : planned.plan;
+        const r = await browser.applyRollback(plan, onEvent);
+        return { text: formatOutcome(plan, r), result: r };
+      }
+      const plan = reason ? browser.planRevert(dialog.commit, reason) : planned.plan;
+      const r = await browser.applyRevert(plan, onEvent);
+      return { text: formatRevertOutcome(plan, r), result: r };
+    };
+    run().then(
       ({ text, result }) => {
         const failed = result.restarted.some((x) => !x.ok) || (result.verification !== null && !result.verification.report.ok);
         setView({ lines: [...progress, '', ...text.trimEnd().split('\n').map(safeLine)], failed });

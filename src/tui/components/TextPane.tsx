@@ -17,10 +17,10 @@ export function TextPane({ lines, scroll, height, title, footer, color }: TextPa
   const shown = lines.slice(first, first + inner).map((l, i) => (
     <Text key={first + i} wrap="truncate">{l === '' ? ' ' : l}</Text>
   ));
-  if (title === undefined) return <Box flexDirection="column" height={height} overflow="hidden">{shown}</Box>;
+  if (title === undefined) return <Box flexDirection="column" height={height}>{shown}</Box>;
   const more = lines.length > inner ? ` (${first + 1}-${Math.min(lines.length, first + inner)} of ${lines.length})` : '';
   return (
-    <Box flexDirection="column" height={height} borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1} overflow="hidden">
+    <Box flexDirection="column" height={height} borderStyle="round" borderColor={color ? 'cyan' : undefined} paddingX={1}>
       <Text bold wrap="truncate">{title}{more}</Text>
       <Box flexDirection="column" height={inner}>{shown}</Box>
       {footer ? <Text wrap="truncate" dimColor={color}>{footer}</Text> : null}

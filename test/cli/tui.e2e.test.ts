@@ -65,7 +65,8 @@ describe.skipIf(!hasTmux)('cfgtrail tui in a real terminal (tmux), on replayed c
     const t = startTmux([process.execPath, BIN, 'tui'], { cols: 120, rows: 40, cwd: dir, env: env({ NO_COLOR: '1' }) });
     await t.until((x) => at(x) === '1/6' && x.includes('── diff'));
     t.resize(80, 24);
-    const s = await t.until((x) => x.split('\n').length <= 25 && x.includes('j/k move') && x.includes('── diff'));
+    // the screen is cleared on a resize, then redrawn at the new size
+    const s = await t.until((x) => x.split('\n').length <= 25 && x.startsWith('cfgtrail ') && x.includes('j/k move') && x.includes('── diff'));
     const lines = s.replace(/\n$/, '').split('\n');
     expect(lines.length).toBe(24);
     expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(80);

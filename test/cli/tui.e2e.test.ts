@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cfgtrail, cliEnv, git, tempDir } from '../helpers/cli.js';
 import { replayStore } from '../helpers/tui-store.js';
@@ -20,7 +20,8 @@ describe.skipIf(!hasTmux)('cfgtrail tui in a real terminal (tmux), on replayed c
     const store = join(dir, '.cfgtrail');
     const head = git(['--git-dir', store, 'rev-parse', 'HEAD']).trim();
     const newest = [...versions].reverse().map((v) => v.subject.trim());
-    const t = startTmux([process.execPath, BIN, 'tui'], { cols: 100, rows: 30, cwd: dir, env: env() });
+    // bin/cfgtrail.js run as an executable, as `cfgtrail` on a PATH: its shell launcher too
+    const t = startTmux([BIN, 'tui'], { cols: 100, rows: 30, cwd: dir, env: env() });
     let s = await t.until((x) => at(x) === '1/20');
     expect(selected(s)).toContain(newest[0]!.slice(0, 30));
     expect(s).toContain(`cfgtrail ${dir}`);
@@ -78,6 +79,50 @@ describe.skipIf(!hasTmux)('cfgtrail tui in a real terminal (tmux), on replayed c
     await t.until((x) => x.replace(/\n$/, '').split('\n').length === 30 && x.includes('j/k move'));
     t.keys('q');
     await t.until((x) => x.includes('EXIT=0'));
+  }, 120_000);
+
+  it('SIGTERM or Ctrl-C from outside still puts the terminal back (exit 143 / 130)', async () => {
+    const { dir } = replayStore(2);
+    for (const [signal, code] of [['TERM', 143], ['INT', 130]] as const) {
+      const t = startTmux([process.execPath, BIN, 'tui'], { cols: 100, rows: 30, cwd: dir, env: env() });
+      await t.until((x) => at(x) === '1/2');
+      expect(t.display('#{alternate_on} #{cursor_flag}')).toBe('1 0');
+      const shell = t.display('#{pane_pid}');
+      const node = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim();
+      expect(node).toMatch(/^\d+$/);
+      process.kill(Number(node), `SIG${signal}`);
+      const s = await t.until((x) => x.includes(`EXIT=${code}`));
+      expect(s).toContain('BEFORE-TUI');
+      expect(t.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+    }
+  }, 120_000);
+
+  it('SIGTERM while a rollback restarts a service: one line on the main screen says what to run; the rollback is pending', async () => {
+    const { dir } = replayStore(3);
+    const store = join(dir, '.cfgtrail');
+    writeFileSync(join(store, 'settings.yaml'), [
+      'services:',
+      '  - name: slow',
+      '    files: ["values.yaml"]',
+      '    restart: { command: ["sleep", "30"] }',
+      '    timeout: 60s',
+      '',
+    ].join('\n'));
+    const t = startTmux([BIN, 'tui'], { cols: 100, rows: 30, cwd: dir, env: env() });
+    await t.until((x) => at(x) === '1/3');
+    t.keys('j', 'r');
+    await t.until((x) => x.includes('Roll back? y: yes'));
+    t.keys('y', 'Enter');
+    await t.until((x) => /commit: \d+ ms/.test(x));
+    const node = spawnSync('pgrep', ['-P', t.display('#{pane_pid}')], { encoding: 'utf8' }).stdout.trim();
+    process.kill(Number(node), 'SIGTERM');
+    const s = await t.until((x) => x.includes('EXIT=143'));
+    // one line, wrapped by the 100-column terminal
+    expect(s.split('\n').filter((l) => l.startsWith('cfgtrail:'))).toHaveLength(1);
+    expect(s.replaceAll('\n', '')).toMatch(/cfgtrail: stopped by SIGTERM after the rollback commit [0-9a-f]+ was recorded, while restarting or checking services: run `cfgtrail rollback --continue`/);
+    expect(t.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+    const status = cfgtrail(['status'], { cwd: dir });
+    expect(status.stdout).toMatch(/^Rollback in progress: /);
   }, 120_000);
 
   it.skipIf(!hasStrace)('loads dist/tui.mjs (ink, React) only for tui: log never opens it', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Browser } from '../ops/browse.js';
 import type { HistoryList as List } from '../core/audit/history-rows.js';
@@ -41,6 +41,8 @@ export function App({ browser, color, filter = '', list: initialList }: AppProps
   const detail = useDetail(browser, commit, s.against, version + driftVersion);
   const store = useStoreState(browser, version + driftVersion, list !== null);
   const setStage = useCallback((stage: DialogState['stage']) => dispatch({ type: 'dialog-stage', stage }), []);
+  // After a rollback or revert the list is reloaded (a new commit on top): the selected change stays selected.
+  const reselect = useRef<string | null>(null);
   const selectedCommit = useRef(commit);
   selectedCommit.current = commit;
   const onApplied = useCallback(() => {
@@ -54,14 +56,14 @@ export function App({ browser, color, filter = '', list: initialList }: AppProps
   const body = Math.max(4, rows - 4);
   const listHeight = Math.max(2, Math.floor(body / 2));
   const detailHeight = body - listHeight;
-  // After a rollback or revert the list is reloaded (a new commit on top): the selected change stays selected.
-  const reselect = useRef<string | null>(null);
   useEffect(() => {
     const at = list && reselect.current ? list.indexOf(reselect.current) : -1;
     reselect.current = null;
     if (list && at >= 0) dispatch({ type: 'list', length: list.length, select: at });
   }, [list]);
-  const lines = detail.detail ? detailLines(detail.detail, color) : [detail.error ? `cfgtrail: ${detail.error}` : detail.loading ? 'loading…' : ''];
+  // Formatted once per detail, not on every key.
+  const formatted = useMemo(() => (detail.detail ? detailLines(detail.detail, color) : null), [detail.detail, color]);
+  const lines = formatted ?? [detail.error ? `cfgtrail: ${detail.error}` : detail.loading ? 'loading…' : ''];
   useEffect(() => {
     if (s.quit) exit();
   }, [s.quit]);

@@ -90,6 +90,8 @@ describe.skipIf(!hasTmux)('cfgtrail tui in a real terminal (tmux), on replayed c
       const shell = t.display('#{pane_pid}');
       const node = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim();
       expect(node).toMatch(/^\d+$/);
+      // a key just before: a frame is being drawn (ink would draw its last one as it exits)
+      t.keys('j');
       process.kill(Number(node), `SIG${signal}`);
       const s = await t.until((x) => x.includes(`EXIT=${code}`));
       expect(s).toContain('BEFORE-TUI');

@@ -63,6 +63,8 @@ export interface StoreState {
 export interface Browser {
   /** The config root. */
   root: string;
+  /** The store's HEAD now (null before the first snapshot): a change means history moved. */
+  head(): string | null;
   /**
    * The changes the filter text matches (`log`'s filters as words, see core/audit/filter-text.ts), newest first.
    * @throws CfgtrailError BAD_INPUT for a filter `log` would refuse
@@ -94,6 +96,7 @@ export function createBrowser(store: Store, ctx: BrowseContext): Browser {
   const applyCtx = (onEvent: OnEvent<RollbackEvent>) => ({ store, services: ctx.services, control: ctx.control, probe: ctx.probe, clock: ctx.clock, author: ctx.author, now: ctx.now, chown: ctx.chown, onEvent });
   return {
     root: store.root,
+    head: () => readHead(store.gitdir),
     list: async (filterText) => {
       const filter = parseFilterText(filterText, ctx.now());
       return historyList(store, await index(), filter);

@@ -14,6 +14,9 @@ import { StatusBar } from './components/StatusBar.js';
 import { detailLines, driftLines, HELP_LINES } from './text-lines.js';
 import { fit } from './row-text.js';
 
+/** How often the store's HEAD is read to notice changes made by other commands. */
+export const HEAD_POLL_MS = 1000;
+
 export interface AppProps {
   browser: Browser;
   /** Colours (off with NO_COLOR or --no-color). */
@@ -67,6 +70,18 @@ export function App({ browser, color, filter = '', list: initialList }: AppProps
   useEffect(() => {
     if (s.quit) exit();
   }, [s.quit]);
+  // A change recorded by another command (a snapshot, a rollback) shows up without a key.
+  useEffect(() => {
+    let head = browser.head();
+    const timer = setInterval(() => {
+      const now = browser.head();
+      if (now === head) return;
+      head = now;
+      reselect.current = selectedCommit.current;
+      setVersion((v) => v + 1);
+    }, HEAD_POLL_MS);
+    return () => clearInterval(timer);
+  }, [browser]);
   useEffect(() => {
     if (s.view === 'drift') setDriftVersion((v) => v + 1); // the drift screen shows the files as they are now
   }, [s.view]);

@@ -59,6 +59,21 @@ describe('tui: navigation', () => {
   });
 });
 
+describe('tui: history moving under it', () => {
+  it('a snapshot made by another command appears on top; the selected change stays selected', async () => {
+    const { dir } = replayStore(3);
+    const app = renderApp(dir);
+    onTestFinished(() => app.unmount());
+    await app.until((x) => at(x) === '1/3');
+    await app.keys('j');
+    const before = selected(await app.until((x) => at(x) === '2/3'));
+    expect(cfgtrail(['snapshot', '-m', 'made elsewhere', '--allow-empty'], { cwd: dir }).code).toBe(0);
+    const f = await app.until((x) => at(x) === '3/4');
+    expect(selected(f)).toBe(before);
+    expect(f).toContain('made elsewhere');
+  });
+});
+
 describe('tui: filtering with log\'s filters', () => {
   it('filters by field, text and risk; a bad filter is one line and keeps the list', async () => {
     const { dir, versions } = replayStore(12, { riskEvery: 4 });

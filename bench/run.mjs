@@ -15,6 +15,7 @@ import { benchBigDiff } from './lib/big-diff.mjs';
 import { benchTextLog } from './lib/text-log.mjs';
 import { benchTracing } from './lib/tracing.mjs';
 import { benchBlame } from './lib/blame-bench.mjs';
+import { benchTui } from './lib/tui-bench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -27,7 +28,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -90,6 +91,11 @@ async function benchCorpus() {
 
 if (opts.large) log('--large: the 100,000-snapshot store takes much longer (see bench/README.md)');
 for (const size of opts.sizes ?? (opts.large ? [10000, 100000] : [10000])) if (wanted('store')) await benchGenerated(size);
+if (wanted('tui')) {
+  // The TUI on the 10,000-change store (the one the store rows use).
+  log('cfgtrail tui: first screen and keystrokes');
+  benchTui(ctx, '10,000 snapshots × 50 files', await ensureStore(OUT, 10000, CLI, log), 10000);
+}
 if (wanted('corpus')) await benchCorpus();
 if (wanted('yaml')) benchYaml(ctx, OUT);
 if (wanted('bigdiff')) benchBigDiff(ctx, OUT, log);

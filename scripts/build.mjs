@@ -94,6 +94,18 @@ const lazyBuiltins = {
   },
 };
 
+/** src/cli/tui-load.ts in the CLI bundle: a require of dist/tui-load.cjs, made only when `tui` runs. */
+const tuiLoader = {
+  name: 'tui-loader',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]cli[\\/]tui-load\.ts$/ }, () => ({
+      contents: "export function loadTui() { return require('./tui-load.cjs').loadTui(); }",
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/tui-load\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 // The CLI is one CommonJS file: Node runs a CommonJS entry without starting
 // its ESM loader (~5 ms), and bin/cfgtrail.js can compile it with V8's code
 // cache (below).
@@ -105,7 +117,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  plugins: [vendored, lazyBuiltins, otelSdk],
+  plugins: [vendored, lazyBuiltins, otelSdk, tuiLoader],
   logLevel: 'warning',
 });
 
@@ -123,8 +135,41 @@ await build({
   logLevel: 'warning',
 });
 
+await buildTui();
 writeLauncherCommands();
 await writeCodeCache();
+
+/**
+ * dist/tui.mjs: the TUI with ink and React, bundled apart from the CLI so that
+ * no other command loads them (importing ink from node_modules cost 250-390 ms,
+ * the bundle ~65 ms: docs/decisions.md). ESM, as ink 6 is (yoga-layout uses
+ * top-level await, so it cannot be require()d). The CLI bundle runs in a
+ * vm.Script, where import() is unavailable: it requires dist/tui-load.cjs, a
+ * real CommonJS module whose import() loads the bundle.
+ */
+async function buildTui() {
+  /** ink imports its devtools (and react-devtools-core, not installed) only when DEV=true. */
+  const noDevtools = {
+    name: 'no-devtools',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/devtools\.js$/ }, () => ({ path: './ink-devtools-not-bundled.js', external: true }));
+    },
+  };
+  await build({
+    entryPoints: ['src/tui/render.tsx'],
+    outfile: 'dist/tui.mjs',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [vendored, noDevtools],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  writeFileSync('dist/tui-load.cjs', "'use strict';\n// Loads dist/tui.mjs for dist/cli.cjs (src/cli/tui-load.ts).\nexports.loadTui = () => import('./tui.mjs');\n");
+}
 
 /**
  * The launcher's shell part starts the commands that declare no TLS

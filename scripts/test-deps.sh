@@ -10,6 +10,7 @@
 #   util-linux    setsid: the hook tests run cfgtrail in a process group of its own
 #   prometheus, prometheus-alertmanager
 #                 the watch tests start a real Prometheus (and Alertmanager) on 127.0.0.1
+#   tmux          a real terminal for the cfgtrail tui end-to-end tests (send-keys, capture-pane)
 set -euo pipefail
 
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -19,12 +20,13 @@ has strace || need+=(strace)
 has git || need+=(git)
 has ps && [ -x /bin/kill ] || need+=(procps)
 has setsid || need+=(util-linux)
+has tmux || need+=(tmux)
 python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 has prometheus || need+=(prometheus)
 has prometheus-alertmanager || has alertmanager || need+=(prometheus-alertmanager)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test-deps: supervisord, strace, git, python3 with PyYAML, prometheus and alertmanager are installed"
+  echo "test-deps: supervisord, strace, git, tmux, python3 with PyYAML, prometheus and alertmanager are installed"
   exit 0
 fi
 if ! has apt-get; then

@@ -17,6 +17,7 @@ import { registerSuspects } from './commands/suspects.js';
 import { registerFreeze, registerUnfreeze } from './commands/freeze.js';
 import { registerCheck } from './commands/check.js';
 import { registerWatch } from './commands/watch.js';
+import { registerTui } from './commands/tui.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -50,6 +51,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerUnfreeze, tls: false },
   { register: registerCheck, tls: false },
   { register: registerWatch, tls: true },
+  { register: registerTui, tls: true },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

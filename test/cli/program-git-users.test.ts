@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CommanderError, type Command } from 'commander';
 import { createProgram, usageLine } from '../../src/cli/program.js';
 import type { CliDeps } from '../../src/cli/context.js';
-import { filterFromFlags, type LogFlags } from '../../src/cli/commands/log.js';
+import { filterFromFlags, type LogFlags } from '../../src/core/audit/log-filter.js';
 import { isCfgtrailError } from '../../src/core/errors.js';
 import { runCli } from '../../src/cli/main.js';
 import { caught } from '../helpers/errors.js';

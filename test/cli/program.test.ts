@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { createProgram } from '../../src/cli/program.js';
 import type { CliDeps } from '../../src/cli/context.js';
-import { filterFromFlags, type LogFlags } from '../../src/cli/commands/log.js';
+import { filterFromFlags, type LogFlags } from '../../src/core/audit/log-filter.js';
 import { trailersFromFlags } from '../../src/cli/commands/snapshot.js';
 import { isCfgtrailError } from '../../src/core/errors.js';
 import type { AuditFilter, Trailer } from '../../src/core/types.js';

@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
 import { CfgtrailError } from '../../core/errors.js';
-import type { AuditEntry, AuditFilter } from '../../core/types.js';
-import { parseDateSpec } from '../../core/audit/dates.js';
-import { makeRegex } from '../../core/audit/filter.js';
-import { parseTrailerArg } from '../../core/record/trailers.js';
+import type { AuditEntry } from '../../core/types.js';
+import { filterFromFlags, type LogFlags } from '../../core/audit/log-filter.js';
 import { formatLog } from '../format/log.js';
 import { formatFieldLog } from '../format/field-log.js';
 import { fieldSteps } from '../../core/audit/field-history.js';
@@ -14,56 +12,7 @@ import { formatNoteSummary, type VerificationNote } from '../../core/record/veri
 import { logHistoryJson, logScope, logTexts } from '../../core/audit/log-history.js';
 import { joinLogTexts, logTextOptions } from '../format/log-cached.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
-import { RISKS } from '../../core/record/risk.js';
 import { collect, pathsAfterDashDash, storeFor, useColor, workDir, writeBytes, type CliDeps } from '../context.js';
-
-export interface LogFlags {
-  oneline?: boolean;
-  json?: boolean;
-  maxCount?: string;
-  since?: string;
-  until?: string;
-  author?: string;
-  grep?: string;
-  changeId?: string;
-  trailer?: string[];
-  risk?: string;
-  component?: string;
-  file?: string;
-  field?: string;
-  regexpIgnoreCase?: boolean;
-  patch?: boolean;
-}
-
-/** Maps `log` flags to an audit filter (tested as a table). */
-export function filterFromFlags(f: LogFlags, now: number): AuditFilter {
-  const filter: AuditFilter = {};
-  if (f.maxCount !== undefined) {
-    const n = Number(f.maxCount);
-    if (!Number.isInteger(n) || n < 0) throw new CfgtrailError('BAD_INPUT', `-n needs a whole number, got '${f.maxCount}'`);
-    filter.limit = n;
-  }
-  if (f.since) filter.since = parseDateSpec(f.since, now);
-  if (f.until) filter.until = parseDateSpec(f.until, now);
-  if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) {
-    // Nothing can match: say so rather than print nothing.
-    throw new CfgtrailError('BAD_INPUT', `--since '${f.since}' is later than --until '${f.until}'`, { since: filter.since, until: filter.until });
-  }
-  if (f.author) filter.author = makeRegex(f.author, '--author', f.regexpIgnoreCase);
-  if (f.grep) filter.grep = makeRegex(f.grep, '--grep', f.regexpIgnoreCase);
-  if (f.changeId) filter.changeId = f.changeId;
-  // Split at the first ':' or '=' as snapshot does: 'Config: pool=40' is key Config.
-  if (f.trailer?.length) filter.trailers = f.trailer.map((t) => parseTrailerArg(t));
-  if (f.risk !== undefined) {
-    // A level no snapshot can record would silently match nothing.
-    if (!RISKS.includes(f.risk.toLowerCase())) throw new CfgtrailError('BAD_INPUT', `--risk must be one of ${RISKS.join(', ')}; got '${f.risk}'`, { flag: '--risk', value: f.risk });
-    filter.risk = f.risk;
-  }
-  if (f.component) filter.component = f.component;
-  if (f.file) filter.file = f.file.replace(/^\.\//, '').replace(/\/$/, '');
-  if (f.field) filter.field = f.field;
-  return filter;
-}
 
 export function registerLog(program: Command, deps: CliDeps): void {
   program

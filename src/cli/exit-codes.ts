@@ -17,6 +17,8 @@ export const ExitCode = {
   VERIFY_FAILED: 12,
   REFUSED: 13,
   METRICS_UNREACHABLE: 14,
+  /** A rollout (`rollback --instances`) stopped at a failed gate, ended with failed instances, or could not roll every instance forward. */
+  ROLLOUT_FAILED: 18,
   INTERNAL: 70,
   /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
   INTERRUPTED: 130,

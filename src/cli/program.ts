@@ -11,6 +11,7 @@ import { registerFsck } from './commands/fsck.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
+import { registerRollout } from './commands/rollout.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -36,6 +37,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerMarkGood, tls: true },
   { register: registerRollback, tls: true },
   { register: registerRevert, tls: true },
+  { register: registerRollout, tls: false },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

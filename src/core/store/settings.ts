@@ -26,6 +26,10 @@ export interface Settings {
   services: unknown[];
   /** What each component named in `Component` trailers is (`components:`), for change records. */
   components: Record<string, { type?: string; environment?: string }>;
+  /** Raw `rollout:` mapping (null: none), validated by ops/rollout. */
+  rollout: unknown;
+  /** Raw `drill:` mapping (null: none), validated by ops/drill. */
+  drill: unknown;
   /** Line of a key path in settings.yaml, for messages. */
   lineOf: (path: (string | number)[]) => number | undefined;
   file: string;
@@ -162,6 +166,8 @@ export function parseSettings(text: string, file: string): Settings {
     restoreSpecialBits: v.restore_special_bits as boolean,
     services: v.services as unknown[],
     components: v.components as Settings['components'],
+    rollout: (v as Record<string, unknown>).rollout ?? null,
+    drill: (v as Record<string, unknown>).drill ?? null,
     lineOf,
     file,
   };

@@ -30,6 +30,8 @@ export interface SnapshotOptions {
   /** Minutes east of UTC for the commit dates. @default the machine's */
   tzOffset?: number;
   allowEmpty?: boolean;
+  /** Commit the parent's tree, whatever the live files hold: a record that changes no file (a rollout's outcome). */
+  keepTree?: boolean;
   /** Refuse the snapshot when a YAML/JSON file does not parse. */
   strict?: boolean;
   /** Called holding the store lock before anything is read for the commit; throws to refuse (e.g. a rollback is pending). */
@@ -109,7 +111,7 @@ export async function writeSnapshotLocked(
   const tail = indexTailAt(store, head, opts.changeId);
   const changeId = opts.changeId ?? generateChangeId();
   const parentTree = head ? parseCommit(store.objects.read(head).content).tree : null;
-  const tree = await writeLiveTree(store.gitdir, live, (oid) => store.objects.has(oid));
+  const tree = opts.keepTree && parentTree ? parentTree : await writeLiveTree(store.gitdir, opts.keepTree ? new Map() : live, (oid) => store.objects.has(oid));
   if (tree === parentTree && !opts.allowEmpty) return { commit: null, changeId: null, files: [], warnings };
   const message = formatMessage({ title: opts.title, body: opts.body, trailers: [{ key: 'Change-Id', value: changeId }, ...opts.trailers] });
   const when = Math.floor((opts.now ?? Date.now)() / 1000);

@@ -5,7 +5,8 @@
  * crash or `rollback --continue` finishes the same rollback instead of
  * planning a new one from a half-restored directory.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { writeFileDurably } from '../../core/store/durable-file.js';
 import { readRegularFile } from '../../core/store/lock.js';
 import { join } from 'node:path';
 
@@ -48,16 +49,7 @@ export function readJournal(gitdir: string): RollbackJournal | null {
 
 /** Writes the journal durably (temp file, fsync, rename). Caller holds the store lock or owns the journal. */
 export function writeJournal(gitdir: string, j: RollbackJournal): void {
-  const file = join(gitdir, JOURNAL_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(j, null, 2));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileDurably(join(gitdir, JOURNAL_FILE), JSON.stringify(j, null, 2));
 }
 
 export function removeJournal(gitdir: string): void {

@@ -1,0 +1,19 @@
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+
+/**
+ * Replaces `file` with `text` so that a reader sees the old or the new
+ * content, never a torn one, and the new one survives a crash: a private
+ * temp file beside it, fsync, rename. Used for the store's state files (the
+ * rollback journal, the rollout state).
+ */
+export function writeFileDurably(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

@@ -19,7 +19,7 @@ for arg in "$@"; do
   esac
 done
 case ${cmd-} in
-  init|snapshot|diff|status|log|show|export|gc|fsck) unset NODE_EXTRA_CA_CERTS ;;
+  init|snapshot|diff|status|log|show|export|gc|fsck|rollout) unset NODE_EXTRA_CA_CERTS ;;
 esac
 exec node "$0" "$@"
 */

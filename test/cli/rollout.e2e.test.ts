@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cfgtrail, gitIn } from '../helpers/cli.js';
+import { BIN, cfgtrail, cliEnv, gitIn } from '../helpers/cli.js';
 import { GOOD_ID, healthOf, jsonLines, startFleet, type Fleet } from '../helpers/fleet.js';
 
 interface InstanceJson { name: string; batch: number; state: string; acted: boolean; from: string | null; to: string | null; message: string }
@@ -85,5 +88,122 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(recordTrailers(f)).toBe(`Rollout-Target: ${GOOD_ID}\nRollout-State: completed\nRollout-Batch: 3/3\n\n`);
     expect(done.records).toHaveLength(2);
     gitIn(store, ['fsck', '--strict']);
+  });
+
+  it('--abort rolls every changed instance forward to the revision it reported, and the rollout ends aborted', async () => {
+    const f = await startFleet(4);
+    const [a, b, c, d] = f.instances as [typeof f.instances[0], typeof f.instances[0], typeof f.instances[0], typeof f.instances[0]];
+    const before = f.instances.map((i) => ({ head: headOf(i.store), tree: gitIn(i.store, ['rev-parse', 'HEAD^{tree}']) }));
+    process.kill(c.svc.pid, 'SIGSTOP');
+    const r = rollout(f);
+    expect(r.code).toBe(18);
+    expect(report(r.stdout).instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'failed', 'healthy']);
+    process.kill(c.svc.pid, 'SIGCONT');
+    const ab = cfgtrail(['rollback', '--abort'], { cwd: f.control });
+    expect(ab.stderr).toBe('');
+    expect(ab.code).toBe(0);
+    const s = report(ab.stdout);
+    expect(s.status).toBe('aborted');
+    expect(s.instances.map((i) => i.state)).toEqual(['forwarded', 'forwarded', 'forwarded', 'forwarded']);
+    // Each instance is back on the tree it had before, as a new commit on top (history never rewritten).
+    for (const [k, i] of [a, b, c, d].entries()) {
+      expect(gitIn(i.store, ['rev-parse', 'HEAD^{tree}'])).toBe(before[k]!.tree);
+      expect(gitIn(i.store, ['log', '-1', '--format=%(trailers:key=Rollback-To,valueonly)']).trim()).toBe(before[k]!.head);
+      expect(readFileSync(join(i.dir, 'config.yaml'), 'utf8')).toMatch(/pool_max: 5000/);
+    }
+    expect(recordTrailers(f)).toMatch(/^Rollout-State: aborted$/m);
+    // Nothing pending any more: --continue falls through to the local rollback, which has none.
+    const cont = cfgtrail(['rollback', '--continue'], { cwd: f.control });
+    expect(cont.code).toBe(10);
+    expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toMatch(/: aborted\n/);
+  });
+
+  it('SIGKILL in the middle of batch 2, then --continue: every instance rolled back exactly once', async () => {
+    const f = await startFleet(4);
+    const child = spawn(process.execPath, [BIN, 'rollback', GOOD_ID, '--instances', f.list, '--batch-size', '2', '--yes'], { cwd: f.control, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const killed = new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/"phase":"instance","batch":2,"instance":"[^"]+","state":"running"/.test(out) && child.exitCode === null) child.kill('SIGKILL');
+      });
+      child.once('exit', () => resolve());
+    });
+    await killed;
+    expect(child.signalCode).toBe('SIGKILL');
+    const st = cfgtrail(['rollout', 'status', '--json'], { cwd: f.control });
+    const mid = JSON.parse(st.stdout) as StateJson & { live: boolean };
+    expect(mid.status).toBe('running');
+    expect(mid.live).toBe(false);
+    expect(mid.batch).toBe(2);
+    expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toMatch(/interrupted: its process is gone/);
+    const cont = cfgtrail(['rollback', '--continue'], { cwd: f.control });
+    expect(cont.stderr).toBe('');
+    expect(cont.code).toBe(0);
+    const s = report(cont.stdout);
+    expect(s.status).toBe('completed');
+    expect(s.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'healthy', 'healthy']);
+    for (const i of f.instances) {
+      expect(await healthOf(i)).toBe(200);
+      const subjects = gitIn(i.store, ['log', '--format=%s']).trim().split('\n');
+      expect(subjects).toHaveLength(3); // good, bad, one rollback
+      expect(gitIn(i.store, ['log', '-1', '--format=%(trailers:key=Rollback-Of,valueonly)']).trim()).not.toBe('');
+    }
+    expect(recordTrailers(f)).toMatch(/^Rollout-State: completed$/m);
+  });
+
+  it('refuses hostile or wrong input with one line and exit 5, before any instance is touched', async () => {
+    const f = await startFleet(1);
+    const i = f.instances[0]!;
+    const head = headOf(i.store);
+    const write = (name: string, text: string) => {
+      const p = join(f.control, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    const cases: [string[], RegExp][] = [
+      [['rollback', GOOD_ID, '--instances', write('evil.txt', '-oProxyCommand=touch /tmp/x\n')], /not an instance name: "-oProxyCommand=touch \/tmp\/x"/],
+      [['rollback', GOOD_ID, '--instances', write('dup.txt', `${i.name}\n${i.name}\n`)], /listed twice/],
+      [['rollback', GOOD_ID, '--instances', write('empty.txt', '# nobody\n\n')], /no instances listed/],
+      [['rollback', GOOD_ID, '--instances-cmd', 'cat instances.txt | head -1'], /without a shell: '\|' is not supported/],
+      [['rollback', GOOD_ID, '--instances-cmd', 'false'], /--instances-cmd false: exit 1/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '0'], /--batch-size must be/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '150%'], /--batch-size must be/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--delay', 'soon'], /--delay must be a duration/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--max-failures', '-1'], /--max-failures must be/],
+      [['rollback', GOOD_ID, '--batch-size', '2'], /--batch-size need --instances/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--instances-cmd', 'true'], /cannot be used together/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--file', 'x'], /apply to a local rollback/],
+      [['rollback', '--instances', f.list], /needs a TARGET/],
+      [['rollback', GOOD_ID, '--instances', join(f.control, 'missing.txt')], /missing\.txt: ENOENT/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cfgtrail([...args, '--yes'], { cwd: f.control });
+      expect({ args, code: r.code }).toEqual({ args, code: args.some((a) => a.endsWith('missing.txt')) ? 8 : 5 });
+      expect(r.stderr).toMatch(/^cfgtrail: [^\n]+\n$/);
+      expect(r.stderr).toMatch(message);
+    }
+    // A target starting with '-' would reach each instance as an option.
+    const dash = cfgtrail(['rollback', '--instances', f.list, '--yes', '--', '--force'], { cwd: f.control });
+    expect(dash.code).toBe(5);
+    expect(dash.stderr).toMatch(/the rollout target: not an instance name: "--force"/);
+    // Without rollout settings.
+    writeFileSync(join(f.control, '.cfgtrail', 'settings.yaml'), '');
+    const none = cfgtrail(['rollback', GOOD_ID, '--instances', f.list, '--yes'], { cwd: f.control });
+    expect(none.code).toBe(5);
+    expect(none.stderr).toMatch(/no rollout: section/);
+    expect(headOf(i.store)).toBe(head);
+  });
+
+  it('--dry-run prints the batches and the argv without running anything; without --yes and a terminal it refuses', async () => {
+    const f = await startFleet(3);
+    const r = cfgtrail(['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '50%', '--dry-run'], { cwd: f.control });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Roll back 3 instances to I00000000000000aa in 2 batches/);
+    expect(r.stdout).toContain(`batch 1: ${f.instances[0]!.name}, ${f.instances[1]!.name}\n`);
+    expect(r.stdout).toContain(`"-C","${f.base}/${f.instances[0]!.name}","rollback","${GOOD_ID}"`);
+    const no = cfgtrail(['rollback', GOOD_ID, '--instances', f.list], { cwd: f.control });
+    expect(no.code).toBe(13);
+    expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toBe('no rollout in this store\n');
   });
 });

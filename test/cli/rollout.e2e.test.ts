@@ -191,7 +191,7 @@ describe('rollback --instances (progressive rollout)', () => {
     writeFileSync(join(f.control, '.cfgtrail', 'settings.yaml'), '');
     const none = cfgtrail(['rollback', GOOD_ID, '--instances', f.list, '--yes'], { cwd: f.control });
     expect(none.code).toBe(5);
-    expect(none.stderr).toMatch(/no rollout: section/);
+    expect(none.stderr).toMatch(/no rollout.action/);
     expect(headOf(i.store)).toBe(head);
   });
 

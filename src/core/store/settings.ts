@@ -95,6 +95,21 @@ services: []
 #   components:
 #     database: { type: postgres, environment: production }
 components: {}
+
+# Progressive rollback ('cfgtrail rollback TARGET --instances FILE'): how one
+# instance is rolled back, and the gate each instance of a batch must pass
+# before the next batch starts. {instance} and {target} are replaced inside
+# each argv element and URL (no shell). See the README ('Progressive rollback'), e.g.
+#   rollout:
+#     action: [ssh, "{instance}", cfgtrail, -C, /etc/myapp, rollback, "{target}", --yes, --json]
+#     health: [{ http: "http://{instance}:8080/health", retries: 5 }]
+#     timeout: 5m          # each instance's action
+#     gate_timeout: 30s    # each instance's gate, retries included
+rollout: {}
+
+# Targets 'cfgtrail drill' judges a rehearsal against, e.g.
+#   drill: { max_detect: 1m, max_recover: 2m }
+drill: {}
 `;
 
 /**

@@ -24,8 +24,9 @@ const KEYS = ['action', 'forward_action', 'health', 'timeout', 'gate_timeout'];
  * @throws CfgtrailError BAD_SETTINGS when there is none or it is malformed (file, line, key)
  */
 export function loadRolloutConfig(settings: Pick<Settings, 'rollout' | 'file' | 'lineOf'>): RolloutConfig {
-  if (settings.rollout === null || settings.rollout === undefined) {
-    throw new CfgtrailError('BAD_SETTINGS', `${settings.file}: no rollout: section; add rollout.action (how one instance is rolled back) to use --instances`, { file: settings.file, key: 'rollout' });
+  const raw = settings.rollout;
+  if (raw === null || raw === undefined || (typeof raw === 'object' && Object.keys(raw).length === 0)) {
+    throw new CfgtrailError('BAD_SETTINGS', `${settings.file}: no rollout.action: add it (how one instance is rolled back) to use --instances`, { file: settings.file, key: 'rollout' });
   }
   const r = settingsReaders({ file: settings.file, lineOf: settings.lineOf });
   const at = ['rollout'];

@@ -27,6 +27,16 @@ function headOf(store: string): string {
   return gitIn(store, ['rev-parse', 'HEAD']).trim();
 }
 
+/** `rollback --continue` or `--abort` that must succeed: its report. */
+function resume(f: Fleet, how: 'continue' | 'abort', status: string): StateJson {
+  const r = cfgtrail(['rollback', `--${how}`], { cwd: f.control });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const s = report(r.stdout);
+  expect(s.status).toBe(status);
+  return s;
+}
+
 const rollout = (f: Fleet, extra: string[] = []) =>
   cfgtrail(['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '2', '--yes', ...extra], { cwd: f.control });
 
@@ -76,11 +86,7 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(again.stderr).toMatch(new RegExp(`^cfgtrail: rollout ${s.id} .* is stopped: run 'cfgtrail rollback --continue'`));
     // Fixed: c runs again (and reloads the config its rollback restored); --continue redoes batch 2's gate and goes on.
     process.kill(c.svc.pid, 'SIGCONT');
-    const cont = cfgtrail(['rollback', '--continue'], { cwd: f.control });
-    expect(cont.stderr).toBe('');
-    expect(cont.code).toBe(0);
-    const done = report(cont.stdout);
-    expect(done.status).toBe('completed');
+    const done = resume(f, 'continue', 'completed');
     expect(done.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'healthy', 'healthy', 'healthy']);
     for (const i of f.instances) expect(await healthOf(i)).toBe(200);
     // c was rolled back once: the rerun of its action found nothing to do.
@@ -99,11 +105,7 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(r.code).toBe(18);
     expect(report(r.stdout).instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'failed', 'healthy']);
     process.kill(c.svc.pid, 'SIGCONT');
-    const ab = cfgtrail(['rollback', '--abort'], { cwd: f.control });
-    expect(ab.stderr).toBe('');
-    expect(ab.code).toBe(0);
-    const s = report(ab.stdout);
-    expect(s.status).toBe('aborted');
+    const s = resume(f, 'abort', 'aborted');
     expect(s.instances.map((i) => i.state)).toEqual(['forwarded', 'forwarded', 'forwarded', 'forwarded']);
     // Each instance is back on the tree it had before, as a new commit on top (history never rewritten).
     for (const [k, i] of [a, b, c, d].entries()) {
@@ -137,11 +139,7 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(mid.live).toBe(false);
     expect(mid.batch).toBe(2);
     expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toMatch(/interrupted: its process is gone/);
-    const cont = cfgtrail(['rollback', '--continue'], { cwd: f.control });
-    expect(cont.stderr).toBe('');
-    expect(cont.code).toBe(0);
-    const s = report(cont.stdout);
-    expect(s.status).toBe('completed');
+    const s = resume(f, 'continue', 'completed');
     expect(s.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'healthy', 'healthy']);
     for (const i of f.instances) {
       expect(await healthOf(i)).toBe(200);

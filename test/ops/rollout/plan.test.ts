@@ -3,15 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { checkInstanceName, fillArgv, fillPlaceholders, instanceCheck, parseBatchSize, parseInstanceList, planBatches, splitCommandLine } from '../../../src/ops/rollout/plan.js';
 import { judgeAction } from '../../../src/ops/rollout/action.js';
+import { caught } from '../../helpers/errors.js';
 
+/** The error code `fn` throws, or undefined. */
 const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    if (isCfgtrailError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
+  const e = caught(fn);
+  return isCfgtrailError(e) ? e.code : undefined;
 };
 
 describe('planBatches', () => {

@@ -12,6 +12,7 @@ import { registerRollback } from './commands/rollback.js';
 import { registerRevert } from './commands/revert.js';
 import { registerMarkGood, registerRestart, registerVerify } from './commands/verify.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerDrill } from './commands/drill.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -38,6 +39,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerRollback, tls: true },
   { register: registerRevert, tls: true },
   { register: registerRollout, tls: false },
+  { register: registerDrill, tls: true },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

@@ -6,6 +6,7 @@
 #   strace        the crash and race tests inject faults with it (kill at the Nth rename, hold a call)
 #   python3-yaml  PyYAML, an independent YAML reader the corpus and export tests compare against
 #   git           native git, the tests' witness of what cfgtrail wrote
+#   tmux          a real terminal for the tests of what only a terminal shows (rollout progress)
 set -euo pipefail
 
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -13,6 +14,7 @@ need=()
 has supervisord && has supervisorctl || need+=(supervisor)
 has strace || need+=(strace)
 has git || need+=(git)
+has tmux || need+=(tmux)
 python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cfgtrail, cliEnv, gitIn } from '../helpers/cli.js';
+import { hasTmux, runInTerminal } from '../helpers/tmux.js';
 import { GOOD_ID, healthOf, jsonLines, startFleet, type Fleet } from '../helpers/fleet.js';
 
 interface InstanceJson { name: string; batch: number; state: string; acted: boolean; from: string | null; to: string | null; message: string }
@@ -203,5 +204,21 @@ describe('rollback --instances (progressive rollout)', () => {
     const no = cfgtrail(['rollback', GOOD_ID, '--instances', f.list], { cwd: f.control });
     expect(no.code).toBe(13);
     expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toBe('no rollout in this store\n');
+  });
+
+  it.skipIf(!hasTmux)('on a terminal: a progress line per step with batch, bar, instance, state and time, then the report', async () => {
+    const f = await startFleet(3);
+    const t = await runInTerminal([process.execPath, BIN, 'rollback', GOOD_ID, '--instances', f.list, '--batch-size', '2', '--delay', '1s', '--yes'], { cwd: f.control, env: cliEnv() });
+    expect(t.code).toBe(0);
+    const [a, b, c] = f.instances.map((i) => i.name.replace(/\./g, '\\.'));
+    expect(t.screen).toMatch(/^rollout ROLLOUT-[0-9a-f]{8} starting: I00000000000000aa on 3 instances in 2 batches$/m);
+    expect(t.screen).toMatch(new RegExp(`^batch 1/2: ${a}, ${b}$`, 'm'));
+    expect(t.screen).toMatch(new RegExp(`^\\[batch 1/2 ░{12} 0/3\\] (${a}|${b})  running  [\\d.]+ (ms|s)  rolling back$`, 'm'));
+    expect(t.screen).toMatch(new RegExp(`^\\[batch 2/2 █{12} 3/3\\] ${c}  healthy  [\\d.]+ s  healthy \\(1 check\\)$`, 'm'));
+    expect(t.screen).toMatch(/^gate of batch 1: passed {2}[\d.]+ (ms|s)$/m);
+    expect(t.screen).toMatch(/^waiting 1 s before batch 2$/m);
+    expect(t.screen).toMatch(/^rollout ROLLOUT-[0-9a-f]{8} to I00000000000000aa: completed$/m);
+    expect(t.screen).toMatch(new RegExp(`^  ${c}\\s+batch 2  healthy\\s+on [0-9a-f]{7} \\(was [0-9a-f]{7}\\)  healthy \\(1 check\\)$`, 'm'));
+    expect(t.screen).not.toMatch(/"phase"/);
   });
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cfgtrail, cliEnv, gitIn } from '../helpers/cli.js';
@@ -220,5 +221,27 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(t.screen).toMatch(/^rollout ROLLOUT-[0-9a-f]{8} to I00000000000000aa: completed$/m);
     expect(t.screen).toMatch(new RegExp(`^  ${c}\\s+batch 2  healthy\\s+on [0-9a-f]{7} \\(was [0-9a-f]{7}\\)  healthy \\(1 check\\)$`, 'm'));
     expect(t.screen).not.toMatch(/"phase"/);
+  });
+
+  it('--continue and --abort refuse a rollout that another live process is carrying out', async () => {
+    const f = await startFleet(1);
+    const i = f.instances[0]!;
+    const before = headOf(i.store);
+    // The state a running rollout leaves, owned by a live node process (this test runner).
+    const state = {
+      version: 1, id: 'ROLLOUT-0000beef', target: GOOD_ID, status: 'running', batches: 1, batch: 1, delayMs: 0, maxFailures: 0, reason: null, stopped: null,
+      instances: [{ name: i.name, batch: 1, state: 'running', acted: false, from: null, to: null, message: 'rolling back' }],
+      startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), owner: { pid: process.pid, host: hostname(), since: new Date().toISOString() }, records: [],
+    };
+    writeFileSync(join(f.control, '.cfgtrail', 'cfgtrail-rollout.json'), JSON.stringify(state));
+    for (const how of ['--continue', '--abort']) {
+      const r = cfgtrail(['rollback', how], { cwd: f.control });
+      expect(r.code).toBe(13);
+      expect(r.stderr).toMatch(new RegExp(`^cfgtrail: rollout ROLLOUT-0000beef is being carried out by pid ${process.pid} `));
+    }
+    expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toMatch(new RegExp(`in progress: pid ${process.pid}`));
+    expect(rollout(f).code).toBe(13);
+    expect(headOf(i.store)).toBe(before);
+    expect(JSON.parse(readFileSync(join(f.control, '.cfgtrail', 'cfgtrail-rollout.json'), 'utf8'))).toEqual(state);
   });
 });

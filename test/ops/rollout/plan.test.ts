@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 import { checkInstanceName, fillArgv, fillPlaceholders, instanceCheck, parseBatchSize, parseInstanceList, planBatches, splitCommandLine } from '../../../src/ops/rollout/plan.js';
 import { judgeAction } from '../../../src/ops/rollout/action.js';
+import { forwardArgv } from '../../../src/ops/rollout/abort.js';
 import { caught } from '../../helpers/errors.js';
 
 /** The error code `fn` throws, or undefined. */
@@ -93,5 +94,19 @@ describe('judgeAction', () => {
     expect(judgeAction(run(null, '', { timedOut: true }), 5000).message).toBe('no answer within 5000 ms (rollout.timeout)');
     expect(judgeAction(run(null, '', { error: 'ssh not found (ENOENT)' }), 1000).message).toBe('ssh not found (ENOENT)');
     expect(judgeAction(run(0, { plan: { head: '../../etc' }, result: { commit: 42 } }), 1000)).toMatchObject({ ok: true, from: null, to: null });
+  });
+});
+
+describe('forwardArgv (rollback --abort)', () => {
+  const config = { action: ['ssh', '{instance}', 'cfgtrail', 'rollback', '{target}', '--yes', '--json'], forwardAction: null, health: [], timeoutMs: 1, gateTimeoutMs: 1 };
+  const inst = (from: string | null) => ({ name: 'web-1', batch: 1, state: 'healthy' as const, acted: true, from, to: 'b'.repeat(40), message: '' });
+  it('defaults to the action with {target} = the revision the instance reported before', () => {
+    expect(forwardArgv(config, { target: 'v1' }, inst('a'.repeat(40)))).toEqual(['ssh', 'web-1', 'cfgtrail', 'rollback', 'a'.repeat(40), '--yes', '--json']);
+  });
+  it('uses rollout.forward_action with {revision} when configured', () => {
+    expect(forwardArgv({ ...config, forwardAction: ['deploy', '{instance}', '{revision}', '{target}'] }, { target: 'v1' }, inst('a'.repeat(40)))).toEqual(['deploy', 'web-1', 'a'.repeat(40), 'v1']);
+  });
+  it('has nothing to run when the earlier revision is unknown', () => {
+    expect(forwardArgv(config, { target: 'v1' }, inst(null))).toBeNull();
   });
 });

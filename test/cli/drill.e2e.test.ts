@@ -62,6 +62,7 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(failing[0]!.t_ms).toBe(rep.marks.detected_ms);
     expect(rep.samples.at(-1)!.ok).toBe(true);
     expect(rep.verdicts).toEqual({ detect: true, recover: true });
+    console.log(`drill.e2e: measured detect_ms ${rep.detect_ms}, recover_ms ${rep.recover_ms}, ${rep.samples.length} samples`);
     // Restored: the file, the service, and history says what happened.
     expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(original);
     expect(await health(port)).toBe(200);

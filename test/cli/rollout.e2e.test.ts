@@ -177,6 +177,7 @@ describe('rollback --instances (progressive rollout)', () => {
       [['rollback', '--instances', f.list], /needs a TARGET/],
       [['rollback', GOOD_ID, '--instances', join(f.control, 'missing.txt')], /missing\.txt: ENOENT/],
     ];
+    console.log(`rollout.e2e: ${cases.length + 2} kinds of hostile or wrong input tried`);
     for (const [args, message] of cases) {
       const r = cfgtrail([...args, '--yes'], { cwd: f.control });
       expect({ args, code: r.code }).toEqual({ args, code: args.some((a) => a.endsWith('missing.txt')) ? 8 : 5 });

@@ -57,6 +57,8 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
       if (f.detect !== 'health') throw new CfgtrailError('BAD_INPUT', `--detect ${f.detect}: only 'health' is available (metric rules come with 'watch')`);
       const timeoutMs = parseDuration(f.timeout);
       if (!timeoutMs) throw new CfgtrailError('BAD_INPUT', `--timeout must be a duration such as 30s or 5m, not '${f.timeout}'`);
+      // Freeze (issue 14): a drill is refused while the newest `Freeze` trailer says on, unless --force;
+      // the check joins here once `cfgtrail freeze` exists in this code base.
       if (pendingRollback(store)) throw new CfgtrailError('REFUSED', 'a rollback is pending: finish it (`cfgtrail rollback --continue` or `--abort`) before a drill');
       const cwd = workDir(cmd, deps);
       const plan = planDrill(store, {

@@ -8,19 +8,18 @@ import { resolve } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import { parseDuration } from '../../core/record/duration.js';
 import type { Store } from '../../core/store/open.js';
-import { runProcess } from '../../adapters/run-process.js';
 import { abortRollout } from '../../ops/rollout/abort.js';
 import { loadRolloutConfig } from '../../ops/rollout/config.js';
 import { loadInstances, type InstanceSource } from '../../ops/rollout/instances.js';
 import { fillArgv, parseBatchSize, planBatches } from '../../ops/rollout/plan.js';
 import { continueRollout, startRollout, type RolloutOutcome } from '../../ops/rollout/run.js';
 import type { RolloutState } from '../../ops/rollout/state.js';
-import type { RolloutPorts, RunProgram } from '../../ops/rollout/types.js';
+import type { RolloutPorts } from '../../ops/rollout/types.js';
 import { formatRolloutEvent, formatRolloutReport, rolloutEventJson, rolloutJson } from '../format/rollout.js';
 import { ExitWith, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
-import { realPorts } from '../wire.js';
+import { realPorts, realRunProgram as run } from '../wire.js';
 import { confirmPlan, type Prompt } from './apply-flow.js';
 
 export interface RolloutFlags {
@@ -35,8 +34,6 @@ export interface RolloutFlags {
   message?: string;
   author?: string;
 }
-
-const run: RunProgram = (argv, o) => runProcess(argv, { timeoutMs: o.timeoutMs });
 
 /** The flags only a rollout takes, given without --instances/--instances-cmd, or both given. */
 export function checkRolloutFlags(f: RolloutFlags & { previous?: boolean; lastGood?: boolean; file?: string[]; restart?: boolean; verify?: boolean }): boolean {

@@ -73,6 +73,9 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(gitIn(store, ['log', '-1', '--format=%(trailers:key=Drill-Result,key=Drill-Detect-Ms,key=Drill-Recover-Ms)', rep.commits.record]))
       .toBe(`Drill-Result: passed\nDrill-Detect-Ms: ${rep.detect_ms}\nDrill-Recover-Ms: ${rep.recover_ms}\n\n`);
     expect(gitIn(store, ['rev-parse', 'HEAD']).trim()).toBe(rep.commits.record);
+    // Every commit of the drill carries its id; the commit before it does not.
+    expect(gitIn(store, ['log', '--format=%(trailers:key=Drill,valueonly)%H', `${head}..HEAD`]).trim().split('\n'))
+      .toEqual([rep.commits.record, rep.commits.rollback, rep.commits.drill].map((c) => `${rep.id}\n${c}`).join('\n').split('\n'));
     // The three reports.
     const md = readFileSync(join(reports, `${rep.id}.md`), 'utf8');
     expect(md).toMatch(/^# Drill DRILL-\d{8}-[0-9a-f]{6}: passed$/m);

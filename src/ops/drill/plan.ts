@@ -35,6 +35,7 @@ export function planDrill(store: Store, req: DrillRequest): DrillPlan {
   const file = req.patch ? patchTarget(patchText!, req.patch.source) : req.file ?? onlyYamlFile([...live.keys()]);
   const current = live.get(file);
   if (!current) throw new CfgtrailError('BAD_INPUT', `${file} is not a tracked file of this store`, { file });
+  if (current.mode === '120000') throw new CfgtrailError('BAD_INPUT', `${file} is a symbolic link: a drill changes the file itself`, { file });
   const before = current.content.toString('utf8');
   const set = req.set === undefined ? null : parseSetArg(req.set);
   const after = set ? setField(before, set.path, set.value, store.settings.yamlSchema, file) : applyDrillPatch(before, patchText!, req.patch!.source);

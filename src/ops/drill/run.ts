@@ -4,7 +4,7 @@
  * whatever happened (a failed step, Ctrl-C) put the original files back and
  * restart the services. Every phase is timed on the injected clock.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration } from '../../core/record/duration.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
@@ -41,7 +41,13 @@ export async function runDrill(store: Store, plan: DrillPlan, ports: DrillPorts)
     if (plan.drift) r.commits.original = (await phase('snapshot', () => snap(`Drill ${plan.id}: the live files before the drill`))).commit ?? plan.head;
     if (signal?.aborted) return await finish(store, plan, r, ports, phase);
     await phase('apply', async () => {
-      writeFileSync(join(store.root, plan.file), plan.after);
+      // In place (owner and mode stay); never through a link swapped in since planning.
+      const fd = openSync(join(store.root, plan.file), constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
+      try {
+        writeSync(fd, plan.after);
+      } finally {
+        closeSync(fd);
+      }
       r.commits.drill = (await snap(`Drill ${plan.id}: ${plan.change} in ${plan.file}`)).commit;
     }, () => `${plan.change} in ${plan.file}`);
     r.changeAt = t();
@@ -97,7 +103,9 @@ function recovered(x: RollbackResult): boolean {
 async function rollbackTo(store: Store, plan: DrillPlan, original: string, reason: string, ports: DrillPorts): Promise<RollbackResult | null> {
   const rp = planRollback(store, { rev: original, reason, services: plan.services, restart: true, verify: true, diffs: false });
   if (rp.nothingToDo) return null;
-  return applyRollback(rp, { store, services: plan.services, control: ports.control, probe: ports.probe, clock: ports.clock, author: ports.author, ...(ports.now ? { now: ports.now } : {}) });
+  // The plan is data: its commit carries the drill's id too, so `Drill: <id>` finds every commit of the drill.
+  const tagged = { ...rp, trailers: [...rp.trailers, { key: 'Drill', value: plan.id }] };
+  return applyRollback(tagged, { store, services: plan.services, control: ports.control, probe: ports.probe, clock: ports.clock, author: ports.author, ...(ports.now ? { now: ports.now } : {}) });
 }
 
 function liveIsOriginal(store: Store, original: string): boolean {

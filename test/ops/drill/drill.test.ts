@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -154,5 +154,13 @@ describe('runDrill (fake service, virtual clock)', () => {
     const { store } = await drillStore();
     expect(isCfgtrailError(caught(() => planDrill(store(), { set: 'pool_max=5000', timeoutMs: 1, services: [] })), 'REFUSED')).toBe(true);
     expect(isCfgtrailError(caught(() => planDrill(store(), { set: 'pool_max=5000', timeoutMs: 1, services: [{ ...service, health: [] }] })), 'REFUSED')).toBe(true);
+  });
+
+  it('refuses a file that is a symbolic link (the drill would write through it)', async () => {
+    const { dir, store } = await storeWith({ 'real.yaml': 'pool_max: 10\n' });
+    symlinkSync('real.yaml', join(dir, 'config.yaml'));
+    await snap(dir, 'With a link');
+    const e = caught(() => planDrill(store(), { set: 'pool_max=5000', file: 'config.yaml', timeoutMs: 1, services: [service] }));
+    expect(isCfgtrailError(e, 'BAD_INPUT') && e.message).toBe('config.yaml is a symbolic link: a drill changes the file itself');
   });
 });

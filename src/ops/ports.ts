@@ -2,6 +2,7 @@
  * Ports: what ops needs from the outside world. Adapters in src/adapters
  * implement them with real processes, sockets and timers; unit tests inject fakes.
  */
+import type { Person } from '../core/types.js';
 import type { HealthCheck, ServiceConfig } from './services-config.js';
 
 /** Outcome of one restart. A failure is data (`ok: false`), never a throw. */
@@ -59,3 +60,13 @@ export type ServiceEvent =
 
 /** Event listener; library code reports through it and never prints. */
 export type OnEvent<E = ServiceEvent> = (event: E) => void;
+
+/** What a use case that checks health and records what it did needs (rollouts, drills). */
+export interface ActingPorts {
+  probe: HealthProbe;
+  clock: Clock;
+  /** Who the record commits name. */
+  author: Person;
+  /** ms since the epoch for commit dates. @default Date.now */
+  now?: () => number;
+}

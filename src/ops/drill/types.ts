@@ -1,6 +1,5 @@
 /** Data shapes of a drill: the plan, its progress events and its measured result. */
-import type { Person } from '../../core/types.js';
-import type { Clock, HealthProbe, OnEvent, ServiceControl } from '../ports.js';
+import type { ActingPorts, OnEvent, ServiceControl } from '../ports.js';
 import type { ServiceConfig } from '../services-config.js';
 
 /** Everything a drill will do, computed without changing anything. */
@@ -68,13 +67,8 @@ export interface DrillResult {
   problems: string[];
 }
 
-export interface DrillPorts {
+export interface DrillPorts extends ActingPorts {
   control: ServiceControl;
-  probe: HealthProbe;
-  clock: Clock;
-  author: Person;
-  /** ms since the epoch, for commit dates. @default Date.now */
-  now?: () => number;
   onEvent?: OnEvent<DrillEvent>;
   /** Ctrl-C: stop waiting, restore, report `interrupted`. */
   signal?: AbortSignal;

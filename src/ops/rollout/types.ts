@@ -1,6 +1,5 @@
 /** What a progressive rollback needs from the outside world, and what it reports. */
-import type { Person } from '../../core/types.js';
-import type { Clock, HealthProbe, OnEvent } from '../ports.js';
+import type { ActingPorts, OnEvent } from '../ports.js';
 import type { InstanceState, RolloutStatus } from './state.js';
 
 /** What running one program saw (adapters/run-process gives this shape). */
@@ -25,12 +24,7 @@ export type RolloutEvent =
   | { phase: 'wait'; batch: number; delayMs: number }
   | { phase: 'end'; id: string; status: RolloutStatus; record: string };
 
-export interface RolloutPorts {
+export interface RolloutPorts extends ActingPorts {
   run: RunProgram;
-  probe: HealthProbe;
-  clock: Clock;
-  author: Person;
-  /** ms since the epoch for commit dates and the state's times. @default Date.now */
-  now?: () => number;
   onEvent?: OnEvent<RolloutEvent>;
 }

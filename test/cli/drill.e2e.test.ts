@@ -37,6 +37,21 @@ async function setup(health = true): Promise<{ dir: string; store: string; port:
   return { dir, store, port, original: readFileSync(join(dir, 'config.yaml'), 'utf8') };
 }
 
+/** Starts a drill whose change the checks never notice (so it waits for detection) and resolves once it waits. */
+async function drillWaitingForDetection(dir: string) {
+  const child = spawn(process.execPath, [BIN, 'drill', '--set', 'mode=quiet', '--timeout', '2m', '--yes'], { cwd: dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => { out.stdout += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      out.stderr += d.toString();
+      if (/detect …/.test(out.stderr)) resolve();
+    });
+  });
+  return { child, exited, out };
+}
+
 const health = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health`)).status;
 
 describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', () => {
@@ -95,28 +110,36 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
   it('Ctrl-C while waiting for detection restores the original config and exits 130', async () => {
     const { dir, store, port, original } = await setup();
     const head = gitIn(store, ['rev-parse', 'HEAD']).trim();
-    // A change the checks never notice: the drill waits until interrupted.
-    const child = spawn(process.execPath, [BIN, 'drill', '--set', 'mode=quiet', '--timeout', '2m', '--yes'], { cwd: dir, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (/detect …/.test(stderr)) resolve();
-      });
-    });
+    const { child, exited, out } = await drillWaitingForDetection(dir);
     expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toMatch(/^mode: quiet$/m);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toMatch(/cfgtrail: drill interrupted: restoring the original state/);
-    expect(stdout).toMatch(/: interrupted;.*original state restored/);
+    expect(out.stderr).toMatch(/cfgtrail: drill interrupted: restoring the original state/);
+    expect(out.stdout).toMatch(/: interrupted;.*original state restored/);
     expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(original);
     expect(gitIn(store, ['rev-parse', 'HEAD~1^{tree}'])).toBe(gitIn(store, ['rev-parse', `${head}^{tree}`]));
     expect(gitIn(store, ['log', '-1', '--format=%(trailers:key=Drill-Result,valueonly)']).trim()).toBe('interrupted');
     expect(await health(port)).toBe(200);
     expect(cfgtrail(['status', '--exit-code'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('SIGKILL mid-drill: the next drill refuses, drill --restore puts the original state back and records it', async () => {
+    const { dir, store, port, original } = await setup();
+    const { child, exited } = await drillWaitingForDetection(dir);
+    child.kill('SIGKILL');
+    await exited;
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toMatch(/^mode: quiet$/m);
+    const next = cfgtrail(['drill', '--set', 'pool_max=5000', '--yes'], { cwd: dir });
+    expect(next.code).toBe(13);
+    expect(next.stderr).toMatch(/^cfgtrail: drill DRILL-\d{8}-[0-9a-f]{6} was stopped before it restored config\.yaml \(its process is gone\): run `cfgtrail drill --restore`/);
+    const r = cfgtrail(['drill', '--restore'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: original state restored \(rollback [0-9a-f]{7}\), recorded as [0-9a-f]{7}\n$/);
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(original);
+    expect(await health(port)).toBe(200);
+    expect(gitIn(store, ['log', '-1', '--format=%(trailers:key=Drill-Result,valueonly)']).trim()).toBe('interrupted');
+    expect(cfgtrail(['drill', '--restore'], { cwd: dir }).code).toBe(10);
   });
 
   it('a change not detected in time fails the drill (exit 1) and is still undone', async () => {

@@ -6,7 +6,10 @@ import { formatDuration, parseDuration } from '../../core/record/duration.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { drillHistory } from '../../ops/drill/history.js';
 import { planDrill } from '../../ops/drill/plan.js';
-import { runDrill } from '../../ops/drill/run.js';
+import { restoreDrill, runDrill } from '../../ops/drill/run.js';
+import { readDrillState } from '../../ops/drill/state.js';
+import { describeOwner, ownerAlive } from '../../core/store/owner.js';
+import type { Store } from '../../core/store/open.js';
 import type { DrillEvent, DrillPlan } from '../../ops/drill/types.js';
 import { pendingRollback } from '../../ops/rollback/pending.js';
 import { drillReportHtml } from '../format/drill-html.js';
@@ -28,6 +31,7 @@ interface DrillFlags {
   dryRun?: boolean;
   force?: boolean;
   history?: boolean;
+  restore?: boolean;
   json?: boolean;
   author?: string;
 }
@@ -46,6 +50,7 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'run although a freeze is in effect')
     .option('--history', 'list past drills with their times')
+    .option('--restore', 'after a drill was killed: roll back to the state before it and restart its services')
     .option('--json', 'print the JSON report (with --history: the list)')
     .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
     .action(async (f: DrillFlags, cmd: Command) => {
@@ -54,6 +59,7 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
         const h = drillHistory(store);
         return deps.stdout(f.json ? `${JSON.stringify(h, null, 2)}\n` : formatDrillHistory(h));
       }
+      if (f.restore) return restore(store, f, deps);
       if (f.detect !== 'health') throw new CfgtrailError('BAD_INPUT', `--detect ${f.detect}: only 'health' is available (metric rules come with 'watch')`);
       const timeoutMs = parseDuration(f.timeout);
       if (!timeoutMs) throw new CfgtrailError('BAD_INPUT', `--timeout must be a duration such as 30s or 5m, not '${f.timeout}'`);
@@ -81,6 +87,15 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
       if (!result.restored) throw new ExitWith(ExitCode.VERIFY_FAILED);
       if (result.outcome !== 'passed') throw new ExitWith(ExitCode.DIFFERENCES);
     });
+}
+
+async function restore(store: Store, f: DrillFlags, deps: CliDeps): Promise<void> {
+  const s = readDrillState(store.gitdir);
+  if (!s) throw new CfgtrailError('NOTHING_TO_DO', 'no interrupted drill: nothing to restore');
+  if (ownerAlive(s.owner)) throw new CfgtrailError('REFUSED', `drill ${s.id} is still running (${describeOwner(s.owner)}); it restores the original state itself`);
+  const r = await restoreDrill(store, s, loadServices(store), { ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now });
+  deps.stdout(`drill ${s.id}: ${r.restored ? 'original state restored' : 'original state NOT restored'} (${r.rollback ? `rollback ${r.rollback.slice(0, 7)}` : 'the files already were the original; services restarted'}), recorded as ${r.record.slice(0, 7)}\n`);
+  if (!r.restored) throw new ExitWith(ExitCode.VERIFY_FAILED);
 }
 
 function readPatch(path: string): string {

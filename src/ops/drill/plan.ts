@@ -11,6 +11,7 @@ import type { Store } from '../../core/store/open.js';
 import { servicesForFiles, settingsReaders, type ServiceConfig } from '../services-config.js';
 import { applyDrillPatch, parseSetArg, patchTarget, setField } from './change.js';
 import type { DrillPlan } from './types.js';
+import { refuseUnfinishedDrill } from './state.js';
 
 export interface DrillRequest {
   /** `key.path=value` */
@@ -28,6 +29,7 @@ export interface DrillRequest {
  */
 export function planDrill(store: Store, req: DrillRequest): DrillPlan {
   if ((req.set === undefined) === (req.patch === undefined)) throw new CfgtrailError('BAD_INPUT', 'a drill needs exactly one bad change: --set KEY=VALUE or --patch FILE');
+  refuseUnfinishedDrill(store.gitdir);
   const head = readHead(store.gitdir);
   if (!head) throw new CfgtrailError('UNKNOWN_REV', 'the store has no snapshot yet: run `cfgtrail snapshot` first (a drill restores the recorded state)');
   const patchText = req.patch?.read();

@@ -16,6 +16,9 @@ import { applyRollback } from '../rollback/apply.js';
 import { planRollback } from '../rollback/plan.js';
 import type { RollbackResult } from '../rollback/types.js';
 import { sampleAll, waitForFailure } from './detect.js';
+import { removeDrillState, writeDrillState, type DrillState } from './state.js';
+import { thisProcess } from '../../core/store/owner.js';
+import type { ServiceConfig } from '../services-config.js';
 import type { DrillPhase, DrillPlan, DrillPorts, DrillResult } from './types.js';
 
 /**
@@ -40,6 +43,9 @@ export async function runDrill(store: Store, plan: DrillPlan, ports: DrillPorts)
   try {
     if (plan.drift) r.commits.original = (await phase('snapshot', () => snap(`Drill ${plan.id}: the live files before the drill`))).commit ?? plan.head;
     if (signal?.aborted) return await finish(store, plan, r, ports, phase);
+    writeDrillState(store.gitdir, {
+      version: 1, id: plan.id, original: r.commits.original, file: plan.file, services: plan.services.map((s) => s.name), startedAt: r.startedAt, owner: thisProcess('cfgtrail drill'),
+    });
     await phase('apply', async () => {
       // In place (owner and mode stay); never through a link swapped in since planning.
       const fd = openSync(join(store.root, plan.file), constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
@@ -100,7 +106,7 @@ function recovered(x: RollbackResult): boolean {
 }
 
 /** A rollback to `original` that restarts and verifies; null when the live files already are the original. */
-async function rollbackTo(store: Store, plan: DrillPlan, original: string, reason: string, ports: DrillPorts): Promise<RollbackResult | null> {
+async function rollbackTo(store: Store, plan: Pick<DrillPlan, 'id' | 'services'>, original: string, reason: string, ports: DrillPorts): Promise<RollbackResult | null> {
   const rp = planRollback(store, { rev: original, reason, services: plan.services, restart: true, verify: true, diffs: false });
   if (rp.nothingToDo) return null;
   // The plan is data: its commit carries the drill's id too, so `Drill: <id>` finds every commit of the drill.
@@ -141,6 +147,7 @@ async function finish(store: Store, plan: DrillPlan, r: DrillResult, ports: Dril
   await phase('record', async () => {
     r.commits.record = await writeRecordCommit(store, { ...drillRecord(r), author: ports.author, ...(ports.now ? { now: ports.now } : {}) });
   });
+  if (r.restored) removeDrillState(store.gitdir);
   return r;
 }
 
@@ -163,4 +170,23 @@ function drillRecord(r: DrillResult): { title: string; body: string; trailers: {
       { key: 'Drill-Recover-Ms', value: ms(r.recoverMs) },
     ],
   };
+}
+
+/**
+ * `drill --restore`: after a drill was killed, roll back to the state before
+ * it (restart and verify its services) and record it as interrupted.
+ * @returns the rollback commit (null: the files already were the original) and the record commit
+ */
+export async function restoreDrill(store: Store, s: DrillState, services: ServiceConfig[], ports: DrillPorts): Promise<{ rollback: string | null; record: string; restored: boolean }> {
+  const used = services.filter((x) => s.services.includes(x.name));
+  const rb = await rollbackTo(store, { id: s.id, services: used }, s.original, `drill ${s.id}: restore the state before the drill (drill --restore)`, ports);
+  if (!rb) await restartServices(used, { control: ports.control });
+  const restored = liveIsOriginal(store, s.original);
+  const record = await writeRecordCommit(store, {
+    title: `Drill ${s.id} interrupted: ${restored ? 'restored' : 'NOT restored'} by drill --restore`,
+    trailers: [{ key: 'Drill', value: s.id }, { key: 'Drill-Result', value: 'interrupted' }, { key: 'Drill-Detect-Ms', value: 'none' }, { key: 'Drill-Recover-Ms', value: 'none' }],
+    author: ports.author, ...(ports.now ? { now: ports.now } : {}),
+  });
+  if (restored) removeDrillState(store.gitdir);
+  return { rollback: rb?.commit ?? null, record, restored };
 }

@@ -162,6 +162,14 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/^Drill DRILL-\d{8}-[0-9a-f]{6}: set pool_max=5000 in config\.yaml$/m);
     expect(d.stdout).toMatch(/targets: detect within 30 s, recover within 1 min/);
+    // --patch: a unified diff of the tracked file (a relative path reads from the -C directory, as git -C does).
+    const live = readFileSync(join(dir, 'config.yaml'), 'utf8');
+    const patchDir = tempDir();
+    writeFileSync(join(patchDir, 'bad.diff'), `--- a/config.yaml\n+++ b/config.yaml\n@@ -1,4 +1,4 @@\n${live.trimEnd().split('\n').map((l) => (l.startsWith('pool_max') ? `-${l}\n+pool_max: 5000` : ` ${l}`)).join('\n')}\n`);
+    const p = cfgtrail(['-C', dir, 'drill', '--patch', join(patchDir, 'bad.diff'), '--dry-run'], { cwd: patchDir });
+    expect(p.stderr).toBe('');
+    expect(p.stdout).toMatch(/^Drill DRILL-\d{8}-[0-9a-f]{6}: patch \S+\/bad\.diff in config\.yaml$/m);
+    expect(cfgtrail(['drill', '--patch', 'missing.diff', '--dry-run'], { cwd: dir }).code).toBe(8);
     expect(gitIn(store, ['log', '--format=%s']).trim()).toBe('Good config');
     for (const [args, message] of [
       [['--yes'], /exactly one bad change/],

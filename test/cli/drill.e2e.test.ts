@@ -129,6 +129,7 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     child.kill('SIGKILL');
     await exited;
     expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toMatch(/^mode: quiet$/m);
+    expect(cfgtrail(['status'], { cwd: dir }).stdout).toMatch(/^Drill DRILL-\d{8}-[0-9a-f]{6} was stopped before it restored config\.yaml: run 'cfgtrail drill --restore'\.\n/);
     const next = cfgtrail(['drill', '--set', 'pool_max=5000', '--yes'], { cwd: dir });
     expect(next.code).toBe(13);
     expect(next.stderr).toMatch(/^cfgtrail: drill DRILL-\d{8}-[0-9a-f]{6} was stopped before it restored config\.yaml \(its process is gone\): run `cfgtrail drill --restore`/);
@@ -140,6 +141,7 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(await health(port)).toBe(200);
     expect(gitIn(store, ['log', '-1', '--format=%(trailers:key=Drill-Result,valueonly)']).trim()).toBe('interrupted');
     expect(cfgtrail(['drill', '--restore'], { cwd: dir }).code).toBe(10);
+    expect(cfgtrail(['status'], { cwd: dir }).stdout).toMatch(/^clean: /);
   });
 
   it('a change not detected in time fails the drill (exit 1) and is still undone', async () => {

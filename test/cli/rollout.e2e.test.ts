@@ -8,7 +8,7 @@ import { hasTmux, runInTerminal } from '../helpers/tmux.js';
 import { GOOD_ID, healthOf, jsonLines, startFleet, type Fleet } from '../helpers/fleet.js';
 
 interface InstanceJson { name: string; batch: number; state: string; acted: boolean; from: string | null; to: string | null; message: string }
-interface StateJson { id: string; status: string; batch: number; batches: number; instances: InstanceJson[]; records: string[] }
+interface StateJson { id: string; status: string; stopped: string | null; batch: number; batches: number; instances: InstanceJson[]; records: string[] }
 
 function report(stdout: string): StateJson {
   const last = jsonLines(stdout).at(-1) as { phase: string; rollout: StateJson };
@@ -82,6 +82,9 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(new RegExp(`${c.name.replace(/\./g, '\\.')}\\s+batch 2\\s+failed`));
     expect(st.stdout).toMatch(/cfgtrail rollback --continue/);
+    // status shows the stopped rollout first, as git status shows a rebase.
+    expect(cfgtrail(['status'], { cwd: f.control }).stdout.split('\n')[0])
+      .toBe(`Rollout ${s.id} to ${GOOD_ID} stopped at batch 2/3 (${s.stopped}): 'cfgtrail rollout status' shows each instance; 'cfgtrail rollback --continue' resumes it.`);
     // A new rollout is refused while this one is pending.
     const again = rollout(f);
     expect(again.code).toBe(13);
@@ -141,6 +144,7 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(mid.live).toBe(false);
     expect(mid.batch).toBe(2);
     expect(cfgtrail(['rollout', 'status'], { cwd: f.control }).stdout).toMatch(/interrupted: its process is gone/);
+    expect(cfgtrail(['status'], { cwd: f.control }).stdout).toMatch(/^Rollout ROLLOUT-[0-9a-f]{8} to I00000000000000aa was interrupted in batch 2\/2: .*'cfgtrail rollback --continue' resumes it\.$/m);
     const s = resume(f, 'continue', 'completed');
     expect(s.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'healthy', 'healthy']);
     for (const i of f.instances) {

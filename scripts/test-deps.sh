@@ -10,7 +10,7 @@
 #   util-linux    setsid: the hook tests run cfgtrail in a process group of its own
 #   prometheus, prometheus-alertmanager
 #                 the watch tests start a real Prometheus (and Alertmanager) on 127.0.0.1
-#   tmux          a real terminal for the cfgtrail tui end-to-end tests (send-keys, capture-pane)
+#   tmux          a real terminal for the cfgtrail tui end-to-end tests and rollout progress (send-keys, capture-pane)
 set -euo pipefail
 
 has() { command -v "$1" >/dev/null 2>&1; }

@@ -25,6 +25,8 @@ export const ExitCode = {
   WATCH_BREACH: 17,
   /** `watch --once`: rolled back to the last good revision, and its services verified healthy. */
   WATCH_ROLLED_BACK: 18,
+  /** A rollout (`rollback --instances`) stopped at a failed gate, ended with failed instances, or could not roll every instance forward. */
+  ROLLOUT_FAILED: 19,
   INTERNAL: 70,
   /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
   INTERRUPTED: 130,

@@ -18,6 +18,8 @@ import { registerFreeze, registerUnfreeze } from './commands/freeze.js';
 import { registerCheck } from './commands/check.js';
 import { registerWatch } from './commands/watch.js';
 import { registerTui } from './commands/tui.js';
+import { registerRollout } from './commands/rollout.js';
+import { registerDrill } from './commands/drill.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -52,6 +54,8 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerCheck, tls: false },
   { register: registerWatch, tls: true },
   { register: registerTui, tls: true },
+  { register: registerRollout, tls: false },
+  { register: registerDrill, tls: true },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

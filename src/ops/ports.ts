@@ -2,6 +2,7 @@
  * Ports: what ops needs from the outside world. Adapters in src/adapters
  * implement them with real processes, sockets and timers; unit tests inject fakes.
  */
+import type { Person } from '../core/types.js';
 import type { HealthCheck, ServiceConfig } from './services-config.js';
 import type { MetricConfig } from './watch/config.js';
 import type { Sample } from './watch/decide.js';
@@ -65,4 +66,14 @@ export type OnEvent<E = ServiceEvent> = (event: E) => void;
 /** Takes one sample of a watched metric. A failure is a sample with `value: null` and `error`, never a throw. */
 export interface MetricSource {
   sample(metric: MetricConfig, options?: { signal?: AbortSignal }): Promise<Sample>;
+}
+
+/** What a use case that checks health and records what it did needs (rollouts, drills). */
+export interface ActingPorts {
+  probe: HealthProbe;
+  clock: Clock;
+  /** Who the record commits name. */
+  author: Person;
+  /** ms since the epoch for commit dates. @default Date.now */
+  now?: () => number;
 }

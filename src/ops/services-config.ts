@@ -175,6 +175,28 @@ export function serviceGlob(glob: string): RegExp {
   return globToRegExp(glob, 'exact');
 }
 
+/**
+ * Readers for other settings sections (`rollout:`) that take the same kinds
+ * of values as services: health checks, durations, argv lists. Each fails
+ * with BAD_SETTINGS naming the file, line and key.
+ *
+ * @example settingsReaders({ file }).checks(raw.health, ['rollout', 'health'])
+ */
+export function settingsReaders(where: { file: string; lineOf?: (path: (string | number)[]) => number | undefined }) {
+  const ctx: Ctx = { file: where.file, lineOf: where.lineOf };
+  return {
+    checks(raw: unknown, at: KeyPath): HealthCheck[] {
+      if (raw === undefined) return [];
+      if (!Array.isArray(raw)) fail(ctx, at, 'must be a list of checks');
+      return raw.map((c, i) => validateCheck(ctx, c, [...at, i]));
+    },
+    duration: (raw: unknown, at: KeyPath): number => durationMs(ctx, raw, at),
+    argv: (o: Record<string, unknown>, at: KeyPath, key: string): string[] => reqArgv(ctx, o, at, key, 'an argv list (no shell string)'),
+    object: (raw: unknown, at: KeyPath): Record<string, unknown> => asObject(ctx, raw, at),
+    keys: (o: Record<string, unknown>, at: KeyPath, allowed: string[]): void => checkKeys(ctx, o, at, allowed),
+  };
+}
+
 // ---- field readers: each fails with BAD_SETTINGS naming file, line and key ----
 
 export type KeyPath = (string | number)[];

@@ -7,6 +7,7 @@ import { ExitWith, pathsAfterDashDash, storeFor, workDir, type CliDeps } from '.
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { describePending, pendingRollback } from '../../ops/rollback/pending.js';
+import { pendingOperations } from '../../ops/pending-operations.js';
 import { driftStatus, type DriftFile } from '../../ops/drift-status.js';
 import { escapeControls, quotePath } from '../../core/path-name.js';
 
@@ -58,10 +59,15 @@ export function registerStatus(program: Command, deps: CliDeps): void {
     .action(async (f: { json?: boolean; exitCode?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const { head, diffs, files, pending, freeze } = await driftStatus(store, deps.now);
-      if (freeze && !f.json) deps.stdout(`Changes are frozen since ${freeze.since} by ${escapeControls(freeze.by)}${freeze.until ? ` until ${escapeControls(freeze.until)}` : ''}: ${escapeControls(freeze.reason)}\n`);
+      const operations = pendingOperations(store);
+      if (!f.json) for (const line of operations) deps.stdout(`${line}.
+`);
+      if (freeze && !f.json) deps.stdout(`Changes are frozen since ${freeze.since} by ${escapeControls(freeze.by)}${freeze.until ? ` until ${escapeControls(freeze.until)}` : ''}: ${escapeControls(freeze.reason)}
+`);
       if (f.json) {
         const rollback = pending && { target: pending.journal.target, stage: pending.stage, running: pending.running, commit: pending.journal.commit, message: describePending(pending) };
-        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files, pendingRollback: rollback ?? null, freeze }, null, 2)}\n`);
+        deps.stdout(`${JSON.stringify({ head, clean: diffs.length === 0, files, pendingRollback: rollback ?? null, pendingOperations: operations, freeze }, null, 2)}
+`);
       } else if (pending) {
         // Like git status during a rebase: the interrupted operation comes first.
         deps.stdout(`Rollback in progress: ${describePending(pending)}.\n`);

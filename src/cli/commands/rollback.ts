@@ -14,8 +14,11 @@ import { rootRelativePath } from '../../core/store/user-path.js';
 import { ExitCode } from '../exit-codes.js';
 import { withSpan } from '../../core/trace.js';
 import { rollbackPlanOutcome } from '../../ops/span-outcomes.js';
+import { checkRolloutFlags, resumeRollout, rolloutCommand, type RolloutFlags } from './rollout-flow.js';
+import { pendingRollout } from '../../ops/rollout/state.js';
+import { pendingRollback } from '../../ops/rollback/pending.js';
 
-export interface RollbackFlags extends ApplyFlags {
+export interface RollbackFlags extends ApplyFlags, RolloutFlags {
   continue?: boolean;
   abort?: boolean;
   previous?: boolean;
@@ -56,9 +59,17 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
     .option('--json', 'print { plan, result } as JSON (with per-phase timings)')
     .option('-v, --verbose', 'print each phase and its duration on stderr')
     .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
+    .option('--instances <file>', 'roll back these instances (one name a line) through rollout.action, in batches with health gates')
+    .option('--instances-cmd <command>', 'the instance names are this command\'s output lines (split into words, no shell)')
+    .option('--batch-size <n|n%>', 'instances per batch (default 1)')
+    .option('--delay <duration>', 'wait between batches, e.g. 30s')
+    .option('--max-failures <n>', 'failed instances tolerated before the rollout stops (default 0)')
     .action(async (target: string | undefined, f: RollbackFlags, cmd: Command) => {
       checkFlagCombination(target, f);
+      const rollout = checkRolloutFlags(f);
       const store = storeFor(cmd, deps);
+      if (rollout) return rolloutCommand(store, target, f, workDir(cmd, deps), deps, prompt);
+      if ((f.continue || f.abort) && (await resumePendingRollout(store, f, deps))) return;
       const chown = canChown();
       if (f.abort) return abort(store, chown, f, deps);
       const services = loadServices(store);
@@ -81,6 +92,22 @@ export function registerRollback(program: Command, deps: CliDeps, prompt: Prompt
       if (!f.yes && !f.continue) await confirmPlan(formatPlan(plan, { color }), { verb: 'Roll back', doing: 'rolling back', noun: 'rollback' }, prompt, deps);
       await apply(store, plan, services, chown, f, deps);
     });
+}
+
+/**
+ * `--continue`/`--abort` act on a pending rollout when no local rollback is
+ * pending; with both, the local one goes first and a note names the rollout.
+ * @returns true when the rollout was handled
+ */
+async function resumePendingRollout(store: Store, f: RollbackFlags, deps: CliDeps): Promise<boolean> {
+  const rollout = pendingRollout(store.gitdir);
+  if (!rollout) return false;
+  if (pendingRollback(store)) {
+    deps.stderr(`note: rollout ${rollout.id} is pending too; run this again for it once the local rollback is done\n`);
+    return false;
+  }
+  await resumeRollout(store, rollout, f.continue ? 'continue' : 'abort', f, deps);
+  return true;
 }
 
 /** `--continue` and `--abort` stand alone (git's rule for `rebase --continue`). */

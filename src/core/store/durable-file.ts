@@ -1,9 +1,10 @@
-/** Replacing a small store file so a crash leaves the old or the new content, never a torn one. */
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 
 /**
- * Writes `text` to a temp file beside `file` (0600), fsyncs it and renames it over `file`.
- * @example writeFileDurably(join(gitdir, 'cfgtrail-watch.json'), JSON.stringify(state))
+ * Replaces `file` with `text` so that a reader sees the old or the new
+ * content, never a torn one, and the new one survives a crash: a private
+ * temp file beside it, fsync, rename. Used for the store's state files (the
+ * rollback journal, the rollout state, the watcher's state).
  */
 export function writeFileDurably(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;

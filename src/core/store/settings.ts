@@ -36,6 +36,10 @@ export interface Settings {
   hookTimeoutMs: number;
   /** Raw `watch:` section (null when absent), validated by ops/watch/config.ts. */
   watch: unknown;
+  /** Raw `rollout:` mapping (null: none), validated by ops/rollout. */
+  rollout: unknown;
+  /** Raw `drill:` mapping (null: none), validated by ops/drill. */
+  drill: unknown;
   /** Line of a key path in settings.yaml, for messages. */
   lineOf: (path: (string | number)[]) => number | undefined;
   file: string;
@@ -147,6 +151,20 @@ hook_timeout: 60s
 #     alerts:
 #       - webhook: https://hooks.example.com/T000/B000
 watch: {}
+# Progressive rollback ('cfgtrail rollback TARGET --instances FILE'): how one
+# instance is rolled back, and the gate each instance of a batch must pass
+# before the next batch starts. {instance} and {target} are replaced inside
+# each argv element and URL (no shell). See the README ('Progressive rollback'), e.g.
+#   rollout:
+#     action: [ssh, "{instance}", cfgtrail, -C, /etc/myapp, rollback, "{target}", --yes, --json]
+#     health: [{ http: "http://{instance}:8080/health", retries: 5 }]
+#     timeout: 5m          # each instance's action
+#     gate_timeout: 30s    # each instance's gate, retries included
+rollout: {}
+
+# Targets 'cfgtrail drill' judges a rehearsal against, e.g.
+#   drill: { max_detect: 1m, max_recover: 2m }
+drill: {}
 `;
 
 /**
@@ -228,6 +246,8 @@ export function parseSettings(text: string, file: string): Settings {
     policy: policyOf((v as Record<string, unknown>).policy as RawPolicy | undefined),
     hookTimeoutMs: parseDuration((v as Record<string, unknown>).hook_timeout as string | undefined ?? '60s')!,
     watch: (raw.watch as unknown) ?? null,
+    rollout: (v as Record<string, unknown>).rollout ?? null,
+    drill: (v as Record<string, unknown>).drill ?? null,
     lineOf,
     file,
   };

@@ -68,6 +68,22 @@ describe('webhook alerts', () => {
     expect(p).toMatchObject({ event: 'verify-failed', details: { failed: ['sample'] } });
     expect(p.text).toMatch(/verify failed for sample on [0-9a-f]{7}/);
   });
+  it('freeze and unfreeze are alerted, with who and why; secrets in the reason are redacted', async () => {
+    const w = await watchedSample();
+    const hook = await receiver();
+    w.settings(['metrics: []', 'alerts:', `  - webhook: ${hook.url}`]);
+    const frozen = await cfgtrailAsync(['freeze', '--reason', 'INC-7 db failover password=hunter2secret', '--until', '2h'], { cwd: w.dir });
+    expect(frozen.code, frozen.stderr).toBe(0);
+    const unfrozen = await cfgtrailAsync(['unfreeze', '--reason', 'INC-7 resolved'], { cwd: w.dir });
+    expect(unfrozen.code, unfrozen.stderr).toBe(0);
+    const events = hook.bodies.map((b) => JSON.parse(b.body) as { event: string; text: string; commit: string });
+    expect(events.map((e) => e.event)).toEqual(['freeze', 'unfreeze']);
+    expect(events[0]!.text).toMatch(/changes frozen until \S+: INC-7 db failover/);
+    expect(events[0]!.text).not.toContain('hunter2secret');
+    expect(events[1]!.text).toContain('changes unfrozen: INC-7 resolved');
+    // each names the record commit native git sees on the branch
+    expect(events[1]!.commit).toBe(git(['--git-dir', w.store, 'rev-parse', 'HEAD']).trim());
+  });
 });
 
 describe('watch --listen (Alertmanager webhook)', () => {

@@ -11,6 +11,7 @@ import { readDrillState } from '../../ops/drill/state.js';
 import { describeOwner, ownerAlive } from '../../core/store/owner.js';
 import type { Store } from '../../core/store/open.js';
 import type { DrillEvent, DrillPlan } from '../../ops/drill/types.js';
+import { refuseWhileFrozen } from '../../ops/freeze.js';
 import { pendingRollback } from '../../ops/rollback/pending.js';
 import { drillReportHtml } from '../format/drill-html.js';
 import { drillReportJson, drillReportMarkdown, formatDrillHistory } from '../format/drill-report.js';
@@ -63,8 +64,8 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
       if (f.detect !== 'health') throw new CfgtrailError('BAD_INPUT', `--detect ${f.detect}: only 'health' is available (metric rules come with 'watch')`);
       const timeoutMs = parseDuration(f.timeout);
       if (!timeoutMs) throw new CfgtrailError('BAD_INPUT', `--timeout must be a duration such as 30s or 5m, not '${f.timeout}'`);
-      // Freeze (issue 14): a drill is refused while the newest `Freeze` trailer says on, unless --force;
-      // the check joins here once `cfgtrail freeze` exists in this code base.
+      // A drill makes a bad change on purpose: not during a freeze, unless --force.
+      if (!f.force) refuseWhileFrozen(store, 'not running a drill (--force runs it anyway)', deps.now);
       if (pendingRollback(store)) throw new CfgtrailError('REFUSED', 'a rollback is pending: finish it (`cfgtrail rollback --continue` or `--abort`) before a drill');
       const cwd = workDir(cmd, deps);
       const plan = planDrill(store, {

@@ -40,8 +40,11 @@ export async function runInTerminal(argv: string[], opts: { cwd: string; env: Re
   });
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    const [dead, status] = tmux('display-message', '-p', '-t', 't', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-    if (dead === '1') return { code: Number(status), screen: tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't') };
+    const [dead, status, signal] = tmux('display-message', '-p', '-t', 't', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}').trim().split(':');
+    // tmux may mark the pane dead a moment before it has the exit status: poll again then.
+    // A program killed by a signal has no status, only a signal: 128 + N, as shells report it.
+    const code = status ? Number(status) : signal ? 128 + Number(signal) : null;
+    if (dead === '1' && code !== null) return { code, screen: tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't') };
     if (Date.now() > deadline) throw new Error(`still running after ${opts.timeoutMs ?? 60_000} ms:\n${tmux('capture-pane', '-p', '-t', 't')}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -226,6 +226,7 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(t.screen).toMatch(/^rollout ROLLOUT-[0-9a-f]{8} to I00000000000000aa: completed$/m);
     expect(t.screen).toMatch(new RegExp(`^  ${c}\\s+batch 2  healthy\\s+on [0-9a-f]{7} \\(was [0-9a-f]{7}\\)  healthy \\(1 check\\)$`, 'm'));
     expect(t.screen).not.toMatch(/"phase"/);
+    expect(t.screen).not.toContain('undefined'); // the health checks' own events are not progress lines
   });
 
   it('--continue and --abort refuse a rollout that another live process is carrying out', async () => {

@@ -20,6 +20,8 @@ export const hasTmux = (() => {
   }
 })();
 
+const EXIT_MARK = 'CFGTRAIL-TEST-EXIT=';
+
 export interface TerminalRun { code: number; screen: string }
 
 /** Runs `argv` in a `width`×`height` tmux pane in `cwd` with `env`; resolves with its exit code and the whole screen (scrollback included). */
@@ -30,7 +32,10 @@ export async function runInTerminal(argv: string[], opts: { cwd: string; env: Re
   writeFileSync(conf, 'set -g remain-on-exit on\nset -g history-limit 5000\n');
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', sock, '-f', conf, ...args], { encoding: 'utf8' });
   const env = Object.entries(opts.env).filter(([, v]) => v !== undefined).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  tmux('new-session', '-d', '-s', 't', '-x', String(opts.width ?? 200), '-y', String(opts.height ?? 50), '-c', opts.cwd, ...env, '--', ...argv);
+  // Through sh, which prints the exit code after the program: tmux 3.3a sometimes marks the pane
+  // dead without its exit status (nor a signal), so the status is read from the screen instead.
+  const wrapped = ['sh', '-c', '"$@"; printf "\\n%s%s\\n" "$0" "$?"', EXIT_MARK, ...argv];
+  tmux('new-session', '-d', '-s', 't', '-x', String(opts.width ?? 200), '-y', String(opts.height ?? 50), '-c', opts.cwd, ...env, '--', ...wrapped);
   onTestFinished(() => {
     try {
       tmux('kill-server');
@@ -40,11 +45,13 @@ export async function runInTerminal(argv: string[], opts: { cwd: string; env: Re
   });
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    const [dead, status, signal] = tmux('display-message', '-p', '-t', 't', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}').trim().split(':');
-    // tmux may mark the pane dead a moment before it has the exit status: poll again then.
-    // A program killed by a signal has no status, only a signal: 128 + N, as shells report it.
-    const code = status ? Number(status) : signal ? 128 + Number(signal) : null;
-    if (dead === '1' && code !== null) return { code, screen: tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't') };
+    const dead = tmux('display-message', '-p', '-t', 't', '#{pane_dead}').trim() === '1';
+    if (dead) {
+      const screen = tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't');
+      const m = new RegExp(`\\n?${EXIT_MARK}(\\d+)\\n`).exec(screen);
+      if (!m) throw new Error(`the program ended without its exit code (killed?):\n${screen}`);
+      return { code: Number(m[1]), screen: screen.slice(0, m.index) + screen.slice(m.index + m[0].length) };
+    }
     if (Date.now() > deadline) throw new Error(`still running after ${opts.timeoutMs ?? 60_000} ms:\n${tmux('capture-pane', '-p', '-t', 't')}`);
     await new Promise((r) => setTimeout(r, 100));
   }

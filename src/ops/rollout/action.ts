@@ -79,7 +79,7 @@ export async function gateInstance(
     restart: { kind: 'command', argv: ['true'] }, // never run: the gate only verifies
     timeoutMs: config.gateTimeoutMs,
     health: config.health.map((c) => instanceCheck(c, values)),
-  }], ports);
+  }], { probe: ports.probe, clock: ports.clock }); // the checks' own events are not rollout events
   const service = report.services[0]!;
   const failed = service.checks.find((c) => !c.ok && !c.skipped);
   return { ok: report.ok, message: failed ? failed.message : `healthy (${service.checks.length} check${service.checks.length === 1 ? '' : 's'})` };

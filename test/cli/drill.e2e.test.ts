@@ -107,6 +107,35 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     gitIn(store, ['fsck', '--strict']);
   });
 
+  it('--detect watch: detected by watch\'s metric rules (breaches in a row), recovered, restored; refused without metrics', async () => {
+    const { dir, store, port, original } = await setup();
+    const refused = cfgtrail(['drill', '--set', 'pool_max=5000', '--detect', 'watch', '--yes'], { cwd: dir });
+    expect(refused.code).toBe(13);
+    expect(refused.stderr).toMatch(/^cfgtrail: --detect watch needs metrics under 'watch:'/);
+    writeFileSync(join(store, 'settings.yaml'), `${readFileSync(join(store, 'settings.yaml'), 'utf8')}${[
+      'watch:',
+      '  interval: 200ms',
+      '  breaches: 2',
+      '  metrics:',
+      `    - { name: problems, http: { url: "http://127.0.0.1:${port}/metrics.json", field: problems }, max: 0 }`,
+      '',
+    ].join('\n')}`);
+    const r = cfgtrail(['drill', '--set', 'pool_max=5000', '--detect', 'watch', '--yes', '--report', tempDir(), '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as Report & { detect: string };
+    expect(rep.detect).toBe('watch');
+    expect(rep.outcome).toBe('passed');
+    expect(rep.detected_by).toBe('problems: 1 > 0 (2 of 2 in a row)');
+    // the streak: the detection is the second bad sample in a row, never the first
+    const bad = rep.samples.filter((x) => !x.ok);
+    expect(bad.length).toBeGreaterThanOrEqual(2);
+    expect(bad[1]!.t_ms).toBe(rep.marks.detected_ms);
+    expect(bad[0]!.message).toBe('1 > 0 (1 of 2 in a row)');
+    expect(rep.detect_ms).toBeGreaterThan(150); // at least one interval between the two samples
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(original);
+    expect(await health(port)).toBe(200);
+  });
+
   it('Ctrl-C while waiting for detection restores the original config and exits 130', async () => {
     const { dir, store, port, original } = await setup();
     const head = gitIn(store, ['rev-parse', 'HEAD']).trim();
@@ -179,7 +208,7 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
       [['--set', 'a=1', '--patch', 'x', '--yes'], /exactly one bad change/],
       [['--set', 'pool_max=5000', '--file', 'nope.yaml', '--yes'], /nope\.yaml is not a tracked file/],
       [['--set', 'pool_max=10', '--yes'], /changes nothing/],
-      [['--set', 'pool_max=5000', '--detect', 'watch', '--yes'], /only 'health'/],
+      [['--set', 'pool_max=5000', '--detect', 'metrics', '--yes'], /--detect must be health or watch, not 'metrics'/],
       [['--set', 'pool_max=5000', '--timeout', 'soon', '--yes'], /--timeout must be/],
     ] as [string[], RegExp][]) {
       const x = cfgtrail(['drill', ...args], { cwd: dir });

@@ -18,7 +18,7 @@ import { drillReportJson, drillReportMarkdown, formatDrillHistory } from '../for
 import { ExitWith, storeFor, workDir, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
-import { loadServices, realPorts } from '../wire.js';
+import { createMetricSource, loadServices, loadWatch, realPorts } from '../wire.js';
 import { confirmPlan, terminalPrompt, type Prompt } from './apply-flow.js';
 
 interface DrillFlags {
@@ -44,7 +44,7 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
     .option('--set <key=value>', 'the bad change: set this field, e.g. database.pool.max=1000')
     .option('--file <path>', 'the file --set edits (default: the only tracked YAML file)')
     .option('--patch <file>', 'the bad change as a unified diff of one file')
-    .option('--detect <how>', 'how the failure is detected: health', 'health')
+    .option('--detect <how>', "how the failure is detected: health (the services' checks) or watch (watch:'s metric rules)", 'health')
     .option('--timeout <duration>', 'how long to wait for detection', '5m')
     .option('--report <dir>', 'write <id>.md, <id>.json and <id>.html here (default: STORE/drills)')
     .option('--dry-run', 'print the plan and change nothing')
@@ -61,7 +61,8 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
         return deps.stdout(f.json ? `${JSON.stringify(h, null, 2)}\n` : formatDrillHistory(h));
       }
       if (f.restore) return restore(store, f, deps);
-      if (f.detect !== 'health') throw new CfgtrailError('BAD_INPUT', `--detect ${f.detect}: only 'health' is available (metric rules come with 'watch')`);
+      if (f.detect !== 'health' && f.detect !== 'watch') throw new CfgtrailError('BAD_INPUT', `--detect must be health or watch, not '${f.detect}'`);
+      const detect = f.detect === 'watch' ? watchDetection(store) : 'health';
       const timeoutMs = parseDuration(f.timeout);
       if (!timeoutMs) throw new CfgtrailError('BAD_INPUT', `--timeout must be a duration such as 30s or 5m, not '${f.timeout}'`);
       // A drill makes a bad change on purpose: not during a freeze, unless --force.
@@ -72,12 +73,12 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
         ...(f.set !== undefined ? { set: f.set } : {}),
         ...(f.file !== undefined ? { file: rootRelativePath(f.file, { cwd, root: store.root, what: '--file' }) } : {}),
         ...(f.patch !== undefined ? { patch: { source: f.patch, read: () => readPatch(resolve(cwd, f.patch!)) } } : {}),
-        timeoutMs, services: loadServices(store),
+        timeoutMs, services: loadServices(store), detect,
       });
       if (f.dryRun) return deps.stdout(formatDrillPlan(plan));
       if (!f.yes) await confirmPlan(formatDrillPlan(plan), { verb: 'Run the drill', doing: 'running a drill', noun: 'drill' }, prompt, deps);
       const dir = f.report ? resolve(cwd, f.report) : join(store.gitdir, 'drills');
-      const result = await withInterrupt(deps, (signal) => runDrill(store, plan, { ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) }));
+      const result = await withInterrupt(deps, (signal) => runDrill(store, plan, { ...realPorts(), metrics: createMetricSource(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) }));
       mkdirSync(dir, { recursive: true });
       const base = join(dir, result.id);
       writeFileSync(`${base}.json`, drillReportJson(result));
@@ -159,4 +160,11 @@ async function withInterrupt<T>(deps: CliDeps, run: (signal: AbortSignal) => Pro
     process.off('SIGTERM', onSignal);
     for (const [sig, listeners] of saved) for (const l of listeners) process.on(sig, l as () => void);
   }
+}
+
+/** `--detect watch`: the metrics of `watch:`, judged by its `breaches` and `interval`. */
+function watchDetection(store: Store): DrillPlan['detect'] {
+  const w = loadWatch(store);
+  if (w.metrics.length === 0) throw new CfgtrailError('REFUSED', "--detect watch needs metrics under 'watch:' in settings.yaml (see 'cfgtrail watch'); or use --detect health");
+  return { metrics: w.metrics, breaches: w.breaches, intervalMs: w.intervalMs };
 }

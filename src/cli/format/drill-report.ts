@@ -12,7 +12,7 @@ export function drillReportJson(r: DrillResult): string {
     file: r.plan.file,
     change: r.plan.change,
     services: r.plan.services,
-    detect: r.plan.detect,
+    detect: r.plan.detect === 'health' ? 'health' : 'watch',
     detected_by: r.detectedBy,
     detect_ms: r.detectMs,
     recover_ms: r.recoverMs,
@@ -38,7 +38,7 @@ export function drillReportMarkdown(r: DrillResult): string {
   const lines = [
     `# Drill ${r.id}: ${r.outcome}`,
     '',
-    `Started ${r.startedAt}. Bad change: \`${cell(r.plan.change)}\` in \`${r.plan.file}\`; services ${r.plan.services.join(', ')}; detection by ${r.plan.detect} checks.`,
+    `Started ${r.startedAt}. Bad change: \`${cell(r.plan.change)}\` in \`${r.plan.file}\`; services ${r.plan.services.join(', ')}; detection by ${r.plan.detect === 'health' ? 'health checks' : `watch's metric rules (${r.plan.detect.metrics.map((m) => m.name).join(', ')}; ${r.plan.detect.breaches} bad samples in a row)`}.`,
     '',
     '| measure | time | target | verdict |',
     '| --- | ---: | ---: | --- |',

@@ -1,6 +1,8 @@
-/** Waiting for the failure a drill caused to be detected: every health check polled until one fails. */
+/** Waiting for the failure a drill caused to be detected: every health check polled until one fails, or watch's metric rules. */
 import { checkLabel } from '../health.js';
-import type { Clock, HealthProbe } from '../ports.js';
+import type { Clock, HealthProbe, MetricSource } from '../ports.js';
+import type { MetricConfig } from '../watch/config.js';
+import { thresholdBreach } from '../watch/decide.js';
 import type { ServiceConfig } from '../services-config.js';
 import type { DrillSample } from './types.js';
 
@@ -48,5 +50,43 @@ export async function sampleAll(services: ServiceConfig[], o: Pick<DetectOptions
       const v = await o.probe.check(check);
       o.onSample({ t: o.t(), service: s.name, check: checkLabel(check), ok: v.ok, latencyMs: v.durationMs, message: v.message });
     }
+  }
+}
+
+export interface MetricDetectOptions extends Omit<DetectOptions, 'probe'> {
+  source: MetricSource;
+  metrics: MetricConfig[];
+  /** Bad samples in a row that make a detection (`watch.breaches`). */
+  breaches: number;
+  /** Between two rounds of samples (`watch.interval`). */
+  intervalMs: number;
+}
+
+/**
+ * Samples every metric each `intervalMs` until one is past its threshold for
+ * `breaches` samples in a row (watch's rule: one spike is not a detection;
+ * a missing sample breaks no streak and makes none), `timeoutMs` passes or
+ * `signal` aborts. Each sample is one DrillSample (`service` is the metric).
+ * @returns the sample that completed the streak, or null
+ */
+export async function waitForBreach(o: MetricDetectOptions): Promise<DrillSample | null> {
+  const deadline = o.clock.now() + o.timeoutMs;
+  const streak = new Map<string, number>();
+  for (;;) {
+    for (const metric of o.metrics) {
+      const started = o.clock.now();
+      const s = await o.source.sample(metric, o.signal ? { signal: o.signal } : {});
+      if (o.signal?.aborted) return null;
+      const bad = s.value === null ? null : thresholdBreach(s.value, metric);
+      const n = bad === null ? 0 : (streak.get(metric.name) ?? 0) + 1;
+      if (s.value !== null) streak.set(metric.name, n);
+      const message = s.value === null ? `no data (${s.error ?? 'no value'})` : bad ? `${bad} (${n} of ${o.breaches} in a row)` : `${s.value}`;
+      const sample: DrillSample = { t: o.t(), service: metric.name, check: `metric ${metric.name}`, ok: bad === null, latencyMs: o.clock.now() - started, message };
+      o.onSample(sample);
+      if (n >= o.breaches) return sample;
+    }
+    if (o.clock.now() >= deadline) return null;
+    await o.clock.sleep(Math.min(o.intervalMs, Math.max(0, deadline - o.clock.now())), o.signal);
+    if (o.signal?.aborted) return null;
   }
 }

@@ -22,6 +22,8 @@ export interface DrillRequest {
   patch?: { source: string; read: () => string };
   timeoutMs: number;
   services: ServiceConfig[];
+  /** How the failure is detected (DrillPlan.detect). @default 'health' */
+  detect?: DrillPlan['detect'];
 }
 
 /**
@@ -49,7 +51,7 @@ export function planDrill(store: Store, req: DrillRequest): DrillPlan {
   return {
     id: `DRILL-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`,
     file, change: set ? `set ${set.path.join('.')}=${set.text}` : `patch ${req.patch!.source}`,
-    before, after, head, drift, services, detect: 'health', timeoutMs: req.timeoutMs, targets: drillTargets(store),
+    before, after, head, drift, services, detect: req.detect ?? 'health', timeoutMs: req.timeoutMs, targets: drillTargets(store),
   };
 }
 

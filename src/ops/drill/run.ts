@@ -15,7 +15,7 @@ import { restartServices } from '../restart.js';
 import { applyRollback } from '../rollback/apply.js';
 import { planRollback } from '../rollback/plan.js';
 import type { RollbackResult } from '../rollback/types.js';
-import { sampleAll, waitForFailure } from './detect.js';
+import { sampleAll, waitForBreach, waitForFailure } from './detect.js';
 import { removeDrillState, writeDrillState, type DrillState } from './state.js';
 import { thisProcess } from '../../core/store/owner.js';
 import type { ServiceConfig } from '../services-config.js';
@@ -61,7 +61,9 @@ export async function runDrill(store: Store, plan: DrillPlan, ports: DrillPorts)
     const failedRestart = restart.results.find((x) => !x.result.ok);
     if (failedRestart) detected(r, t(), `restart of ${failedRestart.service} failed: ${failedRestart.result.message}`);
     else if (!signal?.aborted) {
-      const hit = await phase('detect', () => waitForFailure(plan.services, { probe: ports.probe, clock, timeoutMs: plan.timeoutMs, t, onSample: sample(r, ports), ...(signal ? { signal } : {}) }),
+      const base = { clock, timeoutMs: plan.timeoutMs, t, onSample: sample(r, ports), ...(signal ? { signal } : {}) };
+      const detect = plan.detect;
+      const hit = await phase('detect', () => (detect === 'health' ? waitForFailure(plan.services, { ...base, probe: ports.probe }) : waitForBreach({ ...base, ...detect, source: ports.metrics! })),
         (s) => (s ? `${s.service}: ${s.message}` : signal?.aborted ? 'interrupted' : `not detected within ${formatDuration(plan.timeoutMs)}`));
       if (hit) detected(r, hit.t, `${hit.service}: ${hit.message}`);
       else if (!signal?.aborted) r.problems.push(`the bad change was not detected within ${formatDuration(plan.timeoutMs)}`);

@@ -1,5 +1,6 @@
 /** Data shapes of a drill: the plan, its progress events and its measured result. */
-import type { ActingPorts, OnEvent, ServiceControl } from '../ports.js';
+import type { ActingPorts, MetricSource, OnEvent, ServiceControl } from '../ports.js';
+import type { MetricConfig } from '../watch/config.js';
 import type { ServiceConfig } from '../services-config.js';
 
 /** Everything a drill will do, computed without changing anything. */
@@ -18,7 +19,12 @@ export interface DrillPlan {
   drift: boolean;
   /** The services using the file: restarted, and their health checks detect the failure. */
   services: ServiceConfig[];
-  detect: 'health';
+  /**
+   * `health`: the first failing health check detects the failure. `watch`: the
+   * first metric of `watch:` past its threshold for `breaches` samples in a row,
+   * sampled every `intervalMs`, as `cfgtrail watch` would judge it.
+   */
+  detect: 'health' | { metrics: MetricConfig[]; breaches: number; intervalMs: number };
   /** How long detection may take before the drill gives up waiting. */
   timeoutMs: number;
   targets: { maxDetectMs: number; maxRecoverMs: number };
@@ -69,6 +75,8 @@ export interface DrillResult {
 
 export interface DrillPorts extends ActingPorts {
   control: ServiceControl;
+  /** Samples `watch:` metrics for `--detect watch`. */
+  metrics?: MetricSource;
   onEvent?: OnEvent<DrillEvent>;
   /** Ctrl-C: stop waiting, restore, report `interrupted`. */
   signal?: AbortSignal;

@@ -101,6 +101,28 @@ describe('rollback --instances (progressive rollout)', () => {
     gitIn(store, ['fsck', '--strict']);
   });
 
+  it("watch's metric rules are part of the gate: a metric past its threshold after a batch stops the rollout; --continue goes on once it is good", async () => {
+    const f = await startFleet(3);
+    const metric = join(f.control, 'error-rate.txt');
+    writeFileSync(metric, '0.2\n');
+    const settings = join(f.control, '.cfgtrail', 'settings.yaml');
+    writeFileSync(settings, `${readFileSync(settings, 'utf8')}watch:\n  metrics:\n    - { name: error_rate, command: ["cat", ${JSON.stringify(metric)}], max: 0.05 }\n`);
+    const r = rollout(f);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(19);
+    const s = report(r.stdout);
+    expect(s.status).toBe('stopped');
+    expect(s.stopped).toBe('batch 1: watch metrics past their thresholds: error_rate 0.2 > 0.05');
+    // the instances of batch 1 are rolled back and healthy; the metric, not an instance, stopped it
+    expect(s.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'pending']);
+    const gate = jsonLines(r.stdout).find((l) => l.phase === 'gate') as { ok: boolean; failed: string[] };
+    expect(gate).toMatchObject({ ok: false, failed: ['error_rate 0.2 > 0.05'] });
+    writeFileSync(metric, '0.01\n');
+    const done = resume(f, 'continue', 'completed');
+    expect(done.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'healthy']);
+    for (const i of f.instances) expect(await healthOf(i)).toBe(200);
+  });
+
   it('--abort rolls every changed instance forward to the revision it reported, and the rollout ends aborted', async () => {
     const f = await startFleet(4);
     const [a, b, c, d] = f.instances as [typeof f.instances[0], typeof f.instances[0], typeof f.instances[0], typeof f.instances[0]];

@@ -19,7 +19,7 @@ import { formatRolloutEvent, formatRolloutReport, rolloutEventJson, rolloutJson 
 import { ExitWith, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
-import { realPorts, realRunProgram as run } from '../wire.js';
+import { createMetricSource, loadWatch, realPorts, realRunProgram as run } from '../wire.js';
 import { confirmPlan, type Prompt } from './apply-flow.js';
 
 export interface RolloutFlags {
@@ -68,14 +68,14 @@ export async function rolloutCommand(store: Store, target: string | undefined, f
   const planText = formatRolloutPlan(target, batches, config.action, delayMs, maxFailures);
   if (f.dryRun) return deps.stdout(planText);
   if (!f.yes) await confirmPlan(planText, { verb: 'Start the rollout', doing: 'starting a rollout', noun: 'rollout' }, prompt, deps);
-  const outcome = await withRolloutProgress(f, deps, (ports) => startRollout(store, config, { target, batches, delayMs, maxFailures, reason: f.message ?? null }, ports));
+  const outcome = await withRolloutProgress(store, f, deps, (ports) => startRollout(store, config, { target, batches, delayMs, maxFailures, reason: f.message ?? null }, ports));
   report(outcome, f, deps);
 }
 
 /** `rollback --continue` / `--abort` when a rollout is pending. */
 export async function resumeRollout(store: Store, pending: RolloutState, how: 'continue' | 'abort', f: RolloutFlags, deps: CliDeps): Promise<void> {
   const config = loadRolloutConfig(store.settings);
-  const outcome = await withRolloutProgress(f, deps, (ports) => (how === 'continue' ? continueRollout : abortRollout)(store, config, pending, ports));
+  const outcome = await withRolloutProgress(store, f, deps, (ports) => (how === 'continue' ? continueRollout : abortRollout)(store, config, pending, ports));
   report(outcome, f, deps);
 }
 
@@ -103,7 +103,7 @@ function formatRolloutPlan(target: string, batches: string[][], action: string[]
  * stands and how to resume it, then exits 130 / 143 (the state file is
  * already current).
  */
-async function withRolloutProgress(f: RolloutFlags, deps: CliDeps, go: (ports: RolloutPorts) => Promise<RolloutOutcome>): Promise<RolloutOutcome> {
+async function withRolloutProgress(store: Store, f: RolloutFlags, deps: CliDeps, go: (ports: RolloutPorts) => Promise<RolloutOutcome>): Promise<RolloutOutcome> {
   const started = deps.now();
   const states = new Map<string, string>();
   let batches = 0;
@@ -117,7 +117,7 @@ async function withRolloutProgress(f: RolloutFlags, deps: CliDeps, go: (ports: R
   process.prependListener('SIGTERM', onSignal);
   const json = Boolean(f.json) || !deps.isTTY;
   const ports: RolloutPorts = {
-    ...realPorts(), run, author: resolveAuthor(f.author, deps.env), now: deps.now,
+    ...realPorts(), run, author: resolveAuthor(f.author, deps.env), now: deps.now, ...metricRules(store),
     onEvent: (e) => {
       if (e.phase === 'start') [batches, total] = [e.batches, e.instances];
       if (e.phase === 'batch') where = `in batch ${e.batch}/${e.batches}`;
@@ -135,4 +135,10 @@ async function withRolloutProgress(f: RolloutFlags, deps: CliDeps, go: (ports: R
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** watch's metrics, when settings have some: the rollout's gate judges them too after each batch. */
+function metricRules(store: Store): Pick<RolloutPorts, 'metrics'> {
+  const w = loadWatch(store);
+  return w.metrics.length === 0 ? {} : { metrics: { source: createMetricSource(), rules: w.metrics, noData: w.noData } };
 }

@@ -10,6 +10,7 @@ import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import type { Store } from '../../core/store/open.js';
 import { thisProcess } from '../../core/store/owner.js';
 import { writeRecordCommit } from '../../core/store/record-commit.js';
+import { thresholdBreach } from '../watch/decide.js';
 import { gateInstance, judgeAction } from './action.js';
 import type { RolloutConfig } from './config.js';
 import { checkInstanceName, fillArgv } from './plan.js';
@@ -82,7 +83,12 @@ async function runBatches(store: Store, config: RolloutConfig, s: RolloutState, 
     await Promise.all(batch.filter((i) => i.state !== 'healthy' && i.state !== 'rolled-back').map((i) => act(store, config, s, i, ports)));
     await Promise.all(batch.filter((i) => i.acted || i.state === 'rolled-back').map((i) => gate(store, config, s, i, ports)));
     const failedHere = batch.filter((i) => i.state === 'failed').map((i) => i.name);
-    ports.onEvent?.({ phase: 'gate', batch: b, ok: failedHere.length === 0, failed: failedHere });
+    const metricsBad = failedHere.length === 0 ? await metricGate(ports) : [];
+    ports.onEvent?.({ phase: 'gate', batch: b, ok: failedHere.length === 0 && metricsBad.length === 0, failed: [...failedHere, ...metricsBad] });
+    if (metricsBad.length > 0) {
+      s.stopped = `batch ${b}: watch metrics past their thresholds: ${metricsBad.join('; ')}`;
+      return finish(store, s, 'stopped', ports);
+    }
     const failed = s.instances.filter((i) => i.state === 'failed').length;
     if (failed > s.maxFailures) {
       s.stopped = `batch ${b}: ${failedHere.join(', ')} failed (${failed} failed in all, --max-failures ${s.maxFailures})`;
@@ -127,4 +133,26 @@ export async function finish(store: Store, s: RolloutState, status: RolloutState
   writeRolloutState(store.gitdir, s, ports.now);
   ports.onEvent?.({ phase: 'end', id: s.id, status, record });
   return { state: s, record };
+}
+
+/**
+ * watch's metric rules as part of the gate: each metric sampled once after
+ * the batch; one past its threshold (or without data, with `no_data: breach`)
+ * stops the rollout. Metrics are the fleet's (a Prometheus query, an
+ * endpoint), not one instance's.
+ * @returns `error_rate 0.12 > 0.05` for each metric that fails the gate
+ */
+async function metricGate(ports: RolloutPorts): Promise<string[]> {
+  if (!ports.metrics) return [];
+  const bad: string[] = [];
+  for (const rule of ports.metrics.rules) {
+    const sample = await ports.metrics.source.sample(rule);
+    if (sample.value === null) {
+      if (ports.metrics.noData === 'breach') bad.push(`${rule.name} no data (${sample.error ?? 'no value'})`);
+      continue;
+    }
+    const breach = thresholdBreach(sample.value, rule);
+    if (breach) bad.push(`${rule.name} ${breach}`);
+  }
+  return bad;
 }

@@ -1,5 +1,6 @@
 /** What a progressive rollback needs from the outside world, and what it reports. */
-import type { ActingPorts, OnEvent } from '../ports.js';
+import type { ActingPorts, MetricSource, OnEvent } from '../ports.js';
+import type { MetricConfig } from '../watch/config.js';
 import type { InstanceState, RolloutStatus } from './state.js';
 
 /** What running one program saw (adapters/run-process gives this shape). */
@@ -26,5 +27,7 @@ export type RolloutEvent =
 
 export interface RolloutPorts extends ActingPorts {
   run: RunProgram;
+  /** watch's metric rules, judged once after each batch's health gate (none: the health gate alone). */
+  metrics?: { source: MetricSource; rules: MetricConfig[]; noData: 'ignore' | 'breach' };
   onEvent?: OnEvent<RolloutEvent>;
 }

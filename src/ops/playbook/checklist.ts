@@ -41,7 +41,7 @@ export function evaluateChecklist(store: Store, index: IndexData, input: Checkli
   const changes: WindowChange[] = found.suspects
     .filter((s) => s.commit !== since.commit)
     .sort((a, b) => a.secondsBefore - b.secondsBefore)
-    .map((s) => ({ commit: s.commit, changeId: s.changeId, title: s.title, date: s.date, kind: s.kind, author: `${s.author.name} <${s.author.email}>` }));
+    .map((s) => ({ commit: s.commit, changeId: s.changeId, title: s.title, date: s.date, kind: s.kind, author: `${s.author.name} <${s.author.email}>`, files: s.files.length }));
   const notified = input.alerts.map(describeTarget);
   const checks = [
     windowCheck(changes, since.date),
@@ -66,7 +66,8 @@ function windowStart(store: Store, index: IndexData, target: string): { commit: 
 
 /** A change (not only freezes or records) since the last good verification. */
 export function windowCheck(changes: WindowChange[], since: string): CheckResult {
-  const real = changes.filter((c) => c.kind === 'change' || c.kind === 'revert' || c.kind === 'drill');
+  // Freezes, rollbacks and event records (a rollout's, a playbook's) are not what broke things.
+  const real = changes.filter((c) => (c.kind === 'change' || c.kind === 'revert' || c.kind === 'drill') && c.files > 0);
   if (real.length === 0) return { name: 'incident-window', status: 'fail', detail: `no change recorded since the last good verification (${since}): a rollback would undo nothing` };
   const newest = real[0]!;
   return { name: 'incident-window', status: 'pass', detail: `${real.length} change${real.length === 1 ? '' : 's'} since ${since}; newest ${newest.commit.slice(0, 7)} "${newest.title}" by ${newest.author} at ${newest.date}` };

@@ -16,6 +16,8 @@ export interface CheckResult {
 /** A change recorded in the incident window. */
 export interface WindowChange extends Pick<Suspect, 'commit' | 'changeId' | 'title' | 'date' | 'kind'> {
   author: string;
+  /** How many files it changed (0: a record of an event, e.g. a rollout's or a playbook's). */
+  files: number;
 }
 
 /** The pre-rollback checklist, evaluated against the store and the plan. */

@@ -1,0 +1,75 @@
+/**
+ * `cfgtrail playbook` refusing, through bin/: bad flags, nothing verified
+ * good, a target whose objects do not read cleanly. Each ends in one line on
+ * stderr and its exit code, with the store and the files untouched.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cfgtrail, gitIn, tempDir } from '../helpers/cli.js';
+
+/** A store whose first snapshot was marked good and whose second changed app.yaml. */
+function storeWithBadChange(markGood = true): { dir: string; store: string } {
+  const dir = tempDir('cfgtrail-playbook-refusals-');
+  writeFileSync(join(dir, 'app.yaml'), 'pool: 10\n');
+  expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+  writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), 'services:\n  - name: app\n    files: ["app.yaml"]\n    restart: { command: ["true"] }\n');
+  expect(cfgtrail(['snapshot', '-m', 'Good'], { cwd: dir }).code).toBe(0);
+  if (markGood) expect(cfgtrail(['mark-good'], { cwd: dir }).code).toBe(0);
+  writeFileSync(join(dir, 'app.yaml'), 'pool: 5000\n');
+  expect(cfgtrail(['snapshot', '-m', 'Bad'], { cwd: dir }).code).toBe(0);
+  return { dir, store: join(dir, '.cfgtrail') };
+}
+
+function expectOneLine(r: { code: number; stderr: string }, code: number, text: RegExp): void {
+  expect(r.code).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines.at(-1)).toMatch(text);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('cfgtrail playbook refusals', () => {
+  it('bad flags, an unknown service and a missing kind exit 5 with one line, changing nothing', () => {
+    const { dir, store } = storeWithBadChange();
+    const head = gitIn(store, ['rev-parse', 'HEAD']);
+    const cases: [string[], RegExp][] = [
+      [['playbook'], /^cfgtrail: playbook: say which one: emergency, selective, gradual$/],
+      [['playbook', 'panic'], /say which one: .* \(not 'panic'\)/],
+      [['playbook', 'selective', '--yes'], /needs --service NAME or --file PATH/],
+      [['playbook', 'emergency', '--service', 'app', '--yes'], /--service and --file belong to 'playbook selective'/],
+      [['playbook', 'selective', '--service', 'nope', '--yes'], /unknown service 'nope': settings.yaml lists app/],
+      [['playbook', 'gradual', '--yes'], /'playbook gradual' needs --instances FILE or --instances-cmd CMD/],
+      [['playbook', 'emergency', '--instances', 'x.txt', '--yes'], /--instances\/--instances-cmd belong to 'playbook gradual'/],
+    ];
+    for (const [argv, text] of cases) expectOneLine(cfgtrail(argv, { cwd: dir }), 5, text);
+    expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
+  });
+
+  it('nothing verified good yet: exit 4; without --yes and no terminal: exit 13 after the checklist', () => {
+    const fresh = storeWithBadChange(false);
+    expectOneLine(cfgtrail(['playbook', 'emergency', '--yes'], { cwd: fresh.dir }), 4, /no revision has passed verification yet/);
+    const { dir } = storeWithBadChange();
+    const r = cfgtrail(['playbook', 'emergency'], { cwd: dir });
+    expectOneLine(r, 13, /not running the emergency playbook without confirmation: run with --yes/);
+  });
+
+  it('a target whose file does not read cleanly (a corrupt object) is refused before anything changes', () => {
+    const { dir, store } = storeWithBadChange();
+    const blob = gitIn(store, ['rev-parse', 'HEAD~1:app.yaml']).trim();
+    const path = join(store, 'objects', blob.slice(0, 2), blob.slice(2));
+    writeFileSync(path, Buffer.from('not a zlib stream at all'));
+    const head = gitIn(store, ['rev-parse', 'HEAD']);
+    const r = cfgtrail(['playbook', 'emergency', '--yes'], { cwd: dir });
+    expect(r.stderr).toMatch(/\[FAIL\] target: [0-9a-f]{7} does not read cleanly: /);
+    expectOneLine(r, 13, /playbook emergency refused: target failed/);
+    expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
+  });
+
+  it('the live files already at last-good: nothing to do (exit 10)', () => {
+    const { dir } = storeWithBadChange();
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 10\n');
+    expectOneLine(cfgtrail(['playbook', 'emergency', '--yes'], { cwd: dir }), 10, /nothing to do: the live files already match the last good revision/);
+  });
+});

@@ -74,7 +74,7 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
       const dir = f.report ? resolve(cwd, f.report) : join(store.gitdir, 'incidents');
       const fleet = gradual ? await rolloutInputs(store, gradualTarget(p), f, cwd) : null;
       if (!f.yes) await confirmPlan(`${checklistText}${fleet ? fleet.planText : formatPlan(p.plan, { color: false })}`, { verb: `Run the ${kind} playbook`, doing: `running the ${kind} playbook`, noun: 'playbook' }, prompt, deps);
-      else if (!f.json) deps.stderr(checklistText);
+      else deps.stderr(checklistText);
       const notify = (e: AlertEvent) => sendStoreAlert(store, e);
       const record = await withIncidentRecord(store, p, dir, () => (fleet
         ? withRolloutProgress(f, deps, (ports) => runGradual(store, p, fleet.config, fleet, { ...ports, notify }))

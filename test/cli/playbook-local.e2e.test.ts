@@ -1,7 +1,8 @@
 /**
- * `cfgtrail playbook` refusing, through bin/: bad flags, nothing verified
- * good, a target whose objects do not read cleanly. Each ends in one line on
- * stderr and its exit code, with the store and the files untouched.
+ * `cfgtrail playbook` through bin/ on a store whose service restarts with a
+ * command (no supervisord): the refusals (bad flags, nothing verified good, a
+ * target whose objects do not read cleanly; one line on stderr, its exit
+ * code, store and files untouched), and who is told when it runs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,5 +72,24 @@ describe('cfgtrail playbook refusals', () => {
     const { dir } = storeWithBadChange();
     writeFileSync(join(dir, 'app.yaml'), 'pool: 10\n');
     expectOneLine(cfgtrail(['playbook', 'emergency', '--yes'], { cwd: dir }), 10, /nothing to do: the live files already match the last good revision/);
+  });
+});
+
+describe('cfgtrail playbook notifies', () => {
+  it('sends a playbook alert to watch.alerts (a real command target), names it in the checklist, and the record lists it', () => {
+    const { dir, store } = storeWithBadChange();
+    const paged = join(tempDir(), 'paged.jsonl');
+    writeFileSync(join(store, 'settings.yaml'), `${readFileSync(join(store, 'settings.yaml'), 'utf8')}watch:\n  metrics: []\n  alerts:\n    - command: ["sh", "-c", "cat >> ${paged}"]\n`);
+    const r = cfgtrail(['playbook', 'emergency', '--yes', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[ok {2}\] notify: notified: command sh/);
+    const rec = JSON.parse(r.stdout) as { id: string; outcome: string; timeline: { step: string; detail: string }[] };
+    const alert = JSON.parse(readFileSync(paged, 'utf8')) as { event: string; summary: string; details: { id: string; outcome: string } };
+    expect([alert.event, alert.details.id, alert.details.outcome]).toEqual(['playbook', rec.id, 'recovered']);
+    expect(alert.summary).toMatch(new RegExp(`playbook emergency ${rec.id}: recovered; rolled back 1 file to [0-9a-f]{7}; changes stay frozen until unfreeze`));
+    expect(rec.timeline.find((t) => t.step === 'notify')?.detail).toMatch(/^told command sh/);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 10\n');
+    const hist = cfgtrail(['playbook', '--history', '--json'], { cwd: dir });
+    expect((JSON.parse(hist.stdout) as { id: string; kind: string; outcome: string }[]).map((h) => [h.id, h.kind, h.outcome])).toEqual([[rec.id, 'emergency', 'recovered']]);
   });
 });

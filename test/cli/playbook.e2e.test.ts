@@ -195,7 +195,8 @@ function readdirJson(dir: string): string {
 }
 
 describe('cfgtrail playbook gradual (local instances)', () => {
-  it('rolls the fleet back to the last good Change-Id in batches and records the incident', async () => {
+  /** Three instances on the bad config; the control store's last good revision carries GOOD_ID, a later change does not. */
+  async function fleet() {
     const f = await startFleet(3);
     writeFileSync(join(f.control, 'fleet.txt'), '# the fleet, good\n');
     expect(cfgtrail(['snapshot', '-m', 'Good config', '--change-id', GOOD_ID], { cwd: f.control }).code).toBe(0);
@@ -203,6 +204,11 @@ describe('cfgtrail playbook gradual (local instances)', () => {
     writeFileSync(join(f.control, 'fleet.txt'), '# the fleet, raised pool\n');
     expect(cfgtrail(['snapshot', '-m', 'Raise pool_max'], { cwd: f.control }).code).toBe(0);
     for (const i of f.instances) expect(await healthOf(i)).toBe(500);
+    return f;
+  }
+
+  it('rolls the fleet back to the last good Change-Id in batches and records the incident', async () => {
+    const f = await fleet();
     const r = readmeCommand('cfgtrail playbook gradual --instances instances.txt --batch-size 2 --yes', f.control);
     expect(r.code).toBe(0);
     for (const i of f.instances) expect(await healthOf(i)).toBe(200);
@@ -212,5 +218,22 @@ describe('cfgtrail playbook gradual (local instances)', () => {
     expect(rec.timeline.filter((t) => t.step === 'rollout').map((t) => t.detail)).toEqual(['batch 1/2', 'batch 2/2']);
     expect(rec.verification.every((v) => v.ok)).toBe(true);
     expect(gitIn(`${f.control}/.cfgtrail`, ['log', '-1', '--format=%(trailers:key=Playbook,valueonly)']).trim()).toBe(`gradual ${rec.id}`);
+  });
+
+  it('a batch that fails its gate stops the playbook (exit 19); the record says so and rollback --continue finishes', async () => {
+    const f = await fleet();
+    const c = f.instances[2]!;
+    process.kill(c.svc.pid, 'SIGSTOP'); // batch 2's only instance hangs: its gate cannot pass
+    const r = cfgtrail(['playbook', 'gradual', '--instances', 'instances.txt', '--batch-size', '2', '--yes'], { cwd: f.control });
+    process.kill(c.svc.pid, 'SIGCONT');
+    expect(r.code).toBe(19);
+    const rec = incidentFrom(r.stdout);
+    expect(rec.outcome).toBe('rollout-failed');
+    expect(rec.verification.map((v) => [v.service, v.ok])).toEqual(f.instances.map((i) => [i.name, i !== c]));
+    expect(rec.next[0]).toMatch(/^cfgtrail rollback --continue \(rollout ROLLOUT-\S+ is stopped\)$/);
+    expect(gitIn(`${f.control}/.cfgtrail`, ['log', '-1', '--format=%(trailers:key=Playbook-Result,valueonly)']).trim()).toBe('rollout-failed');
+    const cont = cfgtrail(['rollback', '--continue'], { cwd: f.control });
+    expect(cont.code).toBe(0);
+    for (const i of f.instances) expect(await healthOf(i)).toBe(200);
   });
 });

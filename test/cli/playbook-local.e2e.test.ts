@@ -4,7 +4,7 @@
  * target whose objects do not read cleanly; one line on stderr, its exit
  * code, store and files untouched), and who is told when it runs.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cfgtrail, gitIn, tempDir } from '../helpers/cli.js';
@@ -65,6 +65,26 @@ describe('cfgtrail playbook refusals', () => {
     expect(r.stderr).toMatch(/\[FAIL\] target: [0-9a-f]{7} does not read cleanly: /);
     expectOneLine(r, 13, /playbook emergency refused: target failed/);
     expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
+  });
+
+  it('a refusing pre-rollback hook stops the playbook before the freeze (exit 16); an unwritable --report dir before anything (exit 8)', () => {
+    const { dir, store } = storeWithBadChange();
+    const head = gitIn(store, ['rev-parse', 'HEAD']);
+    mkdirSync(join(store, 'hooks'), { recursive: true });
+    const out = tempDir();
+    writeFileSync(join(store, 'hooks', 'pre-rollback'), `#!/bin/sh\ncat > '${out}/pre.json'\necho "change board says no" >&2\nexit 1\n`);
+    chmodSync(join(store, 'hooks', 'pre-rollback'), 0o755);
+    expectOneLine(cfgtrail(['playbook', 'emergency', '--yes'], { cwd: dir }), 16, /^cfgtrail: the pre-rollback hook refused the rollback \(exit 1: change board says no\); nothing was changed$/);
+    expect(JSON.parse(readFileSync(join(out, 'pre.json'), 'utf8'))).toMatchObject({ action: 'rollback' });
+    expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head);
+    expect(cfgtrail(['snapshot', '--allow-empty', '-m', 'not frozen'], { cwd: dir }).code).toBe(0);
+    const fileInTheWay = join(out, 'file');
+    writeFileSync(fileInTheWay, '');
+    rmSync(join(store, 'hooks', 'pre-rollback'));
+    const head2 = gitIn(store, ['rev-parse', 'HEAD']);
+    expectOneLine(cfgtrail(['playbook', 'emergency', '--yes', '--report', join(fileInTheWay, 'sub')], { cwd: dir }), 8, /^cfgtrail: --report .*: (ENOTDIR|EEXIST); nothing was changed$/);
+    expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head2);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
   });
 

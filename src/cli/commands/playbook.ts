@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
@@ -17,7 +17,7 @@ import { collect, ExitWith, storeFor, workDir, type CliDeps } from '../context.j
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
 import { loadServices, loadWatch, realPorts, sendStoreAlert } from '../wire.js';
-import { canChown, confirmPlan, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
+import { canChown, confirmPlan, rollbackHooks, terminalPrompt, withProgress, type Prompt } from './apply-flow.js';
 import { checkRolloutFlags, rolloutInputs, withRolloutProgress, type RolloutFlags } from './rollout-flow.js';
 import { gradualTarget, runGradual } from '../../ops/playbook/gradual.js';
 
@@ -71,17 +71,17 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
         deps.stderr(checklistText);
         throw new CfgtrailError('REFUSED', `playbook ${kind} refused: ${blocking.map((b) => b.name).join(', ')} failed (listed above); nothing was changed; --force runs it anyway`, { failed: blocking.map((b) => b.name) });
       }
-      const dir = f.report ? resolve(cwd, f.report) : join(store.gitdir, 'incidents');
+      const dir = reportDir(f.report ? resolve(cwd, f.report) : join(store.gitdir, 'incidents'));
       const fleet = gradual ? await rolloutInputs(store, gradualTarget(p), f, cwd) : null;
       if (!f.yes) await confirmPlan(`${checklistText}${fleet ? fleet.planText : formatPlan(p.plan, { color: false })}`, { verb: `Run the ${kind} playbook`, doing: `running the ${kind} playbook`, noun: 'playbook' }, prompt, deps);
       else deps.stderr(checklistText);
       const notify = (e: AlertEvent) => sendStoreAlert(store, e);
       const record = await withIncidentRecord(store, p, dir, () => (fleet
         ? withRolloutProgress(f, deps, (ports) => runGradual(store, p, fleet.config, fleet, { ...ports, notify }))
-        : withProgress(f, deps, (onEvent) => runPlaybook(store, p, { ...realPorts(), onEvent, notify }))));
+        : withProgress(f, deps, (onEvent) => runPlaybook(store, p, { ...realPorts(), onEvent, notify, hooks: playbookHooks(store, p, deps) }))));
       const files = writeIncident(dir, record);
       deps.stdout(f.json ? incidentJson(record) : `${record.recordCommit?.slice(0, 7) ?? ''} playbook ${record.kind} ${record.id}: ${record.outcome}${record.freezeCommit ? '; changes stay frozen until `cfgtrail unfreeze`' : ''}\nincident record: ${files.join(', ')}\n`);
-      const code = { recovered: ExitCode.OK, 'restart-failed': ExitCode.RESTART_FAILED, 'verify-failed': ExitCode.VERIFY_FAILED, 'rollout-failed': ExitCode.ROLLOUT_FAILED, interrupted: ExitCode.INTERRUPTED, refused: ExitCode.REFUSED }[record.outcome];
+      const code = { recovered: ExitCode.OK, 'restart-failed': ExitCode.RESTART_FAILED, 'verify-failed': ExitCode.VERIFY_FAILED, 'rollout-failed': ExitCode.ROLLOUT_FAILED, interrupted: ExitCode.INTERRUPTED }[record.outcome];
       if (code !== ExitCode.OK) throw new ExitWith(code);
     });
 }
@@ -108,6 +108,23 @@ async function withIncidentRecord(store: Store, p: PreparedPlaybook, dir: string
     return await run();
   } finally {
     process.off('exit', onExit);
+  }
+}
+
+/** The rollback's pre-rollback and post-rollback hooks, told the playbook's plan and author. */
+function playbookHooks(store: Store, p: PreparedPlaybook, deps: CliDeps) {
+  const h = rollbackHooks(store, p.plan, 'rollback', deps);
+  return { before: () => h.before(p.request.author), after: (r: Parameters<typeof h.after>[1]) => h.after(p.request.author, r) };
+}
+
+/** The report directory exists and is writable, checked before anything changes. */
+function reportDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch (e) {
+    throw new CfgtrailError('UNREADABLE_FILE', `--report ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was changed`, { dir });
   }
 }
 

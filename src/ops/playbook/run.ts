@@ -18,6 +18,8 @@ import { recordPlaybook, summaryOf } from './record.js';
 export interface PlaybookPorts extends Pick<ApplyContext, 'control' | 'probe' | 'clock' | 'onEvent'> {
   /** Tells the team (`watch.alerts`); settles, never rejects. */
   notify(event: AlertEvent): Promise<unknown>;
+  /** The pre-rollback and post-rollback hooks: `before` may refuse (throws) before anything, the freeze included, is written. */
+  hooks?: { before(): Promise<void>; after(result: RollbackResult): Promise<void> };
 }
 
 /**
@@ -29,6 +31,7 @@ export async function runPlaybook(store: Store, p: PreparedPlaybook, ports: Play
   const { request: req, record } = p;
   const step = (s: TimelineEntry['step'], detail: string) => record.timeline.push({ at: new Date(req.now()).toISOString(), step: s, detail });
   let plan = p.plan;
+  await ports.hooks?.before();
   if (req.kind === 'emergency') {
     const f = await freezeChanges(store, { reason: `playbook emergency ${record.id}: rolled back to the last good revision ${plan.target.commit.slice(0, 7)}`, until: null, author: req.author, now: req.now });
     record.freezeCommit = f.commit;
@@ -48,6 +51,7 @@ export async function runPlaybook(store: Store, p: PreparedPlaybook, ports: Play
     },
   });
   noteResult(record, result, step);
+  await ports.hooks?.after(result);
   record.outcome = result.restarted.some((r) => !r.ok) ? 'restart-failed' : result.verification && !result.verification.report.ok ? 'verify-failed' : 'recovered';
   await ports.notify({ kind: 'playbook', summary: summaryOf(record), commit: record.rollbackCommit, changeId: result.changeId, details: { playbook: record.kind, id: record.id, outcome: record.outcome, services: record.services } });
   step('notify', record.checklist.notified.length > 0 ? `told ${record.checklist.notified.join(', ')}` : 'nobody told: no watch.alerts configured');

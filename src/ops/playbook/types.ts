@@ -42,7 +42,7 @@ export interface TimelineEntry {
 export interface IncidentRecord {
   id: string;
   kind: PlaybookKind;
-  outcome: 'recovered' | 'verify-failed' | 'restart-failed' | 'rollout-failed' | 'interrupted' | 'refused';
+  outcome: 'recovered' | 'verify-failed' | 'restart-failed' | 'rollout-failed' | 'interrupted';
   startedAt: string;
   endedAt: string;
   ranBy: string;

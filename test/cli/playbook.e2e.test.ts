@@ -10,7 +10,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, cfgtrail, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
 import { hasSupervisord, startSupervisord, type Supervisord } from '../helpers/supervisord.js';
 import { badConfig, freePort, goodConfig, SAMPLE_SERVER, sampleConfigText, writeSampleConfig } from '../helpers/sample-service.js';
-import { GOOD_ID, healthOf, startFleet } from '../helpers/fleet.js';
+import { GOOD_ID, healthOf, jsonLines, startFleet } from '../helpers/fleet.js';
 
 interface Incident {
   id: string; kind: string; outcome: string; started_at: string; ended_at: string; ran_by: string; services: string[]; files: string[];
@@ -58,9 +58,9 @@ async function setup(opts: { apiHealth?: string } = {}): Promise<Setup> {
 }
 
 /** The bad change: api's pool_max out of range, committed as `Raise api pool` (Change-Id I…a1). */
-async function breakApi(s: Setup, extra: string[] = []): Promise<void> {
+async function breakApi(s: Setup): Promise<void> {
   await writeSampleConfig(join(s.dir, 'api.yaml'), badConfig(s.api.port));
-  expect(cfgtrail(['snapshot', '-m', 'Raise api pool', '--change-id', 'I00000000000000a1', ...extra], { cwd: s.dir, env: cliEnv({ GIT_AUTHOR_NAME: 'Dana Ops', GIT_AUTHOR_EMAIL: 'dana@example.com' }) }).code).toBe(0);
+  expect(cfgtrail(['snapshot', '-m', 'Raise api pool', '--change-id', 'I00000000000000a1'], { cwd: s.dir, env: cliEnv({ GIT_AUTHOR_NAME: 'Dana Ops', GIT_AUTHOR_EMAIL: 'dana@example.com' }) }).code).toBe(0);
   await s.sv.ctl(['restart', 'api']);
   expect(await health(s.api.port)).toBe(500);
 }
@@ -69,6 +69,14 @@ function incidentFrom(stdout: string): Incident {
   const json = /incident record: \S+\.md, (\S+\.json)/.exec(stdout)?.[1];
   expect(json).toBeDefined();
   return JSON.parse(readFileSync(json!, 'utf8')) as Incident;
+}
+
+/** A gradual run off a terminal: JSON lines, the last one the incident (its files and record). */
+function incidentLine(stdout: string): Incident {
+  const last = jsonLines(stdout).at(-1) as { phase: string; files: string[]; incident: Incident };
+  expect(last.phase).toBe('incident');
+  expect(JSON.parse(readFileSync(last.files[1]!, 'utf8'))).toEqual(last.incident);
+  return last.incident;
 }
 
 function expectRealTimes(r: Incident, before: number, after: number): void {
@@ -212,7 +220,7 @@ describe('cfgtrail playbook gradual (local instances)', () => {
     const r = readmeCommand('cfgtrail playbook gradual --instances instances.txt --batch-size 2 --yes', f.control);
     expect(r.code).toBe(0);
     for (const i of f.instances) expect(await healthOf(i)).toBe(200);
-    const rec = incidentFrom(r.stdout);
+    const rec = incidentLine(r.stdout);
     expect(rec.outcome).toBe('recovered');
     expect(rec.services).toEqual(f.instances.map((i) => i.name));
     expect(rec.timeline.filter((t) => t.step === 'rollout').map((t) => t.detail)).toEqual(['batch 1/2', 'batch 2/2']);
@@ -227,7 +235,7 @@ describe('cfgtrail playbook gradual (local instances)', () => {
     const r = cfgtrail(['playbook', 'gradual', '--instances', 'instances.txt', '--batch-size', '2', '--yes'], { cwd: f.control });
     process.kill(c.svc.pid, 'SIGCONT');
     expect(r.code).toBe(19);
-    const rec = incidentFrom(r.stdout);
+    const rec = incidentLine(r.stdout);
     expect(rec.outcome).toBe('rollout-failed');
     expect(rec.verification.map((v) => [v.service, v.ok])).toEqual(f.instances.map((i) => [i.name, i !== c]));
     expect(rec.next[0]).toMatch(/^cfgtrail rollback --continue \(rollout ROLLOUT-\S+ is stopped\)$/);

@@ -80,7 +80,9 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
         ? withRolloutProgress(f, deps, (ports) => runGradual(store, p, fleet.config, fleet, { ...ports, notify }))
         : withProgress(f, deps, (onEvent) => runPlaybook(store, p, { ...realPorts(), onEvent, notify, hooks: playbookHooks(store, p, deps) }))));
       const files = writeIncident(dir, record);
-      deps.stdout(f.json ? incidentJson(record) : `${record.recordCommit?.slice(0, 7) ?? ''} playbook ${record.kind} ${record.id}: ${record.outcome}${record.freezeCommit ? '; changes stay frozen until `cfgtrail unfreeze`' : ''}\nincident record: ${files.join(', ')}\n`);
+      // A rollout off a terminal prints JSON lines: the record is the last one (`phase: incident`).
+      if (fleet && (f.json || !deps.isTTY)) deps.stdout(`${JSON.stringify({ phase: 'incident', files, incident: JSON.parse(incidentJson(record)) as unknown })}\n`);
+      else deps.stdout(f.json ? incidentJson(record) : `${record.recordCommit?.slice(0, 7) ?? ''} playbook ${record.kind} ${record.id}: ${record.outcome}${record.freezeCommit ? '; changes stay frozen until `cfgtrail unfreeze`' : ''}\nincident record: ${files.join(', ')}\n`);
       const code = { recovered: ExitCode.OK, 'restart-failed': ExitCode.RESTART_FAILED, 'verify-failed': ExitCode.VERIFY_FAILED, 'rollout-failed': ExitCode.ROLLOUT_FAILED, interrupted: ExitCode.INTERRUPTED }[record.outcome];
       if (code !== ExitCode.OK) throw new ExitWith(code);
     });

@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cfgtrail, gitIn, tempDir } from '../helpers/cli.js';
+import { cfgtrail, cfgtrailAsync, gitIn, tempDir } from '../helpers/cli.js';
 
 /** A store whose first snapshot was marked good and whose second changed app.yaml. */
 function storeWithBadChange(markGood = true): { dir: string; store: string } {
@@ -111,5 +111,27 @@ describe('cfgtrail playbook notifies', () => {
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 10\n');
     const hist = cfgtrail(['playbook', '--history', '--json'], { cwd: dir });
     expect((JSON.parse(hist.stdout) as { id: string; kind: string; outcome: string }[]).map((h) => [h.id, h.kind, h.outcome])).toEqual([[rec.id, 'emergency', 'recovered']]);
+  });
+});
+
+describe('cfgtrail playbook races', () => {
+  it('two emergency playbooks at once: one rolls back, the other ends in one line; one rollback commit, native git fsck clean', async () => {
+    const { dir, store } = storeWithBadChange();
+    // a restart that takes a moment, so the second run arrives while the first holds the rollback
+    writeFileSync(join(store, 'settings.yaml'), 'services:\n  - name: app\n    files: ["app.yaml"]\n    restart: { command: ["sleep", "0.5"] }\n');
+    const runs = await Promise.all([0, 100].map(async (delay) => {
+      await new Promise((r) => setTimeout(r, delay));
+      return cfgtrailAsync(['playbook', 'emergency', '--yes'], { cwd: dir });
+    }));
+    const codes = runs.map((r) => r.code).sort();
+    expect(codes[0]).toBe(0);
+    expect([6, 10, 13]).toContain(codes[1]);
+    const loser = runs.find((r) => r.code !== 0)!;
+    expect(loser.stderr.trim().split('\n').at(-1)).toMatch(/^cfgtrail: /);
+    expect(loser.stderr).not.toMatch(/\n\s+at /);
+    const titles = gitIn(store, ['log', '--format=%s']).split('\n');
+    expect(titles.filter((t) => t.startsWith('Rollback to'))).toHaveLength(1);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 10\n');
+    gitIn(store, ['fsck', '--strict']);
   });
 });

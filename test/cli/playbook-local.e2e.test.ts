@@ -88,6 +88,19 @@ describe('cfgtrail playbook refusals', () => {
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
   });
 
+  it('--dry-run prints the checklist, the steps and the plan, and changes nothing', () => {
+    const { dir, store } = storeWithBadChange();
+    const head = gitIn(store, ['rev-parse', 'HEAD']);
+    const r = cfgtrail(['playbook', 'emergency', '--dry-run'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Pre-rollback checklist:\n {2}\[ok {2}\] incident-window: 1 change since /);
+    expect(r.stdout).toMatch(/^Playbook emergency INC-\S+: freeze changes; roll back every file to the last good revision [0-9a-f]{7} \(Good\); restart and verify app; notify; record\. The freeze stays until 'cfgtrail unfreeze'\.$/m);
+    expect(r.stdout).toContain('pool: 5000 → 10');
+    expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
+    expect(cfgtrail(['playbook', '--history'], { cwd: dir }).stdout).toBe('no playbook has been run\n');
+  });
+
   it('the live files already at last-good: nothing to do (exit 10)', () => {
     const { dir } = storeWithBadChange();
     writeFileSync(join(dir, 'app.yaml'), 'pool: 10\n');

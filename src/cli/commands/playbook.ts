@@ -11,7 +11,7 @@ import { runPlaybook } from '../../ops/playbook/run.js';
 import type { IncidentRecord, PlaybookKind } from '../../ops/playbook/types.js';
 import type { AlertEvent } from '../../ops/alerts.js';
 import { pendingRollback } from '../../ops/rollback/pending.js';
-import { formatChecklist, formatPlaybookHistory, incidentJson, incidentMarkdown } from '../format/incident.js';
+import { formatChecklist, formatPlaybookHistory, formatSteps, incidentJson, incidentMarkdown } from '../format/incident.js';
 import { formatPlan } from '../format/rollback.js';
 import { collect, ExitWith, storeFor, workDir, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -29,6 +29,7 @@ interface PlaybookFlags extends RolloutFlags {
   force?: boolean;
   report?: string;
   history?: boolean;
+  dryRun?: boolean;
 }
 
 export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt = terminalPrompt): void {
@@ -38,6 +39,7 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
     .argument('[kind]', 'emergency | selective | gradual')
     .option('--service <name>', 'selective: roll back this service\'s files and restart only it (repeatable)', collect)
     .option('--file <path>', 'selective: roll back this file or directory (repeatable)', collect)
+    .option('--dry-run', 'evaluate the checklist, print it and the plan, and change nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'go on although a checklist item failed (recorded)')
     .option('--report <dir>', 'write the incident record <id>.md and <id>.json here (default: STORE/incidents)')
@@ -63,17 +65,19 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
       const p = preparePlaybook(store, {
         kind: kind as PlaybookKind, services: loadServices(store), only: f.service ?? [],
         files: (f.file ?? []).map((x) => rootRelativePath(x, { cwd, root: store.root, what: '--file' })),
-        alerts: loadWatch(store).alerts, force: Boolean(f.force), chown: canChown(), author, now: deps.now,
+        alerts: loadWatch(store).alerts, force: Boolean(f.force), chown: canChown(), author, now: deps.now, diffs: Boolean(f.dryRun || !f.yes),
       });
       const checklistText = formatChecklist(p.record.checklist);
       const blocking = blockingChecks(p.record.checklist);
       if (blocking.length > 0) {
-        deps.stderr(checklistText);
+        (f.dryRun ? deps.stdout : deps.stderr)(checklistText);
         throw new CfgtrailError('REFUSED', `playbook ${kind} refused: ${blocking.map((b) => b.name).join(', ')} failed (listed above); nothing was changed; --force runs it anyway`, { failed: blocking.map((b) => b.name) });
       }
-      const dir = reportDir(f.report ? resolve(cwd, f.report) : join(store.gitdir, 'incidents'));
       const fleet = gradual ? await rolloutInputs(store, gradualTarget(p), f, cwd) : null;
-      if (!f.yes) await confirmPlan(`${checklistText}${fleet ? fleet.planText : formatPlan(p.plan, { color: false })}`, { verb: `Run the ${kind} playbook`, doing: `running the ${kind} playbook`, noun: 'playbook' }, prompt, deps);
+      const planText = `${checklistText}${formatSteps(p.record)}${fleet ? fleet.planText : formatPlan(p.plan, { color: false })}`;
+      if (f.dryRun) return deps.stdout(planText);
+      const dir = reportDir(f.report ? resolve(cwd, f.report) : join(store.gitdir, 'incidents'));
+      if (!f.yes) await confirmPlan(planText, { verb: `Run the ${kind} playbook`, doing: `running the ${kind} playbook`, noun: 'playbook' }, prompt, deps);
       else deps.stderr(checklistText);
       const notify = (e: AlertEvent) => sendStoreAlert(store, e);
       const record = await withIncidentRecord(store, p, dir, () => (fleet

@@ -17,6 +17,17 @@ export function formatChecklist(c: Checklist): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What the run will do, in order (for --dry-run and the confirmation). */
+export function formatSteps(r: IncidentRecord): string {
+  const to = r.target ? `the last good revision ${r.target.commit.slice(0, 7)} (${r.target.title})` : 'the last good revision';
+  const steps = {
+    emergency: `freeze changes; roll back every file to ${to}; restart and verify ${r.services.join(', ') || 'no service'}; notify; record. The freeze stays until 'cfgtrail unfreeze'.`,
+    selective: `roll back ${r.files.join(', ')} to ${to}; restart and verify only ${r.services.join(', ') || 'no service'}; notify; record.`,
+    gradual: `roll the instances back to ${r.target?.changeId ?? r.target?.commit.slice(0, 7) ?? 'last good'} (${to}) batch by batch, each batch's gate before the next; notify; record.`,
+  }[r.kind];
+  return `Playbook ${r.kind} ${r.id}: ${steps}\n`;
+}
+
 /** The incident record as JSON (snake_case, ISO times). */
 export function incidentJson(r: IncidentRecord): string {
   return `${JSON.stringify({

@@ -29,6 +29,8 @@ export interface PlaybookRequest {
   author: Person;
   /** ms since the epoch. */
   now: () => number;
+  /** Compute the field diff, for showing the plan (--dry-run, the confirmation). @default false */
+  diffs?: boolean;
 }
 
 export interface PreparedPlaybook {
@@ -48,7 +50,7 @@ export function preparePlaybook(store: Store, req: PlaybookRequest): PreparedPla
   checkRequest(req);
   const scoped = req.only.length > 0 ? req.services.filter((s) => req.only.includes(s.name)) : req.services;
   const id = `INC-${new Date(req.now()).toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(2).toString('hex')}`;
-  const base: RollbackRequest = { lastGood: true, services: scoped, restart: true, verify: true, chown: req.chown, diffs: false, force: req.force, reason: `playbook ${req.kind} ${id}` };
+  const base: RollbackRequest = { lastGood: true, services: scoped, restart: true, verify: true, chown: req.chown, diffs: Boolean(req.diffs), force: req.force, reason: `playbook ${req.kind} ${id}` };
   const rollbackRequest = { ...base, ...(req.files.length > 0 ? { files: req.files } : req.only.length > 0 ? { files: serviceFiles(store, base, scoped) } : {}) };
   const plan = planRollback(store, rollbackRequest);
   if (plan.resume) throw new CfgtrailError('REFUSED', 'a rollback is pending: finish it (`cfgtrail rollback --continue` or `--abort`) before a playbook', {});

@@ -35,7 +35,7 @@ export async function runPlaybook(store: Store, p: PreparedPlaybook, ports: Play
   if (req.kind === 'emergency') {
     const f = await freezeChanges(store, { reason: `playbook emergency ${record.id}: rolled back to the last good revision ${plan.target.commit.slice(0, 7)}`, until: null, author: req.author, now: req.now });
     record.freezeCommit = f.commit;
-    step('freeze', `changes frozen (${f.commit.slice(0, 7)}) until 'cfgtrail unfreeze'`);
+    step('freeze', `changes frozen (${f.commit.slice(0, 7)}) until 'cfgtrail unfreeze'${f.replaced ? `; it replaces the freeze of ${f.replaced.since} by ${f.replaced.by} (${f.replaced.reason})` : ''}`);
     // The freeze commit moved HEAD: the rollback is planned again on top of it.
     plan = planRollback(store, p.rollbackRequest);
   }

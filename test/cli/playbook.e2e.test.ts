@@ -113,7 +113,11 @@ describe.skipIf(!hasSupervisord)('cfgtrail playbook (README "When a change goes 
     expect(rec.timeline.map((t) => t.step)).toEqual(['checklist', 'freeze', 'rollback', 'restart', 'verify', 'notify', 'record']);
     expectRealTimes(rec, before, after);
     expect(existsSync(join(s.store, 'incidents', `${rec.id}.md`))).toBe(true);
-    expect(readFileSync(join(s.store, 'incidents', `${rec.id}.md`), 'utf8')).toMatch(/^# Incident INC-\S+: playbook emergency, recovered/);
+    const md = readFileSync(join(s.store, 'incidents', `${rec.id}.md`), 'utf8');
+    expect(md).toMatch(/^# Incident INC-\S+: playbook emergency, recovered/);
+    for (const t of rec.timeline) expect(md).toContain(`| ${t.at} | ${t.step} |`);
+    expect(md).toMatch(/^\| \S+ \| `[0-9a-f]{7}` \| change \| Dana Ops <dana@example.com> \| Raise api pool \|$/m);
+    expect(md).toMatch(/^- api: healthy: /m);
     // native git: freeze, rollback, record, newest first
     const log = gitIn(s.store, ['log', '-3', '--format=%H %(trailers:key=Playbook,key=Freeze,key=Rollback-To,valueonly,separator=%x2C)']).trim().split('\n');
     expect(log[0]).toBe(`${rec.commits.record} emergency ${rec.id}`);

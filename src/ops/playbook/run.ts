@@ -47,10 +47,13 @@ export async function runPlaybook(store: Store, p: PreparedPlaybook, ports: Play
         record.rollbackCommit = e.detail ?? null;
         step('rollback', `rollback commit ${e.detail ?? ''} restores ${record.files.join(', ')}`);
       }
+      // Restarts and verdicts enter the timeline when they happen (an interrupted run keeps them).
+      if (e.phase === 'service' && e.event.phase === 'restart-done') step('restart', `${e.event.service}: ${e.event.result.ok ? 'restarted' : 'restart FAILED'} (${e.event.result.message})`);
+      if (e.phase === 'service' && e.event.phase === 'verify-done') step('verify', `${e.event.service}: ${e.event.checks === 0 ? 'no health checks' : e.event.ok ? 'healthy' : 'FAILED'}`);
       ports.onEvent?.(e);
     },
   });
-  noteResult(record, result, step);
+  noteResult(record, result);
   await ports.hooks?.after(result);
   record.outcome = result.restarted.some((r) => !r.ok) ? 'restart-failed' : result.verification && !result.verification.report.ok ? 'verify-failed' : 'recovered';
   await ports.notify({ kind: 'playbook', summary: summaryOf(record), commit: record.rollbackCommit, changeId: result.changeId, details: { playbook: record.kind, id: record.id, outcome: record.outcome, services: record.services } });
@@ -58,11 +61,9 @@ export async function runPlaybook(store: Store, p: PreparedPlaybook, ports: Play
   return recordPlaybook(store, record, req.author, req.now);
 }
 
-function noteResult(record: IncidentRecord, r: RollbackResult, step: (s: TimelineEntry['step'], d: string) => void): void {
+function noteResult(record: IncidentRecord, r: RollbackResult): void {
   record.rollbackCommit = r.commit;
-  for (const x of r.restarted) step('restart', `${x.service}: ${x.ok ? 'restarted' : 'restart FAILED'} (${x.message})`);
   record.verification = r.verification
     ? r.verification.report.services.map((s) => ({ service: s.service, ok: s.ok, message: s.checks.map((c) => c.message).join('; ') }))
     : [];
-  if (r.verification) step('verify', r.verification.report.ok ? `healthy: ${r.verification.report.passed.join(', ') || 'no checks'}` : `FAILED: ${r.verification.report.failed.join(', ')}`);
 }

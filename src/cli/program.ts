@@ -20,6 +20,7 @@ import { registerWatch } from './commands/watch.js';
 import { registerTui } from './commands/tui.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerDrill } from './commands/drill.js';
+import { registerPlaybook } from './commands/playbook.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -56,6 +57,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerTui, tls: true },
   { register: registerRollout, tls: false },
   { register: registerDrill, tls: true },
+  { register: registerPlaybook, tls: true },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

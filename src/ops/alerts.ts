@@ -1,7 +1,7 @@
 /**
  * Telling the team: one event (auto-rollback started/succeeded/failed, a
  * breach with no rollback possible, the hourly maximum reached, a failed
- * verify, freeze/unfreeze) goes to every `watch.alerts` target, with
+ * verify, freeze/unfreeze, a recovery playbook run) goes to every `watch.alerts` target, with
  * retries and backoff, in the background: a caller never waits on delivery
  * before acting. Secrets in the text are redacted with the store's rules and
  * key; every failed delivery is logged in the store for `watch status`.
@@ -18,7 +18,7 @@ import type { AlertTarget } from './watch/config.js';
 
 export type AlertKind =
   | 'auto-rollback-started' | 'auto-rollback-succeeded' | 'auto-rollback-failed'
-  | 'breach-no-rollback' | 'max-rollbacks' | 'verify-failed' | 'freeze' | 'unfreeze';
+  | 'breach-no-rollback' | 'max-rollbacks' | 'verify-failed' | 'freeze' | 'unfreeze' | 'playbook';
 
 /** What happened, for people (`summary`) and for machines (the rest). */
 export interface AlertEvent {

@@ -5,7 +5,7 @@
 import type { HistoryRow, Marker } from '../core/audit/history-rows.js';
 
 /** One letter per marker, explained on the `?` screen. */
-export const MARKER_LETTER: Record<Marker, string> = { rollback: 'R', 'auto-rollback': 'A', revert: 'V', drill: 'D', freeze: 'F', unfreeze: 'U' };
+export const MARKER_LETTER: Record<Marker, string> = { rollback: 'R', 'auto-rollback': 'A', revert: 'V', drill: 'D', freeze: 'F', unfreeze: 'U', playbook: 'P' };
 
 /** A verification result as one character. */
 export const VERIFICATION_MARK: Record<NonNullable<HistoryRow['verification']>, string> = { passed: '✓', failed: '✗', unverified: '?', 'marked-good': '✓' };

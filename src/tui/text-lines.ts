@@ -61,6 +61,6 @@ export const HELP_LINES = [
   '  q, Esc          close a screen; quit',
   '',
   'Markers',
-  '  R rollback  A auto-rollback  V revert  D drill  F freeze  U unfreeze',
+  '  R rollback  A auto-rollback  V revert  D drill  F freeze  U unfreeze  P playbook',
   '  ✓ verification passed (or marked good)  ✗ failed  ? unverified',
 ];

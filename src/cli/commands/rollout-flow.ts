@@ -58,14 +58,19 @@ function requestNumbers(f: RolloutFlags): { size: ReturnType<typeof parseBatchSi
   return { size, delayMs, maxFailures };
 }
 
-/** `rollback TARGET --instances FILE | --instances-cmd CMD …`. */
-export async function rolloutCommand(store: Store, target: string | undefined, f: RolloutFlags, workDir: string, deps: CliDeps, prompt: Prompt): Promise<void> {
-  if (target === undefined) throw new CfgtrailError('BAD_INPUT', '--instances needs a TARGET (a Change-Id or tag is the portable name: commit ids differ between hosts)');
+/** A rollout's settings, batches and numbers from the flags, and the plan as text. */
+export async function rolloutInputs(store: Store, target: string, f: RolloutFlags, workDir: string) {
   const config = loadRolloutConfig(store.settings);
   const { size, delayMs, maxFailures } = requestNumbers(f);
   const source: InstanceSource = f.instances !== undefined ? { file: resolve(workDir, f.instances) } : { command: f.instancesCmd as string };
   const batches = planBatches(await loadInstances(source, { run, readFile: (p) => readFileSync(p, 'utf8') }), size);
-  const planText = formatRolloutPlan(target, batches, config.action, delayMs, maxFailures);
+  return { config, batches, delayMs, maxFailures, planText: formatRolloutPlan(target, batches, config.action, delayMs, maxFailures) };
+}
+
+/** `rollback TARGET --instances FILE | --instances-cmd CMD …`. */
+export async function rolloutCommand(store: Store, target: string | undefined, f: RolloutFlags, workDir: string, deps: CliDeps, prompt: Prompt): Promise<void> {
+  if (target === undefined) throw new CfgtrailError('BAD_INPUT', '--instances needs a TARGET (a Change-Id or tag is the portable name: commit ids differ between hosts)');
+  const { config, batches, delayMs, maxFailures, planText } = await rolloutInputs(store, target, f, workDir);
   if (f.dryRun) return deps.stdout(planText);
   if (!f.yes) await confirmPlan(planText, { verb: 'Start the rollout', doing: 'starting a rollout', noun: 'rollout' }, prompt, deps);
   const outcome = await withRolloutProgress(store, f, deps, (ports) => startRollout(store, config, { target, batches, delayMs, maxFailures, reason: f.message ?? null }, ports));
@@ -103,7 +108,7 @@ function formatRolloutPlan(target: string, batches: string[][], action: string[]
  * stands and how to resume it, then exits 130 / 143 (the state file is
  * already current).
  */
-async function withRolloutProgress(store: Store, f: RolloutFlags, deps: CliDeps, go: (ports: RolloutPorts) => Promise<RolloutOutcome>): Promise<RolloutOutcome> {
+export async function withRolloutProgress<R>(store: Store, f: RolloutFlags, deps: CliDeps, go: (ports: RolloutPorts) => Promise<R>): Promise<R> {
   const started = deps.now();
   const states = new Map<string, string>();
   let batches = 0;

@@ -16,7 +16,7 @@ import { queryHistory } from './query.js';
  * `auto-rollback` (a rollback whose `Reason` starts `auto-rollback:`),
  * `revert` (`Reverts`), `drill` (`Drill`), `freeze`/`unfreeze` (`Freeze: on|off`).
  */
-export type Marker = 'rollback' | 'auto-rollback' | 'revert' | 'drill' | 'freeze' | 'unfreeze';
+export type Marker = 'rollback' | 'auto-rollback' | 'revert' | 'drill' | 'freeze' | 'unfreeze' | 'playbook';
 
 export interface HistoryRow {
   commit: string;
@@ -87,5 +87,6 @@ export function markersOf(e: Pick<AuditEntry, 'trailers'>): Marker[] {
   const freeze = t('Freeze')?.trim().toLowerCase();
   if (freeze === 'on') out.push('freeze');
   if (freeze === 'off') out.push('unfreeze');
+  if (t('Playbook') !== undefined) out.push('playbook');
   return out;
 }

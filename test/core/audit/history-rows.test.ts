@@ -13,6 +13,7 @@ describe('history markers', () => {
     ['a drill', t(['Drill', 'd-42'], ['Rollback-To', 'abc']), ['rollback', 'drill']],
     ['a freeze', t(['Freeze', 'on'], ['Reason', 'release']), ['freeze']],
     ['an unfreeze', t(['Freeze', ' Off '], ['Reason', 'done']), ['unfreeze']],
+    ['a playbook run', t(['Playbook', 'emergency INC-20261130T020311-3f2a'], ['Playbook-Result', 'recovered']), ['playbook']],
   ])('%s: %j', (_what, entry, markers) => {
     expect(markersOf(entry)).toEqual(markers);
   });

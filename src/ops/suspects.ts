@@ -13,7 +13,7 @@ import { trailerValues } from '../core/record/trailers.js';
 import { NOT_COMPARED_MARK, orderChangePath } from '../core/audit/index-marks.js';
 import { servicesForFiles, type ServiceConfig } from './services-config.js';
 
-export type SuspectKind = 'change' | 'rollback' | 'auto-rollback' | 'revert' | 'freeze' | 'unfreeze' | 'drill';
+export type SuspectKind = 'change' | 'rollback' | 'auto-rollback' | 'revert' | 'freeze' | 'unfreeze' | 'drill' | 'rollout' | 'playbook';
 
 export interface Suspect {
   kind: SuspectKind;
@@ -124,5 +124,8 @@ export function kindOf(trailers: readonly Trailer[]): SuspectKind {
   if (trailerValues(trailers, 'Rollback-To').length > 0 || trailerValues(trailers, 'Rollback-Of').length > 0) {
     return trailerValues(trailers, 'Reason').some((r) => r.trim().toLowerCase().startsWith('auto-rollback:')) ? 'auto-rollback' : 'rollback';
   }
+  // the record commits of a fleet rollout and of a recovery playbook (they change no file)
+  if (trailerValues(trailers, 'Rollout').length > 0) return 'rollout';
+  if (trailerValues(trailers, 'Playbook').length > 0) return 'playbook';
   return 'change';
 }

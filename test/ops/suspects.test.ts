@@ -14,6 +14,10 @@ describe('suspect kinds', () => {
       [t(['Reverts', 'I1']), 'revert'],
       [t(['Rollback-To', 'abc'], ['Rollback-Of', 'I1']), 'rollback'],
       [t(['Rollback-Of', 'I1'], ['Reason', 'auto-rollback: error rate 12%']), 'auto-rollback'],
+      [t(['Rollout', 'ROLLOUT-1a2b3c4d'], ['Rollout-Target', 'I1'], ['Rollout-State', 'completed']), 'rollout'],
+      [t(['Playbook', 'emergency PB-1'], ['Playbook-Result', 'recovered']), 'playbook'],
+      // a playbook's own rollback commit is a rollback
+      [t(['Rollback-To', 'abc'], ['Playbook', 'emergency PB-1']), 'rollback'],
     ];
     for (const [trailers, kind] of cases) expect([trailers, kindOf(trailers)]).toEqual([trailers, kind]);
   });

@@ -2,7 +2,7 @@
  * Change freeze: recording freezes and unfreezes in history, and the freeze
  * in effect, for every front end (CLI, TUI, watch).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../core/errors.js';
 import type { Person, Trailer } from '../core/types.js';
@@ -14,7 +14,7 @@ import { eachFirstParent } from '../core/audit/first-parent.js';
 import { parseCommit } from '../core/git/commit.js';
 import { splitMessage } from '../core/record/message.js';
 import { isoDate } from '../core/audit/record.js';
-import { storeLockOptions, withStoreLock } from '../core/store/lock.js';
+import { readRegularFile, storeLockOptions, withStoreLock } from '../core/store/lock.js';
 import { writeRecordCommitLocked } from '../core/store/record-commit.js';
 import { freezeInEffect, freezeMessage, freezeRecordOf, oneLineReason, type FreezeState } from '../core/record/freeze.js';
 
@@ -72,10 +72,11 @@ function indexWalk(store: Store, head: string, index: IndexData): string | null 
 
 function readCache(store: Store): { head: string; commit: string | null } | null {
   try {
-    const c = JSON.parse(readFileSync(join(store.gitdir, CACHE_FILE), 'utf8')) as { head?: unknown; commit?: unknown };
+    // never a FIFO or a link in its place: that would hang or mislead every snapshot
+    const c = JSON.parse(readRegularFile(join(store.gitdir, CACHE_FILE))) as { head?: unknown; commit?: unknown };
     return typeof c.head === 'string' && (c.commit === null || typeof c.commit === 'string') ? { head: c.head, commit: c.commit } : null;
   } catch {
-    return null; // missing or torn: found again from git
+    return null; // missing, torn or not a regular file: found again from git
   }
 }
 

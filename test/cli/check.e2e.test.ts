@@ -3,7 +3,7 @@
  * failing with its exit code, `--staged`, and snapshot enforcing the policy.
  */
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfgtrail, gitIn, tempDir } from '../helpers/cli.js';
 
@@ -102,7 +102,14 @@ describe('cfgtrail check', () => {
     expect(snap.code).toBe(13);
     expect(snap.stderr).toMatch(/^cfgtrail: not recording a snapshot: the policy in settings.yaml refuses it \(required-trailers: missing Risk\); 'cfgtrail check --staged' with the same flags shows every check\n$/);
     expect(gitIn(gitdir, ['rev-parse', 'HEAD'])).toBe(head);
-    expect(cfgtrail(['snapshot', '-m', 'Raise pool', '--ticket', 'OPS-2', '--risk', 'low'], { cwd: dir }).code).toBe(0);
+    expect(cfgtrail(['snapshot', '-m', 'Raise pool', '--ticket', 'OPS-2', '--risk', 'low', '--change-id', 'I0123456789abcdef'], { cwd: dir }).code).toBe(0);
+    // a Change-Id this store has used: check --staged fails it as snapshot would refuse it
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 40\nsecurity:\n  tls: true\n');
+    const again = check(dir, ['--staged', '-m', 'Raise pool more', '--ticket', 'OPS-3', '--risk', 'low', '--change-id', 'I0123456789abcdef']);
+    expect(again.code).toBe(1);
+    expect(again.lines['change-id']).toBe('fail Change-Id I0123456789abcdef is already used in this store: snapshot would refuse it');
+    expect(cfgtrail(['snapshot', '-m', 'Raise pool more', '--ticket', 'OPS-3', '--risk', 'low', '--change-id', 'I0123456789abcdef'], { cwd: dir }).code).toBe(5);
+    expect(check(dir, ['--staged', '-m', 'Raise pool more', '--ticket', 'OPS-3', '--risk', 'low', '--change-id', 'I00000000000000ff']).lines['change-id']).toBe('pass I00000000000000ff is new');
   });
 
   it('approvals by risk: distinct approvers, the author not counted', () => {
@@ -129,6 +136,19 @@ describe('cfgtrail check', () => {
     const r = check(dir, ['--staged', '-m', 'x', '--depends-on', 'I0000000000000000']);
     expect(r.code).toBe(1);
     expect(r.lines['depends-on']).toBe('fail no change in this store has I0000000000000000');
+  });
+
+  it('snapshot judges the policy again under the lock, after the pre-snapshot hook: an edit the hook makes is not let through', () => {
+    const { dir, gitdir } = store(`policy:\n  forbidden_fields:\n    - { field: 'security.*', approvers: ['${SEC}'] }\n`);
+    mkdirSync(join(gitdir, 'hooks'), { recursive: true });
+    // a hook that edits a forbidden field after the first check has passed
+    writeFileSync(join(gitdir, 'hooks', 'pre-snapshot'), `#!/bin/sh\nsed -i 's/tls: true/tls: false/' '${join(dir, 'app.yaml')}'\n`, { mode: 0o755 });
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 22\nsecurity:\n  tls: true\n');
+    const head = gitIn(gitdir, ['rev-parse', 'HEAD']);
+    const r = cfgtrail(['snapshot', '-m', 'Tune pool again'], { cwd: dir });
+    expect(r.code).toBe(13);
+    expect(r.stderr).toMatch(/^cfgtrail: not recording a snapshot: the policy in settings.yaml refuses it \(forbidden-fields: app\.yaml:security\.tls under security\.\* needs Approved-By/);
+    expect(gitIn(gitdir, ['rev-parse', 'HEAD'])).toBe(head);
   });
 
   it('forbidden fields: security.* needs the security approver, in the newest change and staged', () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, cfgtrail, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
@@ -152,6 +152,22 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(cfgtrail(['status', '--exit-code'], { cwd: dir }).code).toBe(0);
   });
 
+  it('SIGTERM while waiting for detection restores the original config and exits 143; a --report that cannot be written is refused first (exit 8)', async () => {
+    const { dir, store, original } = await setup();
+    const head = gitIn(store, ['rev-parse', 'HEAD']).trim();
+    const notADir = join(tempDir(), 'file');
+    writeFileSync(notADir, 'x');
+    const refused = cfgtrail(['drill', '--set', 'pool_max=5000', '--yes', '--report', join(notADir, 'sub')], { cwd: dir });
+    expect(refused.code).toBe(8);
+    expect(refused.stderr).toMatch(/^cfgtrail: --report .*\/file\/sub: (ENOTDIR|EEXIST); nothing was changed\n$/);
+    expect(gitIn(store, ['rev-parse', 'HEAD']).trim()).toBe(head);
+    const { child, exited, out } = await drillWaitingForDetection(dir);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(out.stderr).toMatch(/cfgtrail: drill stopped by SIGTERM: restoring the original state/);
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe(original);
+  });
+
   it('SIGKILL mid-drill: the next drill refuses, drill --restore puts the original state back and records it', async () => {
     const { dir, store, port, original } = await setup();
     const { child, exited } = await drillWaitingForDetection(dir);
@@ -219,3 +235,32 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(gitIn(store, ['log', '--format=%s']).trim()).toBe('Good config');
   });
 });
+
+describe('cfgtrail drill: secrets in --set', () => {
+  it('a secret value never reaches the plan, the commit titles or the reports', () => {
+    const dir = tempDir('cfgtrail-drill-secret-');
+    writeFileSync(join(dir, 'app.yaml'), 'db_password: old-one\npool_max: 10\n');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), [
+      'services:',
+      '  - name: app',
+      '    files: ["app.yaml"]',
+      '    restart: { command: ["true"] }',
+      '    health: [{ command: ["true"] }]',
+      '',
+    ].join('\n'));
+    expect(cfgtrail(['snapshot', '-m', 'base'], { cwd: dir }).code).toBe(0);
+    for (const set of ['db_password=SuperSecret1', 'pool_max=AKIAIOSFODNN7EXAMPLE']) {
+      const plan = cfgtrail(['drill', '--set', set, '--dry-run'], { cwd: dir });
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toMatch(/set (db_password|pool_max)=<redacted:[0-9a-f]{6}>/);
+      expect(plan.stdout).not.toMatch(/SuperSecret1|AKIAIOSFODNN7EXAMPLE/);
+    }
+    const run = cfgtrail(['drill', '--set', 'db_password=SuperSecret1', '--yes', '--timeout', '1s', '--report', join(dir, 'reports'), '--json'], { cwd: dir });
+    expect([0, 1]).toContain(run.code); // `true` never fails: not detected, restored
+    expect(run.stdout).not.toContain('SuperSecret1');
+    expect(gitIn(join(dir, '.cfgtrail'), ['log', '--format=%s%n%b'])).not.toContain('SuperSecret1');
+    for (const f of readdirSync(join(dir, 'reports'))) expect(readFileSync(join(dir, 'reports', f), 'utf8')).not.toContain('SuperSecret1');
+  });
+});
+

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cfgtrail, cliEnv, gitIn } from '../helpers/cli.js';
+import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn } from '../helpers/cli.js';
 import { hasTmux, runInTerminal } from '../helpers/tmux-run.js';
 import { GOOD_ID, healthOf, jsonLines, startFleet, type Fleet } from '../helpers/fleet.js';
 
@@ -121,6 +121,28 @@ describe('rollback --instances (progressive rollout)', () => {
     const done = resume(f, 'continue', 'completed');
     expect(done.instances.map((i) => i.state)).toEqual(['healthy', 'healthy', 'healthy']);
     for (const i of f.instances) expect(await healthOf(i)).toBe(200);
+  });
+
+  it('two --continue at once: one takes the rollout over, the other is refused or finds nothing left; every instance acts once', async () => {
+    const f = await startFleet(3);
+    const metric = join(f.control, 'error-rate.txt');
+    writeFileSync(metric, '0.2\n');
+    const settings = join(f.control, '.cfgtrail', 'settings.yaml');
+    writeFileSync(settings, `${readFileSync(settings, 'utf8')}watch:\n  metrics:\n    - { name: error_rate, command: ["cat", ${JSON.stringify(metric)}], max: 0.05 }\n`);
+    expect(rollout(f).code).toBe(19);
+    writeFileSync(metric, '0.01\n');
+    const last = f.instances[2]!;
+    const before = headOf(last.store);
+    const both = await Promise.all([0, 1].map(() => cfgtrailAsync(['rollback', '--continue', '--json'], { cwd: f.control })));
+    const codes = both.map((r) => r.code).sort();
+    expect(codes[0]).toBe(0);
+    expect([10, 13]).toContain(codes[1]); // refused while the first runs, or nothing pending once it has finished
+    const loser = both.find((r) => r.code !== 0)!;
+    expect(loser.stderr).toMatch(/^cfgtrail: rollout ROLLOUT-[0-9a-f]{8} (is being carried out by|is no longer pending)/);
+    // the last instance was rolled back exactly once, and one record says the rollout completed
+    expect(gitIn(last.store, ['rev-list', '--count', `${before}..HEAD`]).trim()).toBe('1');
+    const states = gitIn(`${f.control}/.cfgtrail`, ['log', '--format=%(trailers:key=Rollout-State,valueonly)']).split('\n').filter((x) => x.trim() !== '');
+    expect(states.filter((x) => x === 'completed')).toHaveLength(1);
   });
 
   it('--abort rolls every changed instance forward to the revision it reported, and the rollout ends aborted', async () => {

@@ -159,6 +159,11 @@ describe('cfgtrail watch --once', () => {
     w.settings(['metrics: []']);
     expect(cfgtrail(['watch', '--once'], { cwd: w.dir }).stderr).toMatch(/nothing to watch/);
     expect(cfgtrail(['watch', 'stauts'], { cwd: w.dir }).code).toBe(5);
+    // a --log that cannot be written is one line and exit 8 before anything is watched, never an internal error
+    w.settings(problemsMetric(w.svc));
+    const log = cfgtrail(['watch', '--once', '--log', '/nonexistent/dir/watch.log'], { cwd: w.dir });
+    expect(log.code).toBe(8);
+    expect(log.stderr).toBe("cfgtrail: --log /nonexistent/dir/watch.log: ENOENT: cannot write the log there\n");
   });
 });
 

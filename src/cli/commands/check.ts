@@ -22,7 +22,7 @@ export function stagedFromFlags(f: CheckFlags, env: NodeJS.ProcessEnv): StagedRe
     return undefined;
   }
   if (f.message === undefined) throw badUsage('--staged needs -m TITLE, as snapshot does');
-  return { title: f.message, trailers: trailersFromFlags(f), author: resolveAuthor(f.author, env) };
+  return { title: f.message, trailers: trailersFromFlags(f), author: resolveAuthor(f.author, env), ...(f.changeId !== undefined ? { changeId: f.changeId } : {}) };
 }
 
 function badUsage(message: string): ExitWith {

@@ -15,6 +15,7 @@ import { refuseWhileFrozen } from '../../ops/freeze.js';
 import { pendingRollback } from '../../ops/rollback/pending.js';
 import { drillReportHtml } from '../format/drill-html.js';
 import { drillReportJson, drillReportMarkdown, formatDrillHistory } from '../format/drill-report.js';
+import { reportDir } from '../report-dir.js';
 import { ExitWith, storeFor, workDir, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
@@ -76,16 +77,20 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
         timeoutMs, services: loadServices(store), detect,
       });
       if (f.dryRun) return deps.stdout(formatDrillPlan(plan));
+      const dir = reportDir(f.report ? resolve(cwd, f.report) : join(store.gitdir, 'drills'));
       if (!f.yes) await confirmPlan(formatDrillPlan(plan), { verb: 'Run the drill', doing: 'running a drill', noun: 'drill' }, prompt, deps);
-      const dir = f.report ? resolve(cwd, f.report) : join(store.gitdir, 'drills');
-      const result = await withInterrupt(deps, (signal) => runDrill(store, plan, { ...realPorts(), metrics: createMetricSource(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) }));
+      let interruptedBy: unknown;
+      const result = await withInterrupt(deps, (signal) => {
+        signal.addEventListener('abort', () => { interruptedBy = signal.reason; }, { once: true });
+        return runDrill(store, plan, { ...realPorts(), metrics: createMetricSource(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) });
+      });
       mkdirSync(dir, { recursive: true });
       const base = join(dir, result.id);
       writeFileSync(`${base}.json`, drillReportJson(result));
       writeFileSync(`${base}.md`, drillReportMarkdown(result));
       writeFileSync(`${base}.html`, drillReportHtml(result));
       deps.stdout(f.json ? drillReportJson(result) : `${summary(result)}report: ${base}.md, ${base}.json, ${base}.html\n`);
-      if (result.outcome === 'interrupted') throw new ExitWith(ExitCode.INTERRUPTED);
+      if (result.outcome === 'interrupted') throw new ExitWith(interruptedBy === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED);
       if (!result.restored) throw new ExitWith(ExitCode.VERIFY_FAILED);
       if (result.outcome !== 'passed') throw new ExitWith(ExitCode.DIFFERENCES);
     });
@@ -149,7 +154,7 @@ async function withInterrupt<T>(deps: CliDeps, run: (signal: AbortSignal) => Pro
     const code = signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED;
     if (ac.signal.aborted) process.exit(code);
     deps.stderr(`cfgtrail: drill ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: restoring the original state (Ctrl-C again stops at once: then roll back to the commit before the drill by hand)\n`);
-    ac.abort();
+    ac.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

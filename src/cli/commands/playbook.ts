@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
@@ -13,6 +13,7 @@ import type { AlertEvent } from '../../ops/alerts.js';
 import { pendingRollback } from '../../ops/rollback/pending.js';
 import { formatChecklist, formatPlaybookHistory, formatSteps, incidentJson, incidentMarkdown } from '../format/incident.js';
 import { formatPlan } from '../format/rollback.js';
+import { reportDir } from '../report-dir.js';
 import { collect, ExitWith, storeFor, workDir, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
@@ -121,17 +122,6 @@ async function withIncidentRecord(store: Store, p: PreparedPlaybook, dir: string
 function playbookHooks(store: Store, p: PreparedPlaybook, deps: CliDeps) {
   const h = rollbackHooks(store, p.plan, 'rollback', deps);
   return { before: () => h.before(p.request.author), after: (r: Parameters<typeof h.after>[1]) => h.after(p.request.author, r) };
-}
-
-/** The report directory exists and is writable, checked before anything changes. */
-function reportDir(dir: string): string {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    return dir;
-  } catch (e) {
-    throw new CfgtrailError('UNREADABLE_FILE', `--report ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was changed`, { dir });
-  }
 }
 
 function writeIncident(dir: string, r: IncidentRecord): string[] {

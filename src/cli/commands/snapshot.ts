@@ -56,9 +56,11 @@ export function registerSnapshot(program: Command, deps: CliDeps): void {
         tzOffset: date?.tzOffset,
         allowEmpty: f.allowEmpty,
         strict: f.strict,
-        check: () => {
+        check: async () => {
           refuseWhilePending(store, Boolean(f.force), deps.stderr);
           refuseWhileFrozen(store, 'not recording a snapshot', deps.now, { persist: true });
+          // Judged again holding the lock, after the pre-snapshot hook: what it (or anyone) edited since counts too.
+          await refusePolicyBreaks(store, { title: f.message, trailers, author });
         },
       }), snapshotOutcome);
       if (r.commit) await runHook(store, 'post-snapshot', recordedDetails({ title: f.message, changeId: r.changeId!, author, trailers }, r.commit, r.files), hooks);

@@ -112,11 +112,28 @@ async function runUntilStopped(ctx: WatchContext, f: WatchFlags, deps: CliDeps):
   }
 }
 
-/** JSON lines to stdout, or appended to `file` (one write per line). */
+/**
+ * JSON lines to stdout, or appended to `file` (one write per line). The file
+ * is tried at once, so a path that cannot be written is one line and exit 8
+ * before anything is watched; a write failing later (disk full, file removed
+ * with its directory) is a warning on stderr, once, and never stops a
+ * rollback under way or the watcher.
+ * @throws CfgtrailError WRITE_FAILED when `file` cannot be appended to
+ */
 function lineWriter(file: string | null, deps: CliDeps): WatchContext['emit'] {
+  if (file === null) return (line) => deps.stdout(`${JSON.stringify(line)}\n`);
+  try {
+    appendFileSync(file, '');
+  } catch (e) {
+    throw new CfgtrailError('WRITE_FAILED', `--log ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: cannot write the log there`, { file });
+  }
+  let warned = false;
   return (line) => {
-    const text = `${JSON.stringify(line)}\n`;
-    if (file) appendFileSync(file, text);
-    else deps.stdout(text);
+    try {
+      appendFileSync(file, `${JSON.stringify(line)}\n`);
+    } catch (e) {
+      if (!warned) deps.stderr(`warning: --log ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: lines are lost until it can be written again\n`);
+      warned = true;
+    }
   };
 }

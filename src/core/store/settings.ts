@@ -7,6 +7,7 @@ import { parsePlainYaml } from '../diff/plain-yaml.js';
 import { checkSettingsSchema } from './settings-schema.js';
 import { parseDuration } from '../record/duration.js';
 import { compileIdentifierRules, type IdentifierRule } from '../diff/identifier-rules.js';
+import { parsePathText } from '../diff/path-text.js';
 
 /** Store settings, from `STORE/settings.yaml`. */
 export interface Settings {
@@ -225,6 +226,16 @@ export function parseSettings(text: string, file: string): Settings {
       } catch (e) {
         fail(key, `not a regular expression: ${JSON.stringify(p)} (${(e as Error).message})`);
       }
+    }
+  }
+  // A forbidden field without a glob must read as a field path now, not when the first snapshot is judged.
+  for (const rule of ((v as Record<string, unknown>).policy as RawPolicy | undefined)?.forbidden_fields ?? []) {
+    const base = rule.field.replace(/\.\*\*?$/, '');
+    if (/[*?{]/.test(base)) continue;
+    try {
+      parsePathText(base);
+    } catch (e) {
+      fail('policy', `forbidden_fields: ${JSON.stringify(rule.field)} is not a field path (${(e as Error).message.replace(/^bad field path "[^"]*": /, '')})`);
     }
   }
   const listIdentifiers = compileIdentifierRules(v.list_identifiers as Record<string, string | string[]>);

@@ -34,7 +34,7 @@ export interface SnapshotOptions {
   /** Refuse the snapshot when a YAML/JSON file does not parse. */
   strict?: boolean;
   /** Called holding the store lock before anything is read for the commit; throws to refuse (e.g. a rollback is pending). */
-  check?: () => void;
+  check?: () => void | Promise<void>;
   /**
    * What the reflog says moved HEAD, as git words it.
    * @default `commit (initial): TITLE`, `commit: TITLE`, or `rollback: TITLE` for a commit with a Rollback-To trailer
@@ -69,7 +69,7 @@ export async function writeSnapshot(store: Store, opts: SnapshotOptions): Promis
   const warnings = parseWarnings(store, early, readStoreHead(store.gitdir), caches);
   failIfStrict(warnings, opts);
   return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
-    opts.check?.();
+    await opts.check?.();
     // Scan again under the lock: while this command waited, another may have
     // committed, and the files may have changed since the first scan.
     const live = liveFiles(store, { removeTemps: true });

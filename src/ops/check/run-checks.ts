@@ -25,6 +25,8 @@ export type { CheckLine } from './policy.js';
 /** The change `snapshot` would record with the same flags. */
 export interface StagedRecord {
   title: string;
+  /** `--change-id`: snapshot refuses one this store has used already. */
+  changeId?: string;
   trailers: Trailer[];
   author: Person;
 }
@@ -53,6 +55,13 @@ export async function runChecks(store: Store, opts: { staged?: StagedRecord; now
     pendingCheck(store),
   ];
   const drift = await diffRevs(store, [], [], false);
+  if (opts.staged?.changeId !== undefined) {
+    const id = opts.staged.changeId;
+    // the index line's Change-Id column, as snapshot looks it up
+    lines.push(index.bytes.includes(`\t${id}\t`)
+      ? { name: 'change-id', status: 'fail', detail: `Change-Id ${id} is already used in this store: snapshot would refuse it` }
+      : { name: 'change-id', status: 'pass', detail: `${id} is new` });
+  }
   lines.push(...policyLines(store, index, opts.staged ? stagedChange(opts.staged, drift) : await newestChange(store, index)));
   lines.push(driftCheck(store, drift, Boolean(opts.staged)));
   return { lines, frozen: freeze !== null, ok: lines.every((l) => l.status !== 'fail') };

@@ -8,6 +8,8 @@ import { CfgtrailError } from '../../core/errors.js';
 import { readStoreHead } from '../../core/audit/store-head.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
 import type { Store } from '../../core/store/open.js';
+import { storeRedaction } from '../../core/store/redact-store.js';
+import { redactText } from '../../core/diff/redact-lines.js';
 import { servicesForFiles, settingsReaders, type ServiceConfig } from '../services-config.js';
 import { applyDrillPatch, parseSetArg, patchTarget, setField } from './change.js';
 import type { DrillPlan } from './types.js';
@@ -50,7 +52,7 @@ export function planDrill(store: Store, req: DrillRequest): DrillPlan {
   const drift = live.size !== recorded.size || [...live].some(([p, f]) => recorded.get(p)?.oid !== f.oid);
   return {
     id: `DRILL-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`,
-    file, change: set ? `set ${set.path.join('.')}=${set.text}` : `patch ${req.patch!.source}`,
+    file, change: set ? `set ${set.path.join('.')}=${shownValue(store, set.path, set.text)}` : `patch ${req.patch!.source}`,
     before, after, head, drift, services, detect: req.detect ?? 'health', timeoutMs: req.timeoutMs, targets: drillTargets(store),
   };
 }
@@ -77,4 +79,15 @@ export function drillTargets(store: Store): DrillPlan['targets'] {
     maxDetectMs: o.max_detect === undefined ? 60_000 : r.duration(o.max_detect, ['drill', 'max_detect']),
     maxRecoverMs: o.max_recover === undefined ? 120_000 : r.duration(o.max_recover, ['drill', 'max_recover']),
   };
+}
+
+/**
+ * The value of `--set` as commits, reports and progress show it: hidden
+ * (`<redacted:ab12cd>`, the store's key) when a key on its path is secret or
+ * the value has a secret's shape, as diffs hide it.
+ */
+function shownValue(store: Store, path: readonly (string | number)[], text: string): string {
+  const { rules, tag } = storeRedaction(store).redactor;
+  if (path.some((seg) => typeof seg === 'string' && rules.classifyKey(seg) === 'secret')) return tag(text);
+  return redactText(text, rules, tag);
 }

@@ -7,13 +7,12 @@
  * An instance whose earlier revision is unknown is left as it is and named
  * (its action failed or was cut off before it reported one).
  */
-import { thisProcess } from '../../core/store/owner.js';
 import type { Store } from '../../core/store/open.js';
 import { judgeAction } from './action.js';
 import type { RolloutConfig } from './config.js';
 import { fillArgv } from './plan.js';
-import { finish, type RolloutOutcome } from './run.js';
-import { assertNotRunning, writeRolloutState, type InstanceRecord, type RolloutState } from './state.js';
+import { claimRollout, finish, type RolloutOutcome } from './run.js';
+import { writeRolloutState, type InstanceRecord, type RolloutState } from './state.js';
 import type { RolloutPorts } from './types.js';
 
 /** The argv rolling `i` forward, or null when there is nothing to roll forward or its revision is unknown. */
@@ -32,10 +31,8 @@ function toRollForward(s: RolloutState): InstanceRecord[] {
  * Rolls the changed instances forward; `aborted` when every one was, else it
  * stays `aborting` (run again once the cause is fixed).
  */
-export async function abortRollout(store: Store, config: RolloutConfig, s: RolloutState, ports: RolloutPorts): Promise<RolloutOutcome> {
-  assertNotRunning(s);
-  Object.assign(s, { status: 'aborting', owner: thisProcess('cfgtrail rollback --abort') });
-  writeRolloutState(store.gitdir, s, ports.now);
+export async function abortRollout(store: Store, config: RolloutConfig, pending: RolloutState, ports: RolloutPorts): Promise<RolloutOutcome> {
+  const s = await claimRollout(store, pending, 'abort', ports.now);
   ports.onEvent?.({ phase: 'start', id: s.id, target: s.target, batches: s.batches, instances: s.instances.length, resumed: true, abort: true });
   const todo = toRollForward(s);
   for (let b = s.batches; b >= 1; b--) {

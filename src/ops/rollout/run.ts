@@ -59,15 +59,33 @@ export async function startRollout(store: Store, config: RolloutConfig, req: Rol
  * `rollback --continue` for a rollout: redoes the stopped or interrupted
  * batch (actions that did not succeed, then the whole batch's gate) and goes on.
  */
-export async function continueRollout(store: Store, config: RolloutConfig, s: RolloutState, ports: RolloutPorts): Promise<RolloutOutcome> {
-  assertNotRunning(s);
-  if (s.status === 'aborting') {
-    throw new CfgtrailError('REFUSED', `rollout ${s.id} is being aborted: run 'cfgtrail rollback --abort' to finish rolling it forward`, { rollout: s.id });
-  }
-  Object.assign(s, { status: 'running', stopped: null, owner: thisProcess('cfgtrail rollback --continue') });
-  writeRolloutState(store.gitdir, s, ports.now);
+export async function continueRollout(store: Store, config: RolloutConfig, pending: RolloutState, ports: RolloutPorts): Promise<RolloutOutcome> {
+  const s = await claimRollout(store, pending, 'continue', ports.now);
   ports.onEvent?.({ phase: 'start', id: s.id, target: s.target, batches: s.batches, instances: s.instances.length, resumed: true, abort: false });
   return runBatches(store, config, s, ports);
+}
+
+/**
+ * Takes a pending rollout over for `--continue` or `--abort`, under the store
+ * lock: the state is read again there, so of two processes resuming the same
+ * rollout one gets it and the other is refused (REFUSED), instead of both
+ * acting on every instance.
+ * @returns the state as it is now, owned by this process
+ */
+export async function claimRollout(store: Store, seen: RolloutState, how: 'continue' | 'abort', now?: () => number): Promise<RolloutState> {
+  return withStoreLock(store.gitdir, storeLockOptions(store), async () => {
+    const s = pendingRollout(store.gitdir);
+    if (!s || s.id !== seen.id) throw new CfgtrailError('NOTHING_TO_DO', `rollout ${seen.id} is no longer pending: see 'cfgtrail rollout status'`, { rollout: seen.id });
+    assertNotRunning(s);
+    if (how === 'continue' && s.status === 'aborting') {
+      throw new CfgtrailError('REFUSED', `rollout ${s.id} is being aborted: run 'cfgtrail rollback --abort' to finish rolling it forward`, { rollout: s.id });
+    }
+    Object.assign(s, how === 'continue'
+      ? { status: 'running', stopped: null, owner: thisProcess('cfgtrail rollback --continue') }
+      : { status: 'aborting', owner: thisProcess('cfgtrail rollback --abort') });
+    writeRolloutState(store.gitdir, s, now);
+    return s;
+  });
 }
 
 async function runBatches(store: Store, config: RolloutConfig, s: RolloutState, ports: RolloutPorts): Promise<RolloutOutcome> {

@@ -120,6 +120,7 @@ function validateAlert(ctx: Ctx, raw: unknown, at: KeyPath): AlertTarget {
     checkKeys(ctx, o, at, ['webhook', 'timeout']);
     const url = reqString(ctx, o, at, 'webhook');
     if (!/^https?:\/\/[^/]/.test(url)) fail(ctx, [...at, 'webhook'], 'must be an http:// or https:// URL');
+    refuseUserinfo(ctx, url, [...at, 'webhook']);
     return { kind: 'webhook', url, timeoutMs: o.timeout === undefined ? 5_000 : durationField(ctx, o.timeout, [...at, 'timeout']) };
   }
   checkKeys(ctx, o, at, ['command', 'timeout']);
@@ -153,7 +154,17 @@ function isZero(raw: unknown): boolean {
 function urlOf(ctx: Ctx, o: Obj, at: KeyPath): string {
   const url = reqString(ctx, o, at, 'url');
   if (!/^https?:\/\/[^/]/.test(url)) fail(ctx, [...at, 'url'], `must be an http:// or https:// URL, not '${url}'`);
+  refuseUserinfo(ctx, url, [...at, 'url']);
   return url;
+}
+
+/**
+ * `http://user:password@host/`: fetch refuses such a URL, and its error text
+ * (which would reach the watcher's JSON lines and log) carries the password.
+ * Refused when settings load, without repeating the URL.
+ */
+function refuseUserinfo(ctx: Ctx, url: string, at: KeyPath): void {
+  if (/^https?:\/\/[^/?#]*@/.test(url)) fail(ctx, at, 'must not carry a user or password (user:password@host): put the credentials in a header-free endpoint or a command metric');
 }
 
 function listOf(ctx: Ctx, o: Obj, at: KeyPath, key: string): unknown[] {

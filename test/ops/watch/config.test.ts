@@ -58,10 +58,14 @@ describe('validateWatch', () => {
     ['watch:\n  alertmanager: { match: [] }\n', /token_file or token_env/],
     ['watch:\n  alertmanager: { token_env: T, match: [{ labels: { job: a }, service: nope }] }\n', /no service named 'nope'/],
     ['watch:\n  colour: red\n', /watch\.colour: unknown key/],
+    ['watch:\n  metrics:\n    - { name: e, prometheus: { url: "http://admin:S3cretPw@127.0.0.1:9090", query: up }, max: 1 }\n', /watch\.metrics\[0\]\.prometheus\.url: must not carry a user or password/],
+    ['watch:\n  metrics:\n    - { name: e, http: { url: "https://tok@example.com/m.json", field: x }, max: 1 }\n', /watch\.metrics\[0\]\.http\.url: must not carry a user or password/],
+    ['watch:\n  alerts:\n    - webhook: "https://u:p@hooks.example.com/x"\n', /watch\.alerts\[0\]\.webhook: must not carry a user or password/],
   ])('refuses %j', (text, message) => {
     const e = caught(() => load(text)) as { code: string; message: string };
     expect(e.code).toBe('BAD_SETTINGS');
     expect(e.message).toMatch(message);
+    expect(e.message).not.toMatch(/S3cretPw|u:p@/); // the message never repeats the credentials
   });
   it('grace and cooldown may be zero; the interval may not', () => {
     expect(load('watch:\n  grace: 0ms\n  cooldown: 0.0m\n')).toMatchObject({ graceMs: 0, cooldownMs: 0 });

@@ -83,12 +83,12 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
       const notify = (e: AlertEvent) => sendStoreAlert(store, e);
       const record = await withIncidentRecord(store, p, dir, () => (fleet
         ? withRolloutProgress(store, f, deps, (ports) => runGradual(store, p, fleet.config, fleet, { ...ports, notify }))
-        : withProgress(f, deps, (onEvent) => runPlaybook(store, p, { ...realPorts(), onEvent, notify, hooks: playbookHooks(store, p, deps) }))));
+        : withProgress(f, deps, (onEvent) => runPlaybook(store, p, { ...realPorts(), onEvent, notify, hooks: playbookHooks(store, p, deps) }))), deps);
       const files = writeIncident(dir, record);
       // A rollout off a terminal prints JSON lines: the record is the last one (`phase: incident`).
       if (fleet && (f.json || !deps.isTTY)) deps.stdout(`${JSON.stringify({ phase: 'incident', files, incident: JSON.parse(incidentJson(record)) as unknown })}\n`);
       else deps.stdout(f.json ? incidentJson(record) : `${record.recordCommit?.slice(0, 7) ?? ''} playbook ${record.kind} ${record.id}: ${record.outcome}${record.freezeCommit ? '; changes stay frozen until `cfgtrail unfreeze`' : ''}\nincident record: ${files.join(', ')}\n`);
-      const code = { recovered: ExitCode.OK, 'restart-failed': ExitCode.RESTART_FAILED, 'verify-failed': ExitCode.VERIFY_FAILED, 'rollout-failed': ExitCode.ROLLOUT_FAILED, interrupted: ExitCode.INTERRUPTED }[record.outcome];
+      const code = { recovered: ExitCode.OK, 'restart-failed': ExitCode.RESTART_FAILED, 'verify-failed': ExitCode.VERIFY_FAILED, 'rollout-failed': ExitCode.ROLLOUT_FAILED, interrupted: ExitCode.INTERRUPTED, failed: ExitCode.INTERNAL }[record.outcome];
       if (code !== ExitCode.OK) throw new ExitWith(code);
     });
 }
@@ -98,21 +98,37 @@ export function registerPlaybook(program: Command, deps: CliDeps, prompt: Prompt
  * SIGTERM: the rollback's own handler exits at once), the incident record is
  * written as it stands, saying it was interrupted and what to run next.
  */
-async function withIncidentRecord(store: Store, p: PreparedPlaybook, dir: string, run: () => Promise<IncidentRecord>): Promise<IncidentRecord> {
-  const onExit = () => {
+async function withIncidentRecord(store: Store, p: PreparedPlaybook, dir: string, run: () => Promise<IncidentRecord>, deps: CliDeps): Promise<IncidentRecord> {
+  const endRecord = (outcome: 'interrupted' | 'failed', detail: string): string[] => {
     const r = p.record;
-    r.outcome = 'interrupted';
+    r.outcome = outcome;
     r.endedAt = new Date().toISOString();
-    r.timeline.push({ at: r.endedAt, step: 'interrupted', detail: 'the run was stopped before it finished' });
+    r.timeline.push({ at: r.endedAt, step: outcome, detail });
     r.next = [
       ...(pendingRollback(store) || (r.rollbackCommit && r.verification.length === 0) ? ['cfgtrail rollback --continue'] : []),
       ...(r.freezeCommit ? ['cfgtrail unfreeze (once the incident is over)'] : []),
     ];
-    writeIncident(dir, r);
+    return writeIncident(dir, r);
+  };
+  const onExit = () => {
+    try {
+      endRecord('interrupted', 'the run was stopped before it finished');
+    } catch {
+      // exiting already: the rollback's own line said what to run
+    }
   };
   process.once('exit', onExit);
   try {
     return await run();
+  } catch (e) {
+    // A step failed (its one line follows): the record says so, and what is still in effect (a freeze).
+    try {
+      const files = endRecord('failed', e instanceof Error ? e.message : String(e));
+      deps.stderr(`playbook ${p.record.kind} ${p.record.id} failed; incident record: ${files.join(', ')}${p.record.freezeCommit ? '; changes stay frozen until `cfgtrail unfreeze`' : ''}\n`);
+    } catch {
+      // the record could not be written either: the error below is the news
+    }
+    throw e;
   } finally {
     process.off('exit', onExit);
   }

@@ -34,7 +34,7 @@ export interface Checklist {
 /** One step of the run as it happened (ISO times). */
 export interface TimelineEntry {
   at: string;
-  step: 'checklist' | 'freeze' | 'rollback' | 'restart' | 'verify' | 'rollout' | 'notify' | 'interrupted' | 'record';
+  step: 'checklist' | 'freeze' | 'rollback' | 'restart' | 'verify' | 'rollout' | 'notify' | 'interrupted' | 'failed' | 'record';
   detail: string;
 }
 
@@ -42,7 +42,8 @@ export interface TimelineEntry {
 export interface IncidentRecord {
   id: string;
   kind: PlaybookKind;
-  outcome: 'recovered' | 'verify-failed' | 'restart-failed' | 'rollout-failed' | 'interrupted';
+  /** `failed`: a step threw (the store locked, a write failed…): the record says which, and what is still in effect. */
+  outcome: 'recovered' | 'verify-failed' | 'restart-failed' | 'rollout-failed' | 'interrupted' | 'failed';
   startedAt: string;
   endedAt: string;
   ranBy: string;

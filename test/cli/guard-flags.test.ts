@@ -49,7 +49,7 @@ describe('freeze --until', () => {
     expect(Date.parse(iso)).toBe(at);
   });
 
-  it.each(['tomorrow', '2 hours', '2026-13-01T00:00:00Z', ''])('refuses %j', (text) => {
+  it.each(['tomorrow', '2 hours', '2026-13-01T00:00:00Z', '', '@99999999999999', '99999999999999h'])('refuses %j', (text) => {
     expect(isCfgtrailError(caught(() => untilFromFlag(text, now)), 'BAD_INPUT')).toBe(true);
   });
 });

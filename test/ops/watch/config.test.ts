@@ -66,6 +66,10 @@ describe('validateWatch', () => {
   it('grace and cooldown may be zero; the interval may not', () => {
     expect(load('watch:\n  grace: 0ms\n  cooldown: 0.0m\n')).toMatchObject({ graceMs: 0, cooldownMs: 0 });
     expect((caught(() => load('watch:\n  interval: 0s\n')) as Error).message).toMatch(/watch\.interval: must be more than 0/);
+    // a longer wait than a timer holds would be cut to 1 ms: a busy loop sampling every metric
+    expect((caught(() => load('watch:\n  interval: 99999999999h\n')) as Error).message).toMatch(/watch\.interval: must be at most 596h/);
+    expect((caught(() => load('watch:\n  metrics: [{ name: x, command: [a], max: 1, timeout: 600h }]\n')) as Error).message).toMatch(/watch\.metrics\[0\]\.timeout: must be at most 596h/);
+    expect(load('watch:\n  interval: 596h\n')).toMatchObject({ intervalMs: 596 * 3_600_000 });
   });
   it('alertmanager: token source, label matches, body limit', () => {
     const w = load('watch:\n  alertmanager: { token_file: /etc/cfgtrail/am.token, match: [{ labels: { alertname: HighErrorRate }, service: myapp }] }\n');

@@ -107,6 +107,18 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     gitIn(store, ['fsck', '--strict']);
   });
 
+  it('rollback --previous after a drill undoes the newest real change, never the drill\'s own injected value', async () => {
+    const { dir, store } = await setup();
+    const good = gitIn(store, ['rev-parse', 'HEAD']).trim();
+    writeFileSync(join(dir, 'config.yaml'), readFileSync(join(dir, 'config.yaml'), 'utf8').replace(/^pool_max: .*$/m, 'pool_max: 20'));
+    expect(cfgtrail(['snapshot', '-m', 'Raise pool'], { cwd: dir }).code).toBe(0);
+    expect(cfgtrail(['drill', '--set', 'pool_max=5000', '--yes'], { cwd: dir }).code).toBe(0);
+    const r = cfgtrail(['rollback', '--previous', '--dry-run', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = (JSON.parse(r.stdout) as { plan: { target: { commit: string } } }).plan;
+    expect(plan.target.commit).toBe(good);
+  });
+
   it('Ctrl-C while waiting for detection restores the original config and exits 130', async () => {
     const { dir, store, port, original } = await setup();
     const head = gitIn(store, ['rev-parse', 'HEAD']).trim();

@@ -193,6 +193,7 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
       [['--set', 'pool_max=10', '--yes'], /changes nothing/],
       [['--set', 'pool_max=5000', '--detect', 'watch', '--yes'], /only 'health'/],
       [['--set', 'pool_max=5000', '--timeout', 'soon', '--yes'], /--timeout must be/],
+      [['--set', 'pool_max=5000', '--timeout', '99999999h', '--yes'], /--timeout must be at most 596h/],
     ] as [string[], RegExp][]) {
       const x = cfgtrail(['drill', ...args], { cwd: dir });
       expect({ args, code: x.code }).toEqual({ args, code: 5 });

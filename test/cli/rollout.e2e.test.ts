@@ -174,6 +174,7 @@ describe('rollback --instances (progressive rollout)', () => {
       [['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '0'], /--batch-size must be/],
       [['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '150%'], /--batch-size must be/],
       [['rollback', GOOD_ID, '--instances', f.list, '--delay', 'soon'], /--delay must be a duration/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--delay', '99999999h'], /--delay must be at most 596h/],
       [['rollback', GOOD_ID, '--instances', f.list, '--max-failures', '-1'], /--max-failures must be/],
       [['rollback', GOOD_ID, '--batch-size', '2'], /--batch-size need --instances/],
       [['rollback', GOOD_ID, '--instances', f.list, '--instances-cmd', 'true'], /cannot be used together/],

@@ -13,7 +13,7 @@ import { trailerValues } from '../core/record/trailers.js';
 import { NOT_COMPARED_MARK, orderChangePath } from '../core/audit/index-marks.js';
 import { servicesForFiles, type ServiceConfig } from './services-config.js';
 
-export type SuspectKind = 'change' | 'rollback' | 'auto-rollback' | 'revert' | 'freeze' | 'unfreeze' | 'drill';
+export type SuspectKind = 'change' | 'rollback' | 'auto-rollback' | 'revert' | 'freeze' | 'unfreeze' | 'drill' | 'rollout';
 
 export interface Suspect {
   kind: SuspectKind;
@@ -120,6 +120,7 @@ export function kindOf(trailers: readonly Trailer[]): SuspectKind {
   if (freeze === 'on') return 'freeze';
   if (freeze === 'off') return 'unfreeze';
   if (trailerValues(trailers, 'Drill').length > 0) return 'drill';
+  if (trailerValues(trailers, 'Rollout').length > 0) return 'rollout';
   if (trailerValues(trailers, 'Reverts').length > 0) return 'revert';
   if (trailerValues(trailers, 'Rollback-To').length > 0 || trailerValues(trailers, 'Rollback-Of').length > 0) {
     return trailerValues(trailers, 'Reason').some((r) => r.trim().toLowerCase().startsWith('auto-rollback:')) ? 'auto-rollback' : 'rollback';

@@ -15,13 +15,16 @@ function isFreezeEntry(e: FirstParentEntry): boolean {
 
 /**
  * Whether an entry is stepped over as no change of its own: a freeze record,
+ * a rollout's record (it changes no file: the rollout acted on other hosts),
  * or a commit of a drill (its bad change, its recovery, its record: together
  * they change nothing, and the state before the recovery is the drill's fault).
  */
 function isRecordEntry(e: FirstParentEntry): boolean {
   if (e.changeId === null && isFreezeEntry(e)) return true;
   const text = e.memberText('trailers', 'files');
-  return /"key":"drill"/i.test(text) && trailerValues(JSON.parse(text) as Trailer[], 'Drill').length > 0;
+  if (!/"key":"(drill|rollout)"/i.test(text)) return false;
+  const trailers = JSON.parse(text) as Trailer[];
+  return trailerValues(trailers, 'Drill').length > 0 || (e.changeId === null && trailerValues(trailers, 'Rollout').length > 0);
 }
 
 /**

@@ -176,6 +176,11 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/^Drill DRILL-\d{8}-[0-9a-f]{6}: set pool_max=5000 in config\.yaml$/m);
     expect(d.stdout).toMatch(/targets: detect within 30 s, recover within 1 min/);
+    // terminal escapes in --set are shown as text, never sent (the title of the drill's commit is made from the same text)
+    const esc = cfgtrail(['drill', '--set', 'mode=\x1b]0;PWNED\x07\x1b[2J', '--dry-run'], { cwd: dir });
+    expect(esc.code, esc.stderr).toBe(0);
+    expect(esc.stdout).not.toMatch(/[\x07\x1b]/);
+    expect(esc.stdout).toContain('set mode=\\x1b]0;PWNED\\x07\\x1b[2J in config.yaml');
     // --patch: a unified diff of the tracked file (a relative path reads from the -C directory, as git -C does).
     const live = readFileSync(join(dir, 'config.yaml'), 'utf8');
     const patchDir = tempDir();

@@ -58,6 +58,8 @@ describe('validateWatch', () => {
     ['watch:\n  alertmanager: { match: [] }\n', /token_file or token_env/],
     ['watch:\n  alertmanager: { token_env: T, match: [{ labels: { job: a }, service: nope }] }\n', /no service named 'nope'/],
     ['watch:\n  colour: red\n', /watch\.colour: unknown key/],
+    // every value would be a breach: each new change rolled back
+    ['watch:\n  metrics: [{ name: q, command: [q], min: 5, max: 1 }]\n', /watch\.metrics\[0\]\.min: must not be above max \(1\): every sample would be a breach/],
   ])('refuses %j', (text, message) => {
     const e = caught(() => load(text)) as { code: string; message: string };
     expect(e.code).toBe('BAD_SETTINGS');

@@ -229,6 +229,7 @@ export function parseSettings(text: string, file: string): Settings {
   }
   const hookTimeout = (v as Record<string, unknown>).hook_timeout as string | undefined ?? '60s';
   const hookTimeoutMs = parseDuration(hookTimeout)!;
+  if (hookTimeoutMs === 0) fail('hook_timeout', 'must be more than 0 (every hook would time out at once)');
   if (hookTimeoutMs > MAX_TIMER_MS) fail('hook_timeout', `${TOO_LONG}, not '${hookTimeout}'`);
   const listIdentifiers = compileIdentifierRules(v.list_identifiers as Record<string, string | string[]>);
   if (typeof listIdentifiers === 'string') fail('list_identifiers', listIdentifiers);

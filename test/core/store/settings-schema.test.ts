@@ -54,6 +54,7 @@ describe('settings errors name the file, line and key', () => {
     ['include: []\nexlude: []\n', 'exlude', 2, 'unknown setting (known: include, exclude, yaml_schema'],
     ['lock_timeout: soon\n', 'lock_timeout', 1, "expected a number ≥ 0, got 'soon'"],
     ['gc_every: -1\n', 'gc_every', 1, 'expected a number ≥ 0, got -1'],
+    ['hook_timeout: 0s\n', 'hook_timeout', 1, 'must be more than 0 (every hook would time out at once)'],
     ['hook_timeout: 99999999999h\n', 'hook_timeout', 1, 'must be at most 596h (the longest a timer can wait), not \'99999999999h\''],
     ['list_identifiers:\n  spec.ports: [port, "b c"]\n', 'list_identifiers.spec.ports', 2, 'expected a non-empty list of strings, got ["port", "b c"]'],
     ['yaml_schema: yaml-1.2\n', 'yaml_schema', 1, "expected 'core' or 'yaml-1.1', got 'yaml-1.2'"],

@@ -179,6 +179,11 @@ describe('cfgtrail watch --once', () => {
     w.settings(['metrics: []']);
     expect(cfgtrail(['watch', '--once'], { cwd: w.dir }).stderr).toMatch(/nothing to watch/);
     expect(cfgtrail(['watch', 'stauts'], { cwd: w.dir }).code).toBe(5);
+    // a --log file that cannot be written: one line, exit 8, before anything is sampled
+    w.settings([...FAST, ...problemsMetric(w.svc)]);
+    const log = cfgtrail(['watch', '--once', '--log', join(w.dir, 'no-such-dir', 'watch.jsonl')], { cwd: w.dir });
+    expect(log.code).toBe(8);
+    expect(log.stderr).toMatch(/^cfgtrail: --log \S+no-such-dir\/watch\.jsonl: ENOENT\n$/);
   });
 });
 

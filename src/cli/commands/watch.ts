@@ -114,9 +114,17 @@ async function runUntilStopped(ctx: WatchContext, f: WatchFlags, deps: CliDeps):
 
 /** JSON lines to stdout, or appended to `file` (one write per line). */
 function lineWriter(file: string | null, deps: CliDeps): WatchContext['emit'] {
+  const append = (text: string) => {
+    try {
+      appendFileSync(file!, text);
+    } catch (e) {
+      throw new CfgtrailError('UNREADABLE_FILE', `--log ${file!}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+    }
+  };
+  if (file) append(''); // a file that cannot be written is refused before anything is sampled
   return (line) => {
     const text = `${JSON.stringify(line)}\n`;
-    if (file) appendFileSync(file, text);
+    if (file) append(text);
     else deps.stdout(text);
   };
 }

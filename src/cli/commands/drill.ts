@@ -78,8 +78,8 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
       if (f.dryRun) return deps.stdout(formatDrillPlan(plan));
       if (!f.yes) await confirmPlan(formatDrillPlan(plan), { verb: 'Run the drill', doing: 'running a drill', noun: 'drill' }, prompt, deps);
       const dir = f.report ? resolve(cwd, f.report) : join(store.gitdir, 'drills');
+      makeReportDir(dir); // before the bad change: a drill whose report cannot be written is refused
       const result = await withInterrupt(deps, (signal) => runDrill(store, plan, { ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) }));
-      mkdirSync(dir, { recursive: true });
       const base = join(dir, result.id);
       writeFileSync(`${base}.json`, drillReportJson(result));
       writeFileSync(`${base}.md`, drillReportMarkdown(result));
@@ -98,6 +98,14 @@ async function restore(store: Store, f: DrillFlags, deps: CliDeps): Promise<void
   const r = await restoreDrill(store, s, loadServices(store), { ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now });
   deps.stdout(`drill ${s.id}: ${r.restored ? 'original state restored' : 'original state NOT restored'} (${r.rollback ? `rollback ${r.rollback.slice(0, 7)}` : 'the files already were the original; services restarted'}), recorded as ${r.record.slice(0, 7)}\n`);
   if (!r.restored) throw new ExitWith(ExitCode.VERIFY_FAILED);
+}
+
+function makeReportDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CfgtrailError('UNREADABLE_FILE', `--report ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dir });
+  }
 }
 
 function readPatch(path: string): string {

@@ -45,6 +45,8 @@ export function parseGitDate(text: string): { ms: number; tzOffset: number } {
   const raw = /^@?(\d+)(?:\s+([+-]\d\d:?\d\d))?$/.exec(t);
   if (raw) {
     const ms = Number(raw[1]) * 1000;
+    // beyond what a Date holds there is no zone to write (git refuses such times too)
+    if (!withinDates(ms)) throw unreadable(text);
     return { ms, tzOffset: raw[2] ? zoneMinutes(raw[2]) : -new Date(ms).getTimezoneOffset() };
   }
   for (const f of FORMATS) {
@@ -52,7 +54,16 @@ export function parseGitDate(text: string): { ms: number; tzOffset: number } {
     const r = m && fromParts({ zone: undefined, ...f.parts(m) });
     if (r) return r;
   }
-  throw new CfgtrailError('BAD_INPUT', `cannot read the date '${text}' (GIT_AUTHOR_DATE): use a format git accepts, e.g. 'Mon, 23 Nov 2026 17:55:45 +0000', '2026-11-23T17:55:45+01:00' or '@1795456545 +0000'`, { text });
+  throw unreadable(text);
+}
+
+/** Whether `ms` and any zone's local time of it fit in a Date (±8.64e15 ms, less a day for the zone). */
+export function withinDates(ms: number): boolean {
+  return Math.abs(ms) <= 8.64e15 - 86_400_000;
+}
+
+function unreadable(text: string): CfgtrailError {
+  return new CfgtrailError('BAD_INPUT', `cannot read the date '${text}' (GIT_AUTHOR_DATE): use a format git accepts, e.g. 'Mon, 23 Nov 2026 17:55:45 +0000', '2026-11-23T17:55:45+01:00' or '@1795456545 +0000'`, { text });
 }
 
 function month(name: string): number {

@@ -5,7 +5,7 @@
 import { constants as osConstants } from 'node:os';
 import { globToRegExp, servicesMatching } from '../core/store/glob.js';
 import { CfgtrailError } from '../core/errors.js';
-import { parseDuration } from '../core/record/duration.js';
+import { MAX_TIMER_MS, parseDuration, TOO_LONG } from '../core/record/duration.js';
 
 /** How a service is restarted (one kind per service). */
 export type RestartSpec =
@@ -249,5 +249,6 @@ export function durationMs(ctx: Ctx, raw: unknown, at: KeyPath): number {
   const ms = typeof raw === 'string' ? parseDuration(raw) : null;
   if (ms === null) fail(ctx, at, `must be a duration such as 500ms, 30s or 2m, not '${String(raw)}'`);
   if (ms <= 0) fail(ctx, at, 'must be more than 0');
+  if (ms > MAX_TIMER_MS) fail(ctx, at, `${TOO_LONG}, not '${String(raw)}'`);
   return ms;
 }

@@ -120,12 +120,12 @@ export function kindOf(trailers: readonly Trailer[]): SuspectKind {
   if (freeze === 'on') return 'freeze';
   if (freeze === 'off') return 'unfreeze';
   if (trailerValues(trailers, 'Drill').length > 0) return 'drill';
+  if (trailerValues(trailers, 'Rollout').length > 0) return 'rollout';
   if (trailerValues(trailers, 'Reverts').length > 0) return 'revert';
   if (trailerValues(trailers, 'Rollback-To').length > 0 || trailerValues(trailers, 'Rollback-Of').length > 0) {
     return trailerValues(trailers, 'Reason').some((r) => r.trim().toLowerCase().startsWith('auto-rollback:')) ? 'auto-rollback' : 'rollback';
   }
   // the record commits of a fleet rollout and of a recovery playbook (they change no file)
-  if (trailerValues(trailers, 'Rollout').length > 0) return 'rollout';
   if (trailerValues(trailers, 'Playbook').length > 0) return 'playbook';
   return 'change';
 }

@@ -238,3 +238,23 @@ describe('cfgtrail history', () => {
     expect(text).toMatch(/conf\/app\.yaml: 1\n/);
   });
 });
+
+describe('cfgtrail history of a list', () => {
+  it('lists an order change and the rollback that undid it, as log --field does', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.yaml'), 'l: [1, 2, 3]\n');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    const v1 = snap(dir, 'start', 'alice');
+    writeFileSync(join(dir, 'config.yaml'), 'l: [3, 2, 1]\n');
+    const v2 = snap(dir, 'reorder', 'bob');
+    const rb = cfgtrail(['rollback', '--previous', '--yes', '--no-restart'], { cwd: dir });
+    expect(rb.code, rb.stderr).toBe(0);
+    const v3 = gitIn(join(dir, '.cfgtrail'), ['rev-parse', 'HEAD']).trim();
+    const logged = cfgtrail(['log', '--field', 'l', '--json'], { cwd: dir });
+    expect((JSON.parse(logged.stdout) as { commit: string }[]).map((e) => e.commit)).toEqual([v3, v2, v1]);
+    const r = cfgtrail(['history', 'l', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const values = (JSON.parse(r.stdout) as { values: { value?: unknown; change: { commit: string } }[] }).values;
+    expect(values.map((v) => [v.change.commit, v.value])).toEqual([[v3, [1, 2, 3]], [v2, [3, 2, 1]], [v1, [1, 2, 3]]]);
+  });
+});

@@ -136,6 +136,18 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(await health(port)).toBe(200);
   });
 
+  it('rollback --previous after a drill undoes the newest real change, never the drill\'s own injected value', async () => {
+    const { dir, store } = await setup();
+    const good = gitIn(store, ['rev-parse', 'HEAD']).trim();
+    writeFileSync(join(dir, 'config.yaml'), readFileSync(join(dir, 'config.yaml'), 'utf8').replace(/^pool_max: .*$/m, 'pool_max: 20'));
+    expect(cfgtrail(['snapshot', '-m', 'Raise pool'], { cwd: dir }).code).toBe(0);
+    expect(cfgtrail(['drill', '--set', 'pool_max=5000', '--yes'], { cwd: dir }).code).toBe(0);
+    const r = cfgtrail(['rollback', '--previous', '--dry-run', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = (JSON.parse(r.stdout) as { plan: { target: { commit: string } } }).plan;
+    expect(plan.target.commit).toBe(good);
+  });
+
   it('Ctrl-C while waiting for detection restores the original config and exits 130', async () => {
     const { dir, store, port, original } = await setup();
     const head = gitIn(store, ['rev-parse', 'HEAD']).trim();
@@ -209,6 +221,11 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/^Drill DRILL-\d{8}-[0-9a-f]{6}: set pool_max=5000 in config\.yaml$/m);
     expect(d.stdout).toMatch(/targets: detect within 30 s, recover within 1 min/);
+    // terminal escapes in --set are shown as text, never sent (the title of the drill's commit is made from the same text)
+    const esc = cfgtrail(['drill', '--set', 'mode=\x1b]0;PWNED\x07\x1b[2J', '--dry-run'], { cwd: dir });
+    expect(esc.code, esc.stderr).toBe(0);
+    expect(esc.stdout).not.toMatch(/[\x07\x1b]/);
+    expect(esc.stdout).toContain('set mode=\\x1b]0;PWNED\\x07\\x1b[2J in config.yaml');
     // --patch: a unified diff of the tracked file (a relative path reads from the -C directory, as git -C does).
     const live = readFileSync(join(dir, 'config.yaml'), 'utf8');
     const patchDir = tempDir();
@@ -226,11 +243,16 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
       [['--set', 'pool_max=10', '--yes'], /changes nothing/],
       [['--set', 'pool_max=5000', '--detect', 'metrics', '--yes'], /--detect must be health or watch, not 'metrics'/],
       [['--set', 'pool_max=5000', '--timeout', 'soon', '--yes'], /--timeout must be/],
+      [['--set', 'pool_max=5000', '--timeout', '99999999h', '--yes'], /--timeout must be at most 596h/],
     ] as [string[], RegExp][]) {
       const x = cfgtrail(['drill', ...args], { cwd: dir });
       expect({ args, code: x.code }).toEqual({ args, code: 5 });
       expect(x.stderr).toMatch(message);
     }
+    // a report directory that cannot be made: one line, exit 8, before the bad change is made
+    const nodir = cfgtrail(['drill', '--set', 'pool_max=5000', '--yes', '--report', join(dir, 'config.yaml', 'reports')], { cwd: dir });
+    expect(nodir.code).toBe(8);
+    expect(nodir.stderr).toMatch(/^cfgtrail: --report \S+config\.yaml\/reports: ENOTDIR\n$/);
     expect(gitIn(blind.store, ['rev-parse', 'HEAD']).trim()).toBe(head);
     expect(gitIn(store, ['log', '--format=%s']).trim()).toBe('Good config');
   });

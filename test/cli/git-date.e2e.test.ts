@@ -48,7 +48,7 @@ describe('GIT_AUTHOR_DATE is read as git reads it', () => {
     expect(ours).toBe(gitIn(store, ['log', '-1', '--format=%ai|%ad', '--date=raw', witness], { TZ }));
   });
 
-  it.each(['garbage', '2026-11-23', 'Mon, 31 Nov 2026 10:00:00 +0000', '2026-02-30T10:00:00Z', '2026-11-23T25:00:00Z'])('refuses %j with exit 5 and one line', (date) => {
+  it.each(['garbage', '2026-11-23', '@99999999999999', 'Mon, 31 Nov 2026 10:00:00 +0000', '2026-02-30T10:00:00Z', '2026-11-23T25:00:00Z'])('refuses %j with exit 5 and one line', (date) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
     cfgtrail(['init'], { cwd: dir });

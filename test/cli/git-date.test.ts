@@ -30,6 +30,10 @@ describe('parseGitDate', () => {
     expect(parseGitDate('@1700000000')).toEqual({ ms: 1_700_000_000_000, tzOffset: -new Date(1_700_000_000_000).getTimezoneOffset() });
   });
 
+  it.each(['@99999999999999', '99999999999999 +0000', '@8640000000000 +1400'])('refuses %j, a time no date can hold (BAD_INPUT, never a NaN zone in a commit)', (text) => {
+    expect(isCfgtrailError(caught(() => parseGitDate(text)), 'BAD_INPUT')).toBe(true);
+  });
+
   it.each(['', 'yesterday', '2026-11-23', '2026-02-30 10:00 +0000', '31 Nov 2026 10:00 +0000', '2026-11-23 24:00 +0000', 'Mon, 23 Foo 2026 10:00 +0000'])('refuses %j (BAD_INPUT)', (text) => {
     expect(isCfgtrailError(caught(() => parseGitDate(text)), 'BAD_INPUT')).toBe(true);
   });

@@ -33,6 +33,14 @@ describe('check flags → the staged change', () => {
   it('a bad flag value is BAD_INPUT (check turns it into exit 2)', () => {
     expect(isCfgtrailError(caught(() => stagedFromFlags({ staged: true, message: 'x', risk: 'extreme' }, env)), 'BAD_INPUT')).toBe(true);
   });
+
+  // snapshot refuses these when it writes the trailers: check --staged must not pass what snapshot then refuses
+  it.each<[string, Parameters<typeof stagedFromFlags>[0]]>([
+    ['a blank --ticket', { staged: true, message: 'x', ticket: ' ' }],
+    ['a blank --requested-by', { staged: true, message: 'x', requestedBy: '\t' }],
+  ])('%s is refused as snapshot refuses it (BAD_INPUT)', (_name, flags) => {
+    expect(isCfgtrailError(caught(() => stagedFromFlags(flags, env)), 'BAD_INPUT')).toBe(true);
+  });
 });
 
 describe('freeze --until', () => {
@@ -49,7 +57,7 @@ describe('freeze --until', () => {
     expect(Date.parse(iso)).toBe(at);
   });
 
-  it.each(['tomorrow', '2 hours', '2026-13-01T00:00:00Z', ''])('refuses %j', (text) => {
+  it.each(['tomorrow', '2 hours', '2026-13-01T00:00:00Z', '', '@99999999999999', '99999999999999h'])('refuses %j', (text) => {
     expect(isCfgtrailError(caught(() => untilFromFlag(text, now)), 'BAD_INPUT')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn } from '../helpers/cli.js';
+import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
 import { hasTmux, runInTerminal } from '../helpers/tmux-run.js';
 import { GOOD_ID, healthOf, jsonLines, startFleet, type Fleet } from '../helpers/fleet.js';
 
@@ -218,6 +218,7 @@ describe('rollback --instances (progressive rollout)', () => {
       [['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '0'], /--batch-size must be/],
       [['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '150%'], /--batch-size must be/],
       [['rollback', GOOD_ID, '--instances', f.list, '--delay', 'soon'], /--delay must be a duration/],
+      [['rollback', GOOD_ID, '--instances', f.list, '--delay', '99999999h'], /--delay must be at most 596h/],
       [['rollback', GOOD_ID, '--instances', f.list, '--max-failures', '-1'], /--max-failures must be/],
       [['rollback', GOOD_ID, '--batch-size', '2'], /--batch-size need --instances/],
       [['rollback', GOOD_ID, '--instances', f.list, '--instances-cmd', 'true'], /cannot be used together/],
@@ -293,5 +294,30 @@ describe('rollback --instances (progressive rollout)', () => {
     expect(rollout(f).code).toBe(13);
     expect(headOf(i.store)).toBe(before);
     expect(JSON.parse(readFileSync(join(f.control, '.cfgtrail', 'cfgtrail-rollout.json'), 'utf8'))).toEqual(state);
+  });
+});
+
+describe('rollout records in the rest of the tool', () => {
+  it('rollback --previous steps over them to the newest change; suspects calls them rollouts', () => {
+    const dir = tempDir('cfgtrail-rollout-record-');
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 10\n');
+    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+    // The instances' own cfgtrail is not what is tried here: an action that succeeds stands in for it.
+    writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), 'rollout: { action: ["sh", "-c", "exit 0", "x", "{instance}", "{target}"], timeout: 5s }\n');
+    expect(cfgtrail(['snapshot', '-m', 'Good config', '--change-id', GOOD_ID], { cwd: dir }).code).toBe(0);
+    const good = gitIn(join(dir, '.cfgtrail'), ['rev-parse', 'HEAD']).trim();
+    writeFileSync(join(dir, 'app.yaml'), 'pool: 20\n');
+    expect(cfgtrail(['snapshot', '-m', 'Raise pool'], { cwd: dir }).code).toBe(0);
+    const fleet = join(tempDir(), 'fleet.txt'); // outside the config dir: not a tracked file
+    writeFileSync(fleet, 'web-1\nweb-2\n');
+    const r = cfgtrail(['rollback', GOOD_ID, '--instances', fleet, '--yes'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const record = gitIn(join(dir, '.cfgtrail'), ['rev-parse', 'HEAD']).trim();
+    expect(gitIn(join(dir, '.cfgtrail'), ['log', '-1', '--format=%(trailers:key=Rollout-State,valueonly)']).trim()).toBe('completed');
+    const prev = cfgtrail(['rollback', '--previous', '--dry-run', '--json'], { cwd: dir });
+    expect(prev.code, prev.stderr).toBe(0);
+    expect((JSON.parse(prev.stdout) as { plan: { target: { commit: string } } }).plan.target.commit).toBe(good);
+    const s = JSON.parse(cfgtrail(['suspects', '--at', 'now', '--json'], { cwd: dir }).stdout) as { suspects: { kind: string; commit: string }[] };
+    expect(s.suspects.find((x) => x.commit === record)?.kind).toBe('rollout');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cfgtrail, cliEnv, git, tempDir } from '../helpers/cli.js';
 import { replayStore } from '../helpers/tui-store.js';
@@ -125,6 +125,42 @@ describe.skipIf(!hasTmux)('cfgtrail tui in a real terminal (tmux), on replayed c
     expect(t.display('#{alternate_on} #{cursor_flag}')).toBe('0 1');
     const status = cfgtrail(['status'], { cwd: dir });
     expect(status.stdout).toMatch(/^Rollback in progress: /);
+  }, 120_000);
+
+  it('a rollback from the TUI runs the pre-rollback and post-rollback hooks as the command does: a refusing one changes nothing', async () => {
+    const { dir } = replayStore(3);
+    const store = join(dir, '.cfgtrail');
+    const out = join(tempDir(), 'hooks.log');
+    mkdirSync(join(store, 'hooks'), { recursive: true });
+    const hook = (name: string, body: string) => {
+      writeFileSync(join(store, 'hooks', name), `#!/bin/sh\necho "$CFGTRAIL_HOOK $CFGTRAIL_ACTION" >> '${out}'\n${body}\n`);
+      chmodSync(join(store, 'hooks', name), 0o755);
+    };
+    hook('pre-rollback', 'echo "change window closed" >&2; exit 1');
+    hook('post-rollback', 'exit 0');
+    const head = git(['--git-dir', store, 'rev-parse', 'HEAD']).trim();
+    const t = startTmux([BIN, 'tui'], { cols: 100, rows: 30, cwd: dir, env: env() });
+    await t.until((x) => at(x) === '1/3');
+    t.keys('j', 'r');
+    await t.until((x) => x.includes('Roll back? y: yes'));
+    t.keys('y', 'Enter');
+    const s = await t.until((x) => x.includes('cfgtrail: the pre-rollback hook refused'));
+    expect(s.replaceAll('\n', '')).toContain('change window closed');
+    expect(git(['--git-dir', store, 'rev-parse', 'HEAD']).trim()).toBe(head);
+    // let through: the rollback is made and the post-rollback hook told
+    hook('pre-rollback', 'exit 0');
+    t.keys('Enter');
+    await t.until((x) => !x.includes('FAILED') && x.includes('── detail'));
+    t.keys('r');
+    await t.until((x) => x.includes('Roll back? y: yes'));
+    t.keys('y', 'Enter');
+    await t.until(() => readFileSync(out, 'utf8').includes('post-rollback rollback'));
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(['pre-rollback rollback', 'pre-rollback rollback', 'post-rollback rollback']);
+    expect(git(['--git-dir', store, 'rev-parse', 'HEAD']).trim()).not.toBe(head);
+    t.keys('Enter');
+    await t.until((x) => !x.includes('Roll back to') && x.includes('── detail'));
+    t.keys('q');
+    await t.until((x) => x.includes('EXIT=0'));
   }, 120_000);
 
   it.skipIf(!hasStrace)('loads dist/tui.mjs (ink, React) only for tui: log never opens it', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { cfgtrail, cfgtrailAsync, git, tempDir } from '../helpers/cli.js';
 import { problemsMetric, receiver, spawnWatch, watchedSample } from '../helpers/watch.js';
+import { badConfig, sampleConfigText } from '../helpers/sample-service.js';
 
 const FAST = ['interval: 200ms', 'breaches: 2', 'grace: 0s', 'cooldown: 10m', 'max_rollbacks: 3'];
 
@@ -44,6 +45,25 @@ describe('cfgtrail watch --once', () => {
     expect(status.rollbacksThisHour).toBe(1);
     expect(status.cooldownUntil).not.toBeNull();
     expect(status.lastSamples).toEqual([expect.objectContaining({ metric: 'problems', verdict: 'ok' })]);
+    git(['--git-dir', w.store, 'fsck', '--strict']);
+  });
+
+  it('a freeze during the breach (the incident playbook) neither restarts the count nor the grace, and the reason names the change', async () => {
+    const w = await watchedSample();
+    w.settings(['interval: 200ms', 'breaches: 2', 'grace: 10m', 'cooldown: 10m', ...problemsMetric(w.svc)]);
+    // the bad change is older than the grace: its samples are judged
+    const old = `@${Math.floor(Date.now() / 1000) - 3600} +0000`;
+    writeFileSync(join(w.dir, 'config.yaml'), sampleConfigText(badConfig()));
+    expect(cfgtrail(['snapshot', '-m', 'Raise pool_max'], { cwd: w.dir, env: { GIT_AUTHOR_DATE: old } }).code).toBe(0);
+    process.kill(w.svc.pid, 'SIGHUP');
+    await new Promise((r) => setTimeout(r, 150));
+    const badId = git(['--git-dir', w.store, 'log', '-1', '--format=%(trailers:key=Change-Id,valueonly)']).trim();
+    expect(cfgtrail(['watch', '--once'], { cwd: w.dir }).code).toBe(17);
+    expect(cfgtrail(['freeze', '--reason', 'INC-9: errors on web'], { cwd: w.dir }).code).toBe(0);
+    const second = cfgtrail(['watch', '--once'], { cwd: w.dir });
+    expect(second.stdout).toContain('"verdict":"breach","streak":2');
+    expect(second.code).toBe(18);
+    expect(trailers(w.store)).toContain(`Reason: auto-rollback: problems 1 > 0 for 2 samples since ${badId}`);
     git(['--git-dir', w.store, 'fsck', '--strict']);
   });
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isCfgtrailError } from '../../core/errors.js';
 import { escapeControls } from '../../core/path-name.js';
+import { formatTrailers } from '../../core/record/trailers.js';
 import { runChecks, type CheckReport, type StagedRecord } from '../../ops/check/run-checks.js';
 import { resolveAuthor } from '../identity.js';
 import { addRecordOptions, trailersFromFlags, type ChangeRecordFlags } from '../record-flags.js';
@@ -22,7 +23,9 @@ export function stagedFromFlags(f: CheckFlags, env: NodeJS.ProcessEnv): StagedRe
     return undefined;
   }
   if (f.message === undefined) throw badUsage('--staged needs -m TITLE, as snapshot does');
-  return { title: f.message, trailers: trailersFromFlags(f), author: resolveAuthor(f.author, env), ...(f.changeId !== undefined ? { changeId: f.changeId } : {}) };
+  const trailers = trailersFromFlags(f);
+  formatTrailers(trailers); // throws for a value snapshot would refuse to write (a blank --ticket)
+  return { title: f.message, trailers, author: resolveAuthor(f.author, env), ...(f.changeId !== undefined ? { changeId: f.changeId } : {}) };
 }
 
 function badUsage(message: string): ExitWith {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
-import { formatDuration, parseDuration } from '../../core/record/duration.js';
+import { formatDuration, MAX_TIMER_MS, parseDuration, TOO_LONG } from '../../core/record/duration.js';
 import { rootRelativePath } from '../../core/store/user-path.js';
 import { drillHistory } from '../../ops/drill/history.js';
 import { planDrill } from '../../ops/drill/plan.js';
@@ -66,6 +66,7 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
       const detect = f.detect === 'watch' ? watchDetection(store) : 'health';
       const timeoutMs = parseDuration(f.timeout);
       if (!timeoutMs) throw new CfgtrailError('BAD_INPUT', `--timeout must be a duration such as 30s or 5m, not '${f.timeout}'`);
+      if (timeoutMs > MAX_TIMER_MS) throw new CfgtrailError('BAD_INPUT', `--timeout ${TOO_LONG}, not '${f.timeout}'`);
       // A drill makes a bad change on purpose: not during a freeze, unless --force.
       if (!f.force) refuseWhileFrozen(store, 'not running a drill (--force runs it anyway)', deps.now);
       if (pendingRollback(store)) throw new CfgtrailError('REFUSED', 'a rollback is pending: finish it (`cfgtrail rollback --continue` or `--abort`) before a drill');

@@ -4,7 +4,7 @@ import { isoDate } from '../../core/audit/record.js';
 import { parseDuration } from '../../core/record/duration.js';
 import { freezeChanges, unfreezeChanges } from '../../ops/freeze.js';
 import { resolveAuthor } from '../identity.js';
-import { parseGitDate } from '../git-date.js';
+import { parseGitDate, withinDates } from '../git-date.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { sendStoreAlert } from '../wire.js';
 import type { AlertEvent } from '../../ops/alerts.js';
@@ -17,8 +17,8 @@ import type { Store } from '../../core/store/open.js';
  */
 export function untilFromFlag(text: string, now: () => number): string {
   const ms = parseDuration(text);
-  if (ms !== null) {
-    const at = now() + ms;
+  const at = ms === null ? NaN : now() + ms;
+  if (ms !== null && withinDates(at)) {
     return isoDate(Math.floor(at / 1000), -new Date(at).getTimezoneOffset());
   }
   try {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
-import { parseDuration } from '../../core/record/duration.js';
+import { MAX_TIMER_MS, parseDuration, TOO_LONG } from '../../core/record/duration.js';
 import type { Store } from '../../core/store/open.js';
 import { abortRollout } from '../../ops/rollout/abort.js';
 import { loadRolloutConfig } from '../../ops/rollout/config.js';
@@ -53,6 +53,7 @@ function requestNumbers(f: RolloutFlags): { size: ReturnType<typeof parseBatchSi
   const size = parseBatchSize(f.batchSize ?? '1');
   const delayMs = f.delay === undefined || f.delay.trim() === '0' ? 0 : parseDuration(f.delay);
   if (delayMs === null) throw new CfgtrailError('BAD_INPUT', `--delay must be a duration such as 30s or 2m, not '${f.delay}'`);
+  if (delayMs > MAX_TIMER_MS) throw new CfgtrailError('BAD_INPUT', `--delay ${TOO_LONG}, not '${f.delay}'`);
   const maxFailures = f.maxFailures === undefined ? 0 : Number(f.maxFailures);
   if (!/^\d+$/.test(f.maxFailures ?? '0')) throw new CfgtrailError('BAD_INPUT', `--max-failures must be a whole number >= 0, not '${f.maxFailures}'`);
   return { size, delayMs, maxFailures };

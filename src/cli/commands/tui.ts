@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { createBrowser, type Browser } from '../../ops/browse.js';
 import { loadServices, realPorts } from '../wire.js';
 import { resolveAuthor } from '../identity.js';
-import { canChown, withProgress } from './apply-flow.js';
+import { canChown, rollbackHooks, withProgress } from './apply-flow.js';
 import type { OnEvent } from '../../ops/ports.js';
-import type { RollbackEvent } from '../../ops/rollback/types.js';
+import type { RollbackEvent, RollbackResult } from '../../ops/rollback/types.js';
+import type { Store } from '../../core/store/open.js';
+import type { Person } from '../../core/types.js';
 import { ExitWith, storeFor, useColor, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadTui } from '../tui-load.js';
@@ -34,11 +36,35 @@ export function registerTui(program: Command, deps: CliDeps, terminal: () => Tui
       // is refused by browser.list below, before the screen changes.
       const filter = words.map((w) => (/\s/.test(w) ? `"${w.replaceAll('"', '')}"` : w)).join(' ');
       const store = storeFor(cmd, deps);
-      const browser = sayingInterrupts(deps, createBrowser(store, { services: loadServices(store), ...realPorts(), author: resolveAuthor(f.author, deps.env), now: deps.now, chown: canChown() }));
+      const author = resolveAuthor(f.author, deps.env);
+      const browser = sayingInterrupts(deps, withHooks(store, author, deps, createBrowser(store, { services: loadServices(store), ...realPorts(), author, now: deps.now, chown: canChown() })));
       // The query runs while the TUI's bundle loads.
       const [{ renderTui }, list] = await Promise.all([loadTui(), browser.list(filter)]);
       await renderTui({ browser, list, color: useColor(cmd, { ...deps, isTTY: true }), filter }, term);
     });
+}
+
+/**
+ * The pre-rollback and post-rollback hooks around a rollback or revert made
+ * from the TUI, as the commands run them: a refusing hook is the action's
+ * error on the screen. A post hook's warning is written once the main screen
+ * is back (on the alternate screen it would vanish).
+ */
+function withHooks(store: Store, author: Person, deps: CliDeps, browser: Browser): Browser {
+  const later = { ...deps, stderr: (text: string) => void process.once('exit', () => deps.stderr(text)) };
+  const hooked = <P, R extends Pick<RollbackResult, 'commit' | 'changeId' | 'restarted' | 'verification'>>(apply: (plan: P, onEvent: OnEvent<RollbackEvent>) => Promise<R>, hooksOf: (plan: P) => ReturnType<typeof rollbackHooks>) =>
+    async (plan: P, onEvent: OnEvent<RollbackEvent>): Promise<R> => {
+      const hooks = hooksOf(plan);
+      await hooks.before(author);
+      const result = await apply(plan, onEvent);
+      await hooks.after(author, result);
+      return result;
+    };
+  return {
+    ...browser,
+    applyRollback: hooked(browser.applyRollback, (plan) => rollbackHooks(store, plan, 'rollback', later)),
+    applyRevert: hooked(browser.applyRevert, (plan) => rollbackHooks(store, plan.rollback, 'revert', later)),
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { topLevelEntry } from '../diff/top-level-entry.js';
 import { isPlainObject } from '../diff/diff-trees.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { valueAtPath } from '../diff/field-leaves.js';
-import { segmentsMatch } from '../diff/field-match.js';
+import { orderChangeMatches, segmentsMatch } from '../diff/field-match.js';
 import { parsePathText } from '../diff/path-text.js';
 import { redactChanges } from '../diff/redact.js';
 import { damageWarning, syncIndexForRead } from './index-sync.js';
@@ -102,13 +102,15 @@ function filesWithField(index: IndexData, field: string): string[] {
 
 function touches(c: FileChangeEntry, query: PathSegment[]): boolean {
   if (c.status === 'deleted' || c.status === 'added') return true;
-  return c.fields.some((t) => {
+  const matches = (texts: readonly string[], match: typeof segmentsMatch) => texts.some((t) => {
     try {
-      return segmentsMatch(parsePathText(t), query);
+      return match(parsePathText(t), query);
     } catch {
       return false; // not path syntax: cannot name this field
     }
   });
+  // an order change is a new value of the list or a parent, as the --field filter reads it
+  return matches(c.fields, segmentsMatch) || matches(c.reorders, orderChangeMatches);
 }
 
 function valuesOf(store: Store, file: string, changes: readonly FileChangeEntry[], query: PathSegment[]): FieldValue[] {

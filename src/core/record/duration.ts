@@ -4,6 +4,12 @@ import { SETTINGS_SCHEMA } from '../store/settings-schema.js';
 const DURATION = new RegExp(SETTINGS_SCHEMA.definitions!.duration!.pattern!);
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** The longest wait a Node.js timer holds (2^31 - 1 ms, 596 h): a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Why a duration longer than MAX_TIMER_MS is refused, for settings errors. */
+export const TOO_LONG = 'must be at most 596h (the longest a timer can wait)';
+
 /**
  * Milliseconds of a duration written as settings.yaml writes them (`500ms`,
  * `30s`, `1.5m`, `2h`); null when `text` is not one. A bare number is not a

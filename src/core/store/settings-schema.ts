@@ -101,7 +101,8 @@ function check(value: unknown, node: SchemaNode, at: KeyPath, ctx: Ctx): void {
     const items = s.items && resolve(s.items, ctx);
     // A list of plain strings is wrong as a whole ("expected a list of strings"); a list of maps, item by item.
     if (items && items.type === 'string') {
-      if (value.some((item) => typeof item !== 'string' || item.length < (items.minLength ?? 0))) fail(ctx, at, `expected ${what(s, ctx)}, got ${show(value)}`);
+      const bad = (item: unknown) => typeof item !== 'string' || item.length < (items.minLength ?? 0) || (items.pattern !== undefined && !new RegExp(items.pattern).test(item));
+      if (value.some(bad)) fail(ctx, at, `expected ${what(s, ctx)}, got ${show(value)}`);
     } else if (items) value.forEach((item, i) => check(item, items, [...at, i], ctx));
   }
   if (isMap(value) && (s.properties || s.required || s.additionalProperties !== undefined)) checkMap(value, s, at, ctx);

@@ -5,7 +5,7 @@ import { yamlLib } from '../lazy.js';
 import { CfgtrailError } from '../errors.js';
 import { parsePlainYaml } from '../diff/plain-yaml.js';
 import { checkSettingsSchema } from './settings-schema.js';
-import { parseDuration } from '../record/duration.js';
+import { MAX_TIMER_MS, parseDuration, TOO_LONG } from '../record/duration.js';
 import { compileIdentifierRules, type IdentifierRule } from '../diff/identifier-rules.js';
 import { parsePathText } from '../diff/path-text.js';
 
@@ -238,6 +238,10 @@ export function parseSettings(text: string, file: string): Settings {
       fail('policy', `forbidden_fields: ${JSON.stringify(rule.field)} is not a field path (${(e as Error).message.replace(/^bad field path "[^"]*": /, '')})`);
     }
   }
+  const hookTimeout = (v as Record<string, unknown>).hook_timeout as string | undefined ?? '60s';
+  const hookTimeoutMs = parseDuration(hookTimeout)!;
+  if (hookTimeoutMs === 0) fail('hook_timeout', 'must be more than 0 (every hook would time out at once)');
+  if (hookTimeoutMs > MAX_TIMER_MS) fail('hook_timeout', `${TOO_LONG}, not '${hookTimeout}'`);
   const listIdentifiers = compileIdentifierRules(v.list_identifiers as Record<string, string | string[]>);
   if (typeof listIdentifiers === 'string') fail('list_identifiers', listIdentifiers);
   return {
@@ -255,7 +259,7 @@ export function parseSettings(text: string, file: string): Settings {
     services: v.services as unknown[],
     components: v.components as Settings['components'],
     policy: policyOf((v as Record<string, unknown>).policy as RawPolicy | undefined),
-    hookTimeoutMs: parseDuration((v as Record<string, unknown>).hook_timeout as string | undefined ?? '60s')!,
+    hookTimeoutMs,
     watch: (raw.watch as unknown) ?? null,
     rollout: (v as Record<string, unknown>).rollout ?? null,
     drill: (v as Record<string, unknown>).drill ?? null,

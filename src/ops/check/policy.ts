@@ -25,14 +25,14 @@ export interface PolicyChange {
   fields: { file: string; pathText: string }[];
 }
 
-/** Trailers that mark what the policy does not judge: rollbacks, reverts, drift saved by a rollback, freezes. */
-const EXEMPT = ['rollback-to', 'reverts', 'snapshot-of', 'freeze'];
+/** Trailers that mark what the policy does not judge: rollbacks, reverts, drift saved by a rollback, freezes, drills, rollouts' records. */
+const EXEMPT = ['rollback-to', 'reverts', 'snapshot-of', 'freeze', 'drill', 'rollout'];
 
 /** Why a recorded change is exempt from the policy, or null. */
 export function exemptionOf(trailers: readonly Trailer[]): string | null {
   const key = trailers.map((t) => t.key.toLowerCase()).find((k) => EXEMPT.includes(k));
   if (key === undefined) return null;
-  return { 'rollback-to': 'a rollback', reverts: 'a revert', 'snapshot-of': "a rollback's drift snapshot", freeze: 'a freeze record' }[key]!;
+  return { 'rollback-to': 'a rollback', reverts: 'a revert', 'snapshot-of': "a rollback's drift snapshot", freeze: 'a freeze record', drill: 'a drill', rollout: "a rollout's record" }[key]!;
 }
 
 const pass = (name: string, detail: string): CheckLine => ({ name, status: 'pass', detail });

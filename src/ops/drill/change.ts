@@ -34,7 +34,12 @@ export function setField(content: string, path: string[], value: unknown, schema
   const doc = parseDocument(content);
   if (doc.errors.length > 0) throw new CfgtrailError('PARSE_ERROR', `${file}: does not parse as YAML: ${doc.errors[0]!.message.split('\n')[0]}`, { file });
   const had = doc.hasIn(path);
-  doc.setIn(path, value);
+  try {
+    doc.setIn(path, value);
+  } catch (e) {
+    // yaml throws a plain Error for a path through a scalar (`a.b` where a is 1)
+    throw new CfgtrailError('BAD_INPUT', `${file}: cannot set ${path.join('.')}: ${(e as Error).message.split('\n')[0]}`, { file }, { cause: e });
+  }
   const edited = editFields(content, String(doc), [{ path, kind: had ? 'changed' : 'added' }], schema);
   if (!edited.ok) throw new CfgtrailError('BAD_INPUT', `${file}: ${path.join('.')} cannot be set as a text edit (behind an alias or merge key?); use --patch`, { file });
   return edited.text;

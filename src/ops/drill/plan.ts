@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CfgtrailError } from '../../core/errors.js';
+import { escapeControls } from '../../core/path-name.js';
 import { readStoreHead } from '../../core/audit/store-head.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
 import type { Store } from '../../core/store/open.js';
@@ -52,7 +53,8 @@ export function planDrill(store: Store, req: DrillRequest): DrillPlan {
   const drift = live.size !== recorded.size || [...live].some(([p, f]) => recorded.get(p)?.oid !== f.oid);
   return {
     id: `DRILL-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`,
-    file, change: set ? `set ${set.path.join('.')}=${shownValue(store, set.path, set.text)}` : `patch ${req.patch!.source}`,
+    // shown on terminals and made the title of the drill's commit: control characters as text, secrets hidden
+    file, change: escapeControls(set ? `set ${set.path.join('.')}=${shownValue(store, set.path, set.text)}` : `patch ${req.patch!.source}`),
     before, after, head, drift, services, detect: req.detect ?? 'health', timeoutMs: req.timeoutMs, targets: drillTargets(store),
   };
 }

@@ -14,9 +14,23 @@ function isFreezeEntry(e: FirstParentEntry): boolean {
 }
 
 /**
+ * Whether an entry is stepped over as no change of its own: a freeze record,
+ * a rollout's record (it changes no file: the rollout acted on other hosts),
+ * or a commit of a drill (its bad change, its recovery, its record: together
+ * they change nothing, and the state before the recovery is the drill's fault).
+ */
+function isRecordEntry(e: FirstParentEntry): boolean {
+  if (e.changeId === null && isFreezeEntry(e)) return true;
+  const text = e.memberText('trailers', 'files');
+  if (!/"key":"(drill|rollout)"/i.test(text)) return false;
+  const trailers = JSON.parse(text) as Trailer[];
+  return trailerValues(trailers, 'Drill').length > 0 || (e.changeId === null && trailerValues(trailers, 'Rollout').length > 0);
+}
+
+/**
  * `rollback --previous`: the state before the newest change on HEAD's
  * first-parent line, stepping over freeze and unfreeze records (they change
- * no file, so the state before them is their own): the parent of the newest
+ * no file, so the state before them is their own) and drills: the parent of the newest
  * change, or the change below that parent's freeze records.
  * @throws CfgtrailError UNKNOWN_REV when no change has a parent
  * @example previousTarget(index, head) // the parent of the newest change
@@ -26,8 +40,8 @@ export function previousTarget(index: IndexData, head: string): string {
   let target: string | null = null;
   let last: string | null = null;
   eachFirstParent(index, head, (e) => {
-    if (e.changeId === null && isFreezeEntry(e)) {
-      if (changes === 1) last = e.oid;
+    if (isRecordEntry(e)) {
+      if (changes === 1 && last === null) last = e.oid;
       return true;
     }
     changes += 1;
@@ -48,7 +62,7 @@ export function previousTarget(index: IndexData, head: string): string {
 export function changeAtOrBelow(index: IndexData, commit: string): string {
   let found: string | null = null;
   eachFirstParent(index, commit, (e) => {
-    if (e.changeId === null && isFreezeEntry(e)) return true;
+    if (isRecordEntry(e)) return true;
     found = e.oid;
     return false;
   });

@@ -99,6 +99,7 @@ function validateMetric(ctx: Ctx, raw: unknown, at: KeyPath): MetricConfig {
   const max = threshold('max');
   const min = threshold('min');
   if (max === undefined && min === undefined) fail(ctx, at, `metric '${name}' needs max or min (or both)`);
+  if (max !== undefined && min !== undefined && min > max) fail(ctx, [...at, 'min'], `must not be above max (${max}): every sample would be a breach`);
   const timeoutMs = o.timeout === undefined ? (kind === 'command' ? 10_000 : 5_000) : durationField(ctx, o.timeout, [...at, 'timeout']);
   return { name, source: sourceOf(ctx, o, at, kind), ...(max !== undefined ? { max } : {}), ...(min !== undefined ? { min } : {}), timeoutMs };
 }

@@ -8,6 +8,7 @@ import { syncIndex } from '../../core/audit/index-sync.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { lastGoodCommit } from '../../core/audit/verification-notes.js';
 import { readStoreHead } from '../../core/audit/store-head.js';
+import { changeAtOrBelow } from '../rollback/history.js';
 import { autoRollback, finishPendingAutoRollback } from './auto-rollback.js';
 import { alert, type WatchContext } from './context.js';
 import { decideRound, type Decision, type HeadInfo } from './decide.js';
@@ -28,8 +29,10 @@ export async function runRound(ctx: WatchContext): Promise<RoundStatus> {
     return 'no-snapshot';
   }
   const index = syncIndex(store, { persist: false });
-  const entry = lookupEntry(store, index, commit);
-  const head: HeadInfo = { commit, changeId: entry.changeId, time: Date.parse(entry.date) };
+  // A freeze (the incident playbook's first step) is no new change: it must not restart the count or the grace.
+  const live = changeAtOrBelow(index, commit);
+  const entry = lookupEntry(store, index, live);
+  const head: HeadInfo = { commit: live, changeId: entry.changeId, time: Date.parse(entry.date) };
   const resumed = await finishPendingAutoRollback(ctx, head, readWatchState(store.gitdir));
   if (resumed) {
     writeWatchState(store.gitdir, resumed.state);

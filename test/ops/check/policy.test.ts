@@ -43,6 +43,9 @@ describe('policy checks', () => {
     expect(exemptionOf([{ key: 'reverts', value: 'x' }])).toBe('a revert');
     expect(exemptionOf([{ key: 'Snapshot-Of', value: 'drift' }])).toBe("a rollback's drift snapshot");
     expect(exemptionOf([{ key: 'Freeze', value: 'on' }])).toBe('a freeze record');
+    // a drill's commits and a rollout's record are no new change: a pre-deploy check after one must not fail on them
+    expect(exemptionOf([{ key: 'Change-Id', value: 'I1' }, { key: 'Drill', value: 'DRILL-20261129-abcdef' }])).toBe('a drill');
+    expect(exemptionOf([{ key: 'Rollout', value: 'ROLLOUT-1' }, { key: 'Rollout-State', value: 'completed' }])).toBe("a rollout's record");
     expect(exemptionOf([{ key: 'Ticket', value: 'x' }])).toBeNull();
   });
 });

@@ -22,6 +22,9 @@ describe('the bad change as a text edit', () => {
     expect(setField('a: 1 # keep\nb: 2\n', ['b'], 'broken', 'core', 'f')).toBe('a: 1 # keep\nb: broken\n');
     expect(setField('a: 1\n', ['c'], 3, 'core', 'f')).toBe('a: 1\nc: 3\n');
     expect(isCfgtrailError(caught(() => setField('a: [1\n', ['a'], 1, 'core', 'f')), 'PARSE_ERROR')).toBe(true);
+    // a path through a scalar (a is 1): refused with one line, not an internal error
+    expect(isCfgtrailError(caught(() => setField('a: 1\n', ['a', 'b', 'c'], 1, 'core', 'f')), 'BAD_INPUT')).toBe(true);
+    expect(isCfgtrailError(caught(() => setField('a: [1, 2]\n', ['a', 'x'], 1, 'core', 'f')), 'BAD_INPUT')).toBe(true);
   });
 
   it('reads --set values as YAML and refuses malformed ones', () => {

@@ -61,6 +61,8 @@ describe('validateWatch', () => {
     ['watch:\n  metrics:\n    - { name: e, prometheus: { url: "http://admin:S3cretPw@127.0.0.1:9090", query: up }, max: 1 }\n', /watch\.metrics\[0\]\.prometheus\.url: must not carry a user or password/],
     ['watch:\n  metrics:\n    - { name: e, http: { url: "https://tok@example.com/m.json", field: x }, max: 1 }\n', /watch\.metrics\[0\]\.http\.url: must not carry a user or password/],
     ['watch:\n  alerts:\n    - webhook: "https://u:p@hooks.example.com/x"\n', /watch\.alerts\[0\]\.webhook: must not carry a user or password/],
+    // every value would be a breach: each new change rolled back
+    ['watch:\n  metrics: [{ name: q, command: [q], min: 5, max: 1 }]\n', /watch\.metrics\[0\]\.min: must not be above max \(1\): every sample would be a breach/],
   ])('refuses %j', (text, message) => {
     const e = caught(() => load(text)) as { code: string; message: string };
     expect(e.code).toBe('BAD_SETTINGS');
@@ -70,6 +72,10 @@ describe('validateWatch', () => {
   it('grace and cooldown may be zero; the interval may not', () => {
     expect(load('watch:\n  grace: 0ms\n  cooldown: 0.0m\n')).toMatchObject({ graceMs: 0, cooldownMs: 0 });
     expect((caught(() => load('watch:\n  interval: 0s\n')) as Error).message).toMatch(/watch\.interval: must be more than 0/);
+    // a longer wait than a timer holds would be cut to 1 ms: a busy loop sampling every metric
+    expect((caught(() => load('watch:\n  interval: 99999999999h\n')) as Error).message).toMatch(/watch\.interval: must be at most 596h/);
+    expect((caught(() => load('watch:\n  metrics: [{ name: x, command: [a], max: 1, timeout: 600h }]\n')) as Error).message).toMatch(/watch\.metrics\[0\]\.timeout: must be at most 596h/);
+    expect(load('watch:\n  interval: 596h\n')).toMatchObject({ intervalMs: 596 * 3_600_000 });
   });
   it('alertmanager: token source, label matches, body limit', () => {
     const w = load('watch:\n  alertmanager: { token_file: /etc/cfgtrail/am.token, match: [{ labels: { alertname: HighErrorRate }, service: myapp }] }\n');

@@ -39,6 +39,15 @@ function resume(f: Fleet, how: 'continue' | 'abort', status: string): StateJson 
   return s;
 }
 
+/** A `watch:` metric in the control store's settings that reads its value from a file the test writes; returns that file. */
+function watchErrorRate(f: Fleet, value: string): string {
+  const metric = join(f.control, 'error-rate.txt');
+  writeFileSync(metric, `${value}\n`);
+  const settings = join(f.control, '.cfgtrail', 'settings.yaml');
+  writeFileSync(settings, `${readFileSync(settings, 'utf8')}watch:\n  metrics:\n    - { name: error_rate, command: ["cat", ${JSON.stringify(metric)}], max: 0.05 }\n`);
+  return metric;
+}
+
 const rollout = (f: Fleet, extra: string[] = []) =>
   cfgtrail(['rollback', GOOD_ID, '--instances', f.list, '--batch-size', '2', '--yes', ...extra], { cwd: f.control });
 
@@ -103,10 +112,7 @@ describe('rollback --instances (progressive rollout)', () => {
 
   it("watch's metric rules are part of the gate: a metric past its threshold after a batch stops the rollout; --continue goes on once it is good", async () => {
     const f = await startFleet(3);
-    const metric = join(f.control, 'error-rate.txt');
-    writeFileSync(metric, '0.2\n');
-    const settings = join(f.control, '.cfgtrail', 'settings.yaml');
-    writeFileSync(settings, `${readFileSync(settings, 'utf8')}watch:\n  metrics:\n    - { name: error_rate, command: ["cat", ${JSON.stringify(metric)}], max: 0.05 }\n`);
+    const metric = watchErrorRate(f, '0.2');
     const r = rollout(f);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(19);
@@ -125,10 +131,7 @@ describe('rollback --instances (progressive rollout)', () => {
 
   it('two --continue at once: one takes the rollout over, the other is refused or finds nothing left; every instance acts once', async () => {
     const f = await startFleet(3);
-    const metric = join(f.control, 'error-rate.txt');
-    writeFileSync(metric, '0.2\n');
-    const settings = join(f.control, '.cfgtrail', 'settings.yaml');
-    writeFileSync(settings, `${readFileSync(settings, 'utf8')}watch:\n  metrics:\n    - { name: error_rate, command: ["cat", ${JSON.stringify(metric)}], max: 0.05 }\n`);
+    const metric = watchErrorRate(f, '0.2');
     expect(rollout(f).code).toBe(19);
     writeFileSync(metric, '0.01\n');
     const last = f.instances[2]!;

@@ -226,6 +226,18 @@ describe('cfgtrail watch (long-running)', () => {
     expect(existsSync(join(w.store, 'cfgtrail-watch.pid'))).toBe(false);
   });
 
+  it('four watchers started at the same instant: exactly one runs, the others are refused naming it', async () => {
+    const w = await watchedSample();
+    w.settings(['interval: 100ms', ...problemsMetric(w.svc)]);
+    const all = [0, 1, 2, 3].map(() => spawnWatch(w.dir));
+    await new Promise((r) => setTimeout(r, 2500));
+    const codes = all.map((x) => x.child.exitCode);
+    expect(codes.filter((c) => c === null)).toHaveLength(1); // still running
+    expect(codes.filter((c) => c === 6)).toHaveLength(3);
+    for (const x of all) if (x.child.exitCode === null) x.child.kill('SIGTERM');
+    await Promise.all(all.map((x) => x.exited));
+  });
+
   it('a watcher killed in the middle of its rollback: the next watcher finishes the same rollback, once', async () => {
     const w = await watchedSample();
     // A slow restart, so the kill lands after the rollback commit and before the service is reloaded.

@@ -55,7 +55,7 @@ export function registerWatch(program: Command, deps: CliDeps): void {
       if (config.metrics.length === 0 && !f.listen) throw new CfgtrailError('BAD_SETTINGS', `${store.settings.file}: watch.metrics: nothing to watch (add metrics, or run with --listen for Alertmanager)`);
       const emit = lineWriter(f.log ? resolve(workDir(cmd, deps), f.log) : null, deps);
       const ctx = watchContext(store, config, emit, deps);
-      const release = claimWatcher(store.gitdir, f.once ? 'cfgtrail watch --once' : 'cfgtrail watch');
+      const release = await claimWatcher(store, f.once ? 'cfgtrail watch --once' : 'cfgtrail watch');
       try {
         if (f.once) return await once(ctx);
         await runUntilStopped(ctx, f, deps);

@@ -3,40 +3,34 @@
  * back. `STORE/cfgtrail-watch.pid` names the running watcher; a dead one's
  * file (killed, host rebooted) is taken over.
  */
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
-import { readRegularFile } from '../../core/store/lock.js';
+import { readRegularFile, storeLockOptions, withStoreLock } from '../../core/store/lock.js';
+import { writeFileDurably } from '../../core/store/durable-file.js';
+import type { Store } from '../../core/store/open.js';
 import { describeOwner, isThisProcess, ownerAlive, thisProcess, type ProcessOwner } from '../../core/store/owner.js';
 
 export const WATCHER_FILE = 'cfgtrail-watch.pid';
 
 /**
- * Claims the store for this watcher; returns the release function.
+ * Claims the store for this watcher; returns the release function. The
+ * claim is made holding the store lock, so two watchers starting at the same
+ * instant, or two taking over a dead one's file, cannot both get it; the file
+ * is written whole (temp file and rename), never seen half-written.
  * @throws CfgtrailError LOCKED naming the watcher that runs
- * @example const release = claimWatcher(store.gitdir, 'cfgtrail watch'); try { … } finally { release(); }
+ * @example const release = await claimWatcher(store, 'cfgtrail watch'); try { … } finally { release(); }
  */
-export function claimWatcher(gitdir: string, command: string): () => void {
-  const file = join(gitdir, WATCHER_FILE);
+export async function claimWatcher(store: Store, command: string): Promise<() => void> {
+  const file = join(store.gitdir, WATCHER_FILE);
   const me = thisProcess(command);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(me));
-      } finally {
-        closeSync(fd);
-      }
-      return () => releaseIfOurs(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+  await withStoreLock(store.gitdir, storeLockOptions(store), async () => {
     const owner = readOwner(file);
-    if (owner && ownerAlive(owner)) throw new CfgtrailError('LOCKED', `another watcher runs on this store: ${describeOwner(owner)}; stop it first`, { owner });
-    // Dead (or unreadable) owner: remove its file and try again; a racing watcher's wx create decides.
-    rmSync(file, { force: true });
-  }
-  throw new CfgtrailError('LOCKED', 'another watcher keeps starting on this store', {});
+    if (owner && !isThisProcess(owner) && ownerAlive(owner)) throw new CfgtrailError('LOCKED', `another watcher runs on this store: ${describeOwner(owner)}; stop it first`, { owner });
+    // none, or a dead one's (killed, host rebooted): this watcher's from now on
+    writeFileDurably(file, JSON.stringify(me));
+  });
+  return () => releaseIfOurs(file);
 }
 
 function readOwner(file: string): ProcessOwner | null {
@@ -44,7 +38,7 @@ function readOwner(file: string): ProcessOwner | null {
     const o = JSON.parse(readRegularFile(file)) as ProcessOwner;
     return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
   } catch {
-    return null; // half-written by a watcher that died at once, or gone: no live owner
+    return null; // gone, or not ours to read: no live owner
   }
 }
 

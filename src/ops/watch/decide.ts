@@ -125,6 +125,18 @@ function holdReason(input: RoundInput, rollbacks: WatchState['rollbacks']): Hold
   return null;
 }
 
+/**
+ * The firing alerts to keep after an automatic rollback that started at
+ * `startedAt`: the rollback answered the ones before it (afterRollback clears
+ * them), but an alert Alertmanager sent while it ran (`onDisk`, written by the
+ * listener meanwhile) is news about the new state and stays, or it would be
+ * lost until Alertmanager repeats it (hours, by default).
+ */
+export function alertsDuringRollback(afterState: WatchState, onDisk: WatchState['firing'], startedAt: number): WatchState {
+  const kept = Object.fromEntries(Object.entries(onDisk).filter(([, a]) => a.since >= startedAt));
+  return { ...afterState, firing: { ...afterState.firing, ...kept } };
+}
+
 /** Automatic rollbacks started in the hour before `now`. */
 export function rollbacksInLastHour(rollbacks: WatchState['rollbacks'], now: number): number {
   return rollbacks.filter((r) => now - r.at < HOUR_MS).length;

@@ -11,7 +11,7 @@ import { readStoreHead } from '../../core/audit/store-head.js';
 import { changeAtOrBelow } from '../rollback/history.js';
 import { autoRollback, finishPendingAutoRollback } from './auto-rollback.js';
 import { alert, type WatchContext } from './context.js';
-import { decideRound, type Decision, type HeadInfo } from './decide.js';
+import { alertsDuringRollback, decideRound, type Decision, type HeadInfo } from './decide.js';
 import { readWatchState, writeWatchState, type WatchState } from './state.js';
 
 /** How a round ended, for `watch --once`'s exit code. */
@@ -61,7 +61,7 @@ export async function runRound(ctx: WatchContext): Promise<RoundStatus> {
   }
   ctx.emit({ type: 'decision', at: iso(now), action: 'rollback', reason: action.reason, head: commit });
   const outcome = await autoRollback(ctx, { head, reason: action.reason, trigger: action.trigger, state });
-  state = outcome.state;
+  state = alertsDuringRollback(outcome.state, readWatchState(store.gitdir).firing, now);
   writeWatchState(store.gitdir, state);
   return OUTCOME_STATUS[outcome.outcome];
 }

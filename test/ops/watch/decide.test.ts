@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterRollback, cooldownUntil, decideRound, thresholdBreach, type HeadInfo, type RoundInput, type Sample } from '../../../src/ops/watch/decide.js';
+import { afterRollback, alertsDuringRollback, cooldownUntil, decideRound, thresholdBreach, type HeadInfo, type RoundInput, type Sample } from '../../../src/ops/watch/decide.js';
 import { emptyWatchState, type WatchState } from '../../../src/ops/watch/state.js';
 import type { MetricConfig } from '../../../src/ops/watch/config.js';
 
@@ -117,3 +117,15 @@ describe('decideRound', () => {
     expect(decideRound(round([0.01, 5], { at: T0 + 10 * S }), state).action.kind).toBe('none');
   });
 });
+
+describe('alerts that arrive while an automatic rollback runs', () => {
+  it('are kept for the next round; those the rollback answered are cleared', () => {
+    const before = { ...emptyWatchState(), firing: { old: { alertname: 'HighErrorRate', service: 'web', since: T0 - 60 * S, fingerprint: 'old' } } };
+    const rolled = afterRollback(before, { at: T0, from: HEAD.commit, commit: 'c'.repeat(40), ok: true, reason: 'r' }, T0 + 5 * S, HEAD.commit);
+    expect(rolled.firing).toEqual({});
+    // the listener wrote a new alert (during the rollback) next to the old one
+    const onDisk = { ...before.firing, fresh: { alertname: 'HighLatency', service: 'web', since: T0 + 2 * S, fingerprint: 'fresh' } };
+    expect(Object.keys(alertsDuringRollback(rolled, onDisk, T0).firing)).toEqual(['fresh']);
+  });
+});
+

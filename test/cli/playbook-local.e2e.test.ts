@@ -4,7 +4,7 @@
  * target whose objects do not read cleanly; one line on stderr, its exit
  * code, store and files untouched), and who is told when it runs.
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cfgtrail, cfgtrailAsync, gitIn, tempDir } from '../helpers/cli.js';
@@ -86,6 +86,22 @@ describe('cfgtrail playbook refusals', () => {
     expectOneLine(cfgtrail(['playbook', 'emergency', '--yes', '--report', join(fileInTheWay, 'sub')], { cwd: dir }), 8, /^cfgtrail: --report .*: (ENOTDIR|EEXIST); nothing was changed$/);
     expect(gitIn(store, ['rev-parse', 'HEAD'])).toBe(head2);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
+  });
+
+  it('emergency: a plan that changed between the confirmation and the rollback is not applied; the freeze stays, the record says it failed', () => {
+    const { dir, store } = storeWithBadChange();
+    mkdirSync(join(store, 'hooks'), { recursive: true });
+    // the hook approves, but a new file appears before the rollback is applied: the plan shown is no longer the plan
+    writeFileSync(join(store, 'hooks', 'pre-rollback'), `#!/bin/sh\nprintf 'x: 1\\n' > '${join(dir, 'extra.yaml')}'\n`);
+    chmodSync(join(store, 'hooks', 'pre-rollback'), 0o755);
+    const reports = tempDir();
+    const r = cfgtrail(['playbook', 'emergency', '--yes', '--report', reports], { cwd: dir });
+    expectOneLine(r, 13, /^cfgtrail: the live files or the history changed after the plan was confirmed: nothing was rolled back \(the freeze [0-9a-f]{7} stays\); run the playbook again to see the new plan$/);
+    expect(r.stderr).toMatch(/^playbook emergency INC-\S+ failed; incident record: \S+\.md, \S+\.json; changes stay frozen until `cfgtrail unfreeze`$/m);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool: 5000\n');
+    expect(cfgtrail(['snapshot', '-m', 'while frozen'], { cwd: dir }).code).toBe(15);
+    const json = readFileSync(join(reports, readdirSync(reports).find((f) => f.endsWith('.json'))!), 'utf8');
+    expect(JSON.parse(json)).toMatchObject({ outcome: 'failed' });
   });
 
   it('--dry-run prints the checklist, the steps and the plan, and changes nothing', () => {

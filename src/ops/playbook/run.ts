@@ -5,11 +5,12 @@
  * Every step lands in the incident record's timeline as it happens, so a
  * run cut short still says how far it got.
  */
+import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
 import { freezeChanges } from '../freeze.js';
 import { planRollback } from '../rollback/plan.js';
 import { applyRollback } from '../rollback/apply.js';
-import type { ApplyContext, RollbackResult } from '../rollback/types.js';
+import type { ApplyContext, RollbackPlan, RollbackResult } from '../rollback/types.js';
 import type { AlertEvent } from '../alerts.js';
 import type { PreparedPlaybook } from './prepare.js';
 import type { IncidentRecord, TimelineEntry } from './types.js';
@@ -36,8 +37,14 @@ export async function runPlaybook(store: Store, p: PreparedPlaybook, ports: Play
     const f = await freezeChanges(store, { reason: `playbook emergency ${record.id}: rolled back to the last good revision ${plan.target.commit.slice(0, 7)}`, until: null, author: req.author, now: req.now });
     record.freezeCommit = f.commit;
     step('freeze', `changes frozen (${f.commit.slice(0, 7)}) until 'cfgtrail unfreeze'${f.replaced ? `; it replaces the freeze of ${f.replaced.since} by ${f.replaced.by} (${f.replaced.reason})` : ''}`);
-    // The freeze commit moved HEAD: the rollback is planned again on top of it.
-    plan = planRollback(store, p.rollbackRequest);
+    // The freeze commit moved HEAD: the rollback is planned again on top of it,
+    // and must still be the one the operator confirmed and the hook approved.
+    const again = planRollback(store, p.rollbackRequest);
+    if (planKey(again) !== planKey(plan)) {
+      step('rollback', 'not rolled back: the live files or the history changed after the plan was confirmed');
+      throw new CfgtrailError('REFUSED', `the live files or the history changed after the plan was confirmed: nothing was rolled back (the freeze ${f.commit.slice(0, 7)} stays); run the playbook again to see the new plan`, { freeze: f.commit });
+    }
+    plan = again;
   }
   const result = await applyRollback(plan, {
     store, services: p.rollbackRequest.services, author: req.author, now: req.now, chown: req.chown, clock: ports.clock,
@@ -66,4 +73,9 @@ function noteResult(record: IncidentRecord, r: RollbackResult): void {
   record.verification = r.verification
     ? r.verification.report.services.map((s) => ({ service: s.service, ok: s.ok, message: s.checks.map((c) => c.message).join('; ') }))
     : [];
+}
+
+/** What a rollback plan would do, for comparing two plans: the target and every file action. */
+function planKey(plan: RollbackPlan): string {
+  return JSON.stringify([plan.target.commit, plan.actions.map((a) => [a.path, a.action, a.action === 'write' ? a.oid : a.action === 'chmod' ? a.perm : null])]);
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { BIN, cfgtrail, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
+import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
 import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';
 import { freePort, goodConfig, SAMPLE_SERVER, writeSampleConfig } from '../helpers/sample-service.js';
 
@@ -258,20 +258,26 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
   });
 });
 
-describe('cfgtrail drill: secrets in --set', () => {
+/** A store whose service restarts and checks with `true` (no supervisord): a drill of it is never detected, and restored. */
+function commandServiceStore(content: string): string {
+  const dir = tempDir('cfgtrail-drill-cmd-');
+  writeFileSync(join(dir, 'app.yaml'), content);
+  expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
+  writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), [
+    'services:',
+    '  - name: app',
+    '    files: ["app.yaml"]',
+    '    restart: { command: ["true"] }',
+    '    health: [{ command: ["true"] }]',
+    '',
+  ].join('\n'));
+  expect(cfgtrail(['snapshot', '-m', 'base'], { cwd: dir }).code).toBe(0);
+  return dir;
+}
+
+describe('cfgtrail drill (a command-restarted service)', () => {
   it('a secret value never reaches the plan, the commit titles or the reports', () => {
-    const dir = tempDir('cfgtrail-drill-secret-');
-    writeFileSync(join(dir, 'app.yaml'), 'db_password: old-one\npool_max: 10\n');
-    expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
-    writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), [
-      'services:',
-      '  - name: app',
-      '    files: ["app.yaml"]',
-      '    restart: { command: ["true"] }',
-      '    health: [{ command: ["true"] }]',
-      '',
-    ].join('\n'));
-    expect(cfgtrail(['snapshot', '-m', 'base'], { cwd: dir }).code).toBe(0);
+    const dir = commandServiceStore('db_password: old-one\npool_max: 10\n');
     for (const set of ['db_password=SuperSecret1', 'pool_max=AKIAIOSFODNN7EXAMPLE']) {
       const plan = cfgtrail(['drill', '--set', set, '--dry-run'], { cwd: dir });
       expect(plan.code, plan.stderr).toBe(0);
@@ -284,5 +290,14 @@ describe('cfgtrail drill: secrets in --set', () => {
     expect(gitIn(join(dir, '.cfgtrail'), ['log', '--format=%s%n%b'])).not.toContain('SuperSecret1');
     for (const f of readdirSync(join(dir, 'reports'))) expect(readFileSync(join(dir, 'reports', f), 'utf8')).not.toContain('SuperSecret1');
   });
-});
 
+  it('two drills started at once: one runs, the other is refused naming it; the file ends as it began', async () => {
+    const dir = commandServiceStore('pool_max: 10\n');
+    const both = await Promise.all([0, 1].map(() => cfgtrailAsync(['drill', '--set', 'pool_max=5000', '--yes', '--timeout', '2s'], { cwd: dir })));
+    const codes = both.map((r) => r.code).sort();
+    expect(codes).toEqual([1, 13]); // not detected (a check of `true` never fails), and refused
+    expect(both.find((r) => r.code === 13)!.stderr).toMatch(/^cfgtrail: drill DRILL-\S+ is running \(pid \d+/);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool_max: 10\n');
+    expect(gitIn(join(dir, '.cfgtrail'), ['log', '--format=%s']).split('\n').filter((l) => l.startsWith('Drill DRILL-') && l.includes('set pool_max'))).toHaveLength(1);
+  });
+});

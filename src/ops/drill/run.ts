@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatDuration } from '../../core/record/duration.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
 import type { Store } from '../../core/store/open.js';
+import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import { writeRecordCommit } from '../../core/store/record-commit.js';
 import { writeSnapshot } from '../../core/store/snapshot.js';
 import { restartServices } from '../restart.js';
@@ -16,7 +17,7 @@ import { applyRollback } from '../rollback/apply.js';
 import { planRollback } from '../rollback/plan.js';
 import type { RollbackResult } from '../rollback/types.js';
 import { sampleAll, waitForBreach, waitForFailure } from './detect.js';
-import { removeDrillState, writeDrillState, type DrillState } from './state.js';
+import { refuseUnfinishedDrill, removeDrillState, writeDrillState, type DrillState } from './state.js';
 import { thisProcess } from '../../core/store/owner.js';
 import type { ServiceConfig } from '../services-config.js';
 import type { DrillPhase, DrillPlan, DrillPorts, DrillResult } from './types.js';
@@ -40,12 +41,19 @@ export async function runDrill(store: Store, plan: DrillPlan, ports: DrillPorts)
     return v;
   };
   const snap = (title: string) => writeSnapshot(store, { title, trailers: [{ key: 'Drill', value: plan.id }], author: ports.author, ...(ports.now ? { now: ports.now } : {}) });
+  const state = (original: string): DrillState => ({
+    version: 1, id: plan.id, original, file: plan.file, services: plan.services.map((s) => s.name), startedAt: r.startedAt, owner: thisProcess('cfgtrail drill'),
+  });
+  // Claimed holding the store lock before anything changes: of two drills started at once, one runs
+  // and the other is refused naming it (REFUSED), instead of both writing their bad change.
+  await withStoreLock(store.gitdir, storeLockOptions(store), async () => {
+    refuseUnfinishedDrill(store.gitdir);
+    writeDrillState(store.gitdir, state(plan.head));
+  });
   try {
     if (plan.drift) r.commits.original = (await phase('snapshot', () => snap(`Drill ${plan.id}: the live files before the drill`))).commit ?? plan.head;
     if (signal?.aborted) return await finish(store, plan, r, ports, phase);
-    writeDrillState(store.gitdir, {
-      version: 1, id: plan.id, original: r.commits.original, file: plan.file, services: plan.services.map((s) => s.name), startedAt: r.startedAt, owner: thisProcess('cfgtrail drill'),
-    });
+    writeDrillState(store.gitdir, state(r.commits.original));
     await phase('apply', async () => {
       // In place (owner and mode stay); never through a link swapped in since planning.
       const fd = openSync(join(store.root, plan.file), constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);

@@ -13,12 +13,22 @@ export interface ProcessOwner {
   command?: string;
   /** ISO time the owner started holding. */
   since?: string;
+  /**
+   * The process's start time in clock ticks since boot (/proc/PID/stat field
+   * 22, Linux): compared exactly, it tells a reused pid from the owner
+   * without mixing the wall clock in (it can stand a second or more apart
+   * from the boot-time estimate on a virtual machine).
+   */
+  startTicks?: number;
 }
 
 /** This process as an owner. */
 export function thisProcess(command?: string): ProcessOwner {
-  return { pid: process.pid, host: hostname(), ...(command ? { command } : {}), since: new Date().toISOString() };
+  myStartTicks ??= startTicksOf(process.pid);
+  return { pid: process.pid, host: hostname(), ...(command ? { command } : {}), since: new Date().toISOString(), ...(myStartTicks !== null ? { startTicks: myStartTicks } : {}) };
 }
+
+let myStartTicks: number | null | undefined;
 
 /** True when `owner` is this very process. */
 export function isThisProcess(owner: ProcessOwner): boolean {
@@ -54,24 +64,38 @@ function pidReused(owner: ProcessOwner): boolean {
     return false; // no /proc: cannot tell
   }
   if (!/node|cfgtrail/.test(cmdline)) return true;
+  if (typeof owner.startTicks === 'number') {
+    const ticks = startTicksOf(owner.pid);
+    return ticks !== null && ticks !== owner.startTicks;
+  }
+  // Written by an older cfgtrail: the start time against the wall clock, with slack.
   const started = processStartMs(owner.pid);
   const since = owner.since ? Date.parse(owner.since) : NaN;
   // A second of slack: the boot time and clock ticks are coarse.
   return started !== null && Number.isFinite(since) && started > since + 1_000;
 }
 
-/** When a process started (ms since the epoch), from /proc; null when it cannot be read. */
-function processStartMs(pid: number): number | null {
+/** A process's start time in clock ticks since boot, from /proc; null when it cannot be read. */
+function startTicksOf(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces and parentheses); starttime is field 22.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return null;
-    return (btime + ticks / CLOCK_TICKS) * 1000;
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isInteger(ticks) ? ticks : null;
   } catch {
     return null; // gone meanwhile, or no /proc
+  }
+}
+
+/** When a process started (ms since the epoch), from /proc; null when it cannot be read. */
+function processStartMs(pid: number): number | null {
+  const ticks = startTicksOf(pid);
+  try {
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (ticks === null || !Number.isFinite(btime)) return null;
+    return (btime + ticks / CLOCK_TICKS) * 1000;
+  } catch {
+    return null; // no /proc
   }
 }
 

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseCatFileBatch } from './objects-fixtures.js';
 
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_COMMITTER_NAME: 'Git Tester', GIT_COMMITTER_EMAIL: 'git@example.com' };
 
@@ -186,15 +187,5 @@ export const LAYOUTS: Layout[] = [
 
 /** Every object git sees in the store (alternates included): oid -> type and content. */
 export function readAllObjects(store: string): Map<string, { type: string; content: Buffer }> {
-  const out = gitRawIn(store, ['cat-file', '--batch-all-objects', '--batch']);
-  const objects = new Map<string, { type: string; content: Buffer }>();
-  let p = 0;
-  while (p < out.length) {
-    const nl = out.indexOf(0x0a, p);
-    const [oid, type, size] = out.toString('latin1', p, nl).split(' ');
-    const start = nl + 1;
-    objects.set(oid!, { type: type!, content: out.subarray(start, start + Number(size)) });
-    p = start + Number(size) + 1;
-  }
-  return objects;
+  return parseCatFileBatch(gitRawIn(store, ['cat-file', '--batch-all-objects', '--batch']));
 }

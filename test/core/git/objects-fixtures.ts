@@ -80,7 +80,11 @@ export function buildHistory(dir: string, commits: number, seed = 1): void {
 /** Every object of a repo, read by native git: oid -> { type, content }. */
 export function readAllWithGit(dir: string): Map<string, { type: string; content: Buffer }> {
   const list = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)']).split('\n').filter(Boolean);
-  const out = gitRaw(dir, ['cat-file', '--batch'], `${list.join('\n')}\n`);
+  return parseCatFileBatch(gitRaw(dir, ['cat-file', '--batch'], `${list.join('\n')}\n`));
+}
+
+/** `git cat-file --batch` output (`<oid> <type> <size>\n<content>\n`…) as oid -> { type, content }. */
+export function parseCatFileBatch(out: Buffer): Map<string, { type: string; content: Buffer }> {
   const objects = new Map<string, { type: string; content: Buffer }>();
   let p = 0;
   while (p < out.length) {

@@ -341,3 +341,12 @@ export function memberRange(indexOf: (needle: string, from: number) => number, f
   const stop = next === null ? end - 1 : indexOf(`,"${next}":`, at);
   return at >= from && at < end && stop > at && stop <= end ? [at + key.length + 4, stop] : null;
 }
+
+/**
+ * Whether a commit of the index has this Change-Id (its own column of the
+ * index line): a Change-Id given by hand must be new in the store.
+ */
+export function changeIdIndexed(index: Pick<IndexData, 'bytes'>, changeId: string): boolean {
+  return index.bytes.includes(`\t${changeId}\t`);
+}
+

@@ -9,7 +9,7 @@ import { readStoreHead, storeHeadRefName } from '../audit/store-head.js';
 import { parseConfig } from '../diff/parse-config.js';
 import type { PieceMemo } from '../diff/chunked-yaml.js';
 import { buildRecord, flatTree, recordSettings, recordSettingsKey, parseCacheKey, type FlatTree, type ParseCache } from '../audit/record.js';
-import { appendLines, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
+import { appendLines, changeIdIndexed, readIndexTail, recordLine, tailOf, type IndexTail } from '../audit/index-store.js';
 import { syncIndex } from '../audit/index-sync.js';
 import { storeLockOptions, withStoreLock } from './lock.js';
 import { autoPack } from './auto-gc.js';
@@ -142,7 +142,7 @@ export function indexTailAt(store: Store, head: string | null, givenChangeId: st
   const tail = givenChangeId === undefined ? readIndexTail(store.gitdir) : null;
   if (tail && tail.head === head && tail.settings === recordSettingsKey(store.settings)) return tail;
   const index = syncIndex(store, { persist: true });
-  if (givenChangeId !== undefined && index.bytes.includes(`\t${givenChangeId}\t`)) {
+  if (givenChangeId !== undefined && changeIdIndexed(index, givenChangeId)) {
     throw new CfgtrailError('DUPLICATE_CHANGE_ID', `Change-Id ${givenChangeId} is already used in this store`, { changeId: givenChangeId });
   }
   return tailOf(index); // saved by syncIndex: it is what head.json now says

@@ -6,7 +6,7 @@ import type { Person, Trailer } from '../../core/types.js';
 import type { Store } from '../../core/store/open.js';
 import { readStoreHead } from '../../core/audit/store-head.js';
 import { syncIndexForRead } from '../../core/audit/index-sync.js';
-import type { IndexData } from '../../core/audit/index-store.js';
+import { changeIdIndexed, type IndexData } from '../../core/audit/index-store.js';
 import { eachFirstParent } from '../../core/audit/first-parent.js';
 import { lookupEntry } from '../../core/audit/query.js';
 import { knownChange } from '../../core/audit/dependency-state.js';
@@ -57,8 +57,7 @@ export async function runChecks(store: Store, opts: { staged?: StagedRecord; now
   const drift = await diffRevs(store, [], [], false);
   if (opts.staged?.changeId !== undefined) {
     const id = opts.staged.changeId;
-    // the index line's Change-Id column, as snapshot looks it up
-    lines.push(index.bytes.includes(`\t${id}\t`)
+    lines.push(changeIdIndexed(index, id)
       ? { name: 'change-id', status: 'fail', detail: `Change-Id ${id} is already used in this store: snapshot would refuse it` }
       : { name: 'change-id', status: 'pass', detail: `${id} is new` });
   }

@@ -51,13 +51,15 @@ describe('freeze --until', () => {
     ['2026-11-30T06:00:00+01:00', Date.parse('2026-11-30T05:00:00Z')],
     ['Mon, 30 Nov 2026 06:00:00 +0000', Date.parse('2026-11-30T06:00:00Z')],
     ['@1796018400 +0000', 1796018400_000],
+    // a date alone is local midnight, as log --until reads it
+    ['2026-12-24', new Date(2026, 11, 24).getTime()],
   ])('%s', (text, at) => {
     const iso = untilFromFlag(text, now);
     expect(iso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
     expect(Date.parse(iso)).toBe(at);
   });
 
-  it.each(['tomorrow', '2 hours', '2026-13-01T00:00:00Z', '', '@99999999999999', '99999999999999h'])('refuses %j', (text) => {
+  it.each(['tomorrow', '2 hours', '3 days ago', '2026-02-30', '2026-13-01T00:00:00Z', '', '@99999999999999', '99999999999999h'])('refuses %j', (text) => {
     expect(isCfgtrailError(caught(() => untilFromFlag(text, now)), 'BAD_INPUT')).toBe(true);
   });
 });

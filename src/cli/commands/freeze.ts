@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/record/duration.js';
 import { freezeChanges, unfreezeChanges } from '../../ops/freeze.js';
 import { resolveAuthor } from '../identity.js';
 import { parseGitDate, withinDates } from '../git-date.js';
+import { parseDateSpec } from '../../core/audit/dates.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { sendStoreAlert } from '../wire.js';
 import type { AlertEvent } from '../../ops/alerts.js';
@@ -12,6 +13,7 @@ import type { Store } from '../../core/store/open.js';
 
 /**
  * `--until`: any date git accepts (`2026-11-30T06:00+01:00`, `@1795456545`),
+ * a date alone (`2026-12-24`: local midnight),
  * or a duration from now (`2h`, `90m`), as ISO 8601 in the given zone.
  * @example untilFromFlag('2h', () => 0) // '1970-01-01T02:00:00+00:00' (in the machine's zone)
  */
@@ -22,6 +24,12 @@ export function untilFromFlag(text: string, now: () => number): string {
     return isoDate(Math.floor(at / 1000), -new Date(at).getTimezoneOffset());
   }
   try {
+    // A date alone (2026-12-24) is local midnight, as `log --until` reads it. Its
+    // relative forms ('2 hours' = 2 hours ago) look back, so only this one is taken.
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) {
+      const seconds = parseDateSpec(text, now());
+      return isoDate(seconds, -new Date(seconds * 1000).getTimezoneOffset());
+    }
     const d = parseGitDate(text);
     return isoDate(Math.floor(d.ms / 1000), d.tzOffset);
   } catch (e) {
@@ -35,7 +43,7 @@ export function registerFreeze(program: Command, deps: CliDeps): void {
     .command('freeze')
     .description('stop new changes (snapshot, check) until unfrozen; rollback and revert still work')
     .requiredOption('--reason <text>', 'why, recorded in history and shown to whoever is refused')
-    .option('--until <time>', "end of the freeze: a date ('2026-11-30T06:00+01:00') or a duration from now (2h)")
+    .option('--until <time>', "end of the freeze: a date ('2026-11-30T06:00+01:00'; 2026-12-24 is local midnight) or a duration from now (2h)")
     .option('--author <who>', "'Name <email>' (default: git identity, then user@host)")
     .option('--json', 'print { commit, freeze, replaced } as JSON')
     .action(async (f: { reason: string; until?: string; author?: string; json?: boolean }, cmd: Command) => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
 import { hasSupervisord, startSupervisord } from '../helpers/supervisord.js';
+import { killAtFileRename } from '../helpers/strace.js';
 import { freePort, goodConfig, SAMPLE_SERVER, writeSampleConfig } from '../helpers/sample-service.js';
 
 interface Report {
@@ -259,15 +260,16 @@ describe.skipIf(!hasSupervisord)('cfgtrail drill (supervisord sample service)', 
 });
 
 /** A store whose service restarts and checks with `true` (no supervisord): a drill of it is never detected, and restored. */
-function commandServiceStore(content: string): string {
+function commandServiceStore(content: string, restart: string[] = ['true']): string {
   const dir = tempDir('cfgtrail-drill-cmd-');
   writeFileSync(join(dir, 'app.yaml'), content);
+  chmodSync(join(dir, 'app.yaml'), 0o640);
   expect(cfgtrail(['init'], { cwd: dir }).code).toBe(0);
   writeFileSync(join(dir, '.cfgtrail', 'settings.yaml'), [
     'services:',
     '  - name: app',
     '    files: ["app.yaml"]',
-    '    restart: { command: ["true"] }',
+    `    restart: { command: ${JSON.stringify(restart)} }`,
     '    health: [{ command: ["true"] }]',
     '',
   ].join('\n'));
@@ -299,5 +301,22 @@ describe('cfgtrail drill (a command-restarted service)', () => {
     expect(both.find((r) => r.code === 13)!.stderr).toMatch(/^cfgtrail: drill DRILL-\S+ is running \(pid \d+/);
     expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool_max: 10\n');
     expect(gitIn(join(dir, '.cfgtrail'), ['log', '--format=%s']).split('\n').filter((l) => l.startsWith('Drill DRILL-') && l.includes('set pool_max'))).toHaveLength(1);
+  });
+
+  it('the bad change is written as a rollback writes: the service sees it with the file\'s own mode, and a kill at its rename leaves the file whole', () => {
+    const seen = join(tempDir('cfgtrail-drill-seen-'), 'seen');
+    const dir = commandServiceStore('pool_max: 10\n', ['sh', '-c', `{ stat -c %a app.yaml; cat app.yaml; } >> '${seen}'`]);
+    const run = cfgtrail(['drill', '--set', 'pool_max=5000', '--yes', '--timeout', '1s'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(1); // `true` never fails: not detected, restored
+    // the first restart saw the bad change in a file of mode 640, the recovery's restart the original
+    expect(readFileSync(seen, 'utf8')).toMatch(/^640\npool_max: 5000\n640\npool_max: 10\n/);
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool_max: 10\n');
+    // SIGKILL just before the rename that puts the bad change in place: the file is the original, whole
+    expect(killAtFileRename(['drill', '--set', 'pool_max=5000', '--yes', '--timeout', '1s'], dir, 1)).toBeNull();
+    expect(readFileSync(join(dir, 'app.yaml'), 'utf8')).toBe('pool_max: 10\n');
+    expect(statSync(join(dir, 'app.yaml')).mode & 0o777).toBe(0o640);
+    const restore = cfgtrail(['drill', '--restore'], { cwd: dir });
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(cfgtrail(['status'], { cwd: dir }).stdout).toMatch(/^clean: /);
   });
 });

@@ -4,7 +4,7 @@
  * whatever happened (a failed step, Ctrl-C) put the original files back and
  * restart the services. Every phase is timed on the injected clock.
  */
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration } from '../../core/record/duration.js';
 import { commitFiles, liveFiles } from '../../core/store/compare.js';
@@ -14,6 +14,8 @@ import { writeRecordCommit } from '../../core/store/record-commit.js';
 import { writeSnapshot } from '../../core/store/snapshot.js';
 import { restartServices } from '../restart.js';
 import { applyRollback } from '../rollback/apply.js';
+import { applyFileActions } from '../rollback/write-files.js';
+import { blobOid } from '../../core/store/scan.js';
 import { planRollback } from '../rollback/plan.js';
 import type { RollbackResult } from '../rollback/types.js';
 import { sampleAll, waitForBreach, waitForFailure } from './detect.js';
@@ -55,13 +57,7 @@ export async function runDrill(store: Store, plan: DrillPlan, ports: DrillPorts)
     if (signal?.aborted) return await finish(store, plan, r, ports, phase);
     writeDrillState(store.gitdir, state(r.commits.original));
     await phase('apply', async () => {
-      // In place (owner and mode stay); never through a link swapped in since planning.
-      const fd = openSync(join(store.root, plan.file), constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
-      try {
-        writeSync(fd, plan.after);
-      } finally {
-        closeSync(fd);
-      }
+      await writeBadChange(store.root, plan);
       r.commits.drill = (await snap(`Drill ${plan.id}: ${plan.change} in ${plan.file}`)).commit;
     }, () => `${plan.change} in ${plan.file}`);
     r.changeAt = t();
@@ -88,6 +84,23 @@ export async function runDrill(store: Store, plan: DrillPlan, ports: DrillPorts)
     r.problems.push((e as Error).message);
   }
   return finish(store, plan, r, ports, phase);
+}
+
+/**
+ * Writes the bad change as a rollback writes a file: a temp copy, fsync, rename
+ * (a kill leaves the file wholly old or wholly new), with the live file's mode
+ * and owner, never through a link swapped in since planning. A file edited
+ * since planning is refused rather than overwritten.
+ */
+async function writeBadChange(root: string, plan: DrillPlan): Promise<void> {
+  const after = Buffer.from(plan.after);
+  const st = lstatSync(join(root, plan.file));
+  if (!st.isFile()) throw new Error(`${plan.file} is no longer a regular file; nothing was drilled`);
+  const out = await applyFileActions(root, [{
+    path: plan.file, action: 'write', mode: st.mode & 0o111 ? '100755' : '100644', oid: blobOid(after),
+    perm: st.mode & 0o7777, uid: st.uid, gid: st.gid, was: blobOid(Buffer.from(plan.before)),
+  }], { readBlob: () => after, chown: process.getuid?.() === 0 });
+  if (out.kept.length > 0) throw new Error(`${plan.file} was edited as the drill wrote its change: the edit is kept at ${out.kept[0]!.keptAt}, and the drill stops`);
 }
 
 function emptyResult(plan: DrillPlan, ports: DrillPorts): DrillResult {

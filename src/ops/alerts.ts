@@ -7,12 +7,11 @@
  * key; every failed delivery is logged in the store for `watch status`.
  */
 import { hostname } from 'node:os';
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, lstatSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../core/store/open.js';
 import { storeRedaction } from '../core/store/redact-store.js';
 import { redactText } from '../core/diff/redact-lines.js';
-import { writeFileDurably } from '../core/store/durable-file.js';
 import type { Clock } from './ports.js';
 import type { AlertTarget } from './watch/config.js';
 
@@ -131,10 +130,9 @@ export function describeTarget(t: AlertTarget): string {
 function logDelivery(gitdir: string, d: AlertDelivery): void {
   const file = join(gitdir, ALERT_LOG_FILE);
   try {
-    if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) > MAX_LOG_BYTES) {
-      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-      writeFileDurably(file, `${lines.slice(-200).join('\n')}\n`);
-    }
+    // Rotated, never rewritten: a line another process appends meanwhile goes to whichever
+    // file it opened, and both are read back (a trimmed rewrite could drop it).
+    if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) > MAX_LOG_BYTES) rotateLog(file);
     // One short line per write with O_APPEND: lines from several processes never interleave.
     appendFileSync(file, `${JSON.stringify(d)}\n`, { mode: 0o600 });
   } catch {
@@ -142,14 +140,18 @@ function logDelivery(gitdir: string, d: AlertDelivery): void {
   }
 }
 
-/** The newest deliveries logged (oldest first), at most `n`. */
-export function readAlertLog(gitdir: string, n = 20): AlertDelivery[] {
-  let text: string;
+function rotateLog(file: string): void {
   try {
-    text = readFileSync(join(gitdir, ALERT_LOG_FILE), 'utf8');
-  } catch {
-    return []; // nothing delivered yet
+    renameSync(file, `${file}.1`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // another process rotated it first
   }
+}
+
+/** The newest deliveries logged (oldest first), at most `n`: the rotated log, then the current one. */
+export function readAlertLog(gitdir: string, n = 20): AlertDelivery[] {
+  const file = join(gitdir, ALERT_LOG_FILE);
+  const text = [`${file}.1`, file].map(readIfThere).join('');
   return text.split('\n').filter(Boolean).slice(-n).flatMap((l) => {
     try {
       return [JSON.parse(l) as AlertDelivery];
@@ -157,4 +159,13 @@ export function readAlertLog(gitdir: string, n = 20): AlertDelivery[] {
       return [];
     }
   });
+}
+
+function readIfThere(file: string): string {
+  try {
+    // only a regular file: a FIFO put in its place would block the read
+    return lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+  } catch {
+    return ''; // nothing delivered yet, or never rotated
+  }
 }

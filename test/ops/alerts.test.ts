@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cfgtrail, tempDir } from '../helpers/cli.js';
 import { openStore } from '../../src/core/store/open.js';
@@ -45,5 +45,25 @@ describe('alerts', () => {
     expect(readAlertLog(s.gitdir).map((d) => d.ok).sort()).toEqual([false, true]);
     expect(JSON.stringify(readAlertLog(s.gitdir))).not.toContain('SECRET');
     expect(describeTarget({ kind: 'webhook', url: 'not a url', timeoutMs: 1 })).toBe('webhook (bad url)');
+  });
+
+  it('a full log is rotated, not rewritten: a line another process appends meanwhile is kept, and both files are read back', async () => {
+    const s = store();
+    const log = join(s.gitdir, 'cfgtrail-alerts.log');
+    const old = (i: number) => JSON.stringify({ at: `2026-11-29T00:00:${String(i % 60).padStart(2, '0')}Z`, event: 'freeze', target: 'command x', ok: true, attempts: 1, n: i });
+    writeFileSync(log, Array.from({ length: 3000 }, (_, i) => `${old(i)}\n`).join(''));
+    expect(statSync(log).size).toBeGreaterThan(256 * 1024);
+    // another process that opened the log (O_APPEND) before this one rotates it
+    const other = openSync(log, constants.O_WRONLY | constants.O_APPEND);
+    const ports: AlertPorts = { post: async () => ({ ok: true }), run: async () => ({ ok: true }), clock: { now: () => 0, sleep: async () => {} } };
+    await sendAlert(s, { kind: 'unfreeze', summary: 'changes unfrozen' }, ports, { targets: [{ kind: 'command', argv: ['/bin/true'], timeoutMs: 1000 }] });
+    writeSync(other, `${JSON.stringify({ at: '2026-11-29T01:00:00Z', event: 'freeze', target: 'command other', ok: false, attempts: 5 })}\n`);
+    closeSync(other);
+    expect(existsSync(`${log}.1`)).toBe(true);
+    expect(statSync(log).size).toBeLessThan(1024);
+    const targets = readAlertLog(s.gitdir, 5000).map((d) => d.target);
+    expect(targets).toContain('command other');
+    expect(targets).toContain('command /bin/true');
+    expect(targets.filter((t) => t === 'command x')).toHaveLength(3000);
   });
 });

@@ -1,4 +1,5 @@
 /** Real ports and settings-derived inputs for CLI commands (the one place they are built). */
+import { CfgtrailError } from '../core/errors.js';
 import { createHealthProbe } from '../adapters/health-probe.js';
 import { realClock } from '../adapters/real-clock.js';
 import { createServiceControl } from '../adapters/service-control.js';
@@ -51,8 +52,21 @@ export function loadWatch(store: Store): WatchConfig {
  * Sends `event` to the store's `watch.alerts` targets with real HTTP and
  * processes, in the background: await the promise only once the command's
  * own work is done (it settles after the retries, never rejects).
- * @example await sendStoreAlert(store, { kind: 'freeze', summary: 'changes frozen by ann: incident 42' })
+ *
+ * With `warn`, the event has happened already (a freeze recorded, a verify
+ * report printed): a mistake in the `watch:` settings is a warning line
+ * there and no alert, not a failure of the command. Without it, that
+ * mistake throws (BAD_SETTINGS), as before a command has done anything.
+ * @example await sendStoreAlert(store, { kind: 'freeze', summary: 'changes frozen by ann: incident 42' }, deps.stderr)
  */
-export function sendStoreAlert(store: Store, event: AlertEvent): Promise<AlertDelivery[]> {
-  return sendAlert(store, event, realAlertPorts(), { targets: loadWatch(store).alerts });
+export async function sendStoreAlert(store: Store, event: AlertEvent, warn?: (line: string) => void): Promise<AlertDelivery[]> {
+  let targets: ReturnType<typeof loadWatch>['alerts'];
+  try {
+    targets = loadWatch(store).alerts;
+  } catch (e) {
+    if (!warn || !(e instanceof CfgtrailError)) throw e;
+    warn(`warning: ${event.kind} done, but no alert was sent: ${e.message}\n`);
+    return [];
+  }
+  return sendAlert(store, event, realAlertPorts(), { targets });
 }

@@ -8,8 +8,6 @@ import { parseGitDate, withinDates } from '../git-date.js';
 import { parseDateSpec } from '../../core/audit/dates.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { sendStoreAlert } from '../wire.js';
-import type { AlertEvent } from '../../ops/alerts.js';
-import type { Store } from '../../core/store/open.js';
 
 /**
  * `--until`: any date git accepts (`2026-11-30T06:00+01:00`, `@1795456545`),
@@ -50,7 +48,7 @@ export function registerFreeze(program: Command, deps: CliDeps): void {
       const store = storeFor(cmd, deps);
       const until = f.until === undefined ? null : untilFromFlag(f.until, deps.now);
       const r = await freezeChanges(store, { reason: f.reason, until, author: resolveAuthor(f.author, deps.env), now: deps.now });
-      await tellTeam(store, { kind: 'freeze', summary: `changes frozen${until ? ` until ${until}` : ''}: ${f.reason}`, commit: r.commit, details: { reason: f.reason, until } }, deps);
+      await sendStoreAlert(store, { kind: 'freeze', summary: `changes frozen${until ? ` until ${until}` : ''}: ${f.reason}`, commit: r.commit, details: { reason: f.reason, until } }, deps.stderr);
       if (f.json) return deps.stdout(`${JSON.stringify({ commit: r.commit, until, replaced: r.replaced }, null, 2)}\n`);
       if (r.replaced) deps.stdout(`replaced the freeze of ${r.replaced.since} by ${r.replaced.by}\n`);
       deps.stdout(`[${r.commit.slice(0, 7)}] changes frozen${until ? ` until ${until}` : ''}: snapshot and check refuse; rollback and revert still work\n`);
@@ -67,22 +65,8 @@ export function registerUnfreeze(program: Command, deps: CliDeps): void {
     .action(async (f: { reason?: string; author?: string; json?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const r = await unfreezeChanges(store, { reason: f.reason, author: resolveAuthor(f.author, deps.env), now: deps.now });
-      await tellTeam(store, { kind: 'unfreeze', summary: `changes unfrozen${f.reason ? `: ${f.reason}` : ''} (the freeze was: ${r.lifted.reason})`, commit: r.commit, details: { reason: f.reason ?? null, lifted: r.lifted.reason } }, deps);
+      await sendStoreAlert(store, { kind: 'unfreeze', summary: `changes unfrozen${f.reason ? `: ${f.reason}` : ''} (the freeze was: ${r.lifted.reason})`, commit: r.commit, details: { reason: f.reason ?? null, lifted: r.lifted.reason } }, deps.stderr);
       if (f.json) return deps.stdout(`${JSON.stringify({ commit: r.commit, lifted: r.lifted }, null, 2)}\n`);
       deps.stdout(`[${r.commit.slice(0, 7)}] unfrozen: lifted the freeze of ${r.lifted.since} by ${r.lifted.by} (${r.lifted.reason})\n`);
     });
-}
-
-/**
- * Sends the freeze or unfreeze to `watch.alerts` (none configured: nothing).
- * The freeze is recorded already, so a settings problem in `watch:` is a
- * warning here, not a failure of the command.
- */
-async function tellTeam(store: Store, event: AlertEvent, deps: CliDeps): Promise<void> {
-  try {
-    await sendStoreAlert(store, event);
-  } catch (e) {
-    if (!(e instanceof CfgtrailError)) throw e;
-    deps.stderr(`warning: ${event.kind} recorded, but no alert was sent: ${e.message}\n`);
-  }
 }

@@ -10,7 +10,6 @@ import { resolveAuthor } from '../identity.js';
 import { collect, storeFor, type CliDeps } from '../context.js';
 import { runHook } from '../../ops/hooks.js';
 import { hookOptions, loadServices, realPorts, sendStoreAlert } from '../wire.js';
-import type { Store } from '../../core/store/open.js';
 import { pickServices } from '../../ops/pick-services.js';
 
 interface VerifyFlags {
@@ -44,7 +43,7 @@ export function registerVerify(program: Command, deps: CliDeps): void {
         else if (f.record) deps.stdout(`verification ${note.result}; not recorded: the store has no snapshot yet\n`);
       }
       await runHook(store, 'post-verify', { commit: head, recorded: head !== null, result: note.result, services: services.map((s) => s.name) }, hookOptions(deps));
-      if (!report.ok) await alertVerifyFailed(store, head, report.failed);
+      if (!report.ok) await sendStoreAlert(store, { kind: 'verify-failed', summary: `verify failed for ${report.failed.join(', ')}${head ? ` on ${head.slice(0, 7)}` : ''}`, commit: head, details: { failed: report.failed } }, deps.stderr);
       assertVerified(report);
     });
 }
@@ -79,9 +78,4 @@ export function registerMarkGood(program: Command, deps: CliDeps): void {
       const note = await markGood(store, commit, { author: resolveAuthor(f.author, deps.env), now: deps.now, message: f.message });
       deps.stdout(`marked ${commit.slice(0, 7)} good (by ${note.by})\n`);
     });
-}
-
-/** A failed verify is alerted (watch.alerts); the report is already printed, so waiting for delivery delays nothing. */
-async function alertVerifyFailed(store: Store, head: string | null, failed: string[]): Promise<void> {
-  await sendStoreAlert(store, { kind: 'verify-failed', summary: `verify failed for ${failed.join(', ')}${head ? ` on ${head.slice(0, 7)}` : ''}`, commit: head, details: { failed } });
 }

@@ -172,5 +172,5 @@ async function withInterrupt<T>(deps: CliDeps, run: (signal: AbortSignal) => Pro
 function watchDetection(store: Store): DrillPlan['detect'] {
   const w = loadWatch(store);
   if (w.metrics.length === 0) throw new CfgtrailError('REFUSED', "--detect watch needs metrics under 'watch:' in settings.yaml (see 'cfgtrail watch'); or use --detect health");
-  return { metrics: w.metrics, breaches: w.breaches, intervalMs: w.intervalMs };
+  return { metrics: w.metrics, breaches: w.breaches, intervalMs: w.intervalMs, noData: w.noData };
 }

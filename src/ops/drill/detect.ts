@@ -2,7 +2,7 @@
 import { checkLabel } from '../health.js';
 import type { Clock, HealthProbe, MetricSource } from '../ports.js';
 import type { MetricConfig } from '../watch/config.js';
-import { thresholdBreach } from '../watch/decide.js';
+import { sampleVerdict } from '../watch/decide.js';
 import type { ServiceConfig } from '../services-config.js';
 import type { DrillSample } from './types.js';
 
@@ -58,6 +58,8 @@ export interface MetricDetectOptions extends Omit<DetectOptions, 'probe'> {
   metrics: MetricConfig[];
   /** Bad samples in a row that make a detection (`watch.breaches`). */
   breaches: number;
+  /** Whether a missing sample counts as bad (`watch.no_data`). */
+  noData: 'ignore' | 'breach';
   /** Between two rounds of samples (`watch.interval`). */
   intervalMs: number;
 }
@@ -65,7 +67,7 @@ export interface MetricDetectOptions extends Omit<DetectOptions, 'probe'> {
 /**
  * Samples every metric each `intervalMs` until one is past its threshold for
  * `breaches` samples in a row (watch's rule: one spike is not a detection;
- * a missing sample breaks no streak and makes none), `timeoutMs` passes or
+ * a missing sample counts as `watch.no_data` says), `timeoutMs` passes or
  * `signal` aborts. Each sample is one DrillSample (`service` is the metric).
  * @returns the sample that completed the streak, or null
  */
@@ -77,13 +79,13 @@ export async function waitForBreach(o: MetricDetectOptions): Promise<DrillSample
       const started = o.clock.now();
       const s = await o.source.sample(metric, o.signal ? { signal: o.signal } : {});
       if (o.signal?.aborted) return null;
-      const bad = s.value === null ? null : thresholdBreach(s.value, metric);
-      const n = bad === null ? 0 : (streak.get(metric.name) ?? 0) + 1;
-      if (s.value !== null) streak.set(metric.name, n);
-      const message = s.value === null ? `no data (${s.error ?? 'no value'})` : bad ? `${bad} (${n} of ${o.breaches} in a row)` : `${s.value}`;
-      const sample: DrillSample = { t: o.t(), service: metric.name, check: `metric ${metric.name}`, ok: bad === null, latencyMs: o.clock.now() - started, message };
+      const v = sampleVerdict(s.value, metric, o.noData, streak.get(metric.name) ?? 0);
+      streak.set(metric.name, v.streak);
+      const what = s.value === null ? `no data (${s.error ?? 'no value'})` : v.breach ?? `${s.value}`;
+      const message = v.verdict === 'breach' ? `${what} (${v.streak} of ${o.breaches} in a row)` : what;
+      const sample: DrillSample = { t: o.t(), service: metric.name, check: `metric ${metric.name}`, ok: v.verdict !== 'breach', latencyMs: o.clock.now() - started, message };
       o.onSample(sample);
-      if (n >= o.breaches) return sample;
+      if (v.verdict === 'breach' && v.streak >= o.breaches) return sample;
     }
     if (o.clock.now() >= deadline) return null;
     await o.clock.sleep(Math.min(o.intervalMs, Math.max(0, deadline - o.clock.now())), o.signal);

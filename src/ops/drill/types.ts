@@ -24,7 +24,7 @@ export interface DrillPlan {
    * first metric of `watch:` past its threshold for `breaches` samples in a row,
    * sampled every `intervalMs`, as `cfgtrail watch` would judge it.
    */
-  detect: 'health' | { metrics: MetricConfig[]; breaches: number; intervalMs: number };
+  detect: 'health' | { metrics: MetricConfig[]; breaches: number; intervalMs: number; noData: 'ignore' | 'breach' };
   /** How long detection may take before the drill gives up waiting. */
   timeoutMs: number;
   targets: { maxDetectMs: number; maxRecoverMs: number };

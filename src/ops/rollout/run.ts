@@ -10,7 +10,7 @@ import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 import type { Store } from '../../core/store/open.js';
 import { thisProcess } from '../../core/store/owner.js';
 import { writeRecordCommit } from '../../core/store/record-commit.js';
-import { thresholdBreach } from '../watch/decide.js';
+import { sampleVerdict } from '../watch/decide.js';
 import { gateInstance, judgeAction } from './action.js';
 import type { RolloutConfig } from './config.js';
 import { checkInstanceName, fillArgv } from './plan.js';
@@ -165,12 +165,9 @@ async function metricGate(ports: RolloutPorts): Promise<string[]> {
   const bad: string[] = [];
   for (const rule of ports.metrics.rules) {
     const sample = await ports.metrics.source.sample(rule);
-    if (sample.value === null) {
-      if (ports.metrics.noData === 'breach') bad.push(`${rule.name} no data (${sample.error ?? 'no value'})`);
-      continue;
-    }
-    const breach = thresholdBreach(sample.value, rule);
-    if (breach) bad.push(`${rule.name} ${breach}`);
+    // a gate is one sample: a breach of one in a row fails it
+    const v = sampleVerdict(sample.value, rule, ports.metrics.noData, 0);
+    if (v.verdict === 'breach') bad.push(`${rule.name} ${v.breach ?? `no data (${sample.error ?? 'no value'})`}`);
   }
   return bad;
 }

@@ -84,19 +84,30 @@ export function decideRound(input: RoundInput, prev: WatchState): Decision {
   return { verdicts, action: { kind: 'hold', why, reason, trigger, alert: base.alerted !== episode }, state: { ...base, alerted: episode } };
 }
 
-function judgeSample(s: Sample, metric: MetricConfig | undefined, noData: 'ignore' | 'breach', inGrace: boolean, streaks: Record<string, number>): MetricVerdict {
-  const prior = streaks[s.metric] ?? 0;
+function judgeSample(s: Sample, metric: MetricConfig | undefined, noData: NoDataPolicy, inGrace: boolean, streaks: Record<string, number>): MetricVerdict {
   const out = (verdict: MetricVerdict['verdict'], streak: number, detail: string): MetricVerdict => {
     streaks[s.metric] = streak;
     return { metric: s.metric, value: s.value, verdict, streak, detail };
   };
   if (inGrace) return out('grace', 0, 'in grace');
-  if (s.value === null || !metric) {
-    const detail = `${s.metric} no data${s.error ? ` (${s.error})` : ''}`;
-    return noData === 'breach' ? out('breach', prior + 1, detail) : out('no-data', prior, detail);
-  }
-  const breach = thresholdBreach(s.value, metric);
-  return breach ? out('breach', prior + 1, `${s.metric} ${breach}`) : out('ok', 0, `${s.metric} ${formatValue(s.value)} ok`);
+  const v = sampleVerdict(metric ? s.value : null, metric, noData, streaks[s.metric] ?? 0);
+  const detail = v.breach ? `${s.metric} ${v.breach}` : v.verdict === 'ok' ? `${s.metric} ${formatValue(s.value!)} ok` : `${s.metric} no data${s.error ? ` (${s.error})` : ''}`;
+  return out(v.verdict, v.streak, detail);
+}
+
+type NoDataPolicy = 'ignore' | 'breach';
+
+/**
+ * One sample judged by watch's rule, for watch, drills and rollout gates alike:
+ * past a threshold (or missing under `no_data: breach`) is a breach and adds
+ * one to the streak; a good sample ends the streak; a missing one under
+ * `ignore` neither adds nor ends it. `prior`: the streak before this sample.
+ * @example sampleVerdict(0.12, { max: 0.05 }, 'ignore', 1) // { verdict: 'breach', streak: 2, breach: '0.12 > 0.05' }
+ */
+export function sampleVerdict(value: number | null, metric: Pick<MetricConfig, 'max' | 'min'> | undefined, noData: NoDataPolicy, prior: number): { verdict: 'ok' | 'breach' | 'no-data'; streak: number; breach: string | null } {
+  if (value === null || !metric) return noData === 'breach' ? { verdict: 'breach', streak: prior + 1, breach: null } : { verdict: 'no-data', streak: prior, breach: null };
+  const breach = thresholdBreach(value, metric);
+  return breach ? { verdict: 'breach', streak: prior + 1, breach } : { verdict: 'ok', streak: 0, breach: null };
 }
 
 function judgeAlert(a: FiringAlert, inGrace: boolean, breaches: number): MetricVerdict {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterRollback, alertsDuringRollback, cooldownUntil, decideRound, thresholdBreach, type HeadInfo, type RoundInput, type Sample } from '../../../src/ops/watch/decide.js';
+import { afterRollback, alertsDuringRollback, cooldownUntil, decideRound, sampleVerdict, thresholdBreach, type HeadInfo, type RoundInput, type Sample } from '../../../src/ops/watch/decide.js';
 import { emptyWatchState, type WatchState } from '../../../src/ops/watch/state.js';
 import type { MetricConfig } from '../../../src/ops/watch/config.js';
 
@@ -129,3 +129,34 @@ describe('alerts that arrive while an automatic rollback runs', () => {
   });
 });
 
+
+describe('sampleVerdict: the one rule watch, drills and rollout gates judge a sample by', () => {
+  it.each([
+    ['past max adds one', 0.12, 'ignore', 1, { verdict: 'breach', streak: 2, breach: '0.12 > 0.05' }],
+    ['good ends the streak', 0.01, 'ignore', 2, { verdict: 'ok', streak: 0, breach: null }],
+    ['no data, ignore: the streak stands', null, 'ignore', 2, { verdict: 'no-data', streak: 2, breach: null }],
+    ['no data, breach: adds one', null, 'breach', 2, { verdict: 'breach', streak: 3, breach: null }],
+  ] as const)('%s', (_n, value, noData, prior, want) => {
+    expect(sampleVerdict(value, METRIC, noData, prior)).toEqual(want);
+  });
+
+  it('drill detection and watch agree sample by sample on one series', async () => {
+    const { waitForBreach } = await import('../../../src/ops/drill/detect.js');
+    // fake clock and metric source: this tests the counting rule only (the real sources are tested in watch.e2e and drill.e2e)
+    const series = [0.2, null, 0.3, 0.01, 0.2, null, 0.2, 0.2];
+    for (const noData of ['ignore', 'breach'] as const) {
+      let i = 0;
+      let now = 0;
+      const hit = await waitForBreach({
+        metrics: [METRIC], breaches: 3, intervalMs: 1, noData, timeoutMs: 1000, t: () => now, onSample: () => {},
+        clock: { now: () => now, sleep: async (ms: number) => void (now += ms) },
+        source: { sample: async () => ({ value: i < series.length ? series[i++]! : (i++, 0) }) },
+      });
+      const { decisions } = rounds(series.slice(0, i).map((v) => [v, 500]), { over: { config: { ...round([]).config, noData } } });
+      expect(hit).not.toBeNull();
+      expect(i).toBe(noData === 'breach' ? 3 : 8); // a missing sample counts only under no_data: breach
+      // watch rolls back on the very sample the drill calls detected, never sooner
+      expect(decisions.map((d) => d.action.kind).indexOf('rollback')).toBe(i - 1);
+    }
+  });
+});

@@ -16,6 +16,7 @@ import { formatEvent } from '../format/rollback.js';
 import { ExitWith, type CliDeps } from '../context.js';
 import { resolveAuthor } from '../identity.js';
 import { ExitCode } from '../exit-codes.js';
+import { exitOnSignal, stoppedWord } from '../signals.js';
 
 /** Flags rollback and revert both take that map to the same request fields. */
 export interface ApplyFlags {
@@ -112,13 +113,8 @@ export function exitCodeForResult(r: Pick<RollbackResult, 'restarted' | 'verific
 export function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => void; dispose: () => void } {
   let stage: 'planned' | 'pending' | 'committed' = 'planned';
   let commit = '';
-  const onSignal = (signal: NodeJS.Signals) => {
-    deps.stderr(`cfgtrail: ${interruptedLine(signal, stage, commit)}\n`);
-    process.exit(signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED);
-  };
   // Before main's own handlers, which exit without a word.
-  process.prependListener('SIGINT', onSignal);
-  process.prependListener('SIGTERM', onSignal);
+  const dispose = exitOnSignal((signal) => `cfgtrail: ${interruptedLine(signal, stage, commit)}\n`, deps.stderr);
   return {
     track: (e) => {
       if (e.phase === 'lock' && e.step === 'done') stage = 'pending';
@@ -127,15 +123,12 @@ export function watchInterrupts(deps: CliDeps): { track: (e: RollbackEvent) => v
         commit = e.detail ?? '';
       }
     },
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
+    dispose,
   };
 }
 
 function interruptedLine(signal: NodeJS.Signals, stage: 'planned' | 'pending' | 'committed', commit: string): string {
-  const what = signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`;
+  const what = stoppedWord(signal);
   if (stage === 'planned') return `${what} before anything was changed`;
   if (stage === 'pending') {
     return `${what} while restoring files; the rollback is pending: run \`cfgtrail rollback --continue\` to finish it, or \`cfgtrail rollback --abort\` to put back the files it changed`;

@@ -21,6 +21,7 @@ import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
 import { createMetricSource, loadServices, loadWatch, realPorts } from '../wire.js';
 import { confirmPlan, terminalPrompt, type Prompt } from './apply-flow.js';
+import { exitCodeOf, stoppedWord, withAbortOnSignal } from '../signals.js';
 
 interface DrillFlags {
   set?: string;
@@ -80,18 +81,20 @@ export function registerDrill(program: Command, deps: CliDeps, prompt: Prompt = 
       if (f.dryRun) return deps.stdout(formatDrillPlan(plan));
       const dir = reportDir(f.report ? resolve(cwd, f.report) : join(store.gitdir, 'drills'));
       if (!f.yes) await confirmPlan(formatDrillPlan(plan), { verb: 'Run the drill', doing: 'running a drill', noun: 'drill' }, prompt, deps);
-      let interruptedBy: unknown;
-      const result = await withInterrupt(deps, (signal) => {
-        signal.addEventListener('abort', () => { interruptedBy = signal.reason; }, { once: true });
-        return runDrill(store, plan, { ...realPorts(), metrics: createMetricSource(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) });
-      });
+      let interruptedBy: NodeJS.Signals = 'SIGINT';
+      // Stop waiting and restore the original state (the drill's own finish); a second signal exits
+      // at once (a rollback under way stays resumable by its journal).
+      const result = await withAbortOnSignal((signal) => {
+        interruptedBy = signal;
+        deps.stderr(`cfgtrail: drill ${stoppedWord(signal)}: restoring the original state (Ctrl-C again stops at once: then roll back to the commit before the drill by hand)\n`);
+      }, (signal) => runDrill(store, plan, { ...realPorts(), metrics: createMetricSource(), author: resolveAuthor(f.author, deps.env), now: deps.now, signal, onEvent: (e) => progress(e, deps) }));
       mkdirSync(dir, { recursive: true });
       const base = join(dir, result.id);
       writeFileSync(`${base}.json`, drillReportJson(result));
       writeFileSync(`${base}.md`, drillReportMarkdown(result));
       writeFileSync(`${base}.html`, drillReportHtml(result));
       deps.stdout(f.json ? drillReportJson(result) : `${summary(result)}report: ${base}.md, ${base}.json, ${base}.html\n`);
-      if (result.outcome === 'interrupted') throw new ExitWith(interruptedBy === 'SIGTERM' ? ExitCode.TERMINATED : ExitCode.INTERRUPTED);
+      if (result.outcome === 'interrupted') throw new ExitWith(exitCodeOf(interruptedBy));
       if (!result.restored) throw new ExitWith(ExitCode.VERIFY_FAILED);
       if (result.outcome !== 'passed') throw new ExitWith(ExitCode.DIFFERENCES);
     });
@@ -140,32 +143,6 @@ function summary(r: Awaited<ReturnType<typeof runDrill>>): string {
   const t = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
   return `drill ${r.id}: ${r.outcome}; time to detect ${t(r.detectMs)}, time to recover ${t(r.recoverMs)}; original state ${r.restored ? 'restored' : 'NOT restored'}\n`
     + r.problems.map((p) => `  problem: ${p}\n`).join('');
-}
-
-/**
- * Ctrl-C or SIGTERM during a drill: say so, stop waiting and restore the
- * original state (the drill's own finish), then exit 130 / 143. A second
- * signal exits at once (a rollback under way stays resumable by its journal).
- */
-async function withInterrupt<T>(deps: CliDeps, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ac = new AbortController();
-  const saved = (['SIGINT', 'SIGTERM'] as const).map((sig) => [sig, process.listeners(sig)] as const);
-  for (const [sig] of saved) process.removeAllListeners(sig);
-  const onSignal = (signal: NodeJS.Signals) => {
-    const code = signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED;
-    if (ac.signal.aborted) process.exit(code);
-    deps.stderr(`cfgtrail: drill ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}: restoring the original state (Ctrl-C again stops at once: then roll back to the commit before the drill by hand)\n`);
-    ac.abort(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await run(ac.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    for (const [sig, listeners] of saved) for (const l of listeners) process.on(sig, l as () => void);
-  }
 }
 
 /** `--detect watch`: the metrics of `watch:`, judged by its `breaches` and `interval`. */

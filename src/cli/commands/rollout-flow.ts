@@ -21,6 +21,7 @@ import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
 import { createMetricSource, loadWatch, realPorts, realRunProgram as run } from '../wire.js';
 import { confirmPlan, type Prompt } from './apply-flow.js';
+import { exitOnSignal, stoppedWord } from '../signals.js';
 
 export interface RolloutFlags {
   instances?: string;
@@ -115,12 +116,7 @@ export async function withRolloutProgress<R>(store: Store, f: RolloutFlags, deps
   let batches = 0;
   let total = 0;
   let where = 'before it started';
-  const onSignal = (signal: NodeJS.Signals) => {
-    deps.stderr(`cfgtrail: rollout ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`} ${where}: run \`cfgtrail rollback --continue\` to resume it, \`cfgtrail rollback --abort\` to roll the changed instances forward, \`cfgtrail rollout status\` to see where each instance is\n`);
-    process.exit(signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED);
-  };
-  process.prependListener('SIGINT', onSignal);
-  process.prependListener('SIGTERM', onSignal);
+  const dispose = exitOnSignal((signal) => `cfgtrail: rollout ${stoppedWord(signal)} ${where}: run \`cfgtrail rollback --continue\` to resume it, \`cfgtrail rollback --abort\` to roll the changed instances forward, \`cfgtrail rollout status\` to see where each instance is\n`, deps.stderr);
   const json = Boolean(f.json) || !deps.isTTY;
   const ports: RolloutPorts = {
     ...realPorts(), run, author: resolveAuthor(f.author, deps.env), now: deps.now, ...metricRules(store),
@@ -138,8 +134,7 @@ export async function withRolloutProgress<R>(store: Store, f: RolloutFlags, deps
   try {
     return await go(ports);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    dispose();
   }
 }
 

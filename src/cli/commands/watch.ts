@@ -16,6 +16,7 @@ import { ExitCode } from '../exit-codes.js';
 import { createMetricSource, loadServices, loadWatch, realAlertPorts, realPorts } from '../wire.js';
 import { canChown } from './apply-flow.js';
 import { startAlertListener } from './watch-listen.js';
+import { withAbortOnSignal } from '../signals.js';
 
 interface WatchFlags {
   once?: boolean;
@@ -87,29 +88,13 @@ async function once(ctx: WatchContext): Promise<void> {
  * leaving any rollback pending for `rollback --continue`.
  */
 async function runUntilStopped(ctx: WatchContext, f: WatchFlags, deps: CliDeps): Promise<void> {
-  const stop = new AbortController();
-  const saved = (['SIGINT', 'SIGTERM'] as const).map((sig) => ({ sig, listeners: process.listeners(sig) }));
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (stop.signal.aborted) process.exit(sig === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED);
-    ctx.emit({ type: 'stop', at: new Date(deps.now()).toISOString(), signal: sig });
-    stop.abort();
-  };
-  for (const { sig } of saved) {
-    process.removeAllListeners(sig);
-    process.on(sig, onSignal);
-  }
-  let wake: () => void = () => {};
-  const listener = f.listen ? await startAlertListener(ctx, f.listen, () => wake(), deps) : null;
-  try {
+  await withAbortOnSignal((signal) => ctx.emit({ type: 'stop', at: new Date(deps.now()).toISOString(), signal }), async (stop) => {
+    let wake: () => void = () => {};
+    const listener = f.listen ? await startAlertListener(ctx, f.listen, () => wake(), deps) : null;
     ctx.emit({ type: 'start', at: new Date(deps.now()).toISOString(), pid: process.pid, intervalMs: ctx.config.intervalMs, metrics: ctx.config.metrics.map((m) => m.name), ...(listener ? { listen: listener.address } : {}) });
-    await watchLoop(ctx, { stop: stop.signal, onWake: (w) => { wake = w; } });
+    await watchLoop(ctx, { stop, onWake: (w) => { wake = w; } });
     await listener?.close();
-  } finally {
-    for (const { sig, listeners } of saved) {
-      process.off(sig, onSignal);
-      for (const l of listeners) process.on(sig, l as () => void);
-    }
-  }
+  });
 }
 
 /**

@@ -150,7 +150,7 @@ describe('sampleVerdict: the one rule watch, drills and rollout gates judge a sa
       const hit = await waitForBreach({
         metrics: [METRIC], breaches: 3, intervalMs: 1, noData, timeoutMs: 1000, t: () => now, onSample: () => {},
         clock: { now: () => now, sleep: async (ms: number) => void (now += ms) },
-        source: { sample: async () => ({ value: i < series.length ? series[i++]! : (i++, 0) }) },
+        source: { sample: async () => ({ metric: METRIC.name, value: i < series.length ? series[i++]! : (i++, 0) }) },
       });
       const { decisions } = rounds(series.slice(0, i).map((v) => [v, 500]), { over: { config: { ...round([]).config, noData } } });
       expect(hit).not.toBeNull();

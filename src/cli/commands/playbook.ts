@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import type { Store } from '../../core/store/open.js';
@@ -13,7 +12,7 @@ import type { AlertEvent } from '../../ops/alerts.js';
 import { pendingRollback } from '../../ops/rollback/pending.js';
 import { formatChecklist, formatPlaybookHistory, formatSteps, incidentJson, incidentMarkdown } from '../format/incident.js';
 import { formatPlan } from '../format/rollback.js';
-import { reportDir } from '../report-dir.js';
+import { reportDir, writeReport } from '../report-dir.js';
 import { collect, ExitWith, storeFor, workDir, type CliDeps } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveAuthor } from '../identity.js';
@@ -141,9 +140,5 @@ function playbookHooks(store: Store, p: PreparedPlaybook, deps: CliDeps) {
 }
 
 function writeIncident(dir: string, r: IncidentRecord): string[] {
-  mkdirSync(dir, { recursive: true });
-  const base = join(dir, r.id);
-  writeFileSync(`${base}.json`, incidentJson(r));
-  writeFileSync(`${base}.md`, incidentMarkdown(r));
-  return [`${base}.md`, `${base}.json`];
+  return writeReport(dir, r.id, { md: incidentMarkdown(r), json: incidentJson(r) });
 }

@@ -125,7 +125,8 @@ async function fetchIntoStore(a: FetchArgs): Promise<FetchedPacks> {
       await git.fetch({ ...common, ref: 'refs/have-one', remoteRef: w.ref, singleBranch: true });
     }
     const dir = path.join(scratch, 'objects', 'pack');
-    const packs = fs.readdirSync(dir).filter((f) => f.endsWith('.idx') && !fs.lstatSync(path.join(dir, f)).isSymbolicLink());
+    // A pack the store already has whole stays a link: nothing to move in.
+    const packs = fs.readdirSync(dir).filter((f) => f.endsWith('.idx') && !fs.lstatSync(path.join(dir, f)).isSymbolicLink() && !fs.lstatSync(path.join(dir, f.replace(/\.idx$/, '.pack'))).isSymbolicLink());
     return { packs: packs.map((f) => path.join(dir, f)), dispose };
   } catch (e) {
     dispose();
@@ -143,9 +144,15 @@ function makeScratch(gitdir: string, haves: readonly string[]): string {
   for (const d of fs.readdirSync(objects)) {
     if (/^[0-9a-f]{2}$/.test(d)) fs.symlinkSync(path.join(objects, d), path.join(scratch, 'objects', d));
   }
+  // Whole packs only: a .pack without its .idx (a fetch killed while moving
+  // it in) is invisible to git, and a link to it would make isomorphic-git
+  // write the same pack again through the link, into the store.
   const packDir = path.join(objects, 'pack');
-  for (const f of fs.existsSync(packDir) ? fs.readdirSync(packDir) : []) {
-    if (/^pack-[0-9a-f]+\.(pack|idx)$/.test(f)) fs.symlinkSync(path.join(packDir, f), path.join(scratch, 'objects', 'pack', f));
+  const names = new Set(fs.existsSync(packDir) ? fs.readdirSync(packDir) : []);
+  for (const idx of [...names].filter((f) => /^pack-[0-9a-f]+\.idx$/.test(f))) {
+    const pack = idx.replace(/\.idx$/, '.pack');
+    if (!names.has(pack)) continue;
+    for (const f of [idx, pack]) fs.symlinkSync(path.join(packDir, f), path.join(scratch, 'objects', 'pack', f));
   }
   fs.writeFileSync(path.join(scratch, 'HEAD'), 'ref: refs/heads/none\n');
   fs.writeFileSync(path.join(scratch, 'config'), '[remote "scratch"]\n\tfetch = +refs/*:refs/fetched/*\n');

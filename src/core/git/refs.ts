@@ -43,9 +43,10 @@ export function readHead(gitdir: string, hint: HeadHint): string | null {
   if ((lastLoggedOid(gitdir, name) ?? lastLoggedOid(gitdir, 'HEAD')) !== null) {
     throw damagedRefError(gitdir, name, 'the ref is gone but the reflog shows history', hint);
   }
-  // A store that fetched a fleet (refs/remotes/…) holds those hosts' commits
-  // without a branch of its own: with no reflog either, it is still new.
-  if (listRefs(gitdir, 'refs/remotes/').size > 0) return null;
+  // A store with a git server configured (an auditor's) holds the commits it
+  // fetched, or began to fetch, without a branch of its own: with no reflog
+  // either, it is still new (its hosts' history is on the server anyway).
+  if (/^\s*\[remote\s+"/m.test(readText(join(gitdir, 'config')) ?? '')) return null;
   const stored = anyStoredCommit(gitdir);
   if (stored !== null) throw damagedRefError(gitdir, name, 'the ref is gone but the store holds commits', hint, stored);
   return null;

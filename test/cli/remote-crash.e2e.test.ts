@@ -1,0 +1,71 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cliEnv, gitIn, tempDir } from '../helpers/cli.js';
+import { startGitHttpServer } from '../helpers/git-http-server.js';
+import { hostStore } from '../helpers/fleet-store.js';
+
+const hasStrace = spawnSync('strace', ['-V']).status === 0;
+
+/** The CLI under strace, without blocking this process (the test's server must answer); resolves to the exit code (null: killed). */
+function straced(strace: string[], args: string[], cwd: string): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('strace', ['-f', '-qq', ...strace, process.execPath, BIN, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+function fleetRefs(gitdir: string): Map<string, string> {
+  const out = gitIn(gitdir, ['for-each-ref', '--format=%(refname) %(objectname)']);
+  return new Map(out.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+}
+
+describe.skipIf(!hasStrace)('fleet commands under strace', () => {
+  it('loads isomorphic-git (dist/vendor/git-remote.cjs) only for the remote commands: log never opens it', async () => {
+    const s = hostStore(1);
+    const remoteTrace = join(tempDir(), 'remote.strace');
+    expect((await straced(['-e', 'trace=open,openat', '-o', remoteTrace], ['remote', '-v'], s.dir)).code).toBe(0);
+    expect(readFileSync(remoteTrace, 'utf8')).toMatch(/dist\/vendor\/git-remote\.cjs/);
+    const logTrace = join(tempDir(), 'log.strace');
+    expect((await straced(['-e', 'trace=open,openat', '-o', logTrace], ['log', '--oneline'], s.dir)).code).toBe(0);
+    const opened = readFileSync(logTrace, 'utf8');
+    expect(opened).toMatch(/dist\/cli\.cjs/);
+    expect(opened).not.toMatch(/git-remote\.cjs|isomorphic-git/);
+  }, 60_000);
+
+  it('SIGKILL at each rename and at several writes of a fetch leaves every ref old or new, the store readable and git fsck clean', async () => {
+    const server = await startGitHttpServer();
+    for (const host of ['web-1', 'web-2']) {
+      const h = hostStore(3);
+      gitIn(h.gitdir, ['tag', `v-${host}`, 'main']);
+      gitIn(h.gitdir, ['notes', '--ref', 'cfgtrail', 'add', '-m', `ok ${host}`, 'main']);
+      await h.run(['remote', 'add', 'origin', server.url, '--host', host]);
+      expect((await h.run(['push'])).code).toBe(0);
+    }
+    const reference = hostStore(0);
+    await reference.run(['remote', 'add', 'origin', server.url]);
+    expect((await reference.run(['fetch'])).code).toBe(0);
+    const after = fleetRefs(reference.gitdir);
+    expect(after.size).toBe(6); // 2 branches, 2 notes refs, 2 tags
+
+    const tried: string[] = [];
+    const points = [...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => ['rename,renameat,renameat2', n] as const), ...[5, 20, 40, 80].map((n) => ['write', n] as const)];
+    for (const [call, when] of points) {
+      const a = hostStore(0);
+      await a.run(['remote', 'add', 'origin', server.url]);
+      const r = await straced(['-o', '/dev/null', '-e', `trace=${call}`, '-e', `inject=${call}:signal=SIGKILL:when=${when}`], ['fetch'], a.dir);
+      tried.push(`${call}#${when}:${r.signal ?? r.code}`);
+      for (const [ref, oid] of fleetRefs(a.gitdir)) expect(after.get(ref), `${call}#${when} ${ref}`).toBe(oid); // never a third value
+      gitIn(a.gitdir, ['fsck', '--strict', '--no-dangling']);
+      expect((await a.run(['log'])).code, `${call}#${when}`).toBe(0);
+      const again = await a.run(['fetch']);
+      expect(again.code, `${call}#${when}: ${again.stderr}`).toBe(0);
+      expect(fleetRefs(a.gitdir)).toEqual(after);
+      gitIn(a.gitdir, ['fsck', '--strict', '--no-dangling']);
+    }
+    expect(tried.filter((t) => t.endsWith(':SIGKILL')).length).toBeGreaterThanOrEqual(8);
+  }, 300_000);
+});

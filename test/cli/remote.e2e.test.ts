@@ -140,13 +140,13 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     await s.run(['remote', 'add', 'dead', 'http://127.0.0.1:9/fleet.git']);
     const dead = await s.run(['push', 'dead']);
     expect([dead.code, dead.stderr]).toEqual([20, expect.stringMatching(/^cfgtrail: cannot reach http:\/\/127\.0\.0\.1:9\/fleet\.git: .*ECONNREFUSED/)]);
-    server.mode = 'garbage';
+    server.state.mode = 'garbage';
     const garbage = await s.run(['fetch', 'origin']);
     expect([garbage.code, garbage.stderr]).toEqual([20, expect.stringMatching(/did not answer as a git server/)]);
-    server.mode = 'error500';
+    server.state.mode = 'error500';
     const e500 = await s.run(['push', 'origin']);
     expect([e500.code, e500.stderr]).toEqual([20, expect.stringMatching(/HTTP 500/)]);
-    server.mode = 'hang';
+    server.state.mode = 'hang';
     const t0 = Date.now();
     const hang = await s.run(['push', 'origin'], { CFGTRAIL_REMOTE_TIMEOUT: '1' });
     expect([hang.code, hang.stderr]).toEqual([20, expect.stringMatching(/timed out/)]);

@@ -48,11 +48,53 @@ export function createTransport(opts: TransportOptions): RemoteTransport {
         return new Map(refs.filter((r) => !r.ref.endsWith('^{}')).map((r) => [r.ref, r.oid]));
       }),
     fetchObjects: (gitdir, url, wants, haves) => run(url, () => fetchIntoStore({ gitdir, url, wants, haves, http, ...auth })),
-    pushRef: (gitdir, url, localRef, remoteRef) =>
-      run(url, async () => {
-        await git.push({ fs, http, cache, gitdir, url, ref: localRef, remoteRef, ...auth });
-      }),
+    pushRefs: (url, commands, pack) => run(url, () => receivePack(http, url, commands, pack, opts)),
   };
+}
+
+const ZERO = '0'.repeat(40);
+
+/** One pkt-line: four hex digits of length (itself included), then the data. */
+function pktLine(text: string): Buffer {
+  const data = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from((data.length + 4).toString(16).padStart(4, '0'), 'latin1'), data]);
+}
+
+/**
+ * A push as git's smart HTTP protocol has it (gitprotocol-pack(5),
+ * receive-pack): the ref commands as pkt-lines, a flush, then the pack, in
+ * one POST; the answer is `unpack ok` and an `ok`/`ng` line per ref. The
+ * pack is ours (src/core/git/pack-write, with deltas): isomorphic-git's push
+ * builds an undeltified pack by reading every object through its own reader
+ * (see docs/decisions.md). Its HTTP client does the request.
+ */
+async function receivePack(http: { request: typeof nodeHttp.request }, url: string, commands: readonly { ref: string; old: string | null; new: string }[], pack: Buffer, opts: TransportOptions): Promise<void> {
+  const lines = commands.map((c, i) => pktLine(`${c.old ?? ZERO} ${c.new} ${c.ref}${i === 0 ? '\0report-status agent=cfgtrail' : ''}\n`));
+  const body = Buffer.concat([...lines, Buffer.from('0000', 'latin1'), pack]);
+  const headers: Record<string, string> = { 'content-type': 'application/x-git-receive-pack-request', accept: 'application/x-git-receive-pack-result', 'user-agent': 'git/cfgtrail' };
+  if (opts.credentials) headers.authorization = `Basic ${Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString('base64')}`;
+  const res = await http.request({ url: `${url.replace(/\/+$/, '')}/git-receive-pack`, method: 'POST', headers, body: [body] as never }); // an array: sent whole, with a Content-Length
+  const chunks: Buffer[] = [];
+  for await (const c of res.body ?? []) chunks.push(Buffer.from(c));
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (res.statusCode === 401 || res.statusCode === 403) throw Object.assign(new Error('auth'), { code: 'HttpError', data: { statusCode: res.statusCode } });
+  if (res.statusCode !== 200) throw Object.assign(new Error('http'), { code: 'HttpError', data: { statusCode: res.statusCode, statusMessage: res.statusMessage } });
+  const report = readPktLines(text);
+  if (!report[0]?.startsWith('unpack ')) throw Object.assign(new Error('not git'), { code: 'SmartHttpError' });
+  const bad = [report[0] === 'unpack ok' ? null : report[0], ...report.slice(1).filter((l) => l.startsWith('ng '))].filter(Boolean);
+  if (bad.length > 0) throw Object.assign(new Error(bad.join('; ')), { code: 'GitPushError' });
+}
+
+/** The text of each pkt-line in `text`, newline dropped; stops at the first flush. */
+function readPktLines(text: string): string[] {
+  const out: string[] = [];
+  for (let at = 0; at + 4 <= text.length; ) {
+    const len = parseInt(text.slice(at, at + 4), 16);
+    if (!len) break;
+    out.push(text.slice(at + 4, at + len).replace(/\n$/, ''));
+    at += len;
+  }
+  return out;
 }
 
 /**
@@ -116,7 +158,7 @@ async function fetchIntoStore(a: FetchArgs): Promise<FetchedPacks> {
   const scratch = makeScratch(a.gitdir, a.haves);
   const dispose = () => fs.rmSync(scratch, { recursive: true, force: true });
   try {
-    const common = { fs, http: a.http as never, cache: {}, dir: scratch, gitdir: scratch, url: a.url, remote: 'scratch', onAuth: a.onAuth as never, onAuthFailure: a.onAuthFailure as never };
+    const common = { fs, http: a.http as never, cache, dir: scratch, gitdir: scratch, url: a.url, remote: 'scratch', onAuth: a.onAuth as never, onAuthFailure: a.onAuthFailure as never };
     const [first, ...rest] = a.wants;
     if (!first) return { packs: [], dispose };
     await git.fetch({ ...common, remoteRef: first.ref, tags: true });
@@ -182,8 +224,8 @@ function remoteError(e: unknown, url: string, opts: TransportOptions): unknown {
   if (err.code === 'SmartHttpError' || err.code === 'ParseError' || err.code === 'InternalError' || err.code === 'NotFoundError' && /pack|idx/.test(err.message ?? '')) {
     return opts.fail('REMOTE_FAILED', `${where} did not answer as a git server (${say(err.code)})`);
   }
-  if (err.code === 'PushRejectedError' || err.code === 'GitPushError') {
-    return opts.fail('REFUSED', say(`${where} refused the push: ${err.message ?? ''}; run cfgtrail fetch and push again`));
+  if (err.code === 'GitPushError') {
+    return opts.fail('REFUSED', say(`${where} refused the push (${err.message ?? ''}): another push moved the ref since we read it; run cfgtrail push again`));
   }
   if (/^E[A-Z]+$/.test(err.code ?? '') || /timed out|socket hang up|aborted/i.test(err.message ?? '')) {
     return opts.fail('REMOTE_FAILED', say(`cannot reach ${where}: ${err.message ?? err.code}`));

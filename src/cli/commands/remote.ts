@@ -45,7 +45,8 @@ export function registerPush(program: Command, deps: CliDeps): void {
       const ctx = await remoteContext(storeFor(cmd, deps), deps);
       const plan = await planPush(ctx, name);
       if (plan.updates.length === 0) return deps.stdout(`Everything up to date (${plan.remote.name} hosts/${plan.host})\n`);
-      await applyPush(ctx, plan, (u) => deps.stdout(`${pushLine(u, plan.newChanges)}\n`));
+      await applyPush(ctx, plan);
+      for (const u of plan.updates) deps.stdout(`${pushLine(u, plan.newChanges)}\n`);
     });
 }
 

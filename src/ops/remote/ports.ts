@@ -14,8 +14,12 @@ export interface RemoteTransport {
    * for the caller (which holds the store lock) to install.
    */
   fetchObjects(gitdir: string, url: string, wants: readonly { ref: string; have?: string }[], haves: readonly string[]): Promise<FetchedPacks>;
-  /** Sets server ref `remoteRef` to local ref `localRef`'s value (fast-forward already checked by the caller). */
-  pushRef(gitdir: string, url: string, localRef: string, remoteRef: string): Promise<void>;
+  /**
+   * Sends `pack` and sets each server `ref` from `old` (null: create) to
+   * `new`, in one request (git receive-pack); the server refuses a ref whose
+   * value is no longer `old`.
+   */
+  pushRefs(url: string, commands: readonly { ref: string; old: string | null; new: string }[], pack: Buffer): Promise<void>;
 }
 
 /** Packs a fetch downloaded into a scratch directory of the store, to be checked and moved in; `dispose` removes the scratch. */

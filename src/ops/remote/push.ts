@@ -1,5 +1,10 @@
 /** `cfgtrail push`: plan what goes to the server (pure over the refs), then send it. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
+import { objectsToSend } from '../../core/git/objects-to-send.js';
+import { writePack } from '../../core/git/pack-write.js';
 import { countNew, isAncestor } from '../../core/git/ancestry.js';
 import { NOTES_REF } from '../../core/git/notes.js';
 import type { ObjectStore } from '../../core/git/objects.js';
@@ -82,14 +87,20 @@ export async function planPush(ctx: RemoteContext, remoteName?: string): Promise
 }
 
 /**
- * Sends the plan's refs, branch first, then notes, then tags (a tag never
- * arrives before the commits it names). Each ref is its own request: a
- * failure part-way leaves the server with a prefix of them, each consistent.
+ * Sends the plan in one request: a pack (ours, delta-compressed) of what the
+ * server lacks, and every ref, each checked by the server against the value
+ * we planned from, so a push racing another one is refused, not lost.
  */
-export async function applyPush(ctx: RemoteContext, plan: PushPlan, onRef: (u: RefUpdate) => void = () => {}): Promise<void> {
-  const transport = ctx.transportFor(plan.remote.url);
-  for (const u of plan.updates) {
-    await transport.pushRef(ctx.store.gitdir, plan.remote.url, u.local, u.remote);
-    onRef(u);
+export async function applyPush(ctx: RemoteContext, plan: PushPlan): Promise<void> {
+  const objects = ctx.store.objects;
+  const haves = [...new Set(plan.updates.map((u) => u.serverOid).filter((o): o is string => o !== null))];
+  const wanted = objectsToSend(objects, plan.updates.map((u) => u.oid), haves);
+  const scratch = mkdtempSync(join(tmpdir(), 'cfgtrail-push-'));
+  try {
+    const { packPath } = writePack(scratch, [...wanted.keys()], objects, { pathHints: wanted });
+    const commands = plan.updates.map((u) => ({ ref: u.remote, old: u.serverOid, new: u.oid }));
+    await ctx.transportFor(plan.remote.url).pushRefs(plan.remote.url, commands, readFileSync(packPath));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countNew, isAncestor } from '../../../src/core/git/ancestry.js';
+import { objectsToSend } from '../../../src/core/git/objects-to-send.js';
 import { openObjectStore } from '../../../src/core/git/objects.js';
 import { deleteRef, listRefs } from '../../../src/core/git/refs.js';
 import { git, tempDir } from '../../helpers/cli.js';
@@ -67,5 +68,19 @@ describe('listRefs and deleteRef over loose and packed refs', () => {
     expect(native('refs/remotes/o/hosts/')).toEqual(new Map([['refs/remotes/o/hosts/web-1', oid('main')]]));
     expect(native('refs/tags/')).toEqual(new Map());
     git(['--git-dir', gitdir, 'fsck', '--strict']);
+  });
+});
+
+describe('objectsToSend, native git rev-list --objects as the witness', () => {
+  it('sends every object git would send for WANT ^HAVE, and none the server has', () => {
+    const { gitdir, oid } = forkedRepo();
+    const objects = openObjectStore(gitdir);
+    const native = (want: string, have?: string) => new Set(git(['--git-dir', gitdir, 'rev-list', '--objects', want, ...(have ? [`^${have}`] : [])]).split('\n').filter(Boolean).map((l) => l.slice(0, 40)));
+    const haveAll = (have: string) => new Set(git(['--git-dir', gitdir, 'rev-list', '--objects', have]).split('\n').filter(Boolean).map((l) => l.slice(0, 40)));
+    for (const [want, have] of [['main', 'main~2'], ['main', 'main~1'], ['side', 'main~1'], ['main', undefined]] as const) {
+      const ours = new Set(objectsToSend(objects, [oid(want)], have ? [oid(have)] : []).keys());
+      for (const o of native(want, have && oid(have))) expect(ours.has(o), `${want} ^${have}: ${o}`).toBe(true);
+      if (have) for (const o of ours) expect(haveAll(oid(have)).has(o), `${want} ^${have} sends ${o} the server has`).toBe(false);
+    }
   });
 });

@@ -42,7 +42,7 @@ export async function benchRemote(ctx, label, store, log) {
     const ours = (args, cwd = host) => ({ argv: [ctx.cli, ...args], cwd, env });
     const native = (args) => ({ argv: ['git', ...args], env });
 
-    log(`${label}: first push (once each side: cfgtrail's takes most of a minute)`);
+    log(`${label}: first push (one sample each side)`);
     bareRepo(join(srv, 'ours.git'));
     bareRepo(join(srv, 'native.git'));
     run(ctx.cli, ['-C', host, 'remote', 'add', 'origin', url('ours'), '--host', 'bench'], { env });

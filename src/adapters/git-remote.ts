@@ -45,7 +45,7 @@ export function createTransport(opts: TransportOptions): RemoteTransport {
     listServerRefs: (url) =>
       run(url, async () => {
         const refs = await git.listServerRefs({ http, url, protocolVersion: 1, ...auth });
-        return new Map(refs.filter((r) => !r.ref.endsWith('^{}')).map((r) => [r.ref, r.oid]));
+        return new Map(refs.filter((r) => r.ref.startsWith('refs/') && !r.ref.endsWith('^{}')).map((r) => [r.ref, r.oid]));
       }),
     fetchObjects: (gitdir, url, wants, haves) => run(url, () => fetchIntoStore({ gitdir, url, wants, haves, http, ...auth })),
     pushRefs: (url, commands, pack) => run(url, () => receivePack(http, url, commands, pack, opts)),

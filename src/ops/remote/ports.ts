@@ -5,7 +5,7 @@
 
 /** A git server reached over smart HTTP. */
 export interface RemoteTransport {
-  /** Every ref the server has, full name → oid (peeled `^{}` entries left out). */
+  /** Every ref under refs/ the server has, full name → oid (HEAD and peeled `^{}` entries left out). */
   listServerRefs(url: string): Promise<Map<string, string>>;
   /**
    * Brings the objects of the server refs `wants` into `gitdir` as one pack

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import { objectsToSend } from '../../core/git/objects-to-send.js';
 import { writePack } from '../../core/git/pack-write.js';
+import { deltaSourceFromPacks } from '../../core/git/pack-reuse.js';
+import { listPackIdx } from '../../core/git/pack-files.js';
 import { countNew, isAncestor } from '../../core/git/ancestry.js';
 import { NOTES_REF } from '../../core/git/notes.js';
 import type { ObjectStore } from '../../core/git/objects.js';
@@ -97,7 +99,14 @@ export async function applyPush(ctx: RemoteContext, plan: PushPlan): Promise<voi
   const wanted = objectsToSend(objects, plan.updates.map((u) => u.oid), haves);
   const scratch = mkdtempSync(join(tmpdir(), 'cfgtrail-push-'));
   try {
-    const { packPath } = writePack(scratch, [...wanted.keys()], objects, { pathHints: wanted });
+    // Deltas the store's packs hold are reused (as git pack-objects does), never ones whose base stays behind.
+    const reuse = deltaSourceFromPacks(listPackIdx(ctx.store.gitdir));
+    let packPath: string;
+    try {
+      packPath = writePack(scratch, [...wanted.keys()], objects, { pathHints: wanted, reuseDeltas: reuse.source }).packPath;
+    } finally {
+      reuse.close();
+    }
     const commands = plan.updates.map((u) => ({ ref: u.remote, old: u.serverOid, new: u.oid }));
     await ctx.transportFor(plan.remote.url).pushRefs(plan.remote.url, commands, readFileSync(packPath));
   } finally {

@@ -61,6 +61,28 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     gitIn(auditor.gitdir, ['fsck', '--strict']);
   });
 
+  it('fetch --all reads every remote; remote remove forgets a remote and the hosts fetched from it', async () => {
+    const [east, west] = [await startGitHttpServer(), await startGitHttpServer()];
+    const h1 = hostStore(2);
+    const h2 = hostStore(1);
+    await h1.run(['remote', 'add', 'origin', east.url, '--host', 'web-1']);
+    await h2.run(['remote', 'add', 'origin', west.url, '--host', 'web-2']);
+    expect((await h1.run(['push'])).code).toBe(0);
+    expect((await h2.run(['push'])).code).toBe(0);
+    const auditor = hostStore(0);
+    await auditor.run(['remote', 'add', 'east', east.url]);
+    await auditor.run(['remote', 'add', 'west', west.url]);
+    const none = await auditor.run(['fetch']);
+    expect([none.code, none.stderr]).toEqual([5, 'cfgtrail: 2 remotes and none is origin: name one (east, west)\n']);
+    const all = await auditor.run(['fetch', '--all']);
+    expect(all.stdout).toBe('new host east/web-1 (2 changes)\nnew host west/web-2 (1 change)\n');
+    expect((await auditor.run(['remote'])).stdout).toBe('east\nwest\n');
+    expect((await auditor.run(['remote', 'remove', 'east'])).code).toBe(0);
+    expect(gitIn(auditor.gitdir, ['for-each-ref', '--format=%(refname)'])).toBe('refs/remotes/west/hosts/web-2\n');
+    expect(gitIn(auditor.gitdir, ['remote'])).toBe('west\n');
+    gitIn(auditor.gitdir, ['fsck', '--strict']);
+  });
+
   it('refuses a push when the server has diverged, changing nothing there', async () => {
     const server = await startGitHttpServer();
     const a = hostStore(2);

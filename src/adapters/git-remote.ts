@@ -42,17 +42,47 @@ export function createTransport(opts: TransportOptions): RemoteTransport {
   };
   const run = <T>(url: string, fn: () => Promise<T>): Promise<T> => fn().catch((e: unknown) => { throw remoteError(e, url, opts); });
   return {
-    listServerRefs: (url) =>
-      run(url, async () => {
-        const refs = await git.listServerRefs({ http, url, protocolVersion: 1, ...auth });
-        return new Map(refs.filter((r) => r.ref.startsWith('refs/') && !r.ref.endsWith('^{}')).map((r) => [r.ref, r.oid]));
-      }),
+    listServerRefs: (url) => run(url, () => discoverRefs(http, url, opts)),
     fetchObjects: (gitdir, url, wants, haves) => run(url, () => fetchIntoStore({ gitdir, url, wants, haves, http, ...auth })),
     pushRefs: (url, commands, pack) => run(url, () => receivePack(http, url, commands, pack, opts)),
   };
 }
 
 const ZERO = '0'.repeat(40);
+
+/** HTTP Basic credentials as a header, when there are any. */
+function authHeader(opts: TransportOptions): Record<string, string> {
+  const c = opts.credentials;
+  return c ? { authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` } : {};
+}
+
+/** The error isomorphic-git would throw for an HTTP status, for remoteError to classify. */
+function httpError(status: number, message: string): Error {
+  return Object.assign(new Error(`HTTP ${status}`), { code: 'HttpError', data: { statusCode: status, statusMessage: message } });
+}
+
+/**
+ * The server's refs from its upload-pack advertisement (the smart HTTP
+ * discovery GET). Our own few lines rather than isomorphic-git's
+ * listServerRefs: for a repository with no refs (a new fleet's) it went on
+ * to a protocol-v2 `ls-refs` request that git http-backend refuses.
+ */
+async function discoverRefs(http: { request: typeof nodeHttp.request }, url: string, opts: TransportOptions): Promise<Map<string, string>> {
+  const res = await http.request({ url: `${url.replace(/\/+$/, '')}/info/refs?service=git-upload-pack`, method: 'GET', headers: { 'user-agent': 'git/cfgtrail', ...authHeader(opts) } });
+  const chunks: Buffer[] = [];
+  for await (const c of res.body ?? []) chunks.push(Buffer.from(c));
+  if (res.statusCode !== 200) throw httpError(res.statusCode, res.statusMessage);
+  const lines = readPktLines(Buffer.concat(chunks).toString('latin1'), true);
+  if (!String(res.headers?.['content-type'] ?? '').startsWith('application/x-git-upload-pack-advertisement') || lines[0] !== '# service=git-upload-pack') {
+    throw Object.assign(new Error('not git'), { code: 'SmartHttpError' });
+  }
+  const refs = new Map<string, string>();
+  for (const line of lines.slice(1)) {
+    const m = /^([0-9a-f]{40}) (refs\/[^\0\s]+)/.exec(line);
+    if (m && !m[2]!.endsWith('^{}')) refs.set(m[2]!, m[1]!);
+  }
+  return refs;
+}
 
 /** One pkt-line: four hex digits of length (itself included), then the data. */
 function pktLine(text: string): Buffer {
@@ -72,24 +102,27 @@ async function receivePack(http: { request: typeof nodeHttp.request }, url: stri
   const lines = commands.map((c, i) => pktLine(`${c.old ?? ZERO} ${c.new} ${c.ref}${i === 0 ? '\0report-status agent=cfgtrail' : ''}\n`));
   const body = Buffer.concat([...lines, Buffer.from('0000', 'latin1'), pack]);
   const headers: Record<string, string> = { 'content-type': 'application/x-git-receive-pack-request', accept: 'application/x-git-receive-pack-result', 'user-agent': 'git/cfgtrail' };
-  if (opts.credentials) headers.authorization = `Basic ${Buffer.from(`${opts.credentials.username}:${opts.credentials.password}`).toString('base64')}`;
+  Object.assign(headers, authHeader(opts));
   const res = await http.request({ url: `${url.replace(/\/+$/, '')}/git-receive-pack`, method: 'POST', headers, body: [body] as never }); // an array: sent whole, with a Content-Length
   const chunks: Buffer[] = [];
   for await (const c of res.body ?? []) chunks.push(Buffer.from(c));
   const text = Buffer.concat(chunks).toString('utf8');
-  if (res.statusCode === 401 || res.statusCode === 403) throw Object.assign(new Error('auth'), { code: 'HttpError', data: { statusCode: res.statusCode } });
-  if (res.statusCode !== 200) throw Object.assign(new Error('http'), { code: 'HttpError', data: { statusCode: res.statusCode, statusMessage: res.statusMessage } });
+  if (res.statusCode !== 200) throw httpError(res.statusCode, res.statusMessage);
   const report = readPktLines(text);
   if (!report[0]?.startsWith('unpack ')) throw Object.assign(new Error('not git'), { code: 'SmartHttpError' });
   const bad = [report[0] === 'unpack ok' ? null : report[0], ...report.slice(1).filter((l) => l.startsWith('ng '))].filter(Boolean);
   if (bad.length > 0) throw Object.assign(new Error(bad.join('; ')), { code: 'GitPushError' });
 }
 
-/** The text of each pkt-line in `text`, newline dropped; stops at the first flush. */
-function readPktLines(text: string): string[] {
+/** The text of each pkt-line in `text`, newline dropped; stops at the first flush unless `acrossFlush`. */
+function readPktLines(text: string, acrossFlush = false): string[] {
   const out: string[] = [];
   for (let at = 0; at + 4 <= text.length; ) {
     const len = parseInt(text.slice(at, at + 4), 16);
+    if (len === 0 && acrossFlush) {
+      at += 4;
+      continue;
+    }
     if (!len) break;
     out.push(text.slice(at + 4, at + len).replace(/\n$/, ''));
     at += len;

@@ -23,6 +23,9 @@ describe('the smart-HTTP transport against native git http-backend', () => {
     const server = await startGitHttpServer();
     const s = hostStore(3);
     const t = createTransport({ credentials: null, timeoutMs: 10_000, fail });
+    // An empty repository (a new fleet's) is one discovery request and no refs.
+    expect(await t.listServerRefs(server.url)).toEqual(new Map());
+    expect(server.state.requests).toEqual(['GET /fleet.git/info/refs?service=git-upload-pack']);
     const head = gitIn(s.gitdir, ['rev-parse', 'main']).trim();
     const first = gitIn(s.gitdir, ['rev-parse', 'main~2']).trim();
     await t.pushRefs(server.url, [{ ref: 'refs/heads/hosts/a', old: null, new: first }], packOf(s.gitdir, [first], []));

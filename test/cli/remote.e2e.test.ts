@@ -195,6 +195,13 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     expect((await s.run(['remote', 'add', 'origin', 'https://git.example/fleet.git'])).code).toBe(0);
     expect((await s.run(['remote', '-v'])).stdout).toBe('origin\thttps://git.example/fleet.git (fetch)\norigin\thttps://git.example/fleet.git (push)\n');
     expect(gitIn(s.gitdir, ['config', '--get-all', 'remote.origin.fetch'])).toBe('+refs/heads/hosts/*:refs/remotes/origin/hosts/*\n');
+    gitIn(s.gitdir, ['remote', 'add', 'handmade', 'https://u:pw-Secret1@git.example/fleet.git']); // credentials written by hand
+    const v = await s.run(['remote', '-v']);
+    expect(v.stdout).toContain('handmade\thttps://git.example/fleet.git (fetch)\n');
+    expect(v.stdout).not.toContain('pw-Secret1');
+    const refused = await s.run(['push', 'handmade']);
+    expect([refused.code, refused.stderr.includes('pw-Secret1')]).toEqual([5, false]);
+    gitIn(s.gitdir, ['remote', 'remove', 'handmade']);
     expect((await s.run(['remote', 'remove', 'origin'])).code).toBe(0);
     expect((await s.run(['remote'])).stdout).toBe('');
   });

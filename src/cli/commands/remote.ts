@@ -4,6 +4,7 @@ import { addRemote, listRemotes, removeRemote } from '../../ops/remote/remotes.j
 import { applyPush, planPush, type RefUpdate } from '../../ops/remote/push.js';
 import { fetchRemote, type HostReport } from '../../ops/remote/fetch.js';
 import { pullHost } from '../../ops/remote/pull.js';
+import { hideCredentials } from '../../ops/remote/credentials.js';
 import { resolveAuthor } from '../identity.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { remoteContext } from '../remote-load.js';
@@ -16,7 +17,9 @@ export function registerRemote(program: Command, deps: CliDeps): void {
     .action(async (f: { verbose?: boolean }, cmd: Command) => {
       const ctx = await remoteContext(storeFor(cmd, deps), deps);
       for (const r of await listRemotes(ctx)) {
-        deps.stdout(f.verbose ? `${r.name}\t${r.url} (fetch)\n${r.name}\t${r.url} (push)\n` : `${r.name}\n`);
+        // A URL someone wrote into the config by hand may hold credentials: never shown.
+        const url = hideCredentials(r.url, null);
+        deps.stdout(f.verbose ? `${r.name}\t${url} (fetch)\n${r.name}\t${url} (push)\n` : `${r.name}\n`);
       }
     });
   remote

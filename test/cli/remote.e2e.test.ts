@@ -83,6 +83,23 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     gitIn(auditor.gitdir, ['fsck', '--strict']);
   });
 
+  it('two fetches started at once into one store: both succeed, refs and objects whole', async () => {
+    const server = await startGitHttpServer();
+    for (const host of ['web-1', 'web-2', 'web-3']) {
+      const h = hostStore(4);
+      await h.run(['remote', 'add', 'origin', server.url, '--host', host]);
+      expect((await h.run(['push'])).code).toBe(0);
+    }
+    const auditor = hostStore(0);
+    await auditor.run(['remote', 'add', 'origin', server.url]);
+    const [a, b] = await Promise.all([auditor.run(['fetch']), auditor.run(['fetch'])]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    const lines = (a.stdout + b.stdout).trim().split('\n').sort();
+    expect(lines).toEqual(['new host web-1 (4 changes)', 'new host web-2 (4 changes)', 'new host web-3 (4 changes)', 'origin: already up to date']);
+    for (const host of ['web-1', 'web-2', 'web-3']) expect(logOf(auditor.gitdir, `refs/remotes/origin/hosts/${host}`)).toBe(logOf(server.repo, `refs/heads/hosts/${host}`));
+    gitIn(auditor.gitdir, ['fsck', '--strict']);
+  });
+
   it('refuses a push when the server has diverged, changing nothing there', async () => {
     const server = await startGitHttpServer();
     const a = hostStore(2);

@@ -190,6 +190,8 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     const hang = await s.run(['push', 'origin'], { CFGTRAIL_REMOTE_TIMEOUT: '1' });
     expect([hang.code, hang.stderr]).toEqual([20, expect.stringMatching(/timed out/)]);
     expect(Date.now() - t0).toBeLessThan(10_000);
+    const badTimeout = await s.run(['fetch', 'origin'], { CFGTRAIL_REMOTE_TIMEOUT: 'soon' });
+    expect([badTimeout.code, badTimeout.stderr]).toEqual([5, "cfgtrail: CFGTRAIL_REMOTE_TIMEOUT must be a number of seconds, got 'soon'\n"]);
   });
 
   it('refuses URLs with credentials, non-http URLs and bad host names with one line; remote -v never shows credentials', async () => {

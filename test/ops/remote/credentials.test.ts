@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findCredentials, hideCredentials, matchCredentials } from '../../../src/ops/remote/credentials.js';
@@ -43,6 +43,10 @@ describe('credentials from a git-credential-store file', () => {
     expect(findCredentials('https://git.example.com/x.git', env)).toEqual({ username: 'all', password: 'a@b', source: file });
     expect(findCredentials('https://git.example.com/x.git', { ...env, CFGTRAIL_REMOTE_USERNAME: 'u', CFGTRAIL_REMOTE_PASSWORD: 't' })?.source).toMatch(/environment/);
     expect(findCredentials('https://git.example.com/x.git', { CFGTRAIL_CREDENTIALS_FILE: join(dir, 'none') })).toBeNull();
+    if (process.getuid?.() === 0) {
+      chownSync(file, 65534, 65534); // private, but someone else's
+      expectCode(() => findCredentials('https://git.example.com/x.git', env), 'BAD_INPUT');
+    }
   });
 
   it('hides user:password@ in URLs and the password itself, raw or percent-encoded', () => {

@@ -68,4 +68,29 @@ describe.skipIf(!hasStrace)('fleet commands under strace', () => {
     }
     expect(tried.filter((t) => t.endsWith(':SIGKILL')).length).toBeGreaterThanOrEqual(8);
   }, 300_000);
+
+  it('SIGKILL at each rename of a pull into a re-created store: main is old (none) or new, never damaged; the next pull finishes', async () => {
+    const server = await startGitHttpServer();
+    const old = hostStore(3);
+    gitIn(old.gitdir, ['notes', '--ref', 'cfgtrail', 'add', '-m', 'ok', 'main']);
+    await old.run(['remote', 'add', 'origin', server.url, '--host', 'db-1']);
+    expect((await old.run(['push'])).code).toBe(0);
+    const main = gitIn(old.gitdir, ['rev-parse', 'main']).trim();
+    const killed: number[] = [];
+    for (let when = 1; when <= 8; when++) {
+      const s = hostStore(0);
+      await s.run(['remote', 'add', 'origin', server.url, '--host', 'db-1']);
+      const r = await straced(['-o', '/dev/null', '-e', 'trace=rename,renameat,renameat2', '-e', `inject=rename,renameat,renameat2:signal=SIGKILL:when=${when}`], ['pull'], s.dir);
+      if (r.signal === 'SIGKILL') killed.push(when);
+      expect(['', main], `rename #${when}`).toContain(gitIn(s.gitdir, ['for-each-ref', '--format=%(objectname)', 'refs/heads/main']).trim());
+      gitIn(s.gitdir, ['fsck', '--strict', '--no-dangling']);
+      const lg = await s.run(['log']);
+      expect(lg.code, `rename #${when}: ${lg.stderr}`).toBe(0);
+      const again = await s.run(['pull']);
+      expect(again.code, `rename #${when}: ${again.stderr}`).toBe(0);
+      expect(gitIn(s.gitdir, ['rev-parse', 'main']).trim()).toBe(main);
+      expect(gitIn(s.gitdir, ['notes', '--ref', 'cfgtrail', 'show', 'main'])).toBe('ok\n');
+    }
+    expect(killed.length).toBeGreaterThanOrEqual(4);
+  }, 300_000);
 });

@@ -4,6 +4,7 @@ import { countNew, isAncestor } from '../../core/git/ancestry.js';
 import type { Signature } from '../../core/git/commit.js';
 import { NOTES_REF } from '../../core/git/notes.js';
 import { moveBranch, readRef, writeRef } from '../../core/git/refs.js';
+import { appendReflog } from '../../core/git/reflog.js';
 import { readStoreHead, storeHeadRefName } from '../../core/audit/store-head.js';
 import { withStoreLock } from '../../core/store/lock.js';
 import { fetchRemote } from './fetch.js';
@@ -47,7 +48,16 @@ export async function pullHost(ctx: RemoteContext, remoteName: string | undefine
       }
       changes = countNew(objects, theirs, ours ? [ours] : []);
       const branch = storeHeadRefName(gitdir) ?? 'refs/heads/main';
-      moveBranch(gitdir, branch, { old: ours, new: theirs, who, message: `pull ${remote.name}: fast-forward to hosts/${host}` });
+      const entry = { old: ours, new: theirs, who, message: `pull ${remote.name}: fast-forward to hosts/${host}` };
+      if (ours !== null) moveBranch(gitdir, branch, entry);
+      else {
+        // An empty store's first ref goes before its reflog: a kill in between leaves a branch
+        // without a log line (git and readHead take that), never a log line naming a branch
+        // that does not exist (readHead calls that damage, and the next pull would refuse).
+        writeRef(gitdir, branch, theirs);
+        appendReflog(gitdir, branch, entry);
+        appendReflog(gitdir, 'HEAD', entry);
+      }
     }
     return { host, remote: remote.name, changes, notes: pullNotes(ctx, remote.name, host) };
   });

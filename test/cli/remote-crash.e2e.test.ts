@@ -93,4 +93,24 @@ describe.skipIf(!hasStrace)('fleet commands under strace', () => {
     }
     expect(killed.length).toBeGreaterThanOrEqual(4);
   }, 300_000);
+
+  it('SIGKILL during a push (at several of its writes and sends): the server keeps the old refs or the new, fsck clean; pushing again finishes', async () => {
+    const server = await startGitHttpServer();
+    const h = hostStore(20);
+    await h.run(['remote', 'add', 'origin', server.url, '--host', 'web-1']);
+    const main = gitIn(h.gitdir, ['rev-parse', 'main']).trim();
+    const landed: string[] = [];
+    for (const when of [1, 2, 3, 4, 6, 10]) {
+      gitIn(server.repo, ['update-ref', '-d', 'refs/heads/hosts/web-1']);
+      const r = await straced(['-o', '/dev/null', '-e', 'trace=write,sendto,sendmsg,writev', '-e', `inject=write,sendto,sendmsg,writev:signal=SIGKILL:when=${when}`], ['push'], h.dir);
+      if (r.signal === 'SIGKILL') landed.push(`#${when}`);
+      await new Promise((res) => setTimeout(res, 300)); // the server finishes or drops the request
+      expect(['', main], `write #${when}`).toContain(gitIn(server.repo, ['for-each-ref', '--format=%(objectname)', 'refs/heads/hosts/web-1']).trim());
+      gitIn(server.repo, ['fsck', '--strict', '--no-dangling']);
+      const again = await h.run(['push']);
+      expect(again.code, `write #${when}: ${again.stderr}`).toBe(0);
+      expect(gitIn(server.repo, ['rev-parse', 'refs/heads/hosts/web-1']).trim()).toBe(main);
+    }
+    expect(landed.length).toBeGreaterThanOrEqual(3);
+  }, 300_000);
 });

@@ -16,6 +16,7 @@ import { benchTextLog } from './lib/text-log.mjs';
 import { benchTracing } from './lib/tracing.mjs';
 import { benchBlame } from './lib/blame-bench.mjs';
 import { benchTui } from './lib/tui-bench.mjs';
+import { benchRemote } from './lib/remote-bench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -28,7 +29,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui,remote, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -95,6 +96,11 @@ if (wanted('tui')) {
   // The TUI on the 10,000-change store (the one the store rows use).
   log('cfgtrail tui: first screen and keystrokes');
   benchTui(ctx, '10,000 snapshots × 50 files', await ensureStore(OUT, 10000, CLI, log), 10000);
+}
+if (wanted('remote')) {
+  // push and fetch of the 10,000-change store through git http-backend, next to native git.
+  log('fleet: push and fetch over smart HTTP');
+  await benchRemote(ctx, '10,000 snapshots × 50 files', await ensureStore(OUT, 10000, CLI, log), log);
 }
 if (wanted('corpus')) await benchCorpus();
 if (wanted('yaml')) benchYaml(ctx, OUT);

@@ -32,28 +32,37 @@ await Promise.all(
   ),
 );
 
-// The OpenTelemetry SDK wiring, loaded only when tracing is configured
-// (src/cli/tracing.ts imports it dynamically): its own bundle, like the libraries above.
-await build({
-  entryPoints: ['src/adapters/otel-sdk.ts'],
-  outfile: 'dist/vendor/otel-sdk.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // Their ES module builds, which esbuild can tree-shake: 211 KB instead of 746 KB
-  // (semantic-conventions alone is 200 KB of constants as CommonJS).
-  mainFields: ['module', 'main'],
-  logLevel: 'warning',
-});
+// Adapters loaded only by the commands that need them (a dynamic import() of
+// them): each is bundled on its own, with its libraries, like the ones above.
+// otel-sdk: the OpenTelemetry SDK, only when tracing is configured
+// (src/cli/tracing.ts). git-remote: isomorphic-git, only for remote, push,
+// fetch and pull (src/cli/commands/remote.ts).
+const LAZY_ADAPTERS = ['otel-sdk', 'git-remote'];
+await Promise.all(
+  LAZY_ADAPTERS.map((name) =>
+    build({
+      entryPoints: [`src/adapters/${name}.ts`],
+      outfile: `dist/vendor/${name}.cjs`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      // Their ES module builds, which esbuild can tree-shake: 211 KB instead of 746 KB
+      // (semantic-conventions alone is 200 KB of constants as CommonJS).
+      mainFields: ['module', 'main'],
+      logLevel: 'warning',
+    }),
+  ),
+);
 
-/** `import('../adapters/otel-sdk.js')` becomes a require() of dist/vendor/otel-sdk.cjs, evaluated on first call. */
-const otelSdk = {
-  name: 'otel-sdk',
+/** `import('../adapters/<name>.js')` becomes a require() of dist/vendor/<name>.cjs, evaluated on first call. */
+const lazyAdapters = {
+  name: 'lazy-adapters',
   setup(b) {
-    b.onResolve({ filter: /\/adapters\/otel-sdk\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: 'otel-sdk', namespace: 'otel-sdk' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'otel-sdk' }, () => ({ contents: "module.exports = require('./vendor/otel-sdk.cjs');", loader: 'js' }));
-    b.onResolve({ filter: /^\.\/vendor\/otel-sdk\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    const filter = new RegExp(`/adapters/(${LAZY_ADAPTERS.join('|')})\\.js$`);
+    b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: filter.exec(args.path)[1], namespace: 'lazy-adapter' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-adapter' }, (args) => ({ contents: `module.exports = require('./vendor/${args.path}.cjs');`, loader: 'js' }));
+    b.onResolve({ filter: /^\.\/vendor\/[a-z-]+\.cjs$/ }, (args) => (LAZY_ADAPTERS.some((n) => args.path === `./vendor/${n}.cjs`) ? { path: args.path, external: true } : undefined));
   },
 };
 
@@ -117,7 +126,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  plugins: [vendored, lazyBuiltins, otelSdk, tuiLoader],
+  plugins: [vendored, lazyBuiltins, lazyAdapters, tuiLoader],
   logLevel: 'warning',
 });
 

@@ -5,7 +5,8 @@
 #   supervisor    supervisord and supervisorctl: the rollback, restart and verify tests drive a real one
 #   strace        the crash and race tests inject faults with it (kill at the Nth rename, hold a call)
 #   python3-yaml  PyYAML, an independent YAML reader the corpus and export tests compare against
-#   git           native git, the tests' witness of what cfgtrail wrote
+#   git           native git, the tests' witness of what cfgtrail wrote, and git http-backend,
+#                 the smart-HTTP server the push/fetch tests talk to
 #   procps        ps and /bin/kill (kill -- -PGID): the hook tests' hostile hooks use them
 #   util-linux    setsid: the hook tests run cfgtrail in a process group of its own
 #   prometheus, prometheus-alertmanager
@@ -17,7 +18,7 @@ has() { command -v "$1" >/dev/null 2>&1; }
 need=()
 has supervisord && has supervisorctl || need+=(supervisor)
 has strace || need+=(strace)
-has git || need+=(git)
+{ has git && [ -x "$(git --exec-path)/git-http-backend" ]; } || need+=(git)
 has ps && [ -x /bin/kill ] || need+=(procps)
 has setsid || need+=(util-linux)
 has tmux || need+=(tmux)

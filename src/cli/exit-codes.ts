@@ -27,6 +27,10 @@ export const ExitCode = {
   WATCH_ROLLED_BACK: 18,
   /** A rollout (`rollback --instances`) stopped at a failed gate, ended with failed instances, or could not roll every instance forward. */
   ROLLOUT_FAILED: 19,
+  /** `push`/`fetch`/`pull`: the git server cannot be reached, timed out, failed (5xx) or did not answer as a git server. */
+  REMOTE_FAILED: 20,
+  /** `push`/`fetch`/`pull`: the git server refused the credentials (HTTP 401/403). */
+  AUTH_FAILED: 21,
   INTERNAL: 70,
   /** Ctrl-C (SIGINT) during a rollback: 128 + 2, as shells report it. */
   INTERRUPTED: 130,
@@ -57,6 +61,8 @@ const BY_CODE: Record<ErrorCode, number> = {
   METRICS_UNREACHABLE: ExitCode.METRICS_UNREACHABLE,
   FROZEN: ExitCode.FROZEN,
   HOOK_REFUSED: ExitCode.HOOK_REFUSED,
+  REMOTE_FAILED: ExitCode.REMOTE_FAILED,
+  AUTH_FAILED: ExitCode.AUTH_FAILED,
 };
 
 /** The one place where error codes become exit codes. */

@@ -21,6 +21,7 @@ import { registerTui } from './commands/tui.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerDrill } from './commands/drill.js';
 import { registerPlaybook } from './commands/playbook.js';
+import { registerFetch, registerPull, registerPush, registerRemote } from './commands/remote.js';
 
 type Register = (program: Command, deps: CliDeps) => void;
 
@@ -58,6 +59,10 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerRollout, tls: false },
   { register: registerDrill, tls: true },
   { register: registerPlaybook, tls: true },
+  { register: registerRemote, tls: true },
+  { register: registerPush, tls: true },
+  { register: registerFetch, tls: true },
+  { register: registerPull, tls: true },
 ];
 
 /** Registers every command on `program`; returns each one's name and `tls` flag. */

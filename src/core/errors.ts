@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'VERIFY_FAILED'
   | 'METRICS_UNREACHABLE'
   | 'FROZEN' // a change freeze is in effect: snapshot and check refuse
-  | 'HOOK_REFUSED'; // a pre-* hook in STORE/hooks exited non-zero
+  | 'HOOK_REFUSED' // a pre-* hook in STORE/hooks exited non-zero
+  | 'REMOTE_FAILED' // a git server cannot be reached, times out, answers 5xx or not as a git server
+  | 'AUTH_FAILED'; // a git server refused the credentials (401/403)
 
 export class CfgtrailError extends Error {
   readonly code: ErrorCode;

@@ -43,6 +43,10 @@ export function readHead(gitdir: string, hint: HeadHint): string | null {
   if ((lastLoggedOid(gitdir, name) ?? lastLoggedOid(gitdir, 'HEAD')) !== null) {
     throw damagedRefError(gitdir, name, 'the ref is gone but the reflog shows history', hint);
   }
+  // A store with a git server configured (an auditor's) holds the commits it
+  // fetched, or began to fetch, without a branch of its own: with no reflog
+  // either, it is still new (its hosts' history is on the server anyway).
+  if (/^\s*\[remote\s+"/m.test(readText(join(gitdir, 'config')) ?? '')) return null;
   const stored = anyStoredCommit(gitdir);
   if (stored !== null) throw damagedRefError(gitdir, name, 'the ref is gone but the store holds commits', hint, stored);
   return null;
@@ -159,6 +163,74 @@ export function readRefTips(gitdir: string): string[] {
   }
   addTip(readText(join(gitdir, 'HEAD')));
   return [...tips];
+}
+
+/**
+ * Every ref under `prefix` (e.g. `refs/remotes/origin/hosts/`), loose refs
+ * over packed ones, as full name → oid. Symbolic and damaged loose refs are
+ * left out (the caller lists data refs, never HEAD-like ones).
+ * @example listRefs(gitdir, 'refs/tags/') // Map { 'refs/tags/v1' => 'ab12…' }
+ */
+export function listRefs(gitdir: string, prefix: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, oid] of packedRefs(gitdir)) if (name.startsWith(prefix)) out.set(name, oid);
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(join(gitdir, rel), { withFileTypes: true });
+    } catch {
+      return; // no such directory: no loose refs there
+    }
+    for (const d of entries) {
+      const name = `${rel}/${d.name}`;
+      if (d.isDirectory()) walk(name);
+      else if (!d.name.endsWith('.lock') && name.startsWith(prefix)) {
+        const text = readText(join(gitdir, name))?.trim() ?? '';
+        if (OID.test(text)) out.set(name, text);
+      }
+    }
+  };
+  const dir = prefix.slice(0, prefix.lastIndexOf('/'));
+  walk(dir);
+  return out;
+}
+
+/**
+ * Deletes ref `name`: its `packed-refs` line first (the file is rewritten
+ * atomically), then the loose file, so a crash in between leaves the loose
+ * value, which is what git reads first anyway. Caller holds the store lock.
+ */
+export function deleteRef(gitdir: string, name: string): void {
+  const file = join(gitdir, 'packed-refs');
+  const text = readText(file);
+  if (text !== null) {
+    const lines = text.split('\n');
+    const keep: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const m = PACKED_REF.exec(lines[i]!);
+      if (m && m[2] === name) {
+        if (lines[i + 1]?.startsWith('^')) i++; // its peeled line goes too
+        continue;
+      }
+      keep.push(lines[i]!);
+    }
+    if (keep.length !== lines.length) writeFileAtomic(file, keep.join('\n'));
+  }
+  rmSync(join(gitdir, name), { force: true });
+  rmSync(join(gitdir, 'logs', name), { force: true });
+}
+
+function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.lock`;
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  fsyncDir(dirname(file));
 }
 
 function packedRefs(gitdir: string): Map<string, string> {

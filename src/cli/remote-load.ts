@@ -1,0 +1,32 @@
+import type { CliDeps } from './context.js';
+import type { Store } from '../core/store/open.js';
+import { CfgtrailError } from '../core/errors.js';
+import { storeLockOptions } from '../core/store/lock.js';
+import { findCredentials } from '../ops/remote/credentials.js';
+import type { RemoteContext } from '../ops/remote/remotes.js';
+
+/** Seconds a silent server is waited for: CFGTRAIL_REMOTE_TIMEOUT. @default 30 */
+export function remoteTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const text = env.CFGTRAIL_REMOTE_TIMEOUT;
+  if (text === undefined || text === '') return 30_000;
+  const s = Number(text);
+  if (!Number.isFinite(s) || s <= 0) throw new CfgtrailError('BAD_INPUT', `CFGTRAIL_REMOTE_TIMEOUT must be a number of seconds, got '${text}'`, {});
+  return s * 1000;
+}
+
+/**
+ * The fleet use cases' context with isomorphic-git behind it. The adapter
+ * (and isomorphic-git) is a bundle of its own (dist/vendor/git-remote.cjs,
+ * see scripts/build.mjs), loaded here, by the remote commands only.
+ */
+export async function remoteContext(store: Store, deps: CliDeps): Promise<RemoteContext> {
+  const adapter = await import('../adapters/git-remote.js');
+  const timeoutMs = remoteTimeoutMs(deps.env);
+  const fail = (code: 'REMOTE_FAILED' | 'AUTH_FAILED' | 'REFUSED', message: string) => new CfgtrailError(code, message, {});
+  return {
+    store,
+    config: adapter.gitConfigFile,
+    transportFor: (url) => adapter.createTransport({ credentials: findCredentials(url, deps.env), timeoutMs, fail }),
+    lock: storeLockOptions(store),
+  };
+}

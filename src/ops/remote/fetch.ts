@@ -1,0 +1,145 @@
+/** `cfgtrail fetch`: the fleet's refs from the server into the contract's local refs. */
+import { CfgtrailError } from '../../core/errors.js';
+import { countNew } from '../../core/git/ancestry.js';
+import { installPack } from '../../core/git/install-pack.js';
+import { openObjectStore } from '../../core/git/objects.js';
+import { deleteRef, listRefs, readRefTips, writeRef } from '../../core/git/refs.js';
+import { withStoreLock } from '../../core/store/lock.js';
+import { pickRemote, type Remote, type RemoteContext } from './remotes.js';
+import { checkRefComponent } from './host-name.js';
+
+/** One local ref to set (`serverRef` then names where it comes from) or to delete (`oid` null). */
+export interface LocalRefChange {
+  host: string;
+  kind: 'branch' | 'notes' | 'tag';
+  local: string;
+  serverRef: string | null;
+  old: string | null;
+  oid: string | null;
+}
+
+/** What a fetch did for one host, for the one line the CLI prints. */
+export interface HostReport {
+  host: string;
+  /** `new`: first fetch of it; `moved`: new changes; `pruned`: gone from the server; `notes`: only notes or tags moved. */
+  state: 'new' | 'moved' | 'pruned' | 'notes';
+  changes: number;
+}
+
+const HOST_REFS: { kind: LocalRefChange['kind']; server: RegExp; local: (remote: string, host: string, rest: string) => string }[] = [
+  { kind: 'branch', server: /^refs\/heads\/hosts\/([^/]+)$/, local: (r, h) => `refs/remotes/${r}/hosts/${h}` },
+  { kind: 'notes', server: /^refs\/notes\/hosts\/([^/]+)$/, local: (r, h) => `refs/notes/remotes/${r}/hosts/${h}` },
+  { kind: 'tag', server: /^refs\/tags\/hosts\/([^/]+)\/(.+)$/, local: (_r, h, t) => `refs/tags/hosts/${h}/${t}` },
+];
+
+/**
+ * The local ref changes that make the store mirror the server's fleet refs
+ * for `remote` (only `host`'s when given). Pure over its inputs. Server refs
+ * whose host is not a valid name are skipped (`onSkip`).
+ */
+export function planFetchChanges(remote: string, server: Map<string, string>, local: Map<string, string>, opts: { host?: string; onSkip?: (ref: string) => void } = {}): LocalRefChange[] {
+  const changes: LocalRefChange[] = [];
+  const wanted = new Set<string>();
+  for (const [serverRef, oid] of server) {
+    for (const h of HOST_REFS) {
+      const m = h.server.exec(serverRef);
+      if (!m) continue;
+      const host = m[1]!;
+      if (opts.host !== undefined && host !== opts.host) break;
+      if (!validName(host) || (m[2] !== undefined && m[2].split('/').some((c) => !validName(c)))) {
+        opts.onSkip?.(serverRef);
+        break;
+      }
+      const localRef = h.local(remote, host, m[2] ?? '');
+      wanted.add(localRef);
+      const old = local.get(localRef) ?? null;
+      if (old !== oid) changes.push({ host, kind: h.kind, local: localRef, serverRef, old, oid });
+    }
+  }
+  for (const [localRef, old] of local) {
+    if (wanted.has(localRef)) continue;
+    const h = HOST_REFS.find((x) => localRef.startsWith(localPrefix(x, remote)))!;
+    const host = localRef.slice(localPrefix(h, remote).length).split('/')[0]!;
+    if (opts.host !== undefined && host !== opts.host) continue;
+    changes.push({ host, kind: h.kind, local: localRef, serverRef: null, old, oid: null });
+  }
+  return changes;
+}
+
+/** Where `h`'s local refs of `remote` live: `refs/remotes/R/hosts/`, `refs/notes/remotes/R/hosts/`, `refs/tags/hosts/`. */
+function localPrefix(h: (typeof HOST_REFS)[number], remote: string): string {
+  return h.local(remote, '', '').replace(/\/+$/, '/');
+}
+
+function validName(c: string): boolean {
+  try {
+    checkRefComponent(c, 'name');
+    return true;
+  } catch {
+    return false; // not a valid component: the caller skips the ref
+  }
+}
+
+/**
+ * The fleet refs of `remote` the store holds now. Tags under refs/tags/hosts/H/
+ * count for this remote when H is one of its hosts (or was, before a prune).
+ */
+function localFleetRefs(gitdir: string, remote: string): Map<string, string> {
+  const branches = listRefs(gitdir, `refs/remotes/${remote}/hosts/`);
+  const refs = new Map([...branches, ...listRefs(gitdir, `refs/notes/remotes/${remote}/hosts/`)]);
+  const hosts = new Set([...branches.keys()].map((r) => r.split('/')[4]));
+  for (const [ref, oid] of listRefs(gitdir, 'refs/tags/hosts/')) if (hosts.has(ref.split('/')[3])) refs.set(ref, oid);
+  return refs;
+}
+
+/**
+ * Fetches `remote` (or the picked one): downloads what moved, installs the
+ * packs, then sets and prunes the local refs, all under the store lock. A kill
+ * at any point leaves every ref old or new: packs are moved in whole before
+ * any ref names their objects.
+ */
+export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts: { host?: string; onSkip?: (ref: string) => void } = {}): Promise<{ remote: Remote; hosts: HostReport[] }> {
+  const remote = await pickRemote(ctx, remoteName);
+  const transport = ctx.transportFor(remote.url);
+  const server = await transport.listServerRefs(remote.url);
+  const gitdir = ctx.store.gitdir;
+  return withStoreLock(gitdir, ctx.lock, async () => {
+    const changes = planFetchChanges(remote.name, server, localFleetRefs(gitdir, remote.name), opts);
+    const sets = changes.filter((c) => c.oid !== null && c.serverRef !== null);
+    const objects = ctx.store.objects;
+    const missing = sets.filter((c) => !objects.has(c.oid!));
+    if (missing.length > 0) {
+      const fetched = await transport.fetchObjects(gitdir, remote.url, missing.map((c) => ({ ref: c.serverRef!, ...(c.old ? { have: c.old } : {}) })), readRefTips(gitdir));
+      try {
+        for (const idx of fetched.packs) installPack(gitdir, idx);
+      } finally {
+        fetched.dispose();
+      }
+      objects.close();
+      ctx.store.objects = openObjectStore(gitdir);
+    }
+    const fresh = ctx.store.objects;
+    const absent = sets.find((c) => !fresh.has(c.oid!));
+    if (absent) throw new CfgtrailError('REMOTE_FAILED', `${remote.url} did not send ${absent.serverRef} (${absent.oid!.slice(0, 7)}); nothing was changed, try again`, {});
+    const reports = reportHosts(changes, (c) => countNew(fresh, c.oid!, c.old ? [c.old] : []));
+    for (const c of sets) writeRef(gitdir, c.local, c.oid!);
+    for (const c of changes) if (c.oid === null) deleteRef(gitdir, c.local);
+    return { remote, hosts: reports };
+  });
+}
+
+function reportHosts(changes: LocalRefChange[], count: (c: LocalRefChange) => number): HostReport[] {
+  const byHost = new Map<string, HostReport>();
+  for (const c of changes) {
+    const r = byHost.get(c.host) ?? { host: c.host, state: 'notes', changes: 0 };
+    if (c.kind === 'branch') {
+      if (c.oid === null) r.state = 'pruned';
+      else {
+        r.state = c.old === null ? 'new' : 'moved';
+        r.changes = count(c);
+      }
+    }
+    byHost.set(c.host, r);
+  }
+  return [...byHost.values()].sort((a, b) => a.host.localeCompare(b.host));
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { summarizeHosts } from '../../core/audit/fleet-summary.js';
+import { formatHosts } from '../format/hosts.js';
+import { storeFor, type CliDeps } from '../context.js';
+
+export function registerHosts(program: Command, deps: CliDeps): void {
+  program
+    .command('hosts')
+    .description('every fetched host: its changes, its last change and how long ago, its head commit')
+    .option('--json', 'print as JSON')
+    .action(async (f: { json?: boolean }, cmd: Command) => {
+      const hosts = await summarizeHosts(storeFor(cmd, deps));
+      deps.stdout(f.json ? `${JSON.stringify(hosts, null, 2)}\n` : formatHosts(hosts, Math.floor(deps.now() / 1000)));
+    });
+}

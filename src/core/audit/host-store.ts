@@ -10,7 +10,6 @@ import { openHostView, pruneHostViews, type HostStore } from '../store/host-view
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
 import { syncIndex } from './index-sync.js';
-import { escapeControls } from '../path-name.js';
 
 /**
  * The fetched host `name` (`HOST` or `REMOTE/HOST`) as a store.
@@ -42,9 +41,18 @@ export async function openAllHostStores(store: Store): Promise<HostStore[]> {
 /** The fetched hosts, their stale views removed; names no host can have are warned about once. */
 export function fleetOf(store: Store): FetchedHosts {
   const fleet = listFetchedHosts(store.gitdir);
-  for (const ref of fleet.refused) store.onWarning?.(`ignoring ${escapeControls(JSON.stringify(ref))}: not a valid host or remote name`);
+  for (const ref of fleet.refused) store.onWarning?.(`ignoring ${asciiQuoted(ref)}: not a valid host or remote name`);
   pruneHostViews(store.gitdir, fleet.hosts);
   return fleet;
+}
+
+/**
+ * A ref name in double quotes with everything but printable ASCII as \uXXXX:
+ * a crafted name can neither send a terminal escape nor reorder the line
+ * (bidi controls).
+ */
+function asciiQuoted(name: string): string {
+  return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

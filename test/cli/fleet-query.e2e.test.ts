@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cfgtrail, gitIn } from '../helpers/cli.js';
+import { change, fetchHost, makeFleet, T0 } from '../helpers/fetched-fleet.js';
+
+type Json = Record<string, unknown>;
+
+/** Runs cfgtrail and expects exit 0. */
+function ok(args: string[], cwd: string): string {
+  const r = cfgtrail(args, { cwd });
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+describe('log --host: a fetched host answers as its own store does', () => {
+  it('prints what the host prints itself, in every format and with revisions, tags and -p', () => {
+    const { auditor, hosts } = makeFleet();
+    const web = hosts.web!;
+    for (const args of [[], ['--oneline'], ['--json'], ['--field', 'db.pool', '-p'], ['--field', 'db.pool', '-p', '--json'], ['HEAD~3..HEAD'], ['v1'], ['--risk', 'high'], ['--grep', 'pool', '--oneline'], ['-n', '2']]) {
+      const own = ok(['log', ...args], web.dir);
+      expect(own.length).toBeGreaterThan(0);
+      expect(ok(['log', ...args, '--host', 'web-1'], auditor.dir), args.join(' ')).toBe(own);
+    }
+    // the verification note of mark-good came with the fetched notes ref
+    expect(ok(['log', '-n', '1', '--host', 'web-1'], auditor.dir)).toContain('Notes:');
+    // the auditor's own log is unchanged
+    expect(ok(['log', '--oneline'], auditor.dir)).toMatch(/^[0-9a-f]{7} I[0-9a-f]{8} auditor own\n$/);
+  });
+
+  it('blame, history, show, export, deps and suspects --host answer as on the host', () => {
+    const { auditor, hosts } = makeFleet();
+    const db = hosts.db!;
+    const name = 'db-1.eu-west_2';
+    for (const args of [['blame', 'app.yaml'], ['blame', 'notes.txt', '--json'], ['history', 'db.pool'], ['history', 'web.timeout', '--json'], ['show', 'HEAD~1'], ['show', '--json'], ['export', 'HEAD'], ['deps', 'HEAD~2']]) {
+      expect(ok([...args, '--host', name], auditor.dir), args.join(' ')).toBe(ok(args, db.dir));
+    }
+    // :/path is from the auditor's root, as any path
+    expect(ok(['blame', ':/app.yaml', '--host', name], auditor.dir)).toBe(ok(['blame', 'app.yaml'], db.dir));
+    const at = `@${T0 + 430}`;
+    const own = JSON.parse(ok(['suspects', '--at', at, '--window', '1h', '--json'], db.dir)) as { suspects: Json[] };
+    const viaHost = JSON.parse(ok(['suspects', '--at', at, '--window', '1h', '--json', '--host', name], auditor.dir)) as { suspects: Json[] };
+    expect(viaHost.suspects).toEqual(own.suspects.map((s) => ({ ...s, host: name })));
+    expect(ok(['suspects', '--at', at, '--window', '1h', '--host', name], auditor.dir)).toContain(`1. [${name}] `);
+  });
+});
+
+describe('log --all-hosts', () => {
+  it('merges every host newest first by committer date, as git log --remotes --date-order, each labelled', () => {
+    const { auditor } = makeFleet();
+    const witness = gitIn(auditor.store, ['log', '--remotes', '--date-order', '--format=%H %s']).trim().split('\n');
+    const json = JSON.parse(ok(['log', '--all-hosts', '--json'], auditor.dir)) as (Json & { commit: string; title: string; host: string; remote: string })[];
+    expect(json.map((e) => `${e.commit} ${e.title}`)).toEqual(witness);
+    // each entry's host is the one whose fetched history holds it
+    for (const e of json) expect(gitIn(auditor.store, ['branch', '-r', '--contains', e.commit, '--format=%(refname)']).trim()).toBe(`refs/remotes/origin/hosts/${e.host}`);
+    expect(new Set(json.map((e) => e.remote))).toEqual(new Set(['origin']));
+    const oneline = ok(['log', '--all-hosts', '--oneline'], auditor.dir).trim().split('\n');
+    expect(oneline.map((l) => l.replace(/^\[([^\]]+)\] ([0-9a-f]{7}) .*$/, '$2 $1'))).toEqual(json.map((e) => `${e.commit.slice(0, 7)} ${e.host}`));
+    const text = ok(['log', '--all-hosts'], auditor.dir);
+    expect([...text.matchAll(/^commit ([0-9a-f]{40})\nHost: +(\S+)\n/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(json.map((e) => `${e.commit} ${e.host}`));
+    // -n 3 is the newest three of the whole fleet
+    const three = JSON.parse(ok(['log', '--all-hosts', '--json', '-n', '3'], auditor.dir)) as { commit: string }[];
+    expect(three.map((e) => e.commit)).toEqual(json.slice(0, 3).map((e) => e.commit));
+  });
+
+  it('applies every filter on every host: --field, --risk, --since, --grep, --file', () => {
+    const { auditor, hosts } = makeFleet();
+    const witness = gitIn(auditor.store, ['log', '--remotes', '--date-order', '--format=%H']).trim().split('\n');
+    for (const filter of [['--field', 'db.pool'], ['--risk', 'high'], ['--since', `@${T0 + 200}`], ['--grep', 'pool'], ['--file', 'notes.txt'], ['--component', 'web', '--until', `@${T0 + 350}`]]) {
+      const expected = new Set<string>();
+      for (const h of Object.values(hosts)) for (const e of JSON.parse(ok(['log', '--json', ...filter], h.dir)) as { commit: string }[]) expected.add(e.commit);
+      const got = (JSON.parse(ok(['log', '--all-hosts', '--json', ...filter], auditor.dir)) as { commit: string }[]).map((e) => e.commit);
+      expect(got, filter.join(' ')).toEqual(witness.filter((c) => expected.has(c)));
+      expect(got.length, filter.join(' ')).toBeGreaterThan(0);
+    }
+    // a Change-Id that one host has
+    const id = (JSON.parse(ok(['log', '--json', '-n', '1'], hosts.edge!.dir)) as { changeId: string }[])[0]!.changeId;
+    expect(ok(['log', '--all-hosts', '--oneline', '--change-id', id], auditor.dir)).toMatch(/^\[edge\] [0-9a-f]{7} I/);
+  });
+
+  it('suspects --all-hosts ranks the fleet together, each naming its host', () => {
+    const { auditor } = makeFleet();
+    const r = JSON.parse(ok(['suspects', '--at', `@${T0 + 430}`, '--window', '5m', '--all-hosts', '--json'], auditor.dir)) as { suspects: { host: string; title: string; secondsBefore: number }[] };
+    expect(r.suspects.map((s) => [s.host, s.title, s.secondsBefore])).toEqual([
+      ['db-1.eu-west_2', 'db notes only', 10],
+      ['web-1', 'web pool and timeout', 70],
+      ['edge', 'shorter edge timeout', 130],
+      ['db-1.eu-west_2', 'raise db pool', 190],
+      ['web-1', 'raise web pool', 250],
+    ]);
+  });
+});
+
+describe('the host index follows the fetched ref', () => {
+  it('is caught up by appending after a fetch adds commits, rebuilt after a force-move, removed with the ref', () => {
+    const { auditor, hosts } = makeFleet();
+    const edge = hosts.edge!;
+    const view = join(auditor.store, 'cfgtrail-hosts', 'origin', 'edge');
+    const commitsFile = join(view, 'cfgtrail-index', 'commits');
+    ok(['log', '--host', 'edge', '-n', '1'], auditor.dir);
+    const first = statSync(commitsFile);
+    change(edge, T0 + 500, { 'app.yaml': 'db:\n  pool: 11\nweb:\n  timeout: 1s\n' }, ['-m', 'edge pool 11']);
+    fetchHost(auditor.store, edge);
+    expect(ok(['log', '--host', 'edge'], auditor.dir)).toBe(ok(['log'], edge.dir));
+    const caughtUp = statSync(commitsFile);
+    // the same file, grown: the new commit's record was appended, nothing rebuilt
+    expect(caughtUp.ino).toBe(first.ino);
+    expect(caughtUp.size).toBeGreaterThan(first.size);
+    expect(readFileSync(commitsFile, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    // history rewritten on the server: the host dropped its last change and recorded another
+    gitIn(edge.store, ['update-ref', 'refs/heads/main', 'HEAD~1']);
+    change(edge, T0 + 600, { 'app.yaml': 'db:\n  pool: 12\nweb:\n  timeout: 1s\n' }, ['-m', 'edge pool 12 instead']);
+    fetchHost(auditor.store, edge);
+    expect(ok(['log', '--host', 'edge', '--json'], auditor.dir)).toBe(ok(['log', '--json'], edge.dir));
+    expect(ok(['log', '--host', 'edge', '--field', 'db.pool', '--oneline'], auditor.dir)).not.toContain('edge pool 11');
+    expect(statSync(commitsFile).ino).not.toBe(first.ino);
+    // pruned on the server, so pruned locally: the host and its view are gone, the store's objects are not
+    gitIn(auditor.store, ['update-ref', '-d', 'refs/remotes/origin/hosts/edge']);
+    const hostsOut = ok(['hosts'], auditor.dir);
+    expect(hostsOut).not.toContain('edge');
+    expect(existsSync(view)).toBe(false);
+    expect(gitIn(auditor.store, ['fsck', '--no-dangling']).trim()).toBe('');
+    const gone = cfgtrail(['log', '--host', 'edge'], { cwd: auditor.dir });
+    expect(gone.code).toBe(4);
+    expect(gone.stderr).toBe("cfgtrail: no fetched host 'edge'; fetched hosts: origin/db-1.eu-west_2, origin/web-1\n");
+  });
+});
+
+describe('cfgtrail hosts', () => {
+  it('lists every fetched host with its changes, last change and head', () => {
+    const { auditor, hosts } = makeFleet();
+    const list = JSON.parse(ok(['hosts', '--json'], auditor.dir)) as { name: string; head: string; changes: number; last: { title: string; date: string } }[];
+    expect(list.map((h) => h.name)).toEqual(['origin/db-1.eu-west_2', 'origin/edge', 'origin/web-1']);
+    for (const h of list) {
+      const own = Object.values(hosts).find((x) => h.name.endsWith(`/${x.name}`))!;
+      expect(h.head).toBe(gitIn(own.store, ['rev-parse', 'HEAD']).trim());
+      expect(h.changes).toBe(Number(gitIn(own.store, ['rev-list', '--count', 'HEAD']).trim()));
+      expect(h.last.title).toBe(gitIn(own.store, ['log', '-1', '--format=%s']).trim());
+    }
+    const text = ok(['hosts'], auditor.dir).split('\n');
+    expect(text[0]).toMatch(/^origin\/db-1\.eu-west_2 {2}3 changes {2}last .* ago \(2026-11-18T\S+\) {2}[0-9a-f]{8} {2}db notes only$/);
+  });
+});
+
+describe('errors a user can cause', () => {
+  it('says in one line what is wrong: no hosts, unknown, ambiguous, bad names, a missing commit', () => {
+    const { auditor, hosts } = makeFleet();
+    const run = (args: string[]) => cfgtrail(args, { cwd: auditor.dir });
+    const oneLine = (r: { code: number; stderr: string; stdout: string }, code: number, text: RegExp) => {
+      expect(r.code, r.stderr).toBe(code);
+      expect(r.stderr).toMatch(text);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    };
+    oneLine(run(['log', '--host', 'nope']), 4, /^cfgtrail: no fetched host 'nope'; fetched hosts: origin\/db-1.eu-west_2, origin\/edge, origin\/web-1$/m);
+    oneLine(run(['log', '--host', '../etc']), 5, /^cfgtrail: --host "etc" is not valid|^cfgtrail: --host remote "\.\." is not valid/);
+    oneLine(run(['blame', 'app.yaml', '--host', 'a\x1b[31mb']), 5, /is not valid/);
+    oneLine(run(['log', '--host', 'web-1', '--all-hosts']), 2, /cannot be used with/);
+    oneLine(run(['snapshot', '-m', 'x', '--host', 'web-1']), 2, /unknown option '--host'/);
+    oneLine(run(['log', '--all-hosts', 'HEAD~1']), 5, /--all-hosts takes no revision/);
+    // the same host from two remotes
+    fetchHost(auditor.store, hosts.web!, 'backup');
+    oneLine(run(['log', '--host', 'web-1']), 4, /^cfgtrail: host 'web-1' is fetched from 2 remotes: backup\/web-1, origin\/web-1; name one as REMOTE\/HOST$/m);
+    expect(ok(['log', '--host', 'backup/web-1', '--oneline'], auditor.dir)).toBe(ok(['log', '--oneline'], hosts.web!.dir));
+    expect(ok(['log', '--all-hosts', '--oneline', '-n', '1'], auditor.dir)).toMatch(/^\[(backup|origin)\/web-1\] /);
+    // a fetched ref naming a commit the store does not hold (written by hand: git refuses to)
+    const ghost = 'deadbeef'.repeat(5);
+    gitIn(auditor.store, ['update-ref', 'refs/remotes/origin/hosts/ghost', gitIn(auditor.store, ['rev-parse', 'HEAD']).trim()]);
+    writeFileSync(join(auditor.store, 'refs/remotes/origin/hosts/ghost'), `${ghost}\n`);
+    oneLine(run(['log', '--host', 'ghost']), 7, new RegExp(`^cfgtrail: fetched host origin/ghost: refs/remotes/origin/hosts/ghost points to ${ghost.slice(0, 12)}, which is not a commit in this store`));
+    oneLine(run(['log', '--all-hosts']), 7, /points to deadbeefdead/);
+  });
+
+  it('a store that fetched nothing says how to fetch', () => {
+    const { hosts } = makeFleet();
+    for (const args of [['hosts'], ['log', '--all-hosts'], ['log', '--host', 'web-1'], ['suspects', '--at', 'now', '--all-hosts']]) {
+      const r = cfgtrail(args, { cwd: hosts.web!.dir });
+      expect(r.code, args.join(' ')).toBe(4);
+      expect(r.stderr).toMatch(/^cfgtrail: (this store has fetched no host|no fetched host 'web-1'); run 'cfgtrail remote add NAME URL' and 'cfgtrail fetch NAME' first\n$/);
+    }
+  });
+
+  it('hostile ref names git allows are ignored with a warning; long names, packed refs and dots work', () => {
+    const { auditor } = makeFleet();
+    const head = gitIn(auditor.store, ['rev-parse', 'refs/remotes/origin/hosts/edge']).trim();
+    const long = `h${'x'.repeat(200)}.example-1`;
+    for (const name of ['wéb', 'a\u202eb', 'x.lock.y', long, 'ends.lock']) {
+      try {
+        gitIn(auditor.store, ['update-ref', `refs/remotes/origin/hosts/${name}`, head]);
+      } catch {
+        // git refused this one itself (ends in .lock): nothing to test
+      }
+    }
+    gitIn(auditor.store, ['pack-refs', '--all']);
+    const r = cfgtrail(['hosts'], { cwd: auditor.dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`origin/${long}`);
+    expect(r.stdout).toContain('origin/x.lock.y');
+    expect(r.stdout).not.toMatch(/wéb|\u202e/);
+    expect(r.stderr).toContain('warning: ignoring "refs/remotes/origin/hosts/w\\u00e9b": not a valid host or remote name\n');
+    expect(r.stderr).toContain('"refs/remotes/origin/hosts/a\\u202eb"');
+    expect(r.stderr).not.toContain('\u202e');
+    expect(ok(['log', '--host', long, '--oneline'], auditor.dir)).toBe(ok(['log', '--host', 'edge', '--oneline'], auditor.dir));
+  });
+});

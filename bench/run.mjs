@@ -16,6 +16,7 @@ import { benchTextLog } from './lib/text-log.mjs';
 import { benchTracing } from './lib/tracing.mjs';
 import { benchBlame } from './lib/blame-bench.mjs';
 import { benchTui } from './lib/tui-bench.mjs';
+import { benchFleet, ensureFleetStore } from './lib/fleet-bench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -28,7 +29,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui,fleet, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -97,6 +98,11 @@ if (wanted('tui')) {
   benchTui(ctx, '10,000 snapshots × 50 files', await ensureStore(OUT, 10000, CLI, log), 10000);
 }
 if (wanted('corpus')) await benchCorpus();
+if (wanted('fleet')) {
+  log('fleet: log --all-hosts and --host on fetched hosts');
+  const fleet = await ensureFleetStore(OUT, 10, 10000, CLI, log);
+  benchFleet(ctx, fleet, { hosts: 10, size: 10000, field: SYNTH_VALUES.field });
+}
 if (wanted('yaml')) benchYaml(ctx, OUT);
 if (wanted('bigdiff')) benchBigDiff(ctx, OUT, log);
 if (wanted('tracing')) {

@@ -94,7 +94,11 @@ function dirsIn(dir: string): string[] {
 function tagLines(gitdir: string, host: string): string {
   const prefix = `refs/tags/hosts/${host}/`;
   let out = '# pack-refs with: peeled fully-peeled sorted \n';
-  for (const [ref, oid] of listRefs(gitdir, prefix)) out += `${oid} refs/tags/${ref.slice(prefix.length)}\n`;
+  for (const [ref, oid] of listRefs(gitdir, prefix)) {
+    const tag = ref.slice(prefix.length);
+    // a crafted name with a space or control character could forge a line: such a tag is not offered
+    if (/^[^\s\x00-\x1f\x7f]+$/.test(tag)) out += `${oid} refs/tags/${tag}\n`;
+  }
   return out;
 }
 

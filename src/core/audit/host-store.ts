@@ -10,6 +10,8 @@ import { openHostView, pruneHostViews, type HostStore } from '../store/host-view
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
 import { syncIndex } from './index-sync.js';
+import { readIndexTail } from './index-store.js';
+import { recordSettingsKey } from './record.js';
 
 /**
  * The fetched host `name` (`HOST` or `REMOTE/HOST`) as a store.
@@ -62,6 +64,9 @@ function asciiQuoted(name: string): string {
  * in memory, as any read-only query does.
  */
 async function saveIndex(view: HostStore): Promise<void> {
+  // Saved for this head already (head.json alone says so): the query reads and checks it.
+  const tail = readIndexTail(view.gitdir);
+  if (tail !== null && tail.head === view.host.head && tail.settings === recordSettingsKey(view.settings)) return;
   try {
     await withStoreLock(view.gitdir, { timeoutMs: 0 }, async () => {
       syncIndex(view, { persist: true });

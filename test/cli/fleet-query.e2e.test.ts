@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cfgtrail, gitIn } from '../helpers/cli.js';
+import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn } from '../helpers/cli.js';
+import { RENAMES } from '../helpers/strace.js';
 import { change, fetchHost, makeFleet, T0 } from '../helpers/fetched-fleet.js';
 
 type Json = Record<string, unknown>;
@@ -201,5 +203,43 @@ describe('errors a user can cause', () => {
     expect(r.stderr).toContain('"refs/remotes/origin/hosts/a\\u202eb"');
     expect(r.stderr).not.toContain('\u202e');
     expect(ok(['log', '--host', long, '--oneline'], auditor.dir)).toBe(ok(['log', '--host', 'edge', '--oneline'], auditor.dir));
+  });
+});
+
+describe('host views under kills and races', () => {
+  it('a query killed at any rename while it builds the views leaves nothing the next one trips over', () => {
+    const { auditor } = makeFleet();
+    const args = ['log', '--all-hosts', '--json'];
+    const expected = ok(args, auditor.dir);
+    const views = join(auditor.store, 'cfgtrail-hosts');
+    const count = join(auditor.dir, '..', 'renames.strace');
+    rmSync(views, { recursive: true, force: true });
+    spawnSync('strace', ['-f', '-qq', '-o', count, '-e', RENAMES, process.execPath, BIN, ...args], { cwd: auditor.dir, env: cliEnv() });
+    const renames = readFileSync(count, 'utf8').split('\n').filter((l) => /rename/.test(l) && !/ = -1 /.test(l)).length;
+    expect(renames).toBeGreaterThan(10); // three views: HEAD, notes, tags, objects link, index files
+    for (let k = 1; k <= renames; k++) {
+      rmSync(views, { recursive: true, force: true });
+      const killed = spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', RENAMES, '-e', `inject=rename,renameat,renameat2:signal=SIGKILL:when=${k}`, process.execPath, BIN, ...args], { cwd: auditor.dir, env: cliEnv() });
+      expect(killed.status, `rename ${k}`).toBe(null);
+      const after = cfgtrail(args, { cwd: auditor.dir });
+      expect(after.code, `after a kill at rename ${k}: ${after.stderr}`).toBe(0);
+      expect(after.stdout, `after a kill at rename ${k}`).toBe(expected);
+    }
+  });
+
+  it('queries running at once on fresh views, while a fetch moves a host, all answer whole', async () => {
+    const { auditor, hosts } = makeFleet();
+    const before = ok(['log', '--json'], hosts.edge!.dir);
+    rmSync(join(auditor.store, 'cfgtrail-hosts'), { recursive: true, force: true });
+    change(hosts.edge!, T0 + 700, { 'app.yaml': 'db:\n  pool: 13\nweb:\n  timeout: 1s\n' }, ['-m', 'edge pool 13']);
+    const after = ok(['log', '--json'], hosts.edge!.dir);
+    const runs = Array.from({ length: 4 }, () => cfgtrailAsync(['log', '--host', 'edge', '--json'], { cwd: auditor.dir }));
+    fetchHost(auditor.store, hosts.edge!);
+    for (const r of await Promise.all(runs)) {
+      expect(r.code, r.stderr).toBe(0);
+      expect([before, after]).toContain(r.stdout);
+    }
+    expect(ok(['log', '--host', 'edge', '--json'], auditor.dir)).toBe(after);
+    expect(ok(['log', '--all-hosts', '--json', '--grep', 'edge pool 13'], auditor.dir)).toContain('"host":"edge"');
   });
 });

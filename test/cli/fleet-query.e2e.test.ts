@@ -243,3 +243,25 @@ describe('host views under kills and races', () => {
     expect(ok(['log', '--all-hosts', '--json', '--grep', 'edge pool 13'], auditor.dir)).toContain('"host":"edge"');
   });
 });
+
+describe('secrets on fetched hosts', () => {
+  it('are redacted with the auditor store key: the same secret has the same tag on every host and in the store', () => {
+    const { auditor, hosts } = makeFleet();
+    for (const h of [hosts.web!, hosts.edge!]) {
+      change(h, T0 + 800, { 'app.yaml': 'db:\n  pool: 10\n  password: s3cret-Pa55\nweb:\n  timeout: 5s\n' }, ['-m', 'db password']);
+      fetchHost(auditor.store, h);
+    }
+    writeFileSync(join(auditor.dir, 'app.yaml'), 'db:\n  pool: 1\n  password: s3cret-Pa55\n');
+    const own = ok(['diff'], auditor.dir);
+    const tag = /<redacted:[0-9a-f]{6}>/.exec(own)?.[0];
+    expect(tag).toBeDefined();
+    for (const name of ['web-1', 'edge']) {
+      for (const args of [['show', '--host', name], ['show', '--json', '--host', name], ['blame', 'app.yaml', '--host', name], ['history', 'db.password', '--host', name]]) {
+        const out = ok(args, auditor.dir);
+        expect(out, args.join(' ')).not.toContain('s3cret');
+        expect(out, args.join(' ')).toContain(tag);
+      }
+    }
+    expect(ok(['show', '--host', 'edge', '--show-secrets'], auditor.dir)).toContain('s3cret-Pa55');
+  });
+});

@@ -2,8 +2,8 @@
  * A fetched host opened as a read-only store: a small directory that looks
  * like a gitdir to the audit code (a detached HEAD holding the fetched head,
  * `refs/notes/cfgtrail` holding the host's fetched notes, `packed-refs` with
- * its tags under their own names, `objects` linking to the store's objects,
- * its own `cfgtrail-index/`), read with the fetching store's objects and
+ * its tags under their own names, `objects` and the redaction key linking to
+ * the store's, its own `cfgtrail-index/`), read with the fetching store's objects and
  * settings. Its files are refreshed from the real refs each time it is
  * opened; they are derived data, like the index, and nothing writes history
  * through a view.
@@ -15,6 +15,7 @@ import { isCommit } from '../git/objects.js';
 import { listRefs } from '../git/ref-list.js';
 import type { FetchedHost } from './fleet-hosts.js';
 import type { Store } from './open.js';
+import { REDACT_KEY_FILE } from './redact-key.js';
 
 /** Where views live inside the fetching store's gitdir. */
 export const HOSTS_DIR = 'cfgtrail-hosts';
@@ -46,7 +47,9 @@ export function openHostView(store: Store, host: FetchedHost): HostStore {
   if (notes === undefined) rmSync(join(dir, 'refs', 'notes', 'cfgtrail'), { force: true });
   else writeIfChanged(join(dir, 'refs', 'notes', 'cfgtrail'), `${notes}\n`);
   writeIfChanged(join(dir, 'packed-refs'), tagLines(store.gitdir, host.host));
-  linkObjects(dir, join(store.gitdir, 'objects'));
+  linkInto(dir, 'objects', join(store.gitdir, 'objects'));
+  // the store's redaction key: a secret shows the same tag on every host and in the store's own diffs
+  linkInto(dir, REDACT_KEY_FILE, join(store.gitdir, REDACT_KEY_FILE));
   return {
     root: store.root,
     gitdir: dir,
@@ -102,17 +105,18 @@ function tagLines(gitdir: string, host: string): string {
   return out;
 }
 
-function linkObjects(dir: string, objects: string): void {
-  const link = join(dir, 'objects');
+/** Makes `dir/name` a symlink to `target` (replacing whatever is there). */
+function linkInto(dir: string, name: string, target: string): void {
+  const link = join(dir, name);
   try {
-    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === objects) return;
+    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === target) return;
     rmSync(link, { recursive: true, force: true });
   } catch {
     // not there yet: made below
   }
   const tmp = `${link}.${process.pid}.tmp`;
   rmSync(tmp, { force: true });
-  symlinkSync(objects, tmp);
+  symlinkSync(target, tmp);
   renameSync(tmp, link);
 }
 

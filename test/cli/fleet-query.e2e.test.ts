@@ -171,6 +171,12 @@ describe('errors a user can cause', () => {
     writeFileSync(join(auditor.store, 'refs/remotes/origin/hosts/ghost'), `${ghost}\n`);
     oneLine(run(['log', '--host', 'ghost']), 7, new RegExp(`^cfgtrail: fetched host origin/ghost: refs/remotes/origin/hosts/ghost points to ${ghost.slice(0, 12)}, which is not a commit in this store`));
     oneLine(run(['log', '--all-hosts']), 7, /points to deadbeefdead/);
+    // hosts still shows the fleet, the bad host among them, and exits 7
+    const listed = run(['hosts']);
+    expect(listed.code).toBe(7);
+    expect(listed.stderr).toBe('cfgtrail: 1 fetched host cannot be read: origin/ghost (fetch again; see above)\n');
+    expect(listed.stdout).toMatch(/^origin\/ghost +cannot be read: fetched host origin\/ghost: .* points to deadbeefdead/m);
+    expect(listed.stdout).toMatch(/^origin\/web-1 +\d+ changes +last /m);
   });
 
   it('a store that fetched nothing says how to fetch', () => {

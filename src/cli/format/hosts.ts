@@ -13,6 +13,7 @@ export function formatHosts(hosts: readonly HostSummary[], nowSeconds: number): 
   return hosts
     .map((h) => {
       const changes = `${String(h.changes).padStart(count)} change${h.changes === 1 ? ' ' : 's'}`;
+      if (h.problem !== undefined) return escapeControls(`${h.name.padEnd(width)}  cannot be read: ${h.problem}`) + '\n';
       const last = h.last === null ? 'no change recorded' : `last ${ageText(nowSeconds - h.last.timestamp)} (${h.last.date})  ${h.head.slice(0, 8)}  ${h.last.title}`;
       // titles come from commits: terminal escapes in them are shown, not sent
       return escapeControls(`${h.name.padEnd(width)}  ${changes}  ${last}`) + '\n';

@@ -5,7 +5,9 @@
  */
 import type { Store } from '../store/open.js';
 import type { AuditEntry } from '../types.js';
-import { openAllHostStores } from './host-store.js';
+import { fleetOf, openFetchedHost } from './host-store.js';
+import { requireFetchedHosts } from '../store/fleet-hosts.js';
+import { isCfgtrailError } from '../errors.js';
 import { syncIndexForRead } from './index-sync.js';
 import { eachLineSpanNewestFirst, splitLine } from './index-store.js';
 
@@ -18,20 +20,30 @@ export interface HostSummary {
   /** The fetched head commit. */
   head: string;
   changes: number;
-  /** The newest change on the host's history (null: none recorded yet). */
+  /** The newest change on the host's history (null: none recorded yet, or a damaged host). */
   last: { commit: string; changeId: string | null; title: string; date: string; timestamp: number } | null;
+  /** Why the host cannot be read (its ref names a commit this store does not hold…); absent when it reads. */
+  problem?: string;
 }
 
 /**
- * Every fetched host, in ref-name order.
+ * Every fetched host, in ref-name order. A host that cannot be read (a
+ * damaged store, a ref naming a missing commit) is listed with its
+ * `problem`, so one bad host does not hide the fleet.
  * @throws CfgtrailError UNKNOWN_REV when the store has fetched no host
  * @example (await summarizeHosts(store))[0] // { name: 'origin/web-1', changes: 12, last: { title: 'Raise pool', … } }
  */
 export async function summarizeHosts(store: Store): Promise<HostSummary[]> {
   const out: HostSummary[] = [];
-  for (const view of await openAllHostStores(store)) {
-    const index = await syncIndexForRead(view);
-    out.push({ remote: view.host.remote, host: view.host.host, name: `${view.host.remote}/${view.host.host}`, head: view.host.head, changes: index.count, last: newestOf(index.bytes) });
+  for (const host of requireFetchedHosts(fleetOf(store))) {
+    const entry = { remote: host.remote, host: host.host, name: `${host.remote}/${host.host}`, head: host.head };
+    try {
+      const index = await syncIndexForRead(await openFetchedHost(store, host));
+      out.push({ ...entry, changes: index.count, last: newestOf(index.bytes) });
+    } catch (e) {
+      if (!isCfgtrailError(e, 'CORRUPT_STORE')) throw e;
+      out.push({ ...entry, changes: 0, last: null, problem: e.message });
+    }
   }
   return out;
 }

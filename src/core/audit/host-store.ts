@@ -5,7 +5,7 @@
  * ref was force-moved. Views of hosts no longer fetched are removed first.
  */
 import type { Store } from '../store/open.js';
-import { findFetchedHost, listFetchedHosts, requireFetchedHosts, type FetchedHosts } from '../store/fleet-hosts.js';
+import { findFetchedHost, listFetchedHosts, requireFetchedHosts, type FetchedHost, type FetchedHosts } from '../store/fleet-hosts.js';
 import { openHostView, pruneHostViews, type HostStore } from '../store/host-view.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
@@ -19,8 +19,15 @@ import { recordSettingsKey } from './record.js';
  * @example const web1 = await openHostStore(store, 'web-1'); queryHistory(web1, {}, await syncIndexForRead(web1))
  */
 export async function openHostStore(store: Store, name: string): Promise<HostStore> {
-  const fleet = fleetOf(store);
-  const view = openHostView(store, findFetchedHost(fleet, name));
+  return openFetchedHost(store, findFetchedHost(fleetOf(store), name));
+}
+
+/**
+ * One host of `fleetOf(store)` as a store, its index saved.
+ * @throws CfgtrailError CORRUPT_STORE for a ref naming a missing commit
+ */
+export async function openFetchedHost(store: Store, host: FetchedHost): Promise<HostStore> {
+  const view = openHostView(store, host);
   await saveIndex(view);
   return view;
 }
@@ -32,11 +39,7 @@ export async function openHostStore(store: Store, name: string): Promise<HostSto
 export async function openAllHostStores(store: Store): Promise<HostStore[]> {
   const hosts = requireFetchedHosts(fleetOf(store));
   const views: HostStore[] = [];
-  for (const h of hosts) {
-    const view = openHostView(store, h);
-    await saveIndex(view);
-    views.push(view);
-  }
+  for (const h of hosts) views.push(await openFetchedHost(store, h));
   return views;
 }
 

@@ -57,6 +57,14 @@ export function benchFleet(ctx, store, { hosts, size, field }) {
     ctx.runs,
   );
   ctx.row({ section, name: `log --host host-3 --field ${fieldQuery}, warm`, oursMs: host.ms, native: `git log -G '${field.path.split('.').pop()}:' host-3 -- ${field.file} (a line match, not a field)`, nativeMs: gitField.ms, ratio: host.ms / gitField.ms, note: `${countMatches(host.stdout, HEADER)} vs ${countMatches(gitField.stdout, HEADER)} commits` });
+  const whole = compare(
+    [
+      { argv: [ctx.cli, '-C', store.root, 'log', '--all-hosts', '--oneline'] },
+      { argv: ['git', '--git-dir', store.gitdir, 'log', '--remotes', '--date-order', '--oneline'] },
+    ],
+    ctx.runs,
+  );
+  ctx.row({ section, name: 'log --all-hosts --oneline (the whole fleet), warm', oursMs: whole[0].ms, native: 'git log --remotes --date-order --oneline', nativeMs: whole[1].ms, ratio: whole[0].ms / whole[1].ms, note: `${countMatches(whole[0].stdout, ONELINE)} vs ${countMatches(whole[1].stdout, GIT_ONELINE)} lines` });
   const all = compare(
     [
       { argv: [ctx.cli, '-C', store.root, 'log', '--all-hosts', '--oneline', '--risk', 'high'] },

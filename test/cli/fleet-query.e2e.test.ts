@@ -271,3 +271,36 @@ describe('secrets on fetched hosts', () => {
     expect(ok(['show', '--host', 'edge', '--show-secrets'], auditor.dir)).toContain('s3cret-Pa55');
   });
 });
+
+describe('log --all-hosts on long, clock-skewed histories', () => {
+  it('orders 600 changes as git log --remotes --date-order does, with the saved committer dates and after one is cut', () => {
+    const { auditor } = makeFleet();
+    // two hosts' histories written by git fast-import, committer dates jumping back and forth (unique seconds)
+    let stream = '';
+    const used = new Set<number>();
+    for (const [h, host] of ['east', 'west'].entries()) {
+      for (let i = 0; i < 300; i++) {
+        let t = T0 + 10_000 + i * 60 + ((i * 7919 + h * 104_729) % 1000) - 500;
+        while (used.has(t)) t++;
+        used.add(t);
+        const msg = `${host} change ${i}\n\nChange-Id: I${(h * 1000 + i).toString(16).padStart(16, '0')}\n`;
+        const file = `db:\n  pool: ${i}\n`;
+        stream += `commit refs/remotes/origin/hosts/${host}\ncommitter Ann <ann@example.com> ${t} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}M 100644 inline app.yaml\ndata ${Buffer.byteLength(file)}\n${file}\n`;
+      }
+    }
+    const imported = spawnSync('git', ['--git-dir', auditor.store, 'fast-import', '--quiet'], { input: stream, encoding: 'utf8' });
+    expect(imported.status, imported.stderr).toBe(0);
+    const witness = gitIn(auditor.store, ['log', '--remotes', '--date-order', '--format=%H']).trim().split('\n');
+    const order = () => (JSON.parse(ok(['log', '--all-hosts', '--json'], auditor.dir)) as { commit: string }[]).map((e) => e.commit);
+    expect(order()).toEqual(witness);
+    const saved = join(auditor.store, 'cfgtrail-hosts', 'origin', 'east', 'committer-times');
+    const lines = readFileSync(saved, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(300);
+    // what a kill mid-append leaves: a cut line, then the next query's append
+    writeFileSync(saved, `${lines.slice(0, 150).join('\n')}\n${lines[150]!.slice(0, 20)}`);
+    expect(order()).toEqual(witness);
+    expect(order()).toEqual(witness);
+    // the first 20 of the fleet as git shows them
+    expect((JSON.parse(ok(['log', '--all-hosts', '--json', '-n', '20'], auditor.dir)) as { commit: string }[]).map((e) => e.commit)).toEqual(witness.slice(0, 20));
+  });
+});

@@ -11,6 +11,8 @@ import type { FetchedHost } from '../store/fleet-hosts.js';
 import { parseCommit } from '../git/commit.js';
 import { logHistoryJson, logScope } from './log-history.js';
 import { isCfgtrailError } from '../errors.js';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** One change of the merged fleet log. */
 export interface FleetLogEntry {
@@ -42,7 +44,63 @@ export async function fleetLog(views: readonly HostStore[], filter: AuditFilter,
     lists.push(logHistoryJson(view, scope).map((json) => ({ host: view.host, json, commit: json.slice(11, 51), view })));
   }
   if (lists.length === 0 && unknownId !== null) throw unknownId;
-  return mergeByDate(lists, filter.limit ?? Infinity, (e) => committerTime(e));
+  const limit = filter.limit ?? Infinity;
+  // A short merge reads a few commits; a long one reads the dates saved beside each view.
+  const wanted = Math.min(limit, lists.reduce((n, l) => n + l.length, 0));
+  const times = wanted > SAVED_TIMES_FROM ? new Map(views.map((v) => [v, readSavedTimes(v)])) : null;
+  const merged = mergeByDate(lists, limit, (e) => committerTime(e, times?.get(e.view)));
+  if (times) for (const saved of times.values()) saveNewTimes(saved);
+  return merged;
+}
+
+/** From this many entries on, the merge uses (and adds to) the committer dates saved beside each view. */
+const SAVED_TIMES_FROM = 500;
+const TIMES_FILE = 'committer-times';
+const TIME_LINE = /^([0-9a-f]{40}) (\d+)$/;
+
+/** A view's saved committer dates (a commit's never changes), and those read since. */
+interface SavedTimes {
+  file: string;
+  known: Map<string, number>;
+  added: string[];
+}
+
+function readSavedTimes(view: HostStore): SavedTimes {
+  const file = join(view.gitdir, TIMES_FILE);
+  const known = new Map<string, number>();
+  let text = '';
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch {
+    // none saved yet: every date is read from its commit
+  }
+  for (const line of text.split('\n')) {
+    // a line cut by a kill does not match: that date is read again
+    const m = TIME_LINE.exec(line);
+    if (m) known.set(m[1]!, Number(m[2]));
+  }
+  return { file, known, added: [] };
+}
+
+function saveNewTimes(saved: SavedTimes): void {
+  if (saved.added.length === 0) return;
+  try {
+    // one append of whole lines; a concurrent query appending the same dates only repeats them
+    appendFileSync(saved.file, `\n${saved.added.join('')}`, { mode: 0o600 });
+  } catch {
+    // a read-only store: the dates are read again next time
+  }
+}
+
+function committerTime(e: FleetLogEntry, saved: SavedTimes | undefined): number {
+  const known = saved?.known.get(e.commit);
+  if (known !== undefined) return known;
+  const t = parseCommit(e.view.objects.read(e.commit).content).committer.timestamp;
+  if (saved) {
+    saved.known.set(e.commit, t);
+    saved.added.push(`${e.commit} ${t}\n`);
+  }
+  return t;
 }
 
 /**
@@ -63,10 +121,6 @@ export function mergeByDate<T>(lists: readonly T[][], limit: number, time: (item
     heads[best] = next < lists[best]!.length ? time(lists[best]![next]!) : -Infinity;
   }
   return out;
-}
-
-function committerTime(e: FleetLogEntry): number {
-  return parseCommit(e.view.objects.read(e.commit).content).committer.timestamp;
 }
 
 /**

@@ -80,6 +80,22 @@ describe('log --all-hosts', () => {
     expect(ok(['log', '--all-hosts', '--oneline', '--change-id', id], auditor.dir)).toMatch(/^\[edge\] [0-9a-f]{7} I/);
   });
 
+  it("-p shows the field before and after each change, computed on the change's own host", () => {
+    const { auditor, hosts } = makeFleet();
+    const all = JSON.parse(ok(['log', '--all-hosts', '--field', 'db.pool', '-p', '--json'], auditor.dir)) as (Json & { commit: string })[];
+    let count = 0;
+    for (const h of Object.values(hosts)) {
+      for (const own of JSON.parse(ok(['log', '--field', 'db.pool', '-p', '--json'], h.dir)) as (Json & { commit: string })[]) {
+        expect(all.find((e) => e.commit === own.commit)).toEqual({ host: h.name, remote: 'origin', ...own });
+        count++;
+      }
+    }
+    expect(all).toHaveLength(count);
+    const text = ok(['log', '--all-hosts', '--field', 'db.pool', '-p', '--oneline'], auditor.dir);
+    expect(text).toMatch(/^\[web-1\] [0-9a-f]{7} I[0-9a-f]{8} web pool and timeout \(risk: critical\)\n {4}app\.yaml: 20 → 30\n/m);
+    expect(text).toMatch(/^\[db-1\.eu-west_2\] [0-9a-f]{7} I[0-9a-f]{8} raise db pool \(risk: low\)\n {4}app\.yaml: 10 → 50\n/m);
+  });
+
   it('suspects --all-hosts ranks the fleet together, each naming its host', () => {
     const { auditor } = makeFleet();
     const r = JSON.parse(ok(['suspects', '--at', `@${T0 + 430}`, '--window', '5m', '--all-hosts', '--json'], auditor.dir)) as { suspects: { host: string; title: string; secondsBefore: number }[] };
@@ -160,6 +176,7 @@ describe('errors a user can cause', () => {
     oneLine(run(['log', '--host', 'web-1', '--all-hosts']), 2, /cannot be used with/);
     oneLine(run(['snapshot', '-m', 'x', '--host', 'web-1']), 2, /unknown option '--host'/);
     oneLine(run(['log', '--all-hosts', 'HEAD~1']), 5, /--all-hosts takes no revision/);
+    oneLine(run(['log', '--all-hosts', '-p']), 5, /-p prints the values of one field/);
     // the same host from two remotes
     fetchHost(auditor.store, hosts.web!, 'backup');
     oneLine(run(['log', '--host', 'web-1']), 4, /^cfgtrail: host 'web-1' is fetched from 2 remotes: backup\/web-1, origin\/web-1; name one as REMOTE\/HOST$/m);

@@ -96,7 +96,7 @@ function dirsIn(dir: string): string[] {
 /** The host's fetched tags (`refs/tags/hosts/<host>/<tag>`) as the view's `refs/tags/<tag>`. */
 function tagLines(gitdir: string, host: string): string {
   const prefix = `refs/tags/hosts/${host}/`;
-  let out = '# pack-refs with: peeled fully-peeled sorted \n';
+  let out = '# pack-refs with: sorted \n';
   for (const [ref, oid] of listRefs(gitdir, prefix)) {
     const tag = ref.slice(prefix.length);
     // a crafted name with a space or control character could forge a line: such a tag is not offered

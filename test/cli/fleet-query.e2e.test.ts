@@ -188,6 +188,12 @@ describe('errors a user can cause', () => {
     writeFileSync(join(auditor.store, 'refs/remotes/origin/hosts/ghost'), `${ghost}\n`);
     oneLine(run(['log', '--host', 'ghost']), 7, new RegExp(`^cfgtrail: fetched host origin/ghost: refs/remotes/origin/hosts/ghost points to ${ghost.slice(0, 12)}, which is not a commit in this store`));
     oneLine(run(['log', '--all-hosts']), 7, /points to deadbeefdead/);
+    // a notes ref naming a missing commit is named the same way
+    const notesRef = join(auditor.store, 'refs/notes/remotes/origin/hosts/web-1');
+    const notes = readFileSync(notesRef, 'utf8');
+    writeFileSync(notesRef, `${ghost}\n`);
+    oneLine(run(['log', '--host', 'origin/web-1']), 7, /^cfgtrail: fetched host origin\/web-1: refs\/notes\/remotes\/origin\/hosts\/web-1 points to deadbeefdead, which is not a commit in this store/);
+    writeFileSync(notesRef, notes);
     // hosts still shows the fleet, the bad host among them, and exits 7
     const listed = run(['hosts']);
     expect(listed.code).toBe(7);

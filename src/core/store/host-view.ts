@@ -37,13 +37,12 @@ export function hostViewDir(gitdir: string, host: Pick<FetchedHost, 'remote' | '
  * @example log over openHostView(store, findFetchedHost(listFetchedHosts(store.gitdir), 'web-1'))
  */
 export function openHostView(store: Store, host: FetchedHost): HostStore {
-  if (!isCommit(store.objects, host.head)) {
-    throw new CfgtrailError('CORRUPT_STORE', `fetched host ${host.remote}/${host.host}: ${host.ref} points to ${host.head.slice(0, 12)}, which is not a commit in this store (an interrupted fetch? fetch again)`, { ref: host.ref, oid: host.head });
-  }
+  requireCommit(store, host, host.ref, host.head);
   const dir = hostViewDir(store.gitdir, host);
   mkdirSync(join(dir, 'refs', 'notes'), { recursive: true, mode: 0o700 });
   writeIfChanged(join(dir, 'HEAD'), `${host.head}\n`);
   const notes = listRefs(store.gitdir, host.notesRef).get(host.notesRef);
+  if (notes !== undefined) requireCommit(store, host, host.notesRef, notes);
   if (notes === undefined) rmSync(join(dir, 'refs', 'notes', 'cfgtrail'), { force: true });
   else writeIfChanged(join(dir, 'refs', 'notes', 'cfgtrail'), `${notes}\n`);
   writeIfChanged(join(dir, 'packed-refs'), tagLines(store.gitdir, host.host));
@@ -64,6 +63,12 @@ export function openHostView(store: Store, host: FetchedHost): HostStore {
     ...(store.onNote ? { onNote: store.onNote } : {}),
     ...(store.onWarning ? { onWarning: store.onWarning } : {}),
   };
+}
+
+/** @throws CfgtrailError CORRUPT_STORE when the fetched `ref` does not name a commit the store holds */
+function requireCommit(store: Store, host: FetchedHost, ref: string, oid: string): void {
+  if (isCommit(store.objects, oid)) return;
+  throw new CfgtrailError('CORRUPT_STORE', `fetched host ${host.remote}/${host.host}: ${ref} points to ${oid.slice(0, 12)}, which is not a commit in this store (an interrupted fetch? fetch again)`, { ref, oid });
 }
 
 /**

@@ -14,9 +14,7 @@ import { joinLogTexts, logTextOptions } from '../format/log-cached.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
 import { collect, pathsAfterDashDash, useColor, workDir, writeBytes, type CliDeps } from '../context.js';
 import { allHostsOption, allHostStoresFor, hostOption, queryStoreFor } from '../host-store.js';
-import { fleetLog, type FleetLogEntry } from '../../core/audit/fleet-log.js';
-import type { HostStore } from '../../core/store/host-view.js';
-import type { FieldStep } from '../../core/audit/field-history.js';
+import { fleetFieldSteps, fleetLog, fleetNotes } from '../../core/audit/fleet-log.js';
 import { formatFleetLog } from '../format/fleet-log.js';
 
 export function registerLog(program: Command, deps: CliDeps): void {
@@ -102,26 +100,10 @@ async function logAllHosts(revs: string[], f: LogFlags, cmd: Command, deps: CliD
   if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { ...paths, what: '--file' });
   if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { ...paths, what: '--field' });
   const entries = await fleetLog(views, filter, deps.stderr);
-  const steps = f.patch ? fleetFieldSteps(views, filter.field!, entries) : undefined;
-  const notes = new Map<string, string>();
+  const steps = f.patch ? fleetFieldSteps(entries, filter.field!) : undefined;
   // -p prints no notes, as `log --field -p` does
-  if (!f.oneline && !f.json && !f.patch) {
-    for (const view of views) {
-      const mine = entries.filter((e) => e.view === view).map((e) => e.commit);
-      for (const [c, n] of summariesOf(notesFor(view, mine))) notes.set(c, n);
-    }
-  }
+  const notes = !f.oneline && !f.json && !f.patch ? summariesOf(fleetNotes(entries)) : undefined;
   deps.stdout(formatFleetLog(entries, { oneline: f.oneline, json: f.json, color: useColor(cmd, deps), notes, steps }));
-}
-
-/** `-p`: each fleet entry's steps of the field, computed on its own host. */
-function fleetFieldSteps(views: readonly HostStore[], field: string, entries: readonly FleetLogEntry[]): Map<string, FieldStep[]> {
-  const out = new Map<string, FieldStep[]>();
-  for (const view of views) {
-    const mine = entries.filter((e) => e.view === view).map((e) => JSON.parse(e.json) as AuditEntry);
-    for (const [c, s] of fieldSteps(view, field, mine)) out.set(c, s);
-  }
-  return out;
 }
 
 /** Verification notes as the one-line summaries the text log shows. */

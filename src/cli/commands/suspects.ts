@@ -2,17 +2,12 @@ import type { Command } from 'commander';
 import { CfgtrailError } from '../../core/errors.js';
 import { parseDateSpec } from '../../core/audit/dates.js';
 import { parseDuration } from '../../core/record/duration.js';
-import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
-import { findFleetSuspects, findSuspects } from '../../ops/suspects.js';
-import type { IndexData } from '../../core/audit/index-store.js';
+import { suspectsIn } from '../../ops/fleet-suspects.js';
 import { pickServices } from '../../ops/pick-services.js';
 import { loadServices } from '../wire.js';
 import { formatSuspects } from '../format/suspects.js';
 import { storeFor, type CliDeps } from '../context.js';
 import { allHostsOption, hostOption } from '../host-store.js';
-import { openAllHostStores, openHostStore } from '../../core/audit/host-store.js';
-import type { Store } from '../../core/store/open.js';
-import type { HostStore } from '../../core/store/host-view.js';
 
 /**
  * `--window` as seconds: a duration as settings write them (`90m`, `2h`), or days (`1d`).
@@ -40,19 +35,7 @@ export function registerSuspects(program: Command, deps: CliDeps): void {
       const at = parseDateSpec(f.at, deps.now());
       const window = windowSeconds(f.window);
       const service = f.service === undefined ? undefined : pickServices(loadServices(store), [f.service])[0];
-      const req = { at, windowSeconds: window, service };
-      const stores: (Store | HostStore)[] = f.allHosts ? await openAllHostStores(store) : [f.host === undefined ? store : await openHostStore(store, f.host)];
-      const hosts = [];
-      for (const s of stores) hosts.push({ store: s, index: await indexedFor(s, deps), label: 'host' in s ? s.host.label : '' });
-      const result = f.allHosts || f.host !== undefined ? findFleetSuspects(hosts, req) : findSuspects(store, hosts[0]!.index, req);
+      const result = await suspectsIn(store, { at, windowSeconds: window, service }, { host: f.host, allHosts: f.allHosts, warn: deps.stderr });
       deps.stdout(f.json ? `${JSON.stringify({ ...result, at: new Date(at * 1000).toISOString(), since: new Date(result.since * 1000).toISOString() }, null, 2)}\n` : formatSuspects(result, f.window));
     });
-}
-
-/** The store's index for a query, with the damage line on stderr. */
-async function indexedFor(store: Store, deps: CliDeps): Promise<IndexData> {
-  const index = await syncIndexForRead(store);
-  const damage = damageWarning(store, index);
-  if (damage) deps.stderr(`${damage}\n`);
-  return index;
 }

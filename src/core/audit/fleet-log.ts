@@ -11,6 +11,10 @@ import type { FetchedHost } from '../store/fleet-hosts.js';
 import { parseCommit } from '../git/commit.js';
 import { logHistoryJson, logScope } from './log-history.js';
 import { isCfgtrailError } from '../errors.js';
+import type { AuditEntry } from '../types.js';
+import { notesFor } from './verification-notes.js';
+import { fieldSteps, type FieldStep } from './field-history.js';
+import type { VerificationNote } from '../record/verification-note.js';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -129,4 +133,30 @@ export function mergeByDate<T>(lists: readonly T[][], limit: number, time: (item
  */
 export function labelledJson(e: FleetLogEntry): string {
   return `{"host":${JSON.stringify(e.host.host)},"remote":${JSON.stringify(e.host.remote)},${e.json.slice(1)}`;
+}
+
+/** The verification notes of fleet entries, each read from its own host's notes. */
+export function fleetNotes(entries: readonly FleetLogEntry[]): Map<string, VerificationNote> {
+  const out = new Map<string, VerificationNote>();
+  for (const [view, mine] of byView(entries)) for (const [c, n] of notesFor(view, mine.map((e) => e.commit))) out.set(c, n);
+  return out;
+}
+
+/** `-p`: each fleet entry's values of `field` before and after it, read on its own host. */
+export function fleetFieldSteps(entries: readonly FleetLogEntry[], field: string): Map<string, FieldStep[]> {
+  const out = new Map<string, FieldStep[]>();
+  for (const [view, mine] of byView(entries)) {
+    for (const [c, steps] of fieldSteps(view, field, mine.map((e) => JSON.parse(e.json) as AuditEntry))) out.set(c, steps);
+  }
+  return out;
+}
+
+function byView(entries: readonly FleetLogEntry[]): Map<HostStore, FleetLogEntry[]> {
+  const out = new Map<HostStore, FleetLogEntry[]>();
+  for (const e of entries) {
+    const list = out.get(e.view);
+    if (list) list.push(e);
+    else out.set(e.view, [e]);
+  }
+  return out;
 }

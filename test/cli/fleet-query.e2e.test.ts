@@ -68,7 +68,7 @@ describe('log --all-hosts', () => {
   it('applies every filter on every host: --field, --risk, --since, --grep, --file', () => {
     const { auditor, hosts } = makeFleet();
     const witness = gitIn(auditor.store, ['log', '--remotes', '--date-order', '--format=%H']).trim().split('\n');
-    for (const filter of [['--field', 'db.pool'], ['--risk', 'high'], ['--since', `@${T0 + 200}`], ['--grep', 'pool'], ['--file', 'notes.txt'], ['--component', 'web', '--until', `@${T0 + 350}`]]) {
+    for (const filter of [['--field', 'db.pool'], ['--risk', 'high'], ['--since', `@${T0 + 200}`], ['--grep', 'pool'], ['--file', 'notes.txt'], ['--component', 'web', '--until', `@${T0 + 350}`], ['--', 'notes.txt']]) {
       const expected = new Set<string>();
       for (const h of Object.values(hosts)) for (const e of JSON.parse(ok(['log', '--json', ...filter], h.dir)) as { commit: string }[]) expected.add(e.commit);
       const got = (JSON.parse(ok(['log', '--all-hosts', '--json', ...filter], auditor.dir)) as { commit: string }[]).map((e) => e.commit);

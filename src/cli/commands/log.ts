@@ -41,13 +41,13 @@ export function registerLog(program: Command, deps: CliDeps): void {
     .addOption(allHostsOption('the changes'))
     .action(async (revs: string[], f: LogFlags & HostFlags, cmd: Command) => {
       if (f.patch && f.field === undefined) throw new CfgtrailError('BAD_INPUT', '-p prints the values of one field: give --field PATH', { flag: '-p' });
-      if (f.allHosts) return logAllHosts(revs, f, cmd, deps);
-      const store = await queryStoreFor(cmd, deps, f.host);
       // `log -- PATH` as in git: the path is a --file filter.
       const paths = pathsAfterDashDash(deps);
       revs = revs.slice(0, revs.length - paths.length);
       if (paths.length > 1 || (paths.length === 1 && f.file !== undefined)) throw new CfgtrailError('BAD_INPUT', 'log takes one path (after -- or as --file)');
       if (paths.length === 1) f = { ...f, file: paths[0] };
+      if (f.allHosts) return logAllHosts(revs, f, cmd, deps);
+      const store = await queryStoreFor(cmd, deps, f.host);
       const filter = filterFromFlags(f, deps.now());
       if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { cwd: workDir(cmd, deps), root: store.root, what: '--file' });
       if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { cwd: workDir(cmd, deps), root: store.root, what: '--field' });
@@ -93,7 +93,7 @@ interface HostFlags {
 
 /** `log --all-hosts`: the fleet's changes merged newest first, each labelled with its host. */
 async function logAllHosts(revs: string[], f: LogFlags, cmd: Command, deps: CliDeps): Promise<void> {
-  if (revs.length > 0 || pathsAfterDashDash(deps).length > 0) throw new CfgtrailError('BAD_INPUT', '--all-hosts takes no revision or path operand (revisions differ between hosts): use --host NAME, or --file', { flag: '--all-hosts' });
+  if (revs.length > 0) throw new CfgtrailError('BAD_INPUT', '--all-hosts takes no revision (commit ids and HEAD~N differ between hosts): use --host NAME REV', { flag: '--all-hosts' });
   const views = await allHostStoresFor(cmd, deps);
   const filter = filterFromFlags(f, deps.now());
   const paths = { cwd: workDir(cmd, deps), root: views[0]!.root };

@@ -21,7 +21,10 @@ export function formatHosts(hosts: readonly HostSummary[], nowSeconds: number): 
     .join('');
 }
 
+/** `3 h 12 min ago`; from two days on, whole days (`26 days ago`), which is what tells a silent host. */
 function ageText(seconds: number): string {
   if (seconds < 0) return 'in the future';
+  if (seconds >= 2 * 86_400) return `${Math.floor(seconds / 86_400)} days ago`;
+  if (seconds < 60) return `${seconds} s ago`; // dates are whole seconds
   return `${formatDuration(seconds * 1000)} ago`;
 }

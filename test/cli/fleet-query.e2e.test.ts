@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, cfgtrail, cfgtrailAsync, cliEnv, gitIn } from '../helpers/cli.js';
@@ -328,5 +328,34 @@ describe('log --all-hosts on long, clock-skewed histories', () => {
     expect(order()).toEqual(witness);
     // the first 20 of the fleet as git shows them
     expect((JSON.parse(ok(['log', '--all-hosts', '--json', '-n', '20'], auditor.dir)) as { commit: string }[]).map((e) => e.commit)).toEqual(witness.slice(0, 20));
+  });
+});
+
+describe('host views in a shape no cfgtrail left', () => {
+  it('are made again: files where directories go, a directory where HEAD goes, symlinks pointing out of the store', () => {
+    const { base, auditor, hosts } = makeFleet();
+    const expected = ok(['log', '--oneline'], hosts.web!.dir);
+    const views = join(auditor.store, 'cfgtrail-hosts');
+    const outside = join(base, 'outside');
+    mkdirSync(outside);
+    const damage: [string, () => void][] = [
+      ['cfgtrail-hosts is a file', () => writeFileSync(views, 'x')],
+      ['cfgtrail-hosts is a symlink out of the store', () => symlinkSync(outside, views)],
+      ['the remote directory is a file', () => { mkdirSync(views); writeFileSync(join(views, 'origin'), 'x'); }],
+      ['the view is a symlink out of the store', () => { mkdirSync(join(views, 'origin'), { recursive: true }); symlinkSync(outside, join(views, 'origin', 'web-1')); }],
+      ['HEAD is a directory', () => mkdirSync(join(views, 'origin', 'web-1', 'HEAD', 'x'), { recursive: true })],
+      ['packed-refs is a directory', () => mkdirSync(join(views, 'origin', 'web-1', 'packed-refs'), { recursive: true })],
+      ['the index is a file', () => { mkdirSync(join(views, 'origin', 'web-1'), { recursive: true }); writeFileSync(join(views, 'origin', 'web-1', 'cfgtrail-index'), 'x'); }],
+      ['objects is a directory of its own', () => mkdirSync(join(views, 'origin', 'web-1', 'objects', 'pack'), { recursive: true })],
+    ];
+    for (const [what, make] of damage) {
+      rmSync(views, { recursive: true, force: true });
+      make();
+      const r = cfgtrail(['log', '--host', 'web-1', '--oneline'], { cwd: auditor.dir });
+      expect(r.code, `${what}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, what).toBe(expected);
+      expect(readdirSync(outside), what).toEqual([]);
+    }
+    expect(gitIn(auditor.store, ['fsck', '--no-dangling']).trim()).toBe('');
   });
 });

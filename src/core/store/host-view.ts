@@ -9,7 +9,7 @@
  * through a view.
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { isCommit } from '../git/objects.js';
 import { listRefs } from '../git/ref-list.js';
@@ -39,16 +39,19 @@ export function hostViewDir(gitdir: string, host: Pick<FetchedHost, 'remote' | '
 export function openHostView(store: Store, host: FetchedHost): HostStore {
   requireCommit(store, host, host.ref, host.head);
   const dir = hostViewDir(store.gitdir, host);
-  mkdirSync(join(dir, 'refs', 'notes'), { recursive: true, mode: 0o700 });
-  writeIfChanged(join(dir, 'HEAD'), `${host.head}\n`);
   const notes = listRefs(store.gitdir, host.notesRef).get(host.notesRef);
   if (notes !== undefined) requireCommit(store, host, host.notesRef, notes);
-  if (notes === undefined) rmSync(join(dir, 'refs', 'notes', 'cfgtrail'), { force: true });
-  else writeIfChanged(join(dir, 'refs', 'notes', 'cfgtrail'), `${notes}\n`);
-  writeIfChanged(join(dir, 'packed-refs'), tagLines(store.gitdir, host.host));
-  linkInto(dir, 'objects', join(store.gitdir, 'objects'));
-  // the store's redaction key: a secret shows the same tag on every host and in the store's own diffs
-  linkInto(dir, REDACT_KEY_FILE, join(store.gitdir, REDACT_KEY_FILE));
+  // These are directories of ours: a file or symlink there (left by hand, or planted) goes.
+  const ours = [join(store.gitdir, HOSTS_DIR), dirname(dir), dir, join(dir, 'cfgtrail-index')];
+  for (const p of ours) if (lstatSync(p, { throwIfNoEntry: false })?.isDirectory() === false) rmSync(p, { force: true });
+  try {
+    refreshView(store, host, dir, notes);
+  } catch (e) {
+    if (['EACCES', 'EPERM', 'EROFS', 'ENOSPC'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    // a view in a shape no cfgtrail left (a directory where HEAD goes…): derived data, made again
+    rmSync(dir, { recursive: true, force: true });
+    refreshView(store, host, dir, notes);
+  }
   return {
     root: store.root,
     gitdir: dir,
@@ -63,6 +66,18 @@ export function openHostView(store: Store, host: FetchedHost): HostStore {
     ...(store.onNote ? { onNote: store.onNote } : {}),
     ...(store.onWarning ? { onWarning: store.onWarning } : {}),
   };
+}
+
+/** Writes the view's files from the fetched refs (only those that changed). */
+function refreshView(store: Store, host: FetchedHost, dir: string, notes: string | undefined): void {
+  mkdirSync(join(dir, 'refs', 'notes'), { recursive: true, mode: 0o700 });
+  writeIfChanged(join(dir, 'HEAD'), `${host.head}\n`);
+  if (notes === undefined) rmSync(join(dir, 'refs', 'notes', 'cfgtrail'), { force: true });
+  else writeIfChanged(join(dir, 'refs', 'notes', 'cfgtrail'), `${notes}\n`);
+  writeIfChanged(join(dir, 'packed-refs'), tagLines(store.gitdir, host.host));
+  linkInto(dir, 'objects', join(store.gitdir, 'objects'));
+  // the store's redaction key: a secret shows the same tag on every host and in the store's own diffs
+  linkInto(dir, REDACT_KEY_FILE, join(store.gitdir, REDACT_KEY_FILE));
 }
 
 /** @throws CfgtrailError CORRUPT_STORE when the fetched `ref` does not name a commit the store holds */

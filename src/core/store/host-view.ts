@@ -98,8 +98,12 @@ export function pruneHostViews(gitdir: string, hosts: readonly FetchedHost[]): v
     const remoteDir = join(base, remote);
     const views = dirsIn(remoteDir);
     for (const view of views) {
+      if (keep.has(join(remoteDir, view))) continue;
+      // fetched since `hosts` was listed (another process may be opening it): kept
+      const ref = `refs/remotes/${remote.replaceAll('+', '/')}/hosts/${view}`;
+      if (listRefs(gitdir, ref).has(ref)) continue;
       // rmSync does not follow the view's `objects` symlink: only the link goes.
-      if (!keep.has(join(remoteDir, view))) rmSync(join(remoteDir, view), { recursive: true, force: true });
+      rmSync(join(remoteDir, view), { recursive: true, force: true });
     }
     if (dirsIn(remoteDir).length === 0) rmSync(remoteDir, { recursive: true, force: true });
   }

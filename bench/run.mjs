@@ -17,6 +17,7 @@ import { benchTracing } from './lib/tracing.mjs';
 import { benchBlame } from './lib/blame-bench.mjs';
 import { benchTui } from './lib/tui-bench.mjs';
 import { benchRemote } from './lib/remote-bench.mjs';
+import { benchFleet, ensureFleetStore } from './lib/fleet-bench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OUT = join(here, 'out');
@@ -29,7 +30,7 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') opts.runs = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--sizes') opts.sizes = argv[++i].split(',').map(Number);
-    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui,remote, --sizes 10000,100000)`);
+    else throw new Error(`unknown option ${argv[i]} (use --large, --runs N, --only store,corpus,yaml,bigdiff,rollback,tracing,watch,tui,remote,fleet, --sizes 10000,100000)`);
   }
   return opts;
 }
@@ -103,6 +104,11 @@ if (wanted('remote')) {
   await benchRemote(ctx, '10,000 snapshots × 50 files', await ensureStore(OUT, 10000, CLI, log), log);
 }
 if (wanted('corpus')) await benchCorpus();
+if (wanted('fleet')) {
+  log('fleet: log --all-hosts and --host on fetched hosts');
+  const fleet = await ensureFleetStore(OUT, 10, 10000, CLI, log);
+  benchFleet(ctx, fleet, { hosts: 10, size: 10000, field: SYNTH_VALUES.field });
+}
 if (wanted('yaml')) benchYaml(ctx, OUT);
 if (wanted('bigdiff')) benchBigDiff(ctx, OUT, log);
 if (wanted('tracing')) {

@@ -21,7 +21,7 @@ done
 # Traces may go to an https collector: then the variable stays for every command.
 if [ -z "${OTEL_EXPORTER_OTLP_ENDPOINT-}${OTEL_EXPORTER_OTLP_TRACES_ENDPOINT-}" ]; then
 case ${cmd-} in
-  init|snapshot|diff|status|log|show|export|gc|fsck|blame|history|deps|suspects|check|rollout) unset NODE_EXTRA_CA_CERTS ;;
+  init|snapshot|diff|status|log|show|export|gc|fsck|blame|history|deps|suspects|hosts|check|rollout) unset NODE_EXTRA_CA_CERTS ;;
 esac
 fi
 exec node "$0" "$@"

@@ -20,24 +20,28 @@ function dataCmd(text) {
 }
 
 /** The fast-import text of one commit. */
-function commitText(c, when, files) {
+function commitText(c, when, files, ref = 'refs/heads/main') {
   const [name, email] = c.author;
   const who = `${name} <${email}> ${when} ${c.tz}`;
-  let s = `commit refs/heads/main\nauthor ${who}\ncommitter ${who}\n${dataCmd(formatMessage(c))}`;
+  let s = `commit ${ref}\nauthor ${who}\ncommitter ${who}\n${dataCmd(formatMessage(c))}`;
   for (const [path, text] of files) s += `M 100644 inline ${path}\n${dataCmd(text)}`;
   return s;
 }
 
-/** Streams the whole history into `git fast-import` running in `gitdir`; returns the final file texts. */
-async function importHistory(gitdir, n) {
+/**
+ * Streams the whole history into `git fast-import` running in `gitdir`; returns the final file texts.
+ * `ref`, `seed` and `offset` (seconds added to every date) make another history of the same shape
+ * (the fleet bench imports one per host).
+ */
+export async function importHistory(gitdir, n, { ref = 'refs/heads/main', seed = 42, offset = 0 } = {}) {
   const child = spawn('git', ['--git-dir', gitdir, 'fast-import', '--quiet', '--done'], { stdio: ['pipe', 'inherit', 'inherit'] });
   const write = async (s) => {
     if (!child.stdin.write(s)) await once(child.stdin, 'drain');
   };
   const values = Array.from({ length: 50 }, (_, i) => initialValues(i));
   const texts = values.map((v, i) => renderFile(i, v));
-  const r = rng(42);
-  let when = START;
+  const r = rng(seed);
+  let when = START + offset;
   const first = {
     author: AUTHORS[0],
     title: 'Initial config',
@@ -45,7 +49,7 @@ async function importHistory(gitdir, n) {
     trailers: [['Change-Id', 'I0000000000000000'], ['Risk', 'low'], ['Component', 'platform']],
     tz: '+0000',
   };
-  await write(commitText(first, when, texts.map((t, i) => [filePath(i), t])));
+  await write(commitText(first, when, texts.map((t, i) => [filePath(i), t]), ref));
   for (let k = 1; k < n; k++) {
     let c = nextChange(r, k);
     // cfgtrail never records an empty snapshot: draw again when the value did not change.
@@ -53,7 +57,7 @@ async function importHistory(gitdir, n) {
     values[c.file][c.field] = c.value;
     texts[c.file] = renderFile(c.file, values[c.file]);
     when += c.minutes * 60;
-    await write(commitText(c, when, [[filePath(c.file), texts[c.file]]]));
+    await write(commitText(c, when, [[filePath(c.file), texts[c.file]]], ref));
   }
   await write('done\n');
   child.stdin.end();

@@ -14,6 +14,7 @@ import { registerMarkGood, registerRestart, registerVerify } from './commands/ve
 import { registerBlame, registerHistory } from './commands/blame.js';
 import { registerDeps } from './commands/deps.js';
 import { registerSuspects } from './commands/suspects.js';
+import { registerHosts } from './commands/hosts.js';
 import { registerFreeze, registerUnfreeze } from './commands/freeze.js';
 import { registerCheck } from './commands/check.js';
 import { registerWatch } from './commands/watch.js';
@@ -51,6 +52,7 @@ const COMMANDS: readonly { register: Register; tls: boolean }[] = [
   { register: registerHistory, tls: false },
   { register: registerDeps, tls: false },
   { register: registerSuspects, tls: false },
+  { register: registerHosts, tls: false },
   { register: registerFreeze, tls: true },
   { register: registerUnfreeze, tls: true },
   { register: registerCheck, tls: false },

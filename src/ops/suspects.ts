@@ -32,6 +32,8 @@ export interface Suspect {
   components: string[];
   risk: string | null;
   verification: { result: VerificationNote['result']; at: string; summary: string } | null;
+  /** The fetched host it was recorded on (`suspects --host/--all-hosts`); absent for this store's own. */
+  host?: string;
 }
 
 export interface SuspectsRequest {
@@ -75,8 +77,23 @@ export function findSuspects(store: Store, index: IndexData, req: SuspectsReques
     const n = notes.get(s.commit);
     if (n) s.verification = { result: n.result, at: n.at, summary: formatNoteSummary(n) };
   }
-  found.sort((a, b) => Number(b.touches.length > 0) - Number(a.touches.length > 0) || a.secondsBefore - b.secondsBefore);
-  return { at: req.at, since, service: req.service?.name ?? null, suspects: found };
+  return { at: req.at, since, service: req.service?.name ?? null, suspects: rankSuspects(found) };
+}
+
+/** Most suspicious first: touching the service, then closest to the incident (a stable sort keeps ties in order). */
+function rankSuspects(found: Suspect[]): Suspect[] {
+  return found.sort((a, b) => Number(b.touches.length > 0) - Number(a.touches.length > 0) || a.secondsBefore - b.secondsBefore);
+}
+
+/**
+ * `findSuspects` on several hosts' stores, ranked together, each suspect
+ * naming its host (`hosts`: each store with its index and label).
+ * @example findFleetSuspects(views.map((v) => ({ store: v, index, label: v.host.label })), req)
+ */
+export function findFleetSuspects(hosts: readonly { store: Store; index: IndexData; label: string }[], req: SuspectsRequest): SuspectsResult {
+  const all: Suspect[] = [];
+  for (const h of hosts) for (const s of findSuspects(h.store, h.index, req).suspects) all.push({ ...s, host: h.label });
+  return { at: req.at, since: req.at - req.windowSeconds, service: req.service?.name ?? null, suspects: rankSuspects(all) };
 }
 
 function suspectOf(e: AuditEntry, fieldsColumn: string, secondsBefore: number, service: ServiceConfig | undefined): Suspect {

@@ -12,7 +12,10 @@ import { formatNoteSummary, type VerificationNote } from '../../core/record/veri
 import { logHistoryJson, logScope, logTexts } from '../../core/audit/log-history.js';
 import { joinLogTexts, logTextOptions } from '../format/log-cached.js';
 import { rootRelativeField, rootRelativePath } from '../../core/store/user-path.js';
-import { collect, pathsAfterDashDash, storeFor, useColor, workDir, writeBytes, type CliDeps } from '../context.js';
+import { collect, pathsAfterDashDash, useColor, workDir, writeBytes, type CliDeps } from '../context.js';
+import { allHostsOption, allHostStoresFor, hostOption, queryStoreFor } from '../host-store.js';
+import { fleetFieldSteps, fleetLog, fleetNotes } from '../../core/audit/fleet-log.js';
+import { formatFleetLog } from '../format/fleet-log.js';
 
 export function registerLog(program: Command, deps: CliDeps): void {
   program
@@ -34,14 +37,17 @@ export function registerLog(program: Command, deps: CliDeps): void {
     .option('--file <path>', 'changed this file (or a file under this directory); relative to the current directory, :/path from the config root')
     .option('--field <path>', 'changed this field, e.g. database.pool.max or config.yaml:database.pool.max (the file as --file reads it)')
     .option('-p, --patch', "with --field: each change's value of the field, before and after")
-    .action(async (revs: string[], f: LogFlags, cmd: Command) => {
+    .addOption(hostOption())
+    .addOption(allHostsOption('the changes'))
+    .action(async (revs: string[], f: LogFlags & HostFlags, cmd: Command) => {
       if (f.patch && f.field === undefined) throw new CfgtrailError('BAD_INPUT', '-p prints the values of one field: give --field PATH', { flag: '-p' });
-      const store = storeFor(cmd, deps);
       // `log -- PATH` as in git: the path is a --file filter.
       const paths = pathsAfterDashDash(deps);
       revs = revs.slice(0, revs.length - paths.length);
       if (paths.length > 1 || (paths.length === 1 && f.file !== undefined)) throw new CfgtrailError('BAD_INPUT', 'log takes one path (after -- or as --file)');
       if (paths.length === 1) f = { ...f, file: paths[0] };
+      if (f.allHosts) return logAllHosts(revs, f, cmd, deps);
+      const store = await queryStoreFor(cmd, deps, f.host);
       const filter = filterFromFlags(f, deps.now());
       if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { cwd: workDir(cmd, deps), root: store.root, what: '--file' });
       if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { cwd: workDir(cmd, deps), root: store.root, what: '--field' });
@@ -78,6 +84,26 @@ export function registerLog(program: Command, deps: CliDeps): void {
       const notes = notesFor(store, entries.map((e) => e.commit));
       deps.stdout(formatLog(entries, { oneline, color: useColor(cmd, deps), notes: summariesOf(notes) }));
     });
+}
+
+interface HostFlags {
+  host?: string;
+  allHosts?: boolean;
+}
+
+/** `log --all-hosts`: the fleet's changes merged newest first, each labelled with its host. */
+async function logAllHosts(revs: string[], f: LogFlags, cmd: Command, deps: CliDeps): Promise<void> {
+  if (revs.length > 0) throw new CfgtrailError('BAD_INPUT', '--all-hosts takes no revision (commit ids and HEAD~N differ between hosts): use --host NAME REV', { flag: '--all-hosts' });
+  const views = await allHostStoresFor(cmd, deps);
+  const filter = filterFromFlags(f, deps.now());
+  const paths = { cwd: workDir(cmd, deps), root: views[0]!.root };
+  if (filter.file !== undefined) filter.file = rootRelativePath(f.file!, { ...paths, what: '--file' });
+  if (filter.field !== undefined) filter.field = rootRelativeField(filter.field, { ...paths, what: '--field' });
+  const entries = await fleetLog(views, filter, deps.stderr);
+  const steps = f.patch ? fleetFieldSteps(entries, filter.field!) : undefined;
+  // -p prints no notes, as `log --field -p` does
+  const notes = !f.oneline && !f.json && !f.patch ? summariesOf(fleetNotes(entries)) : undefined;
+  deps.stdout(formatFleetLog(entries, { oneline: f.oneline, json: f.json, color: useColor(cmd, deps), notes, steps }));
 }
 
 /** Verification notes as the one-line summaries the text log shows. */

@@ -7,7 +7,8 @@ import { formatExport, formatExportJson } from '../format/export.js';
 import { changeRecords } from '../../core/audit/change-records.js';
 import { readVerificationNote } from '../../core/audit/verification-notes.js';
 import { formatNoteSummary } from '../../core/record/verification-note.js';
-import { storeFor, type CliDeps } from '../context.js';
+import { type CliDeps } from '../context.js';
+import { hostOption, queryStoreFor } from '../host-store.js';
 import { dependencyGraph } from '../../core/audit/dependency-graph.js';
 import { formatDirectDeps } from '../format/deps.js';
 import { diffTextOptions, FULL_HELP } from '../diff-text.js';
@@ -20,8 +21,9 @@ export function registerShow(program: Command, deps: CliDeps): void {
     .option('--json', 'print as JSON')
     .option('--show-secrets', 'print values of secret-looking keys')
     .option('--full', FULL_HELP)
-    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean; full?: boolean }, cmd: Command) => {
-      const store = storeFor(cmd, deps);
+    .addOption(hostOption())
+    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean; full?: boolean; host?: string }, cmd: Command) => {
+      const store = await queryStoreFor(cmd, deps, f.host);
       const { entry, diffs } = await showRev(store, rev, Boolean(f.showSecrets), deps.stderr);
       const verification = readVerificationNote(store, entry.commit);
       const graph = entry.changeId === null ? null : await dependencyGraph(store, entry.commit);
@@ -47,8 +49,9 @@ export function registerExport(program: Command, deps: CliDeps): void {
     .argument('[rev]', 'revision, or a range A..B', 'HEAD')
     .option('--json', 'print the same records as JSON')
     .option('--show-secrets', 'print values of secret-looking keys')
-    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean }, cmd: Command) => {
-      const records = await changeRecords(storeFor(cmd, deps), rev, { showSecrets: Boolean(f.showSecrets), warn: deps.stderr });
+    .addOption(hostOption())
+    .action(async (rev: string, f: { json?: boolean; showSecrets?: boolean; host?: string }, cmd: Command) => {
+      const records = await changeRecords(await queryStoreFor(cmd, deps, f.host), rev, { showSecrets: Boolean(f.showSecrets), warn: deps.stderr });
       const out = rev.includes('..') ? records : records[0]!;
       deps.stdout(f.json ? formatExportJson(out) : formatExport(out));
     });

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { CfgtrailError } from '../../core/errors.js';
 import { parseDateSpec } from '../../core/audit/dates.js';
 import { parseDuration } from '../../core/record/duration.js';
-import { damageWarning, syncIndexForRead } from '../../core/audit/index-sync.js';
-import { findSuspects } from '../../ops/suspects.js';
+import { suspectsIn } from '../../ops/fleet-suspects.js';
 import { pickServices } from '../../ops/pick-services.js';
 import { loadServices } from '../wire.js';
 import { formatSuspects } from '../format/suspects.js';
 import { storeFor, type CliDeps } from '../context.js';
+import { allHostsOption, hostOption } from '../host-store.js';
 
 /**
  * `--window` as seconds: a duration as settings write them (`90m`, `2h`), or days (`1d`).
@@ -28,15 +28,14 @@ export function registerSuspects(program: Command, deps: CliDeps): void {
     .option('--window <duration>', 'how far back to look: 30m, 2h, 1d', '2h')
     .option('--service <name>', 'rank first the changes to this service\'s files (settings.yaml services) or its component')
     .option('--json', 'print as JSON')
-    .action(async (f: { at: string; window: string; service?: string; json?: boolean }, cmd: Command) => {
+    .addOption(hostOption())
+    .addOption(allHostsOption('the suspects'))
+    .action(async (f: { at: string; window: string; service?: string; json?: boolean; host?: string; allHosts?: boolean }, cmd: Command) => {
       const store = storeFor(cmd, deps);
       const at = parseDateSpec(f.at, deps.now());
       const window = windowSeconds(f.window);
       const service = f.service === undefined ? undefined : pickServices(loadServices(store), [f.service])[0];
-      const index = await syncIndexForRead(store);
-      const damage = damageWarning(store, index);
-      if (damage) deps.stderr(`${damage}\n`);
-      const result = findSuspects(store, index, { at, windowSeconds: window, service });
+      const result = await suspectsIn(store, { at, windowSeconds: window, service }, { host: f.host, allHosts: f.allHosts, warn: deps.stderr });
       deps.stdout(f.json ? `${JSON.stringify({ ...result, at: new Date(at * 1000).toISOString(), since: new Date(result.since * 1000).toISOString() }, null, 2)}\n` : formatSuspects(result, f.window));
     });
 }

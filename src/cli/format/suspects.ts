@@ -19,7 +19,8 @@ export function formatSuspects(r: SuspectsResult, windowText: string): string {
 }
 
 function block(s: Suspect, n: number): string {
-  const lines = [`${String(n).padStart(2)}. ${s.commit.slice(0, 8)} ${s.changeId ?? '-'} ${s.kind}, ${s.date} (${formatDuration(s.secondsBefore * 1000)} before) by ${s.author.name}`];
+  const host = s.host === undefined ? '' : `[${s.host}] `;
+  const lines = [`${String(n).padStart(2)}. ${host}${s.commit.slice(0, 8)} ${s.changeId ?? '-'} ${s.kind}, ${s.date} (${formatDuration(s.secondsBefore * 1000)} before) by ${s.author.name}`];
   lines.push(`    ${s.title}${s.risk ? ` [risk: ${s.risk}]` : ''}${s.components.length ? ` [component: ${s.components.join(', ')}]` : ''}`);
   if (s.touches.length > 0) lines.push(`    touches the service: ${s.touches.map((t) => (t.startsWith('component ') ? t : quotePath(t))).join(', ')}`);
   if (s.fields.length > 0) {

@@ -1,4 +1,5 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitIn, tempDir } from '../helpers/cli.js';
@@ -98,6 +99,23 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     expect(lines).toEqual(['new host web-1 (4 changes)', 'new host web-2 (4 changes)', 'new host web-3 (4 changes)', 'origin: already up to date']);
     for (const host of ['web-1', 'web-2', 'web-3']) expect(logOf(auditor.gitdir, `refs/remotes/origin/hosts/${host}`)).toBe(logOf(server.repo, `refs/heads/hosts/${host}`));
     gitIn(auditor.gitdir, ['fsck', '--strict']);
+  });
+
+  it('push builds its pack holding the store lock (a gc cannot swap packs under it): a held lock is waited for, then LOCKED, nothing sent', async () => {
+    const server = await startGitHttpServer();
+    const h = hostStore(2);
+    await h.run(['remote', 'add', 'origin', server.url, '--host', 'web-1']);
+    const settings = join(h.gitdir, 'settings.yaml');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('lock_timeout: 10', 'lock_timeout: 1'));
+    const lock = join(h.gitdir, 'cfgtrail.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'test holder', since: new Date().toISOString() }));
+    const blocked = await h.run(['push']);
+    expect(blocked.code).toBe(6);
+    expect(blocked.stderr).toMatch(/^cfgtrail: the store is locked by pid \d+ \(test holder/);
+    expect(gitIn(server.repo, ['for-each-ref'])).toBe('');
+    rmSync(lock);
+    expect((await h.run(['push'])).code).toBe(0);
+    expect(logOf(server.repo, 'hosts/web-1')).toBe(logOf(h.gitdir, 'main'));
   });
 
   it('refuses a push when the server has diverged, changing nothing there', async () => {

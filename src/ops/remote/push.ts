@@ -13,6 +13,7 @@ import type { ObjectStore } from '../../core/git/objects.js';
 import { listRefs, readRef } from '../../core/git/refs.js';
 import { storeHeadRefName } from '../../core/audit/store-head.js';
 import { pickRemote, storeHostName, type Remote, type RemoteContext } from './remotes.js';
+import { storeLockOptions, withStoreLock } from '../../core/store/lock.js';
 
 /** One server ref to set. */
 export interface RefUpdate {
@@ -96,17 +97,20 @@ export async function planPush(ctx: RemoteContext, remoteName?: string): Promise
 export async function applyPush(ctx: RemoteContext, plan: PushPlan): Promise<void> {
   const objects = ctx.store.objects;
   const haves = [...new Set(plan.updates.map((u) => u.serverOid).filter((o): o is string => o !== null))];
-  const wanted = objectsToSend(objects, plan.updates.map((u) => u.oid), haves);
   const scratch = mkdtempSync(join(tmpdir(), 'cfgtrail-push-'));
   try {
-    // Deltas the store's packs hold are reused (as git pack-objects does), never ones whose base stays behind.
-    const reuse = deltaSourceFromPacks(listPackIdx(ctx.store.gitdir));
-    let packPath: string;
-    try {
-      packPath = writePack(scratch, [...wanted.keys()], objects, { pathHints: wanted, reuseDeltas: reuse.source }).packPath;
-    } finally {
-      reuse.close();
-    }
+    // Built under the store lock, so a gc (an automatic one after a snapshot) cannot swap the
+    // packs it reads; sent without it. Deltas the store's packs hold are reused (as git
+    // pack-objects does), never ones whose base stays behind.
+    const packPath = await withStoreLock(ctx.store.gitdir, storeLockOptions(ctx.store), async () => {
+      const wanted = objectsToSend(objects, plan.updates.map((u) => u.oid), haves);
+      const reuse = deltaSourceFromPacks(listPackIdx(ctx.store.gitdir));
+      try {
+        return writePack(scratch, [...wanted.keys()], objects, { pathHints: wanted, reuseDeltas: reuse.source }).packPath;
+      } finally {
+        reuse.close();
+      }
+    });
     const commands = plan.updates.map((u) => ({ ref: u.remote, old: u.serverOid, new: u.oid }));
     await ctx.transportFor(plan.remote.url).pushRefs(plan.remote.url, commands, readFileSync(packPath));
   } finally {

@@ -23,7 +23,7 @@ const modes = {
     lib.dropIndex(store.gitdir);
     const t0 = performance.now();
     const data = lib.rebuildIndex(store, lib.readHead(store.gitdir), true);
-    return { ms: performance.now() - t0, count: data.count, bytes: Buffer.byteLength(data.text) };
+    return { ms: performance.now() - t0, count: data.count, bytes: data.bytes.length };
   },
   /** Reads the index once, then times queryIndex for each query. */
   queries({ root, queries, runs }) {

@@ -40,7 +40,7 @@ function syncFrom(store: Store, head: string | null, read: IndexData | null, per
     const fresh = newCommits(store, head, data);
     if (fresh) {
       const lines = recordLines(store, fresh);
-      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, Buffer.from(lines)]) }, head, data.count + fresh.length, data.crc, data.settings);
+      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, lines]) }, head, data.count + fresh.length, data.crc, data.settings);
       return appendIndex(store.gitdir, data, head, lines);
     }
   }
@@ -81,19 +81,35 @@ export function damageWarning(store: Store, index: { head: string | null }): str
 /** Rebuilds the whole index from git history (first parent first, oldest first). */
 export function rebuildIndex(store: Store, head: string | null, persist: boolean): IndexData {
   const oids = head ? ancestorsOldestFirst(store, head, new Set()) : [];
-  const text = recordLines(store, oids);
+  const bytes = recordLines(store, oids);
   const settings = recordSettingsKey(store.settings);
-  if (!persist) return indexData({ text }, head, oids.length, 0, settings);
-  return writeIndex(store.gitdir, head, text, oids.length, settings);
+  if (!persist) return indexData({ bytes }, head, oids.length, 0, settings);
+  return writeIndex(store.gitdir, head, bytes, oids.length, settings);
 }
 
-function recordLines(store: Store, oids: string[]): string {
+/** Index lines are encoded in pieces of about this many characters. */
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * The index lines of `oids`, as UTF-8. Encoded a piece at a time: one string
+ * of 100,000 lines kept the whole text alive as millions of small strings
+ * until the end, and collecting that garbage grew with the history.
+ */
+function recordLines(store: Store, oids: string[]): Buffer {
   const treeCache = new Map<string, FlatTree>();
   const parseCache: ParseCache = new Map();
-  let out = '';
+  const pieces: Buffer[] = [];
+  let text = '';
   const opts = { ...recordSettings(store.settings), treeCache, parseCache };
-  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, opts));
-  return out;
+  for (const oid of oids) {
+    text += recordLine(buildRecord(store.objects, oid, opts));
+    if (text.length >= PIECE_CHARS) {
+      pieces.push(Buffer.from(text));
+      text = '';
+    }
+  }
+  pieces.push(Buffer.from(text));
+  return Buffer.concat(pieces);
 }
 
 /**

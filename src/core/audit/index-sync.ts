@@ -1,8 +1,9 @@
 import { readStoreHead } from './store-head.js';
 import { parseCommit } from '../git/commit.js';
 import type { Store } from '../store/open.js';
-import { buildRecord, recordSettings, recordSettingsKey, type FlatTree, type ParseCache } from './record.js';
-import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
+import { recordSettingsKey } from './record.js';
+import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, writeIndex, type IndexData } from './index-store.js';
+import { recordLinesParallel, type ParallelOptions } from './parallel-lines.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
 import { quickDamageCheck } from '../git/quick-check.js';
@@ -39,7 +40,7 @@ function syncFrom(store: Store, head: string | null, read: IndexData | null, per
   if (data && data.head !== null && head !== null) {
     const fresh = newCommits(store, head, data);
     if (fresh) {
-      const lines = recordLines(store, fresh);
+      const lines = recordLinesParallel(store, fresh);
       if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, lines]) }, head, data.count + fresh.length, data.crc, data.settings);
       return appendIndex(store.gitdir, data, head, lines);
     }
@@ -78,38 +79,17 @@ export function damageWarning(store: Store, index: { head: string | null }): str
   return what === null ? null : `warning: the store is damaged (${what}); run cfgtrail fsck`;
 }
 
-/** Rebuilds the whole index from git history (first parent first, oldest first). */
-export function rebuildIndex(store: Store, head: string | null, persist: boolean): IndexData {
+/**
+ * Rebuilds the whole index from git history (first parent first, oldest
+ * first). Long histories are built on several threads (`parallel`, see
+ * parallel-lines.ts); the index is the same byte for byte.
+ */
+export function rebuildIndex(store: Store, head: string | null, persist: boolean, parallel: ParallelOptions = {}): IndexData {
   const oids = head ? ancestorsOldestFirst(store, head, new Set()) : [];
-  const bytes = recordLines(store, oids);
+  const bytes = recordLinesParallel(store, oids, parallel);
   const settings = recordSettingsKey(store.settings);
   if (!persist) return indexData({ bytes }, head, oids.length, 0, settings);
   return writeIndex(store.gitdir, head, bytes, oids.length, settings);
-}
-
-/** Index lines are encoded in pieces of about this many characters. */
-const PIECE_CHARS = 1 << 20;
-
-/**
- * The index lines of `oids`, as UTF-8. Encoded a piece at a time: one string
- * of 100,000 lines kept the whole text alive as millions of small strings
- * until the end, and collecting that garbage grew with the history.
- */
-function recordLines(store: Store, oids: string[]): Buffer {
-  const treeCache = new Map<string, FlatTree>();
-  const parseCache: ParseCache = new Map();
-  const pieces: Buffer[] = [];
-  let text = '';
-  const opts = { ...recordSettings(store.settings), treeCache, parseCache };
-  for (const oid of oids) {
-    text += recordLine(buildRecord(store.objects, oid, opts));
-    if (text.length >= PIECE_CHARS) {
-      pieces.push(Buffer.from(text));
-      text = '';
-    }
-  }
-  pieces.push(Buffer.from(text));
-  return Buffer.concat(pieces);
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ParallelOptions {
   workerScript?: string | null;
   /** A worker that reports no progress for this long is given up, and its range built here. @default 60000 */
   stallMs?: number;
+  /** Told, range by range, how many commits it held and which thread built its lines. */
+  onRange?: (range: { index: number; commits: number; by: 'caller' | 'worker' }) => void;
 }
 
 /** What a worker is given (structured-cloned). */
@@ -47,12 +49,22 @@ export function recordLinesParallel(store: { gitdir: string; objects: ObjectStor
   const script = opts.workerScript === undefined ? defaultWorkerScript() : opts.workerScript;
   const wanted = opts.threads ?? Math.min(availableParallelism(), 4);
   const threads = Math.max(1, Math.min(wanted, Math.floor(oids.length / (opts.minPerThread ?? 2000))));
-  if (!script || threads <= 1) return recordLines(store.objects, settings, oids);
+  const report = (index: number, commits: number, by: 'caller' | 'worker') => opts.onRange?.({ index, commits, by });
+  if (!script || threads <= 1) {
+    report(0, oids.length, 'caller');
+    return recordLines(store.objects, settings, oids);
+  }
   const size = Math.ceil(oids.length / threads);
   const ranges = Array.from({ length: threads }, (_, i) => oids.slice(i * size, (i + 1) * size));
   const jobs = ranges.slice(1).map((range) => startWorker(script, store.gitdir, settings, range));
   const pieces = [recordLines(store.objects, settings, ranges[0]!)];
-  jobs.forEach((job, i) => pieces.push(collect(job, opts.stallMs ?? 60_000) ?? recordLines(store.objects, settings, ranges[i + 1]!)));
+  report(0, ranges[0]!.length, 'caller');
+  jobs.forEach((job, i) => {
+    const range = ranges[i + 1]!;
+    const lines = collect(job, opts.stallMs ?? 60_000);
+    report(i + 1, range.length, lines ? 'worker' : 'caller');
+    pieces.push(lines ?? recordLines(store.objects, settings, range));
+  });
   return Buffer.concat(pieces);
 }
 
@@ -70,6 +82,9 @@ function startWorker(script: string, gitdir: string, settings: LinesWorkerInput[
   try {
     worker = new Worker(script, { workerData: input, transferList: [port2] });
     worker.unref(); // never keeps the process alive, even if given up
+    // A worker that throws before it can report leaves FINISHED unset: collect gives it up after
+    // stallMs and its range is built here. Unheard, the 'error' event would end the process.
+    worker.on('error', () => {});
   } catch {
     worker = null; // could not start (no threads here): the range is built on this thread
   }

@@ -96,7 +96,8 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes, identifiers: opts.identifiers });
+    // the index keeps field paths only: a file compared as text needs no patch
+    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes, identifiers: opts.identifiers, patch: false });
     // a YAML/JSON file compared as text (a side did not parse, or is too large): say so, for blame
     if (d.format === 'text' && treeFormatOf(path) !== null) return [NOT_COMPARED_MARK];
     return indexedFields(d.changes);

@@ -116,7 +116,9 @@ export function runLinesWorker(input: LinesWorkerInput): void {
   const state = new Int32Array(input.state);
   try {
     const bytes = recordLines(openObjectStore(input.gitdir), input.settings, input.oids, () => Atomics.add(state, DONE_LINES, 1));
-    input.port.postMessage({ bytes });
+    // moved, not copied, when the lines own their memory (not a slice of Node's small-buffer pool)
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length && bytes.buffer instanceof ArrayBuffer;
+    input.port.postMessage({ bytes }, own ? [bytes.buffer as ArrayBuffer] : []);
   } catch (e) {
     input.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   } finally {

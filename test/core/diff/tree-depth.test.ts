@@ -3,12 +3,7 @@
 // scan would flag. Checked against the scan on generated texts at small limits.
 import { describe, expect, it } from 'vitest';
 import { scanDepthOver, textDepthOver } from '../../../src/core/diff/tree-depth.js';
-
-/** A seeded generator (the suite must be repeatable). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
+import { createRng } from '../record/message-gen.js';
 
 const PIECES = ['- ', '-', 'a: ', 'k:', '[', ']', '{', '}', '"', "'", '\\', '#', ' ', '  ', 'x', '\n', '\n  ', '\n    ', '\n- ', '\n  - - '];
 
@@ -21,7 +16,7 @@ function text(next: () => number): string {
 
 describe('textDepthOver', () => {
   it('agrees with the full scan on 20,000 generated texts at limits 0–12, YAML and JSON', () => {
-    const next = rng(15);
+    const next = createRng(15);
     let flagged = 0;
     for (let i = 0; i < 20_000; i++) {
       const t = text(next);

@@ -376,6 +376,9 @@ class PackedStore implements ObjectStore {
       base = { type: base.type, content: applyDelta(base.content, deltas[i]!.data) };
       baseKey = deltas[i]!.key;
     }
+    // The object asked for may be the base of one read later (packs put deltas in
+    // either direction of history): without it here, that read inflated it again.
+    if (baseKey !== undefined) this.bases.set(baseKey, base);
     return base;
   }
 

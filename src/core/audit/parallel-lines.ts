@@ -57,15 +57,20 @@ export function recordLinesParallel(store: { gitdir: string; objects: ObjectStor
   const size = Math.ceil(oids.length / threads);
   const ranges = Array.from({ length: threads }, (_, i) => oids.slice(i * size, (i + 1) * size));
   const jobs = ranges.slice(1).map((range) => startWorker(script, store.gitdir, settings, range));
-  const pieces = [recordLines(store.objects, settings, ranges[0]!)];
-  report(0, ranges[0]!.length, 'caller');
-  jobs.forEach((job, i) => {
-    const range = ranges[i + 1]!;
-    const lines = collect(job, opts.stallMs ?? 60_000);
-    report(i + 1, range.length, lines ? 'worker' : 'caller');
-    pieces.push(lines ?? recordLines(store.objects, settings, range));
-  });
-  return Buffer.concat(pieces);
+  try {
+    const pieces = [recordLines(store.objects, settings, ranges[0]!)];
+    report(0, ranges[0]!.length, 'caller');
+    jobs.forEach((job, i) => {
+      const range = ranges[i + 1]!;
+      const lines = collect(job, opts.stallMs ?? 60_000);
+      report(i + 1, range.length, lines ? 'worker' : 'caller');
+      pieces.push(lines ?? recordLines(store.objects, settings, range));
+    });
+    return Buffer.concat(pieces);
+  } finally {
+    // after an error here (a damaged store), workers still running are of no use
+    for (const job of jobs) void job.worker?.terminate();
+  }
 }
 
 interface Job {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureStore, run } from './lib/gen-store.mjs';
 import { benchDiff, benchIndexRebuild, benchInProcess, benchQueries } from './lib/store-bench.mjs';
+import { benchFetchedRebuild } from './lib/fetched-rebuild.mjs';
 import { benchGc, benchSnapshot } from './lib/snapshot-gc.mjs';
 import { benchYaml, CORPUS, corpusQueryValues, ensureCorpusStore } from './lib/corpus-yaml.mjs';
 import { formatTables } from './lib/report.mjs';
@@ -68,6 +69,8 @@ async function benchGenerated(size) {
   if (size >= 100000) ctx.runs = Math.min(ctx.runs, 3);
   log(`${label}: index rebuild`);
   benchIndexRebuild(ctx, label, store);
+  log(`${label}: index rebuild of the same history fetched into a new store`);
+  benchFetchedRebuild(ctx, label, store, size, OUT, log);
   log(`${label}: audit queries`);
   benchQueries(ctx, label, store, SYNTH_VALUES, size);
   benchTextLog(ctx, label, store, size);

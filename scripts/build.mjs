@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ so a cold start loads few files and never scans
 // node_modules (an ESM entry can cost tens of ms of CommonJS scanning).
-// Output: dist/cli.cjs (+ dist/cli.cache), dist/lib.js, dist/vendor/*.cjs.
+// Output: dist/cli.cjs (+ dist/cli.cache), dist/lib.js, dist/index-worker.cjs, dist/vendor/*.cjs.
 //
 // Heavy libraries (src/core/lazy.ts) are require()d on first use. Each is
 // bundled on its own into dist/vendor/<name>.cjs, so a command that does not
@@ -141,6 +141,19 @@ await build({
   sourcemap: 'linked',
   plugins: [vendored],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// The index rebuild's worker thread: src/core/audit/parallel-lines.ts finds it
+// beside the bundle that runs (dist/cli.cjs or dist/lib.js).
+await build({
+  entryPoints: ['src/core/audit/index-worker.ts'],
+  outfile: 'dist/index-worker.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [vendored],
   logLevel: 'warning',
 });
 

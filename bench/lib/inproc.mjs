@@ -22,8 +22,14 @@ const modes = {
     const store = lib.openStore(root);
     lib.dropIndex(store.gitdir);
     const t0 = performance.now();
-    const data = lib.rebuildIndex(store, lib.readHead(store.gitdir), true);
-    return { ms: performance.now() - t0, count: data.count, bytes: Buffer.byteLength(data.text) };
+    const ru0 = process.resourceUsage();
+    let threads = 0;
+    const data = lib.rebuildIndex(store, lib.readHead(store.gitdir), true, { onRange: () => threads++ });
+    const ms = performance.now() - t0;
+    const ru = process.resourceUsage();
+    // CPU of every thread of the process (workers included); peak RSS of the whole process
+    const cpuMs = (ru.userCPUTime + ru.systemCPUTime - ru0.userCPUTime - ru0.systemCPUTime) / 1000;
+    return { ms, cpuMs, rssMiB: ru.maxRSS / 1024, threads, count: data.count, bytes: data.bytes.length };
   },
   /** Reads the index once, then times queryIndex for each query. */
   queries({ root, queries, runs }) {

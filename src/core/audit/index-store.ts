@@ -197,8 +197,8 @@ export function appendLines(gitdir: string, tail: IndexTail, head: string, lines
 }
 
 /** Appends records to a valid index `data` (a catch-up), returning the whole new index. */
-export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string): IndexData {
-  const added = Buffer.from(lines);
+export function appendIndex(gitdir: string, data: IndexData, head: string, lines: string | Buffer): IndexData {
+  const added = typeof lines === 'string' ? Buffer.from(lines) : lines;
   const next = appendLines(gitdir, tailOf(data), head, added);
   return indexData({ bytes: Buffer.concat([data.bytes, added]) }, head, next.count, next.crc, data.settings);
 }

@@ -1,8 +1,9 @@
 import { readStoreHead } from './store-head.js';
 import { parseCommit } from '../git/commit.js';
 import type { Store } from '../store/open.js';
-import { buildRecord, recordSettings, recordSettingsKey, type FlatTree, type ParseCache } from './record.js';
-import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, recordLine, writeIndex, type IndexData } from './index-store.js';
+import { recordSettingsKey } from './record.js';
+import { appendIndex, eachLineSpanNewestFirst, indexData, readIndex, writeIndex, type IndexData } from './index-store.js';
+import { recordLinesParallel, type ParallelOptions } from './parallel-lines.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
 import { quickDamageCheck } from '../git/quick-check.js';
@@ -39,8 +40,8 @@ function syncFrom(store: Store, head: string | null, read: IndexData | null, per
   if (data && data.head !== null && head !== null) {
     const fresh = newCommits(store, head, data);
     if (fresh) {
-      const lines = recordLines(store, fresh);
-      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, Buffer.from(lines)]) }, head, data.count + fresh.length, data.crc, data.settings);
+      const lines = recordLinesParallel(store, fresh);
+      if (!persist) return indexData({ bytes: Buffer.concat([data.bytes, lines]) }, head, data.count + fresh.length, data.crc, data.settings);
       return appendIndex(store.gitdir, data, head, lines);
     }
   }
@@ -78,22 +79,17 @@ export function damageWarning(store: Store, index: { head: string | null }): str
   return what === null ? null : `warning: the store is damaged (${what}); run cfgtrail fsck`;
 }
 
-/** Rebuilds the whole index from git history (first parent first, oldest first). */
-export function rebuildIndex(store: Store, head: string | null, persist: boolean): IndexData {
+/**
+ * Rebuilds the whole index from git history (first parent first, oldest
+ * first). Long histories are built on several threads (`parallel`, see
+ * parallel-lines.ts); the index is the same byte for byte.
+ */
+export function rebuildIndex(store: Store, head: string | null, persist: boolean, parallel: ParallelOptions = {}): IndexData {
   const oids = head ? ancestorsOldestFirst(store, head, new Set()) : [];
-  const text = recordLines(store, oids);
+  const bytes = recordLinesParallel(store, oids, parallel);
   const settings = recordSettingsKey(store.settings);
-  if (!persist) return indexData({ text }, head, oids.length, 0, settings);
-  return writeIndex(store.gitdir, head, text, oids.length, settings);
-}
-
-function recordLines(store: Store, oids: string[]): string {
-  const treeCache = new Map<string, FlatTree>();
-  const parseCache: ParseCache = new Map();
-  let out = '';
-  const opts = { ...recordSettings(store.settings), treeCache, parseCache };
-  for (const oid of oids) out += recordLine(buildRecord(store.objects, oid, opts));
-  return out;
+  if (!persist) return indexData({ bytes }, head, oids.length, 0, settings);
+  return writeIndex(store.gitdir, head, bytes, oids.length, settings);
 }
 
 /**

@@ -5,6 +5,7 @@ import { formatPathText } from '../diff/path-text.js';
 import type { ObjectStore } from '../git/objects.js';
 import { parseCommit } from '../git/commit.js';
 import { readTreeRecursive } from '../git/tree.js';
+import { diffTreeEntries, type FileEntry } from './tree-diff.js';
 import { splitMessage } from '../record/message.js';
 import { firstTrailer } from '../record/trailers.js';
 import { diffFile } from '../diff/diff-file.js';
@@ -61,18 +62,16 @@ const EMPTY: FlatTree = new Map();
 export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptions = {}): IndexRecord {
   const c = parseCommit(objects.read(oid).content);
   const { title, body, trailers } = splitMessage(c.message);
-  const tree = flatTree(objects, c.tree, opts);
-  const parentTree = c.parents[0] ? flatTree(objects, parseCommit(objects.read(c.parents[0]).content).tree, opts) : EMPTY;
-  const files = changedFiles(objects, parentTree, tree);
+  const parentTree = c.parents[0] ? parseCommit(objects.read(c.parents[0]).content).tree : null;
+  const changes = fileChanges(objects, parentTree, c.tree, opts);
   const fields: string[] = [];
-  for (const f of files) {
+  for (const { file: f, before, after } of changes) {
     if (f.status === 'mode') continue;
-    const before = parentTree.get(f.path);
-    const after = tree.get(f.path);
     const a = blob(objects, before);
     const b = blob(objects, after);
     for (const pathText of changedFields(f.path, a, b, before?.oid, after?.oid, opts)) fields.push(`${f.path}\t${pathText}`);
   }
+  const files = changes.map((x) => x.file);
   return {
     commit: oid,
     parents: c.parents,
@@ -97,7 +96,8 @@ export function buildRecord(objects: ObjectStore, oid: string, opts: RecordOptio
 function changedFields(path: string, a: Buffer | null, b: Buffer | null, oidA: string | undefined, oidB: string | undefined, opts: RecordOptions): string[] {
   const parse = cachedParse(path, [{ buf: a, oid: oidA }, { buf: b, oid: oidB }], { ...opts, memo: opts.memo ?? new Map() });
   try {
-    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes, identifiers: opts.identifiers });
+    // the index keeps field paths only: a file compared as text needs no patch
+    const d = diffFile(path, a, b, { schema: opts.schema, parse, maxBytes: opts.maxBytes, identifiers: opts.identifiers, patch: false });
     // a YAML/JSON file compared as text (a side did not parse, or is too large): say so, for blame
     if (d.format === 'text' && treeFormatOf(path) !== null) return [NOT_COMPARED_MARK];
     return indexedFields(d.changes);
@@ -123,6 +123,31 @@ function indexedFields(changes: readonly TreeChange[]): string[] {
   return tops.length <= MAX_INDEX_FIELDS_PER_FILE ? tops : [''];
 }
 
+type FileChange = AuditEntry['files'][number];
+type Perms = ReturnType<typeof parseMeta>;
+
+/**
+ * The files changed from tree `a` (null: none) to `b`, sorted by path, with
+ * their entries. Only subtrees whose ids differ are read, unless
+ * `.cfgtrail-meta` changed: permissions may then have changed anywhere, so
+ * both trees are flattened and compared whole (changedFiles).
+ */
+function fileChanges(objects: ObjectStore, a: string | null, b: string, opts: RecordOptions): { file: FileChange; before?: FileEntry; after?: FileEntry }[] {
+  const pairs = diffTreeEntries(objects, a, b);
+  if (pairs && !pairs.has(META_FILE)) {
+    const out: { file: FileChange; before?: FileEntry; after?: FileEntry }[] = [];
+    for (const path of [...pairs.keys()].sort()) {
+      const { before, after } = pairs.get(path)!;
+      const file = fileChange(path, before, after, null, null);
+      if (file) out.push({ file, before, after });
+    }
+    return out;
+  }
+  const ta = a ? flatTree(objects, a, opts) : EMPTY;
+  const tb = flatTree(objects, b, opts);
+  return changedFiles(objects, ta, tb).map((file) => ({ file, before: ta.get(file.path), after: tb.get(file.path) }));
+}
+
 /** Files that differ between two flattened trees, sorted by path; permission-only changes come from `.cfgtrail-meta`. */
 export function changedFiles(objects: ObjectStore, a: FlatTree, b: FlatTree): AuditEntry['files'] {
   const out: AuditEntry['files'] = [];
@@ -133,18 +158,23 @@ export function changedFiles(objects: ObjectStore, a: FlatTree, b: FlatTree): Au
   const paths = new Set([...a.keys(), ...b.keys()]);
   paths.delete(META_FILE);
   for (const path of [...paths].sort()) {
-    const x = a.get(path);
-    const y = b.get(path);
-    if (!x) out.push({ path, status: 'added' });
-    else if (!y) out.push({ path, status: 'deleted' });
-    else if ((x.mode === '120000') !== (y.mode === '120000')) out.push({ path, status: 'typechange' });
-    else if (x.oid !== y.oid) out.push({ path, status: 'modified' });
-    else if (x.mode !== y.mode || (permsA && permsB && permsA.get(path)?.perm !== permsB.get(path)?.perm)) {
-      const mode = { from: permText(x.mode, permsA?.get(path)?.perm), to: permText(y.mode, permsB?.get(path)?.perm) };
-      out.push({ path, status: 'mode', mode });
-    }
+    const file = fileChange(path, a.get(path), b.get(path), permsA, permsB);
+    if (file) out.push(file);
   }
   return out;
+}
+
+/** How `path` changed from entry `x` to `y` (undefined: absent), or undefined when it did not; `perms` from `.cfgtrail-meta` when it changed. */
+function fileChange(path: string, x: FileEntry | undefined, y: FileEntry | undefined, permsA: Perms | null, permsB: Perms | null): FileChange | undefined {
+  if (!x) return { path, status: 'added' };
+  if (!y) return { path, status: 'deleted' };
+  if ((x.mode === '120000') !== (y.mode === '120000')) return { path, status: 'typechange' };
+  if (x.oid !== y.oid) return { path, status: 'modified' };
+  if (x.mode !== y.mode || (permsA && permsB && permsA.get(path)?.perm !== permsB.get(path)?.perm)) {
+    const mode = { from: permText(x.mode, permsA?.get(path)?.perm), to: permText(y.mode, permsB?.get(path)?.perm) };
+    return { path, status: 'mode', mode };
+  }
+  return undefined;
 }
 
 /** `0640`: the recorded permissions, else what git's mode implies (as compare.ts's modeText, which `diff` shows). */

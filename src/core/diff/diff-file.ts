@@ -17,6 +17,8 @@ export interface DiffOptions extends ParseOptions, TreeDiffOptions {
   oids?: { from?: string; to?: string };
   /** Applied to a text diff's patch, with the two texts it was made from (secret redaction). */
   redactPatch?: (patch: string, before: string, after: string) => string;
+  /** Make the patch of a file compared as text; the audit index needs only the format and field changes. @default true */
+  patch?: boolean;
 }
 
 /** Like git: a NUL byte in the first 8000 bytes makes a file binary. */
@@ -51,6 +53,7 @@ export function diffFile(file: string, before: Buffer | null, after: Buffer | nu
   const warning = [parsedA, parsedB]
     .map((p) => (p?.ok === false ? `${quotePath(file)}:${p.error.line}:${p.error.col}: ${p.error.message}` : null))
     .filter((w): w is string => w !== null);
+  if (opts.patch === false) return { file, status, format: 'text', changes: [] };
   const { patch, cut } = textPatch(file, before, after, opts);
   const diff: FileDiff = { file, status, format: 'text', changes: [], patch };
   if (warning.length > 0) diff.warning = [...new Set(warning)].join('; ');

@@ -27,6 +27,11 @@ export interface DepthHit {
  * @example textDepthOver('{"a":'.repeat(5000) + '1' + '}'.repeat(5000), 1000) // { depth: 1001, line: 1 }
  */
 export function textDepthOver(text: string, limit: number = MAX_TREE_DEPTH, json = false): DepthHit | null {
+  return depthBound(text) <= limit ? null : scanDepthOver(text, limit, json);
+}
+
+/** textDepthOver's scan, character by character (exported for the test that holds the cheap bound to it). */
+export function scanDepthOver(text: string, limit: number, json: boolean): DepthHit | null {
   const indents: number[] = [];
   let flow = 0;
   let line = 1;
@@ -66,6 +71,26 @@ export function textDepthOver(text: string, limit: number = MAX_TREE_DEPTH, json
     start = end + 1;
   }
   return null;
+}
+
+/**
+ * A cheap bound on textDepthOver's count, from native string searches only:
+ * the indentation stack holds strictly increasing columns, each at most one
+ * past the end of its line (a `- ` ending a line), so it holds at most the
+ * longest line's length + 2 of them, and open brackets are at most all of them. A history walk checks every version of every file, and
+ * almost all are far below the limit.
+ */
+function depthBound(text: string): number {
+  let longest = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end - start > longest) longest = end - start;
+    start = end + 1;
+  }
+  let brackets = 0;
+  for (const open of ['[', '{']) for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) brackets++;
+  return longest + 2 + brackets;
 }
 
 /**

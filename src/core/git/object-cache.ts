@@ -9,17 +9,17 @@ function ownCopy(buf: Buffer): Buffer {
 }
 
 /** Objects by key, up to a total content size; a full cache is emptied (simple, and refilled by use). */
-export class ObjectCache {
-  private readonly map = new Map<string, GitObject>();
+export class ObjectCache<K = string> {
+  private readonly map = new Map<K, GitObject>();
   private bytes = 0;
 
   constructor(private readonly limit: number) {}
 
-  get(key: string): GitObject | undefined {
+  get(key: K): GitObject | undefined {
     return this.map.get(key);
   }
 
-  set(key: string, obj: GitObject): void {
+  set(key: K, obj: GitObject): void {
     const size = obj.content.length;
     if (this.map.has(key) || size > this.limit / 4) return;
     if (this.bytes + size > this.limit) this.clear();

@@ -81,10 +81,13 @@ export function parsePackIndex(buf: Buffer, idxPath: string): PackIndex {
   const find = (oid: Buffer): number | undefined => {
     let lo = oid[0] ? fanout[oid[0] - 1]! : 0;
     let hi = fanout[oid[0]!]!;
+    const head = oid.readUInt32BE(0);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const at = shaStart + mid * stride;
-      const cmp = buf.compare(oid, 0, 20, at, at + 20);
+      // the first four bytes decide almost every step without a call into native code
+      const word = buf.readUInt32BE(at);
+      const cmp = word !== head ? (word < head ? -1 : 1) : buf.compare(oid, 0, 20, at, at + 20);
       if (cmp === 0) return mid;
       if (cmp < 0) lo = mid + 1;
       else hi = mid;

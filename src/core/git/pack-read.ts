@@ -24,6 +24,10 @@ export type PackEntry =
   | { kind: 'ofs'; baseOffset: number; data: Buffer }
   | { kind: 'ref'; baseOid: string; data: Buffer };
 
+/** Size of one window of a pack kept in memory, and how many are kept (32 MiB per open pack at most). */
+const WINDOW_BYTES = 256 * 1024;
+const MAX_WINDOWS = 128;
+
 function badPack(path: string, msg: string, cause?: unknown): CfgtrailError {
   return new CfgtrailError('CORRUPT_STORE', `${path}: ${msg}`, { path }, { cause });
 }
@@ -32,6 +36,8 @@ function badPack(path: string, msg: string, cause?: unknown): CfgtrailError {
 export class PackFile {
   private fd: number;
   private readonly size: number;
+  /** Windows of the pack by number (see readAt), least recently used first. */
+  private readonly windows = new Map<number, Buffer>();
 
   constructor(readonly packPath: string, readonly index: PackIndex) {
     try {
@@ -47,8 +53,35 @@ export class PackFile {
     }
   }
 
+  /**
+   * Bytes `pos..pos+len` (fewer at the end of the file). Served from a window
+   * of the pack kept in memory when it lies inside one: a history walk reads
+   * tens of thousands of small entries, which cost two system calls each when
+   * read one by one.
+   */
   private readAt(pos: number, len: number): Buffer {
     const n = Math.max(0, Math.min(len, this.size - pos));
+    const w = Math.floor(pos / WINDOW_BYTES);
+    if (n > 0 && Math.floor((pos + n - 1) / WINDOW_BYTES) === w) {
+      const start = pos - w * WINDOW_BYTES;
+      return this.window(w).subarray(start, start + n);
+    }
+    return this.readDirect(pos, n);
+  }
+
+  /** Window `w` of the pack, read on first use; the least recently used is dropped beyond MAX_WINDOWS. */
+  private window(w: number): Buffer {
+    let buf = this.windows.get(w);
+    if (buf) this.windows.delete(w);
+    else {
+      buf = this.readDirect(w * WINDOW_BYTES, Math.min(WINDOW_BYTES, this.size - w * WINDOW_BYTES));
+      if (this.windows.size >= MAX_WINDOWS) this.windows.delete(this.windows.keys().next().value!);
+    }
+    this.windows.set(w, buf);
+    return buf;
+  }
+
+  private readDirect(pos: number, n: number): Buffer {
     const buf = Buffer.allocUnsafe(n);
     let done = 0;
     while (done < n) {
@@ -105,7 +138,9 @@ export class PackFile {
     const raw = this.readAt(pos, Math.min(bound, this.size - 20 - pos));
     let data: Buffer;
     try {
-      data = zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      // An output chunk of the known size (+1, so zlib sees room left and stops) instead of
+      // zlib's 16 KiB default: that was allocated per entry and then copied out of.
+      data = zlib.inflateSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(64, size + 1) });
     } catch (e) {
       throw badPack(this.packPath, `damaged zlib data at ${pos}`, e);
     }
@@ -116,6 +151,7 @@ export class PackFile {
   close(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
+    this.windows.clear();
   }
 }
 

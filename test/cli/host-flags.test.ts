@@ -21,10 +21,12 @@ function optionsByCommand(): Map<string, string[]> {
 describe('--host and --all-hosts', () => {
   it('are offered by the query commands only: no command that changes a store can be pointed at a fetched host', () => {
     const byCommand = optionsByCommand();
-    const withHost = [...byCommand].filter(([, opts]) => opts.includes('--host')).map(([n]) => n).sort();
+    // `remote add URL --host NAME` names this store's own branch on the server: not a fetched host
+    const withHost = [...byCommand].filter(([n, opts]) => opts.includes('--host') && n !== 'remote add').map(([n]) => n).sort();
     const withAll = [...byCommand].filter(([, opts]) => opts.includes('--all-hosts')).map(([n]) => n).sort();
     expect(withHost).toEqual(['blame', 'deps', 'export', 'history', 'log', 'show', 'suspects']);
     expect(withAll).toEqual(['log', 'suspects']);
     expect(byCommand.get('hosts')).toEqual(['--json']);
+    expect(byCommand.get('remote add')).toContain('--host');
   });
 });

@@ -57,9 +57,11 @@ export async function withStoreLock<T>(gitdir: string, opts: LockOptions, fn: ()
     if (holder === null) break;
     // Released between our link and our read: try again at once, a few times.
     if (holder === RELEASED && ++released < 100) continue;
-    if (holder !== RELEASED && isStale(gitdir, holder, now()) && takeOver(gitdir, holder)) {
-      opts.onNote?.(`took over the store lock left by ${describeOwner(holder)}, which no longer runs`);
-      continue;
+    if (holder !== RELEASED && isStale(gitdir, holder, now())) {
+      const outcome = takeOver(gitdir, holder);
+      // 'released': the holder let go meanwhile, as holders do; only a real takeover is news
+      if (outcome === 'taken') opts.onNote?.(`took over the store lock left by ${describeOwner(holder)}, which no longer runs`);
+      if (outcome !== 'busy') continue;
     }
     if (now() >= deadline) {
       throw new CfgtrailError(
@@ -182,8 +184,10 @@ function isStale(gitdir: string, holder: ProcessOwner, now: number): boolean {
  * takeover's holder removes it, a fresh lock is never removed by mistake.
  * A takeover mutex older than 10 s belongs to a process killed in those
  * microseconds: it is removed.
+ * @returns 'taken' (the stale lock removed), 'released' (its holder let go
+ * meanwhile), 'busy' (another waiter is at it, or the lock changed hands)
  */
-function takeOver(gitdir: string, stale: ProcessOwner): boolean {
+function takeOver(gitdir: string, stale: ProcessOwner): 'taken' | 'released' | 'busy' {
   const mutex = join(gitdir, TAKEOVER_FILE);
   const tmp = lockTemp(gitdir);
   try {
@@ -191,13 +195,13 @@ function takeOver(gitdir: string, stale: ProcessOwner): boolean {
     try {
       linkSync(tmp, mutex);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return 'busy';
       const age = Date.now() - lstatSync(mutex).mtimeMs;
       if (age > TAKEOVER_STALE_MS) rmSync(mutex, { force: true });
-      return false; // another waiter is taking over: look again
+      return 'busy'; // another waiter is taking over: look again
     }
   } catch {
-    return false; // the mutex vanished meanwhile: look again
+    return 'busy'; // the mutex vanished meanwhile: look again
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -206,18 +210,19 @@ function takeOver(gitdir: string, stale: ProcessOwner): boolean {
     try {
       again = readHolder(gitdir);
     } catch {
-      return false;
+      return 'busy';
     }
-    if (again === RELEASED) return true;
-    if (again.pid !== stale.pid || again.host !== stale.host || again.since !== stale.since) return false;
+    if (again === RELEASED) return 'released';
+    if (again.pid !== stale.pid || again.host !== stale.host || again.since !== stale.since) return 'busy';
     const path = join(gitdir, LOCK_FILE);
     try {
       if (lstatSync(path).isDirectory()) rmdirSync(path);
       else rmSync(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return 'busy';
+      return 'released'; // its holder let go first
     }
-    return true;
+    return 'taken';
   } finally {
     rmSync(mutex, { force: true });
   }

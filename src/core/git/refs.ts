@@ -166,11 +166,9 @@ export function readRefTips(gitdir: string): string[] {
 }
 
 /**
- * Every ref under `prefix` (e.g. `refs/remotes/origin/hosts/`), as `git
- * for-each-ref` sees them: loose refs over packed ones, full name → oid,
- * sorted by name. Symbolic refs, `.lock` files, anything not a regular file
- * (a FIFO would block the read) and loose files holding no commit id (a
- * crash's empty file) are left out: they name nothing.
+ * Every ref under `prefix` (e.g. `refs/remotes/origin/hosts/`), loose refs
+ * over packed ones, as full name → oid. Symbolic and damaged loose refs are
+ * left out (the caller lists data refs, never HEAD-like ones).
  * @example listRefs(gitdir, 'refs/tags/') // Map { 'refs/tags/v1' => 'ab12…' }
  */
 export function listRefs(gitdir: string, prefix: string): Map<string, string> {
@@ -186,14 +184,15 @@ export function listRefs(gitdir: string, prefix: string): Map<string, string> {
     for (const d of entries) {
       const name = `${rel}/${d.name}`;
       if (d.isDirectory()) walk(name);
-      else if (d.isFile() && !d.name.endsWith('.lock') && name.startsWith(prefix)) {
-        const text = readText(join(gitdir, name))?.trim() ?? ''; // null: gone meanwhile (a concurrent fetch pruned it)
+      else if (!d.name.endsWith('.lock') && name.startsWith(prefix)) {
+        const text = readText(join(gitdir, name))?.trim() ?? '';
         if (OID.test(text)) out.set(name, text);
       }
     }
   };
-  walk(prefix.slice(0, prefix.lastIndexOf('/')));
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const dir = prefix.slice(0, prefix.lastIndexOf('/'));
+  walk(dir);
+  return out;
 }
 
 /**

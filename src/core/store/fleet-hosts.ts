@@ -5,7 +5,7 @@
  * `refs/tags/hosts/<host>/<tag>`, loose or packed.
  */
 import { CfgtrailError } from '../errors.js';
-import { listRefs } from '../git/refs.js';
+import { listRefs } from '../git/ref-list.js';
 
 /** One fetched host. */
 export interface FetchedHost {

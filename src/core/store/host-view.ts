@@ -12,7 +12,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSy
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
 import { isCommit } from '../git/objects.js';
-import { listRefs } from '../git/refs.js';
+import { listRefs } from '../git/ref-list.js';
 import type { FetchedHost } from './fleet-hosts.js';
 import type { Store } from './open.js';
 import { REDACT_KEY_FILE } from './redact-key.js';

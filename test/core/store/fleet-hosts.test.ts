@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { git, gitIn, tempDir } from '../../helpers/cli.js';
 import { checkHostName, findFetchedHost, isValidHostName, listFetchedHosts } from '../../../src/core/store/fleet-hosts.js';
-import { listRefs } from '../../../src/core/git/refs.js';
+import { listRefs } from '../../../src/core/git/ref-list.js';
 import { isCfgtrailError } from '../../../src/core/errors.js';
 
 /** A bare repo with one commit, and its id. */

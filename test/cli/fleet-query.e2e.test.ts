@@ -326,6 +326,10 @@ describe('log --all-hosts on long, clock-skewed histories', () => {
     writeFileSync(saved, `${lines.slice(0, 150).join('\n')}\n${lines[150]!.slice(0, 20)}`);
     expect(order()).toEqual(witness);
     expect(order()).toEqual(witness);
+    // a cut inside the date's digits (a kill or a full disk mid-write) leaves a line that still looks whole
+    writeFileSync(saved, `${lines.slice(0, 150).join('\n')}\n${lines[150]!.slice(0, 44)}`);
+    expect(order()).toEqual(witness);
+    expect(order()).toEqual(witness);
     // the first 20 of the fleet as git shows them
     expect((JSON.parse(ok(['log', '--all-hosts', '--json', '-n', '20'], auditor.dir)) as { commit: string }[]).map((e) => e.commit)).toEqual(witness.slice(0, 20));
   });

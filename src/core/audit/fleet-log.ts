@@ -60,7 +60,8 @@ export async function fleetLog(views: readonly HostStore[], filter: AuditFilter,
 /** From this many entries on, the merge uses (and adds to) the committer dates saved beside each view. */
 const SAVED_TIMES_FROM = 500;
 const TIMES_FILE = 'committer-times';
-const TIME_LINE = /^([0-9a-f]{40}) (\d+)$/;
+// The final `.` shows the date whole: a write cut inside its digits left a line that looked whole.
+const TIME_LINE = /^([0-9a-f]{40}) (\d+)\.$/;
 
 /** A view's saved committer dates (a commit's never changes), and those read since. */
 interface SavedTimes {
@@ -102,7 +103,7 @@ function committerTime(e: FleetLogEntry, saved: SavedTimes | undefined): number 
   const t = parseCommit(e.view.objects.read(e.commit).content).committer.timestamp;
   if (saved) {
     saved.known.set(e.commit, t);
-    saved.added.push(`${e.commit} ${t}\n`);
+    saved.added.push(`${e.commit} ${t}.\n`);
   }
   return t;
 }

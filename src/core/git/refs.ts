@@ -166,36 +166,6 @@ export function readRefTips(gitdir: string): string[] {
 }
 
 /**
- * Every ref under `prefix` (e.g. `refs/remotes/origin/hosts/`), loose refs
- * over packed ones, as full name → oid. Symbolic and damaged loose refs are
- * left out (the caller lists data refs, never HEAD-like ones).
- * @example listRefs(gitdir, 'refs/tags/') // Map { 'refs/tags/v1' => 'ab12…' }
- */
-export function listRefs(gitdir: string, prefix: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, oid] of packedRefs(gitdir)) if (name.startsWith(prefix)) out.set(name, oid);
-  const walk = (rel: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(join(gitdir, rel), { withFileTypes: true });
-    } catch {
-      return; // no such directory: no loose refs there
-    }
-    for (const d of entries) {
-      const name = `${rel}/${d.name}`;
-      if (d.isDirectory()) walk(name);
-      else if (!d.name.endsWith('.lock') && name.startsWith(prefix)) {
-        const text = readText(join(gitdir, name))?.trim() ?? '';
-        if (OID.test(text)) out.set(name, text);
-      }
-    }
-  };
-  const dir = prefix.slice(0, prefix.lastIndexOf('/'));
-  walk(dir);
-  return out;
-}
-
-/**
  * Deletes ref `name`: its `packed-refs` line first (the file is rewritten
  * atomically), then the loose file, so a crash in between leaves the loose
  * value, which is what git reads first anyway. Caller holds the store lock.

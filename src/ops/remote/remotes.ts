@@ -1,7 +1,8 @@
 /** A store's remotes and host name: native git's `[remote "NAME"]` sections and `cfgtrail.host`. */
 import { hostname } from 'node:os';
 import { CfgtrailError } from '../../core/errors.js';
-import { deleteRef, listRefs } from '../../core/git/refs.js';
+import { deleteRef } from '../../core/git/refs.js';
+import { listRefs } from '../../core/git/ref-list.js';
 import type { Store } from '../../core/store/open.js';
 import { withStoreLock, type LockOptions } from '../../core/store/lock.js';
 import { checkRefComponent } from './host-name.js';

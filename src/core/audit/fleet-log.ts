@@ -136,18 +136,31 @@ export function labelledJson(e: FleetLogEntry): string {
   return `{"host":${JSON.stringify(e.host.host)},"remote":${JSON.stringify(e.host.remote)},${e.json.slice(1)}`;
 }
 
-/** The verification notes of fleet entries, each read from its own host's notes. */
-export function fleetNotes(entries: readonly FleetLogEntry[]): Map<string, VerificationNote> {
-  const out = new Map<string, VerificationNote>();
-  for (const [view, mine] of byView(entries)) for (const [c, n] of notesFor(view, mine.map((e) => e.commit))) out.set(c, n);
+/**
+ * The verification notes of fleet entries, each read from its own host's
+ * notes, by entry: hosts made from one store share commits, not notes.
+ */
+export function fleetNotes(entries: readonly FleetLogEntry[]): Map<FleetLogEntry, VerificationNote> {
+  const out = new Map<FleetLogEntry, VerificationNote>();
+  for (const [view, mine] of byView(entries)) {
+    const notes = notesFor(view, mine.map((e) => e.commit));
+    for (const e of mine) {
+      const n = notes.get(e.commit);
+      if (n) out.set(e, n);
+    }
+  }
   return out;
 }
 
-/** `-p`: each fleet entry's values of `field` before and after it, read on its own host. */
-export function fleetFieldSteps(entries: readonly FleetLogEntry[], field: string): Map<string, FieldStep[]> {
-  const out = new Map<string, FieldStep[]>();
+/** `-p`: each fleet entry's values of `field` before and after it, read on its own host, by entry. */
+export function fleetFieldSteps(entries: readonly FleetLogEntry[], field: string): Map<FleetLogEntry, FieldStep[]> {
+  const out = new Map<FleetLogEntry, FieldStep[]>();
   for (const [view, mine] of byView(entries)) {
-    for (const [c, steps] of fieldSteps(view, field, mine.map((e) => JSON.parse(e.json) as AuditEntry))) out.set(c, steps);
+    const steps = fieldSteps(view, field, mine.map((e) => JSON.parse(e.json) as AuditEntry));
+    for (const e of mine) {
+      const s = steps.get(e.commit);
+      if (s) out.set(e, s);
+    }
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { gitIn, tempDir } from '../helpers/cli.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { hostStore, logOf } from '../helpers/fleet-store.js';
@@ -188,6 +190,21 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     expect(bad.code).toBe(21); // the environment comes first, and says so
     expect(bad.stderr).toMatch(/refused the credentials from the environment/);
     expect(bad.stdout + bad.stderr).not.toContain('nope-Pa55');
+  });
+
+  it('a server advertising a ref name with terminal controls is skipped with a warning that shows them escaped', async () => {
+    // A hostile server, not git http-backend: git itself refuses to make such a ref name.
+    const oid = 'a'.repeat(40);
+    const pkt = (t: string) => `${(Buffer.byteLength(t, 'latin1') + 4).toString(16).padStart(4, '0')}${t}`;
+    const body = `${pkt('# service=git-upload-pack\n')}0000${pkt(`${oid} refs/heads/hosts/ev\x1b[2J\x1b]0;owned\x07il\0report-status\n`)}0000`;
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement' }).end(Buffer.from(body, 'latin1')));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    onTestFinished(() => new Promise<void>((ok) => server.close(() => ok())));
+    const auditor = hostStore(0);
+    expect((await auditor.run(['remote', 'add', 'origin', `http://127.0.0.1:${(server.address() as AddressInfo).port}/fleet.git`])).code).toBe(0);
+    const r = await auditor.run(['fetch']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('warning: skipped "refs/heads/hosts/ev\\u001b[2J\\u001b]0;owned\\u0007il": not a valid host name\n');
   });
 
   it('an unreachable server, a server answering garbage or 500, and one that never answers exit 20', async () => {

@@ -258,5 +258,11 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     gitIn(s.gitdir, ['remote', 'remove', 'handmade']);
     expect((await s.run(['remote', 'remove', 'origin'])).code).toBe(0);
     expect((await s.run(['remote'])).stdout).toBe('');
+    // the only remote, picked without being named, is checked the same way
+    gitIn(s.gitdir, ['remote', 'add', 'origin', 'http://u:pw-Secret1@127.0.0.1:9/fleet.git']);
+    for (const verb of ['fetch', 'pull']) {
+      const r = await s.run([verb]);
+      expect([verb, r.code, r.stderr]).toEqual([verb, 5, expect.stringMatching(/^cfgtrail: the URL holds credentials: leave them out/)]);
+    }
   });
 });

@@ -156,6 +156,21 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     gitIn(fresh.gitdir, ['fsck', '--strict']);
     expect((await fresh.run(['pull'])).stdout).toBe('already up to date with origin/hosts/db-1\n');
 
+    // An interrupted rollback's journal (what a kill while restoring files leaves, written here
+    // directly) names the head it started from: a pull moving the branch would orphan it.
+    old.change('4');
+    expect((await old.run(['push'])).code).toBe(0);
+    const head = gitIn(fresh.gitdir, ['rev-parse', 'main']).trim();
+    const target = gitIn(fresh.gitdir, ['rev-parse', 'main~1']).trim();
+    writeFileSync(join(fresh.gitdir, 'cfgtrail-rollback.json'), JSON.stringify({ version: 2, head, preRollbackCommit: null, commit: null, target, files: null, reason: null, restart: false, verify: false, startedAt: new Date().toISOString() }));
+    const pending = await fresh.run(['pull']);
+    expect([pending.code, pending.stderr.trim().split('\n').length]).toEqual([13, 1]);
+    expect(pending.stderr).toMatch(/^cfgtrail: not pulling: a rollback to [0-9a-f]{7} was interrupted while restoring files/);
+    expect(gitIn(fresh.gitdir, ['rev-parse', 'main']).trim()).toBe(head);
+    rmSync(join(fresh.gitdir, 'cfgtrail-rollback.json'));
+    expect((await fresh.run(['pull'])).code).toBe(0);
+    expect(logOf(fresh.gitdir, 'main')).toBe(logOf(old.gitdir, 'main'));
+
     const other = hostStore(1);
     await other.run(['remote', 'add', 'origin', server.url, '--host', 'db-1']);
     const d = await other.run(['pull']);

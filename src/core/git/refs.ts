@@ -90,21 +90,7 @@ export function readRef(gitdir: string, name: string): string | null {
 export function writeRef(gitdir: string, name: string, oid: string): void {
   const file = join(gitdir, name);
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.lock`;
-  try {
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, `${oid}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dirname(file));
+  writeFileAtomic(file, `${oid}\n`);
 }
 
 /**
@@ -190,16 +176,22 @@ export function deleteRef(gitdir: string, name: string): void {
   rmSync(join(gitdir, 'logs', name), { force: true });
 }
 
+/** Replaces `file` by a fsynced `.lock` temp file and a rename, then fsyncs its directory; a failed write leaves no temp file. */
 function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.lock`;
-  const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  renameSync(tmp, file);
   fsyncDir(dirname(file));
 }
 

@@ -137,3 +137,13 @@ const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g;
 export function escapeControls(text: string): string {
   return text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/**
+ * A name from elsewhere (a ref a server or a fetch left) in double quotes,
+ * everything but printable ASCII as \uXXXX: a crafted name can neither send
+ * a terminal escape nor reorder the line (bidi controls).
+ * @example asciiQuoted('w\u00e9b') // '"w\\u00e9b"'
+ */
+export function asciiQuoted(name: string): string {
+  return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -298,6 +298,23 @@ describe('secrets on fetched hosts', () => {
   });
 });
 
+describe('log --all-hosts over hosts that share commits', () => {
+  it("shows each host's own verification note on a commit two hosts hold", () => {
+    const { auditor, hosts } = makeFleet();
+    // web-2 started from a copy of web-1's store: the same commits, its own notes (none on the head)
+    fetchHost(auditor.store, hosts.web!, 'origin', 'web-2');
+    const head = gitIn(auditor.store, ['rev-parse', 'refs/remotes/origin/hosts/web-2']).trim();
+    gitIn(auditor.store, ['notes', '--ref', 'refs/notes/remotes/origin/hosts/web-2', 'remove', head]);
+    const own = (name: string) => ok(['log', '--host', name, '-n', '1'], auditor.dir);
+    expect(own('web-1')).not.toBe(own('web-2')); // the note is web-1's alone
+    const entries = ok(['log', '--all-hosts'], auditor.dir).split(/\n(?=commit )/);
+    for (const name of ['web-1', 'web-2']) {
+      const entry = entries.find((e) => e.startsWith(`commit ${head}`) && e.includes(`Host:   ${name}\n`))!;
+      expect(entry.replace(`Host:   ${name}\n`, '').trimEnd()).toBe(own(name).trimEnd());
+    }
+  });
+});
+
 describe('log --all-hosts on long, clock-skewed histories', () => {
   it('orders 600 changes as git log --remotes --date-order does, with the saved committer dates and after one is cut', () => {
     const { auditor } = makeFleet();
@@ -324,6 +341,10 @@ describe('log --all-hosts on long, clock-skewed histories', () => {
     expect(lines).toHaveLength(300);
     // what a kill mid-append leaves: a cut line, then the next query's append
     writeFileSync(saved, `${lines.slice(0, 150).join('\n')}\n${lines[150]!.slice(0, 20)}`);
+    expect(order()).toEqual(witness);
+    expect(order()).toEqual(witness);
+    // a cut inside the date's digits (a kill or a full disk mid-write) leaves a line that still looks whole
+    writeFileSync(saved, `${lines.slice(0, 150).join('\n')}\n${lines[150]!.slice(0, 44)}`);
     expect(order()).toEqual(witness);
     expect(order()).toEqual(witness);
     // the first 20 of the fleet as git shows them

@@ -1,7 +1,9 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { gitIn, tempDir } from '../helpers/cli.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { hostStore, logOf } from '../helpers/fleet-store.js';
@@ -154,6 +156,21 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     gitIn(fresh.gitdir, ['fsck', '--strict']);
     expect((await fresh.run(['pull'])).stdout).toBe('already up to date with origin/hosts/db-1\n');
 
+    // An interrupted rollback's journal (what a kill while restoring files leaves, written here
+    // directly) names the head it started from: a pull moving the branch would orphan it.
+    old.change('4');
+    expect((await old.run(['push'])).code).toBe(0);
+    const head = gitIn(fresh.gitdir, ['rev-parse', 'main']).trim();
+    const target = gitIn(fresh.gitdir, ['rev-parse', 'main~1']).trim();
+    writeFileSync(join(fresh.gitdir, 'cfgtrail-rollback.json'), JSON.stringify({ version: 2, head, preRollbackCommit: null, commit: null, target, files: null, reason: null, restart: false, verify: false, startedAt: new Date().toISOString() }));
+    const pending = await fresh.run(['pull']);
+    expect([pending.code, pending.stderr.trim().split('\n').length]).toEqual([13, 1]);
+    expect(pending.stderr).toMatch(/^cfgtrail: not pulling: a rollback to [0-9a-f]{7} was interrupted while restoring files/);
+    expect(gitIn(fresh.gitdir, ['rev-parse', 'main']).trim()).toBe(head);
+    rmSync(join(fresh.gitdir, 'cfgtrail-rollback.json'));
+    expect((await fresh.run(['pull'])).code).toBe(0);
+    expect(logOf(fresh.gitdir, 'main')).toBe(logOf(old.gitdir, 'main'));
+
     const other = hostStore(1);
     await other.run(['remote', 'add', 'origin', server.url, '--host', 'db-1']);
     const d = await other.run(['pull']);
@@ -188,6 +205,21 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     expect(bad.code).toBe(21); // the environment comes first, and says so
     expect(bad.stderr).toMatch(/refused the credentials from the environment/);
     expect(bad.stdout + bad.stderr).not.toContain('nope-Pa55');
+  });
+
+  it('a server advertising a ref name with terminal controls is skipped with a warning that shows them escaped', async () => {
+    // A hostile server, not git http-backend: git itself refuses to make such a ref name.
+    const oid = 'a'.repeat(40);
+    const pkt = (t: string) => `${(Buffer.byteLength(t, 'latin1') + 4).toString(16).padStart(4, '0')}${t}`;
+    const body = `${pkt('# service=git-upload-pack\n')}0000${pkt(`${oid} refs/heads/hosts/ev\x1b[2J\x1b]0;owned\x07il\0report-status\n`)}0000`;
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement' }).end(Buffer.from(body, 'latin1')));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    onTestFinished(() => new Promise<void>((ok) => server.close(() => ok())));
+    const auditor = hostStore(0);
+    expect((await auditor.run(['remote', 'add', 'origin', `http://127.0.0.1:${(server.address() as AddressInfo).port}/fleet.git`])).code).toBe(0);
+    const r = await auditor.run(['fetch']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('warning: skipped "refs/heads/hosts/ev\\u001b[2J\\u001b]0;owned\\u0007il": not a valid host name\n');
   });
 
   it('an unreachable server, a server answering garbage or 500, and one that never answers exit 20', async () => {
@@ -241,5 +273,11 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     gitIn(s.gitdir, ['remote', 'remove', 'handmade']);
     expect((await s.run(['remote', 'remove', 'origin'])).code).toBe(0);
     expect((await s.run(['remote'])).stdout).toBe('');
+    // the only remote, picked without being named, is checked the same way
+    gitIn(s.gitdir, ['remote', 'add', 'origin', 'http://u:pw-Secret1@127.0.0.1:9/fleet.git']);
+    for (const verb of ['fetch', 'pull']) {
+      const r = await s.run([verb]);
+      expect([verb, r.code, r.stderr]).toEqual([verb, 5, expect.stringMatching(/^cfgtrail: the URL holds credentials: leave them out/)]);
+    }
   });
 });

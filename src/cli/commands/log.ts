@@ -107,7 +107,7 @@ async function logAllHosts(revs: string[], f: LogFlags, cmd: Command, deps: CliD
 }
 
 /** Verification notes as the one-line summaries the text log shows. */
-function summariesOf(notes: Map<string, VerificationNote>): Map<string, string> {
+function summariesOf<K>(notes: Map<K, VerificationNote>): Map<K, string> {
   return new Map([...notes].map(([c, n]) => [c, formatNoteSummary(n)]));
 }
 

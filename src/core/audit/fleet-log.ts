@@ -60,7 +60,8 @@ export async function fleetLog(views: readonly HostStore[], filter: AuditFilter,
 /** From this many entries on, the merge uses (and adds to) the committer dates saved beside each view. */
 const SAVED_TIMES_FROM = 500;
 const TIMES_FILE = 'committer-times';
-const TIME_LINE = /^([0-9a-f]{40}) (\d+)$/;
+// The final `.` shows the date whole: a write cut inside its digits left a line that looked whole.
+const TIME_LINE = /^([0-9a-f]{40}) (\d+)\.$/;
 
 /** A view's saved committer dates (a commit's never changes), and those read since. */
 interface SavedTimes {
@@ -102,7 +103,7 @@ function committerTime(e: FleetLogEntry, saved: SavedTimes | undefined): number 
   const t = parseCommit(e.view.objects.read(e.commit).content).committer.timestamp;
   if (saved) {
     saved.known.set(e.commit, t);
-    saved.added.push(`${e.commit} ${t}\n`);
+    saved.added.push(`${e.commit} ${t}.\n`);
   }
   return t;
 }
@@ -135,18 +136,31 @@ export function labelledJson(e: FleetLogEntry): string {
   return `{"host":${JSON.stringify(e.host.host)},"remote":${JSON.stringify(e.host.remote)},${e.json.slice(1)}`;
 }
 
-/** The verification notes of fleet entries, each read from its own host's notes. */
-export function fleetNotes(entries: readonly FleetLogEntry[]): Map<string, VerificationNote> {
-  const out = new Map<string, VerificationNote>();
-  for (const [view, mine] of byView(entries)) for (const [c, n] of notesFor(view, mine.map((e) => e.commit))) out.set(c, n);
+/**
+ * The verification notes of fleet entries, each read from its own host's
+ * notes, by entry: hosts made from one store share commits, not notes.
+ */
+export function fleetNotes(entries: readonly FleetLogEntry[]): Map<FleetLogEntry, VerificationNote> {
+  const out = new Map<FleetLogEntry, VerificationNote>();
+  for (const [view, mine] of byView(entries)) {
+    const notes = notesFor(view, mine.map((e) => e.commit));
+    for (const e of mine) {
+      const n = notes.get(e.commit);
+      if (n) out.set(e, n);
+    }
+  }
   return out;
 }
 
-/** `-p`: each fleet entry's values of `field` before and after it, read on its own host. */
-export function fleetFieldSteps(entries: readonly FleetLogEntry[], field: string): Map<string, FieldStep[]> {
-  const out = new Map<string, FieldStep[]>();
+/** `-p`: each fleet entry's values of `field` before and after it, read on its own host, by entry. */
+export function fleetFieldSteps(entries: readonly FleetLogEntry[], field: string): Map<FleetLogEntry, FieldStep[]> {
+  const out = new Map<FleetLogEntry, FieldStep[]>();
   for (const [view, mine] of byView(entries)) {
-    for (const [c, steps] of fieldSteps(view, field, mine.map((e) => JSON.parse(e.json) as AuditEntry))) out.set(c, steps);
+    const steps = fieldSteps(view, field, mine.map((e) => JSON.parse(e.json) as AuditEntry));
+    for (const e of mine) {
+      const s = steps.get(e.commit);
+      if (s) out.set(e, s);
+    }
   }
   return out;
 }

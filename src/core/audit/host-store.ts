@@ -9,6 +9,7 @@ import { findFetchedHost, listFetchedHosts, requireFetchedHosts, type FetchedHos
 import { openHostView, pruneHostViews, type HostStore } from '../store/host-view.js';
 import { withStoreLock } from '../store/lock.js';
 import { isCfgtrailError } from '../errors.js';
+import { asciiQuoted } from '../path-name.js';
 import { syncIndex } from './index-sync.js';
 import { readIndexTail } from './index-store.js';
 import { recordSettingsKey } from './record.js';
@@ -49,15 +50,6 @@ export function fleetOf(store: Store): FetchedHosts {
   for (const ref of fleet.refused) store.onWarning?.(`ignoring ${asciiQuoted(ref)}: not a valid host or remote name`);
   pruneHostViews(store.gitdir, fleet.hosts);
   return fleet;
-}
-
-/**
- * A ref name in double quotes with everything but printable ASCII as \uXXXX:
- * a crafted name can neither send a terminal escape nor reorder the line
- * (bidi controls).
- */
-function asciiQuoted(name: string): string {
-  return JSON.stringify(name).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -119,14 +119,17 @@ function collect(job: Job, stallMs: number): Buffer | null {
  */
 export function runLinesWorker(input: LinesWorkerInput): void {
   const state = new Int32Array(input.state);
+  // Its packs' descriptors belong to the process, not the thread: they outlive a worker that does not close them.
+  const objects = openObjectStore(input.gitdir);
   try {
-    const bytes = recordLines(openObjectStore(input.gitdir), input.settings, input.oids, () => Atomics.add(state, DONE_LINES, 1));
+    const bytes = recordLines(objects, input.settings, input.oids, () => Atomics.add(state, DONE_LINES, 1));
     // moved, not copied, when the lines own their memory (not a slice of Node's small-buffer pool)
     const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length && bytes.buffer instanceof ArrayBuffer;
     input.port.postMessage({ bytes }, own ? [bytes.buffer as ArrayBuffer] : []);
   } catch (e) {
     input.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   } finally {
+    objects.close();
     Atomics.store(state, FINISHED, 1);
     Atomics.notify(state, FINISHED);
   }

@@ -27,7 +27,7 @@ export interface DepthHit {
  * @example textDepthOver('{"a":'.repeat(5000) + '1' + '}'.repeat(5000), 1000) // { depth: 1001, line: 1 }
  */
 export function textDepthOver(text: string, limit: number = MAX_TREE_DEPTH, json = false): DepthHit | null {
-  return depthBound(text) <= limit ? null : scanDepthOver(text, limit, json);
+  return depthBoundWithin(text, limit) ? null : scanDepthOver(text, limit, json);
 }
 
 /** textDepthOver's scan, character by character (exported for the test that holds the cheap bound to it). */
@@ -74,13 +74,20 @@ export function scanDepthOver(text: string, limit: number, json: boolean): Depth
 }
 
 /**
- * A cheap bound on textDepthOver's count, from native string searches only:
- * the indentation stack holds strictly increasing columns, each at most one
- * past the end of its line (a `- ` ending a line), so it holds at most the
- * longest line's length + 2 of them, and open brackets are at most all of them. A history walk checks every version of every file, and
- * almost all are far below the limit.
+ * Whether a cheap bound on textDepthOver's count, from native string searches
+ * only, is within `limit`: the indentation stack holds strictly increasing
+ * columns, each at most one past the end of its line (a `- ` ending a line),
+ * so it holds at most the longest line's length + 2 of them, and open
+ * brackets are at most all of them. A history walk checks every version of
+ * every file, and almost all are far below the limit. Brackets are counted
+ * first, and only until they pass the limit (a JSON file has thousands, and
+ * the scan runs anyway).
  */
-function depthBound(text: string): number {
+function depthBoundWithin(text: string, limit: number): boolean {
+  let brackets = 0;
+  for (const open of ['[', '{']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) if (++brackets > limit) return false;
+  }
   let longest = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
@@ -88,9 +95,7 @@ function depthBound(text: string): number {
     if (end - start > longest) longest = end - start;
     start = end + 1;
   }
-  let brackets = 0;
-  for (const open of ['[', '{']) for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) brackets++;
-  return longest + 2 + brackets;
+  return longest + 2 + brackets <= limit;
 }
 
 /**

@@ -90,21 +90,7 @@ export function readRef(gitdir: string, name: string): string | null {
 export function writeRef(gitdir: string, name: string, oid: string): void {
   const file = join(gitdir, name);
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.lock`;
-  try {
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, `${oid}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dirname(file));
+  writeFileAtomic(file, `${oid}\n`);
 }
 
 /**
@@ -166,36 +152,6 @@ export function readRefTips(gitdir: string): string[] {
 }
 
 /**
- * Every ref under `prefix` (e.g. `refs/remotes/origin/hosts/`), loose refs
- * over packed ones, as full name → oid. Symbolic and damaged loose refs are
- * left out (the caller lists data refs, never HEAD-like ones).
- * @example listRefs(gitdir, 'refs/tags/') // Map { 'refs/tags/v1' => 'ab12…' }
- */
-export function listRefs(gitdir: string, prefix: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, oid] of packedRefs(gitdir)) if (name.startsWith(prefix)) out.set(name, oid);
-  const walk = (rel: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(join(gitdir, rel), { withFileTypes: true });
-    } catch {
-      return; // no such directory: no loose refs there
-    }
-    for (const d of entries) {
-      const name = `${rel}/${d.name}`;
-      if (d.isDirectory()) walk(name);
-      else if (!d.name.endsWith('.lock') && name.startsWith(prefix)) {
-        const text = readText(join(gitdir, name))?.trim() ?? '';
-        if (OID.test(text)) out.set(name, text);
-      }
-    }
-  };
-  const dir = prefix.slice(0, prefix.lastIndexOf('/'));
-  walk(dir);
-  return out;
-}
-
-/**
  * Deletes ref `name`: its `packed-refs` line first (the file is rewritten
  * atomically), then the loose file, so a crash in between leaves the loose
  * value, which is what git reads first anyway. Caller holds the store lock.
@@ -220,16 +176,22 @@ export function deleteRef(gitdir: string, name: string): void {
   rmSync(join(gitdir, 'logs', name), { force: true });
 }
 
+/** Replaces `file` by a fsynced `.lock` temp file and a rename, then fsyncs its directory; a failed write leaves no temp file. */
 function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.lock`;
-  const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  renameSync(tmp, file);
   fsyncDir(dirname(file));
 }
 

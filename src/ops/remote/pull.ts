@@ -7,6 +7,7 @@ import { moveBranch, readRef, writeRef } from '../../core/git/refs.js';
 import { appendReflog } from '../../core/git/reflog.js';
 import { readStoreHead, storeHeadRefName } from '../../core/audit/store-head.js';
 import { withStoreLock } from '../../core/store/lock.js';
+import { describePending, pendingRollback } from '../rollback/pending.js';
 import { fetchRemote } from './fetch.js';
 import { storeHostName, type RemoteContext } from './remotes.js';
 
@@ -23,7 +24,7 @@ export interface PullResult {
  * reflog line by `who`) and its notes to them. Never merges and never writes
  * a live config file.
  * @throws CfgtrailError NOTHING_TO_DO when the server has no history for this host
- * @throws CfgtrailError REFUSED when the store's branch and the server's have diverged
+ * @throws CfgtrailError REFUSED when the store's branch and the server's have diverged, or a rollback is pending
  */
 export async function pullHost(ctx: RemoteContext, remoteName: string | undefined, who: Signature): Promise<PullResult> {
   const host = await storeHostName(ctx);
@@ -36,6 +37,9 @@ export async function pullHost(ctx: RemoteContext, remoteName: string | undefine
     const objects = ctx.store.objects;
     let changes = 0;
     if (ours !== theirs) {
+      // an interrupted rollback's journal names the head it started from: moving it would orphan it
+      const pending = pendingRollback(ctx.store);
+      if (pending) throw new CfgtrailError('REFUSED', `not pulling: ${describePending(pending)}`, { host });
       if (ours !== null && !isAncestor(objects, ours, theirs)) {
         const ahead = isAncestor(objects, theirs, ours);
         throw new CfgtrailError(

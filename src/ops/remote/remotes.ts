@@ -1,7 +1,8 @@
 /** A store's remotes and host name: native git's `[remote "NAME"]` sections and `cfgtrail.host`. */
 import { hostname } from 'node:os';
 import { CfgtrailError } from '../../core/errors.js';
-import { deleteRef, listRefs } from '../../core/git/refs.js';
+import { deleteRef } from '../../core/git/refs.js';
+import { listRefs } from '../../core/git/ref-list.js';
 import type { Store } from '../../core/store/open.js';
 import { withStoreLock, type LockOptions } from '../../core/store/lock.js';
 import { checkRefComponent } from './host-name.js';
@@ -70,10 +71,11 @@ export async function pickRemote(ctx: RemoteContext, name?: string): Promise<Rem
   if (name !== undefined) return findRemote(ctx, name);
   const all = await listRemotes(ctx);
   if (all.length === 0) throw new CfgtrailError('BAD_INPUT', 'no remote: add one with cfgtrail remote add origin URL', {});
-  if (all.length === 1) return all[0]!;
-  const origin = all.find((r) => r.name === 'origin');
-  if (!origin) throw new CfgtrailError('BAD_INPUT', `${all.length} remotes and none is origin: name one (${all.map((r) => r.name).join(', ')})`, {});
-  return origin;
+  const picked = all.length === 1 ? all[0]! : all.find((r) => r.name === 'origin');
+  if (!picked) throw new CfgtrailError('BAD_INPUT', `${all.length} remotes and none is origin: name one (${all.map((r) => r.name).join(', ')})`, {});
+  // as for a named one: a URL written into the config by hand may hold credentials
+  checkRemoteUrl(picked.url);
+  return picked;
 }
 
 async function findRemote(ctx: RemoteContext, name: string): Promise<Remote> {

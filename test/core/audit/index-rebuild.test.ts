@@ -2,8 +2,8 @@
 // worker threads) against the slow, straightforward reference: one
 // buildRecord per commit on a fresh object store, no caches, joined with
 // recordLine. Native git makes the history and witnesses which files changed.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildRecord } from '../../../src/core/audit/record.js';
@@ -178,6 +178,30 @@ describe('index rebuild', () => {
     expect(ranges.map((r) => r.by)).toEqual(['caller', 'worker', 'worker']);
     expect(ranges.reduce((n, r) => n + r.commits, 0)).toBe(17);
     expect(data.bytes.equals(reference)).toBe(true);
+  });
+
+  it('leaves no pack open behind its workers (their descriptors are the process’s)', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cfgtrail-packed-'));
+    onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
+    cpSync(store.gitdir, copy, { recursive: true });
+    git(['--git-dir', copy, 'repack', '-a', '-d', '-q']);
+    const packed = { ...store, gitdir: copy, objects: openObjectStore(copy) };
+    const openPacks = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(join(copy, 'objects', 'pack'));
+      } catch {
+        return false; // the directory's own descriptor, closed meanwhile
+      }
+    }).length;
+    const reference = recordLinesParallel(packed, oids, { threads: 1 });
+    const before = openPacks();
+    expect(before).toBeGreaterThan(0); // the calling thread's store keeps its pack open
+    const ranges: string[] = [];
+    const bytes = recordLinesParallel(packed, oids, { threads: 3, minPerThread: 1, workerScript: WORKER, onRange: (r) => ranges.push(r.by) });
+    expect(ranges).toEqual(['caller', 'worker', 'worker']);
+    expect(bytes.equals(reference)).toBe(true);
+    expect(openPacks()).toBe(before);
+    packed.objects.close();
   });
 
   it('builds a failed or stalled worker’s range on the calling thread, with the same bytes', () => {

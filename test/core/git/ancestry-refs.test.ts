@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { countNew, isAncestor } from '../../../src/core/git/ancestry.js';
 import { objectsToSend } from '../../../src/core/git/objects-to-send.js';
 import { openObjectStore } from '../../../src/core/git/objects.js';
-import { deleteRef, listRefs } from '../../../src/core/git/refs.js';
+import { deleteRef } from '../../../src/core/git/refs.js';
+import { listRefs } from '../../../src/core/git/ref-list.js';
 import { git, tempDir } from '../../helpers/cli.js';
 
 /** A repository with a fork and a merge: a - b - c (main), b - d (side), m = merge(c, d). */

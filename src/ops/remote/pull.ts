@@ -7,6 +7,7 @@ import { moveBranch, readRef, writeRef } from '../../core/git/refs.js';
 import { appendReflog } from '../../core/git/reflog.js';
 import { readStoreHead, storeHeadRefName } from '../../core/audit/store-head.js';
 import { withStoreLock } from '../../core/store/lock.js';
+import { describePending, pendingRollback } from '../rollback/pending.js';
 import { fetchRemote } from './fetch.js';
 import { storeHostName, type RemoteContext } from './remotes.js';
 
@@ -23,13 +24,17 @@ export interface PullResult {
  * reflog line by `who`) and its notes to them. Never merges and never writes
  * a live config file.
  * @throws CfgtrailError NOTHING_TO_DO when the server has no history for this host
- * @throws CfgtrailError REFUSED when the store's branch and the server's have diverged
+ * @throws CfgtrailError REFUSED when the store's branch and the server's have diverged, or a rollback is pending
  */
 export async function pullHost(ctx: RemoteContext, remoteName: string | undefined, who: Signature): Promise<PullResult> {
   const host = await storeHostName(ctx);
   const { remote } = await fetchRemote(ctx, remoteName, { host });
   const gitdir = ctx.store.gitdir;
   return withStoreLock(gitdir, ctx.lock, async () => {
+    // A pending rollback's journal is tied to HEAD: moving HEAD would leave its files
+    // half restored with no `rollback --continue`/`--abort` left to finish or undo them.
+    const pending = pendingRollback(ctx.store);
+    if (pending) throw new CfgtrailError('REFUSED', `not pulling: ${describePending(pending)}`, {});
     const theirs = readRef(gitdir, `refs/remotes/${remote.name}/hosts/${host}`);
     if (!theirs) throw new CfgtrailError('NOTHING_TO_DO', `${remote.name} has no history for host ${host} (nothing pushed as hosts/${host})`, { host });
     const ours = readStoreHead(gitdir);

@@ -1,0 +1,37 @@
+/**
+ * The fleet commands against what an SRE or a hostile server can do to them
+ * (native git http-backend on 127.0.0.1, the built CLI, strace for kills):
+ * each case was a problem found by trying, kept so it stays fixed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gitIn } from '../helpers/cli.js';
+import { startGitHttpServer } from '../helpers/git-http-server.js';
+import { hostStore } from '../helpers/fleet-store.js';
+import { killAtFileRename } from '../helpers/strace.js';
+
+describe('the fleet commands under adversarial use', () => {
+  it('pull refuses while a rollback is pending (it would move HEAD under the journal and the rollback could no longer be finished or aborted)', async () => {
+    const server = await startGitHttpServer();
+    const host = hostStore(3);
+    expect((await host.run(['remote', 'add', 'origin', server.url, '--host', 'db-1'])).code).toBe(0);
+    expect((await host.run(['push'])).code).toBe(0);
+    // The store goes back one change (restored from an older backup): the server is ahead of it.
+    const older = gitIn(host.gitdir, ['rev-parse', 'main~1']).trim();
+    gitIn(host.gitdir, ['update-ref', 'refs/heads/main', older]);
+    writeFileSync(join(host.dir, 'config.yaml'), 'pool: 2\n');
+    expect(killAtFileRename(['rollback', '--previous', '--yes'], host.dir, 1)).toBeNull();
+    const r = await host.run(['pull']);
+    expect(r.code).toBe(13);
+    // the killed rollback's lock is taken over with a note; the refusal is the one error line
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('cfgtrail:'))).toHaveLength(1);
+    expect(r.stderr).toMatch(/^cfgtrail: not pulling: a rollback to [0-9a-f]{7} was interrupted .*rollback --continue.*\n$/m);
+    expect(gitIn(host.gitdir, ['rev-parse', 'main']).trim()).toBe(older);
+    const c = await host.run(['rollback', '--continue']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(readFileSync(join(host.dir, 'config.yaml'), 'utf8')).toBe('pool: 1\n');
+    const p = await host.run(['pull']);
+    expect(p.code).toBe(13); // the rollback commit is this store's own history now: diverged, as any rollback after the push
+  });
+});

@@ -32,6 +32,12 @@ describe('credentials from a git-credential-store file', () => {
     expect(matchCredentials(FILE, url)).toEqual(want);
   });
 
+  it('keeps a % that starts no %XX escape as it is (git-credential-store does), instead of an internal error', () => {
+    expect(matchCredentials('https://ci:S3cr3t%zz%4@git.example.com\nhttps://x%2:p%@other.example\n', 'https://git.example.com/x.git')).toEqual({ username: 'ci', password: 'S3cr3t%zz%4' });
+    expect(matchCredentials('https://x%2:p%25%@other.example\n', 'https://other.example/x.git')).toEqual({ username: 'x%2', password: 'p%%' });
+    expect(matchCredentials('https://ci:%C3%A9t%C3@git.example.com\n', 'https://git.example.com/')).toEqual({ username: 'ci', password: 'ét%C3' });
+  });
+
   it('prefers the environment, refuses a file others can read, and reads a 0600 one', () => {
     const dir = tempDir();
     const file = join(dir, 'credentials');

@@ -36,6 +36,10 @@ export function findCredentials(url: string, env: NodeJS.ProcessEnv): Credential
   } catch {
     return null; // no file: no credentials
   }
+  if (!st.isFile()) {
+    // a FIFO would block the read (no timeout, no SIGTERM) and a directory cannot be read
+    throw new CfgtrailError('BAD_INPUT', `${file} is not a regular file: the credentials file holds one https://user:password@host line per server`, { file });
+  }
   if ((st.mode & 0o077) !== 0 || (process.getuid && st.uid !== process.getuid())) {
     throw new CfgtrailError('BAD_INPUT', `${file} must be yours and private: run chmod 600 ${file}`, { file });
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,17 @@ describe('credentials from a git-credential-store file', () => {
     expect(matchCredentials('https://ci:S3cr3t%zz%4@git.example.com\nhttps://x%2:p%@other.example\n', 'https://git.example.com/x.git')).toEqual({ username: 'ci', password: 'S3cr3t%zz%4' });
     expect(matchCredentials('https://x%2:p%25%@other.example\n', 'https://other.example/x.git')).toEqual({ username: 'x%2', password: 'p%%' });
     expect(matchCredentials('https://ci:%C3%A9t%C3@git.example.com\n', 'https://git.example.com/')).toEqual({ username: 'ci', password: 'ét%C3' });
+  });
+
+  it('refuses a credentials path that is not a regular file in one line (a FIFO would block the command, even against SIGTERM)', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    for (const file of [fifo, dir]) {
+      const e = caught(() => findCredentials('https://git.example.com/x.git', { CFGTRAIL_CREDENTIALS_FILE: file })) as { code?: string; message?: string };
+      expect(e.code).toBe('BAD_INPUT');
+      expect(e.message).toBe(`${file} is not a regular file: the credentials file holds one https://user:password@host line per server`);
+    }
   });
 
   it('prefers the environment, refuses a file others can read, and reads a 0600 one', () => {

@@ -117,7 +117,10 @@ function makeScratch(gitdir: string, haves: readonly string[]): string {
     for (const f of [idx, pack]) fs.symlinkSync(path.join(packDir, f), path.join(scratch, 'objects', 'pack', f));
   }
   fs.writeFileSync(path.join(scratch, 'HEAD'), 'ref: refs/heads/none\n');
-  fs.writeFileSync(path.join(scratch, 'config'), '[remote "scratch"]\n\tfetch = +refs/*:refs/fetched/*\n');
+  // Branches only: the refs written here are never read (the caller has the server's refs), and a
+  // refspec covering refs/tags/ made isomorphic-git write an annotated tag's peeled `T^{}`
+  // entry as a ref name, which it then refuses (one annotated tag stopped every fetch).
+  fs.writeFileSync(path.join(scratch, 'config'), '[remote "scratch"]\n\tfetch = +refs/heads/*:refs/fetched/heads/*\n');
   fs.writeFileSync(path.join(scratch, 'packed-refs'), haves.map((oid, i) => `${oid} refs/have/${i}\n`).join(''));
   return scratch;
 }

@@ -34,4 +34,26 @@ describe('the fleet commands under adversarial use', () => {
     const p = await host.run(['pull']);
     expect(p.code).toBe(13); // the rollback commit is this store's own history now: diverged, as any rollback after the push
   });
+
+  it('an annotated tag pushed by a host is fetched whole (its peeled entry stopped every fetch of the fleet with an internal error)', async () => {
+    const server = await startGitHttpServer();
+    const web1 = hostStore(2);
+    gitIn(web1.gitdir, ['tag', '-a', '-m', 'release 1', 'rel-1', 'main']);
+    expect((await web1.run(['remote', 'add', 'origin', server.url, '--host', 'web-1'])).code).toBe(0);
+    expect((await web1.run(['push'])).code).toBe(0);
+    const auditor = hostStore(0);
+    expect((await auditor.run(['remote', 'add', 'origin', server.url])).code).toBe(0);
+    const f = await auditor.run(['fetch']);
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stdout).toBe('new host web-1 (2 changes)\n');
+    expect(gitIn(auditor.gitdir, ['cat-file', '-t', 'refs/tags/hosts/web-1/rel-1'])).toBe('tag\n');
+    expect(gitIn(auditor.gitdir, ['rev-parse', 'refs/tags/hosts/web-1/rel-1^{}'])).toBe(gitIn(web1.gitdir, ['rev-parse', 'main']));
+    web1.change('3');
+    expect((await web1.run(['push'])).code).toBe(0);
+    const again = await auditor.run(['fetch']);
+    expect(again.stdout, again.stderr).toBe('web-1: 1 new change\n');
+    const log = await auditor.run(['log', '--host', 'web-1', 'rel-1', '--oneline']);
+    expect(log.stdout.trim().split('\n'), log.stderr).toHaveLength(2);
+    gitIn(auditor.gitdir, ['fsck', '--strict']);
+  });
 });

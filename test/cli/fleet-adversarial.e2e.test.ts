@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitIn } from '../helpers/cli.js';
+import { git, gitIn } from '../helpers/cli.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { hostStore } from '../helpers/fleet-store.js';
 import { killAtFileRename } from '../helpers/strace.js';
@@ -54,6 +54,31 @@ describe('the fleet commands under adversarial use', () => {
     expect(again.stdout, again.stderr).toBe('web-1: 1 new change\n');
     const log = await auditor.run(['log', '--host', 'web-1', 'rel-1', '--oneline']);
     expect(log.stdout.trim().split('\n'), log.stderr).toHaveLength(2);
+    gitIn(auditor.gitdir, ['fsck', '--strict']);
+  });
+  it('a server branch or notes ref naming a blob or a tag object is skipped with a warning; the other hosts are fetched and the next fetch works', async () => {
+    const server = await startGitHttpServer();
+    const web1 = hostStore(2);
+    expect((await web1.run(['remote', 'add', 'origin', server.url, '--host', 'web-1'])).code).toBe(0);
+    expect((await web1.run(['push'])).code).toBe(0);
+    const blob = git(['--git-dir', server.repo, 'hash-object', '-w', '--stdin'], undefined, 'not a commit\n').trim();
+    // git update-ref refuses a non-commit under refs/heads; a hostile server need not
+    writeFileSync(join(server.repo, 'refs', 'heads', 'hosts', 'blobby'), `${blob}\n`);
+    gitIn(server.repo, ['tag', '-a', '-m', 'a tag', 'tagobj', 'hosts/web-1']);
+    const tagObject = gitIn(server.repo, ['rev-parse', 'refs/tags/tagobj']).trim();
+    gitIn(server.repo, ['update-ref', 'refs/notes/hosts/web-1', tagObject]);
+    const auditor = hostStore(0);
+    expect((await auditor.run(['remote', 'add', 'origin', server.url])).code).toBe(0);
+    for (let round = 0; round < 2; round++) {
+      const f = await auditor.run(['fetch']);
+      expect(f.code, f.stderr).toBe(0);
+      expect(f.stderr).toBe('warning: skipped refs/heads/hosts/blobby: names a blob, not a commit\nwarning: skipped refs/notes/hosts/web-1: names a tag, not a commit\n');
+      expect(f.stdout).toBe(round === 0 ? 'new host web-1 (2 changes)\n' : 'origin: already up to date\n');
+    }
+    expect(gitIn(auditor.gitdir, ['for-each-ref', '--format=%(refname)', 'refs/remotes', 'refs/notes'])).toBe('refs/remotes/origin/hosts/web-1\n');
+    const log = await auditor.run(['log', '--all-hosts', '--oneline']);
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stdout.trim().split('\n')).toHaveLength(2);
     gitIn(auditor.gitdir, ['fsck', '--strict']);
   });
 });

@@ -81,4 +81,21 @@ describe('the fleet commands under adversarial use', () => {
     expect(log.stdout.trim().split('\n')).toHaveLength(2);
     gitIn(auditor.gitdir, ['fsck', '--strict']);
   });
+
+  it('a host or tag name too long for a ref file (a server\'s packed-refs can hold one) is skipped with a warning, not an internal error for the whole fleet', async () => {
+    const server = await startGitHttpServer();
+    const web1 = hostStore(1);
+    expect((await web1.run(['remote', 'add', 'origin', server.url, '--host', 'web-1'])).code).toBe(0);
+    expect((await web1.run(['push'])).code).toBe(0);
+    const head = gitIn(server.repo, ['rev-parse', 'hosts/web-1']).trim();
+    const long = 'h'.repeat(300);
+    writeFileSync(join(server.repo, 'packed-refs'), `${head} refs/heads/hosts/${long}\n${head} refs/tags/hosts/web-1/${long}\n`);
+    const auditor = hostStore(0);
+    expect((await auditor.run(['remote', 'add', 'origin', server.url])).code).toBe(0);
+    const f = await auditor.run(['fetch']);
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stdout).toBe('new host web-1 (1 change)\n');
+    expect(f.stderr).toBe(`warning: skipped refs/heads/hosts/${long}: not a valid host name\nwarning: skipped refs/tags/hosts/web-1/${long}: not a valid host name\n`);
+    expect((await auditor.run(['hosts'])).code).toBe(0);
+  });
 });

@@ -6,7 +6,7 @@ import { isCommit, openObjectStore } from '../../core/git/objects.js';
 import { deleteRef, listRefs, readRefTips, writeRef } from '../../core/git/refs.js';
 import { withStoreLock } from '../../core/store/lock.js';
 import { pickRemote, type Remote, type RemoteContext } from './remotes.js';
-import { checkRefComponent } from './host-name.js';
+import { isRefComponent } from './host-name.js';
 
 /** One local ref to set (`serverRef` then names where it comes from) or to delete (`oid` null). */
 export interface LocalRefChange {
@@ -52,7 +52,7 @@ export function planFetchChanges(remote: string, server: Map<string, string>, lo
       if (!m) continue;
       const host = m[1]!;
       if (opts.host !== undefined && host !== opts.host) break;
-      if (!validName(host) || (m[2] !== undefined && m[2].split('/').some((c) => !validName(c)))) {
+      if (!isRefComponent(host) || (m[2] !== undefined && m[2].split('/').some((c) => !isRefComponent(c)))) {
         opts.onSkip?.(serverRef, 'not a valid host name');
         break;
       }
@@ -77,14 +77,6 @@ function localPrefix(h: (typeof HOST_REFS)[number], remote: string): string {
   return h.local(remote, '', '').replace(/\/+$/, '/');
 }
 
-function validName(c: string): boolean {
-  try {
-    checkRefComponent(c, 'name');
-    return true;
-  } catch {
-    return false; // not a valid component: the caller skips the ref
-  }
-}
 
 /**
  * The fleet refs of `remote` the store holds now. Tags under refs/tags/hosts/H/

@@ -98,4 +98,22 @@ describe('the fleet commands under adversarial use', () => {
     expect(f.stderr).toBe(`warning: skipped refs/heads/hosts/${long}: not a valid host name\nwarning: skipped refs/tags/hosts/web-1/${long}: not a valid host name\n`);
     expect((await auditor.run(['hosts'])).code).toBe(0);
   });
+
+  it('a tag moved in a host store: push says to put it back or delete it (pull cannot help), and after that the push goes through', async () => {
+    const server = await startGitHttpServer();
+    const web1 = hostStore(2);
+    gitIn(web1.gitdir, ['tag', 'rel-1', 'main']);
+    expect((await web1.run(['remote', 'add', 'origin', server.url, '--host', 'web-1'])).code).toBe(0);
+    expect((await web1.run(['push'])).code).toBe(0);
+    const onServer = gitIn(server.repo, ['rev-parse', 'refs/tags/hosts/web-1/rel-1']).trim();
+    gitIn(web1.gitdir, ['tag', '-f', 'rel-1', 'main~1']);
+    web1.change('3');
+    const r = await web1.run(['push']);
+    expect(r.code).toBe(13);
+    expect(r.stderr).toBe(`cfgtrail: push refused, nothing changed on the server: tag rel-1 points to ${gitIn(web1.gitdir, ['rev-parse', '--short=7', 'main~2']).trim()} here and to ${onServer.slice(0, 7)} on the server (tags are never moved there): put it back (git --git-dir .cfgtrail tag -f rel-1 ${onServer.slice(0, 12)}) or delete it here (git --git-dir .cfgtrail tag -d rel-1), then push again\n`);
+    gitIn(web1.gitdir, ['tag', '-f', 'rel-1', onServer.slice(0, 12)]);
+    const again = await web1.run(['push']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(gitIn(server.repo, ['rev-parse', 'hosts/web-1']).trim()).toBe(gitIn(web1.gitdir, ['rev-parse', 'main']).trim());
+  });
 });

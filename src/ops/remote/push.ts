@@ -61,14 +61,27 @@ export function planPushUpdates(objects: ObjectStore, mapped: Omit<RefUpdate, 's
     const serverOid = server.get(m.remote) ?? null;
     if (serverOid === m.oid) continue;
     const fastForward = serverOid === null || (m.kind !== 'tag' && isAncestor(objects, serverOid, m.oid));
-    if (!fastForward) throw divergence(m, host);
+    if (!fastForward) throw m.kind === 'tag' ? movedTag(m, serverOid!) : divergence(m, host);
     updates.push({ ...m, serverOid });
   }
   return updates;
 }
 
+/**
+ * A tag this store moved (or made anew under a name the server has): pulling or renaming the
+ * host cannot help, only putting the tag back or dropping it here; the advice says which.
+ */
+function movedTag(m: Omit<RefUpdate, 'serverOid'>, serverOid: string): CfgtrailError {
+  const tag = m.local.slice('refs/tags/'.length);
+  return new CfgtrailError(
+    'REFUSED',
+    `push refused, nothing changed on the server: tag ${tag} points to ${m.oid.slice(0, 7)} here and to ${serverOid.slice(0, 7)} on the server (tags are never moved there): put it back (git --git-dir .cfgtrail tag -f ${tag} ${serverOid.slice(0, 12)}) or delete it here (git --git-dir .cfgtrail tag -d ${tag}), then push again`,
+    { ref: m.remote },
+  );
+}
+
 function divergence(m: Omit<RefUpdate, 'serverOid'>, host: string): CfgtrailError {
-  const what = m.kind === 'tag' ? `tag ${m.remote.slice('refs/tags/'.length)} points elsewhere` : `${m.remote.replace(/^refs\/(heads\/)?/, '')} has history this store does not`;
+  const what = `${m.remote.replace(/^refs\/(heads\/)?/, '')} has history this store does not`;
   return new CfgtrailError(
     'REFUSED',
     `push refused, nothing changed on the server: ${what}. If another host pushes as '${host}', give this one its own name (git config cfgtrail.host NAME, or cfgtrail remote add … --host NAME); if this store was re-created, run cfgtrail pull first`,

@@ -116,4 +116,25 @@ describe('the fleet commands under adversarial use', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(gitIn(server.repo, ['rev-parse', 'hosts/web-1']).trim()).toBe(gitIn(web1.gitdir, ['rev-parse', 'main']).trim());
   });
+
+  it('verification notes rewritten by native git notes: push says how to merge them (pull alone kept them diverged), and after the merge the push goes through', async () => {
+    const server = await startGitHttpServer();
+    const db1 = hostStore(2);
+    gitIn(db1.gitdir, ['notes', '--ref', 'cfgtrail', 'add', '-m', 'verify: ok', 'main']);
+    expect((await db1.run(['remote', 'add', 'origin', server.url, '--host', 'db-1'])).code).toBe(0);
+    expect((await db1.run(['push'])).code).toBe(0);
+    const notes = gitIn(db1.gitdir, ['rev-parse', 'refs/notes/cfgtrail']).trim();
+    const rewritten = gitIn(db1.gitdir, ['commit-tree', `${notes}^{tree}`, '-m', 'notes rewritten'], { GIT_COMMITTER_NAME: 'Ops', GIT_COMMITTER_EMAIL: 'ops@example.com' }).trim();
+    gitIn(db1.gitdir, ['update-ref', 'refs/notes/cfgtrail', rewritten]);
+    gitIn(db1.gitdir, ['notes', '--ref', 'cfgtrail', 'add', '-f', '-m', 'verify: failed', 'main~1'], { GIT_COMMITTER_NAME: 'Ops', GIT_COMMITTER_EMAIL: 'ops@example.com' });
+    const r = await db1.run(['push']);
+    expect(r.code).toBe(13);
+    expect(r.stderr).toBe("cfgtrail: push refused, nothing changed on the server: the verification notes here (refs/notes/cfgtrail) and the server's notes/hosts/db-1 have diverged; merge them: cfgtrail pull origin, then git --git-dir .cfgtrail notes --ref cfgtrail merge -s cat_sort_uniq refs/notes/remotes/origin/hosts/db-1, then push again\n");
+    expect((await db1.run(['pull', 'origin'])).stdout).toMatch(/notes kept \(they diverged/);
+    gitIn(db1.gitdir, ['notes', '--ref', 'cfgtrail', 'merge', '-s', 'cat_sort_uniq', 'refs/notes/remotes/origin/hosts/db-1'], { GIT_COMMITTER_NAME: 'Ops', GIT_COMMITTER_EMAIL: 'ops@example.com', GIT_AUTHOR_NAME: 'Ops', GIT_AUTHOR_EMAIL: 'ops@example.com' });
+    const again = await db1.run(['push']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(gitIn(server.repo, ['notes', '--ref', 'refs/notes/hosts/db-1', 'show', 'hosts/db-1'])).toBe('verify: ok\n');
+    expect(gitIn(server.repo, ['notes', '--ref', 'refs/notes/hosts/db-1', 'show', 'hosts/db-1~1'])).toBe('verify: failed\n');
+  });
 });

@@ -137,4 +137,26 @@ describe('the fleet commands under adversarial use', () => {
     expect(gitIn(server.repo, ['notes', '--ref', 'refs/notes/hosts/db-1', 'show', 'hosts/db-1'])).toBe('verify: ok\n');
     expect(gitIn(server.repo, ['notes', '--ref', 'refs/notes/hosts/db-1', 'show', 'hosts/db-1~1'])).toBe('verify: failed\n');
   });
+
+  it('log --all-hosts shows terminal controls in fetched titles, bodies, authors and trailers as \\x1b, never sends them to the terminal', async () => {
+    const server = await startGitHttpServer();
+    const evil = hostStore(1, { GIT_AUTHOR_NAME: 'Mallory \x1b[2J' });
+    writeFileSync(join(evil.dir, 'config.yaml'), 'pool: x\n');
+    const snap = await evil.run(['snapshot', '-m', 'evil \x1b]0;pwned\x07\x1b[2J title', '--impact', 'because \x1b[31mred', '--body', 'body \x1b[1mbold']);
+    expect(snap.code, snap.stderr).toBe(0);
+    expect((await evil.run(['remote', 'add', 'origin', server.url, '--host', 'evil'])).code).toBe(0);
+    expect((await evil.run(['push'])).code).toBe(0);
+    const auditor = hostStore(0);
+    expect((await auditor.run(['remote', 'add', 'origin', server.url])).code).toBe(0);
+    expect((await auditor.run(['fetch'])).code).toBe(0);
+    for (const args of [['--oneline'], []]) {
+      const r = await auditor.run(['log', '--all-hosts', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+      expect(r.stdout).toContain('evil \\x1b]0;pwned\\x07\\x1b[2J title');
+      if (args.length === 0) expect(r.stdout).toContain('Mallory \\x1b[2J');
+    }
+    const json = JSON.parse((await auditor.run(['log', '--all-hosts', '--json'])).stdout) as { title: string }[];
+    expect(json[0]!.title).toBe('evil \x1b]0;pwned\x07\x1b[2J title'); // --json carries the title itself
+  });
 });

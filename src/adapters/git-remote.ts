@@ -9,6 +9,7 @@ import git from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import type { FetchedPacks, GitConfigFile, RemoteTransport } from '../ops/remote/ports.js';
 import { hideCredentials, type Credentials } from '../ops/remote/credentials.js';
+import { isRefComponent } from '../ops/remote/host-name.js';
 import { advertiseHead, discoverRefs, once, receivePack } from './git-smart-http.js';
 
 export interface TransportOptions {
@@ -23,6 +24,9 @@ export interface TransportOptions {
   fail: (code: 'REMOTE_FAILED' | 'AUTH_FAILED' | 'REFUSED', message: string) => Error;
 }
 
+/** A ref whose every component the fleet contract allows (what a fetch may want). */
+const fleetRefName = (ref: string): boolean => ref.split('/').slice(1).every(isRefComponent);
+
 /** One cache for every call of the process: without it each call re-reads every pack. */
 const cache = {};
 
@@ -31,10 +35,12 @@ const cache = {};
  * @example await createTransport({ credentials: null, timeoutMs: 30000, fail }).listServerRefs('http://127.0.0.1:8080/fleet.git')
  */
 export function createTransport(opts: TransportOptions): RemoteTransport {
-  const http = {
+  const http = { request: (r: Parameters<typeof nodeHttp.request>[0]) => nodeHttp.request({ ...r, fetchOptions: { timeout: opts.timeoutMs } }) };
+  // isomorphic-git's fetch reads the advertisement rewritten; our own ref listing reads all of it.
+  const fetchHttp = {
     request: async (r: Parameters<typeof nodeHttp.request>[0]) => {
-      const res = await nodeHttp.request({ ...r, fetchOptions: { timeout: opts.timeoutMs } });
-      return /\/info\/refs\?service=git-upload-pack$/.test(r.url) && res.statusCode === 200 && res.body ? { ...res, body: once(await advertiseHead(res.body)) } : res;
+      const res = await http.request(r);
+      return /\/info\/refs\?service=git-upload-pack$/.test(r.url) && res.statusCode === 200 && res.body ? { ...res, body: once(await advertiseHead(res.body, fleetRefName)) } : res;
     },
   };
   const auth = {
@@ -44,7 +50,7 @@ export function createTransport(opts: TransportOptions): RemoteTransport {
   const run = <T>(url: string, fn: () => Promise<T>): Promise<T> => fn().catch((e: unknown) => { throw remoteError(e, url, opts); });
   return {
     listServerRefs: (url) => run(url, () => discoverRefs(http, url, opts)),
-    fetchObjects: (gitdir, url, wants, haves) => run(url, () => fetchIntoStore({ gitdir, url, wants, haves, http, ...auth })),
+    fetchObjects: (gitdir, url, wants, haves) => run(url, () => fetchIntoStore({ gitdir, url, wants, haves, http: fetchHttp, ...auth })),
     pushRefs: (url, commands, pack) => run(url, () => receivePack(http, url, commands, pack, opts)),
   };
 }
@@ -117,7 +123,10 @@ function makeScratch(gitdir: string, haves: readonly string[]): string {
     for (const f of [idx, pack]) fs.symlinkSync(path.join(packDir, f), path.join(scratch, 'objects', 'pack', f));
   }
   fs.writeFileSync(path.join(scratch, 'HEAD'), 'ref: refs/heads/none\n');
-  fs.writeFileSync(path.join(scratch, 'config'), '[remote "scratch"]\n\tfetch = +refs/*:refs/fetched/*\n');
+  // Branches only: the refs written here are never read (the caller has the server's refs), and a
+  // refspec covering refs/tags/ made isomorphic-git write an annotated tag's peeled `T^{}`
+  // entry as a ref name, which it then refuses (one annotated tag stopped every fetch).
+  fs.writeFileSync(path.join(scratch, 'config'), '[remote "scratch"]\n\tfetch = +refs/heads/*:refs/fetched/heads/*\n');
   fs.writeFileSync(path.join(scratch, 'packed-refs'), haves.map((oid, i) => `${oid} refs/have/${i}\n`).join(''));
   return scratch;
 }

@@ -97,30 +97,40 @@ function readPktLines(text: string, acrossFlush = false): string[] {
 }
 
 /**
- * isomorphic-git's fetch needs a HEAD in the server's ref advertisement (it
- * looks up the default branch after every fetch and throws "Could not find
- * HEAD" without one), but a fleet repository's HEAD usually names a branch
- * nobody pushes (git init's master), which git leaves out. When HEAD is
- * missing, this adds a `<oid> HEAD` line (the first ref's oid) to what
- * isomorphic-git reads; nothing sent to the server changes.
+ * What isomorphic-git's fetch reads of the server's ref advertisement. It
+ * needs a HEAD (it looks up the default branch after every fetch and throws
+ * "Could not find HEAD" without one), but a fleet repository's HEAD usually
+ * names a branch nobody pushes (git init's master), which git leaves out:
+ * then a `<oid> HEAD` line (the first ref's oid) is added. And it writes
+ * every advertised branch and tag into the scratch gitdir, so refs `keep`
+ * refuses (names too long for a file, peeled `^{}` entries, names no host
+ * has) are left out, the capabilities moving to the next ref kept. Nothing
+ * sent to the server changes.
  */
-export async function advertiseHead(body: AsyncIterableIterator<Uint8Array>): Promise<Uint8Array> {
+export async function advertiseHead(body: AsyncIterableIterator<Uint8Array>, keep: (ref: string) => boolean = () => true): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const c of body) chunks.push(Buffer.from(c));
   const buf = Buffer.concat(chunks);
   const lines: Buffer[] = [];
+  let caps = '';
   for (let at = 0; at + 4 <= buf.length; ) {
     const len = parseInt(buf.subarray(at, at + 4).toString('latin1'), 16);
     if (Number.isNaN(len)) return buf; // not pkt-lines: let isomorphic-git report it
     const size = len === 0 ? 4 : len;
-    lines.push(buf.subarray(at, at + size));
+    const line = buf.subarray(at, at + size);
     at += size;
+    const ref = /^([0-9a-f]{40}) (refs\/[^\0\n]*)(\0[^\n]*)?\n?$/.exec(line.subarray(4).toString('latin1'));
+    if (ref && !keep(ref[2]!)) {
+      caps ||= ref[3] ?? '';
+      continue;
+    }
+    lines.push(ref && caps ? pktLine(`${ref[1]} ${ref[2]}${caps}\n`) : line);
+    if (ref) caps = '';
   }
   const text = lines.map((l) => l.subarray(4).toString('latin1'));
   const first = text.findIndex((t) => /^[0-9a-f]{40} refs\//.test(t));
-  if (first < 0 || text.some((t) => /^[0-9a-f]{40} HEAD(\0|\n|$)/.test(t))) return buf;
-  const head = `${text[first]!.slice(0, 40)} HEAD\n`;
-  lines.splice(first + 1, 0, Buffer.from(`${(head.length + 4).toString(16).padStart(4, '0')}${head}`, 'latin1'));
+  if (first < 0 || text.some((t) => /^[0-9a-f]{40} HEAD(\0|\n|$)/.test(t))) return Buffer.concat(lines);
+  lines.splice(first + 1, 0, pktLine(`${text[first]!.slice(0, 40)} HEAD\n`));
   return Buffer.concat(lines);
 }
 

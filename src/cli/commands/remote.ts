@@ -69,7 +69,7 @@ export function registerFetch(program: Command, deps: CliDeps): void {
       const ctx = await remoteContext(storeFor(cmd, deps), deps);
       const names = f.all ? (await listRemotes(ctx)).map((r) => r.name) : [name];
       for (const n of names) {
-        const r = await fetchRemote(ctx, n, { onSkip: (ref) => deps.stderr(`warning: skipped ${asciiQuoted(ref)}: not a valid host name\n`) });
+        const r = await fetchRemote(ctx, n, { onSkip: (ref, why) => deps.stderr(`warning: skipped ${asciiQuoted(ref)}: ${why}\n`) });
         const prefix = f.all ? `${r.remote.name}/` : '';
         if (r.hosts.length === 0) deps.stdout(`${r.remote.name}: already up to date\n`);
         for (const h of r.hosts) deps.stdout(`${hostLine(h, prefix)}\n`);

@@ -36,6 +36,10 @@ export function findCredentials(url: string, env: NodeJS.ProcessEnv): Credential
   } catch {
     return null; // no file: no credentials
   }
+  if (!st.isFile()) {
+    // a FIFO would block the read (no timeout, no SIGTERM) and a directory cannot be read
+    throw new CfgtrailError('BAD_INPUT', `${file} is not a regular file: the credentials file holds one https://user:password@host line per server`, { file });
+  }
   if ((st.mode & 0o077) !== 0 || (process.getuid && st.uid !== process.getuid())) {
     throw new CfgtrailError('BAD_INPUT', `${file} must be yours and private: run chmod 600 ${file}`, { file });
   }
@@ -63,10 +67,27 @@ export function matchCredentials(text: string, url: string): { username: string;
     const path = entry.pathname.replace(/\/+$/, '');
     if (path && target.pathname !== path && !target.pathname.startsWith(`${path}/`)) continue;
     if (!best || path.length > best.len) {
-      best = { username: decodeURIComponent(entry.username), password: decodeURIComponent(entry.password), len: path.length };
+      best = { username: percentDecode(entry.username), password: percentDecode(entry.password), len: path.length };
     }
   }
   return best && { username: best.username, password: best.password };
+}
+
+/**
+ * Decodes the %XX escapes of `text`; a `%` that starts none stays as it is,
+ * as git-credential-store reads it (decodeURIComponent throws on one).
+ * @example percentDecode('a%40b%zz') // 'a@b%zz'
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function percentDecode(text: string): string {
+  return text.replace(/(%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return UTF8.decode(Buffer.from(run.replaceAll('%', ''), 'hex'));
+    } catch {
+      return run; // not UTF-8: kept as written rather than sent as U+FFFD
+    }
+  });
 }
 
 /** `text` with every credential value in it replaced by `***` (servers and libraries echo URLs). */

@@ -2,12 +2,12 @@
 import { CfgtrailError } from '../../core/errors.js';
 import { countNew } from '../../core/git/ancestry.js';
 import { installPack } from '../../core/git/install-pack.js';
-import { openObjectStore } from '../../core/git/objects.js';
+import { isCommit, openObjectStore } from '../../core/git/objects.js';
 import { deleteRef, readRefTips, writeRef } from '../../core/git/refs.js';
 import { listRefs } from '../../core/git/ref-list.js';
 import { withStoreLock } from '../../core/store/lock.js';
 import { pickRemote, type Remote, type RemoteContext } from './remotes.js';
-import { checkRefComponent } from './host-name.js';
+import { isRefComponent } from './host-name.js';
 
 /** One local ref to set (`serverRef` then names where it comes from) or to delete (`oid` null). */
 export interface LocalRefChange {
@@ -27,6 +27,12 @@ export interface HostReport {
   changes: number;
 }
 
+/** `host`: only that host's refs (pull); `onSkip`: told of each server ref left out, and why. */
+export interface FetchOptions {
+  host?: string;
+  onSkip?: (ref: string, why: string) => void;
+}
+
 const HOST_REFS: { kind: LocalRefChange['kind']; server: RegExp; local: (remote: string, host: string, rest: string) => string }[] = [
   { kind: 'branch', server: /^refs\/heads\/hosts\/([^/]+)$/, local: (r, h) => `refs/remotes/${r}/hosts/${h}` },
   { kind: 'notes', server: /^refs\/notes\/hosts\/([^/]+)$/, local: (r, h) => `refs/notes/remotes/${r}/hosts/${h}` },
@@ -38,7 +44,7 @@ const HOST_REFS: { kind: LocalRefChange['kind']; server: RegExp; local: (remote:
  * for `remote` (only `host`'s when given). Pure over its inputs. Server refs
  * whose host is not a valid name are skipped (`onSkip`).
  */
-export function planFetchChanges(remote: string, server: Map<string, string>, local: Map<string, string>, opts: { host?: string; onSkip?: (ref: string) => void } = {}): LocalRefChange[] {
+export function planFetchChanges(remote: string, server: Map<string, string>, local: Map<string, string>, opts: FetchOptions = {}): LocalRefChange[] {
   const changes: LocalRefChange[] = [];
   const wanted = new Set<string>();
   for (const [serverRef, oid] of server) {
@@ -47,8 +53,8 @@ export function planFetchChanges(remote: string, server: Map<string, string>, lo
       if (!m) continue;
       const host = m[1]!;
       if (opts.host !== undefined && host !== opts.host) break;
-      if (!validName(host) || (m[2] !== undefined && m[2].split('/').some((c) => !validName(c)))) {
-        opts.onSkip?.(serverRef);
+      if (!isRefComponent(host) || (m[2] !== undefined && m[2].split('/').some((c) => !isRefComponent(c)))) {
+        opts.onSkip?.(serverRef, 'not a valid host name');
         break;
       }
       const localRef = h.local(remote, host, m[2] ?? '');
@@ -72,14 +78,6 @@ function localPrefix(h: (typeof HOST_REFS)[number], remote: string): string {
   return h.local(remote, '', '').replace(/\/+$/, '/');
 }
 
-function validName(c: string): boolean {
-  try {
-    checkRefComponent(c, 'name');
-    return true;
-  } catch {
-    return false; // not a valid component: the caller skips the ref
-  }
-}
 
 /**
  * The fleet refs of `remote` the store holds now. Tags under refs/tags/hosts/H/
@@ -99,14 +97,14 @@ function localFleetRefs(gitdir: string, remote: string): Map<string, string> {
  * at any point leaves every ref old or new: packs are moved in whole before
  * any ref names their objects.
  */
-export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts: { host?: string; onSkip?: (ref: string) => void } = {}): Promise<{ remote: Remote; hosts: HostReport[] }> {
+export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts: FetchOptions = {}): Promise<{ remote: Remote; hosts: HostReport[] }> {
   const remote = await pickRemote(ctx, remoteName);
   const transport = ctx.transportFor(remote.url);
   const server = await transport.listServerRefs(remote.url);
   const gitdir = ctx.store.gitdir;
   return withStoreLock(gitdir, ctx.lock, async () => {
-    const changes = planFetchChanges(remote.name, server, localFleetRefs(gitdir, remote.name), opts);
-    const sets = changes.filter((c) => c.oid !== null && c.serverRef !== null);
+    let changes = planFetchChanges(remote.name, server, localFleetRefs(gitdir, remote.name), opts);
+    let sets = changes.filter((c) => c.oid !== null && c.serverRef !== null);
     const objects = ctx.store.objects;
     const missing = sets.filter((c) => !objects.has(c.oid!));
     if (missing.length > 0) {
@@ -122,6 +120,12 @@ export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts:
     const fresh = ctx.store.objects;
     const absent = sets.find((c) => !fresh.has(c.oid!));
     if (absent) throw new CfgtrailError('REMOTE_FAILED', `${remote.url} did not send ${absent.serverRef} (${absent.oid!.slice(0, 7)}); nothing was changed, try again`, {});
+    // A branch or notes ref naming a blob or a tag (any host may push one) is left out, its local
+    // ref kept: it would stop every later fetch of the fleet and read as a damaged store.
+    const notCommits = new Set(sets.filter((c) => c.kind !== 'tag' && !isCommit(fresh, c.oid!)));
+    for (const c of notCommits) opts.onSkip?.(c.serverRef!, `names a ${fresh.read(c.oid!).type}, not a commit`);
+    changes = changes.filter((c) => !notCommits.has(c));
+    sets = sets.filter((c) => !notCommits.has(c));
     const reports = reportHosts(changes, (c) => countNew(fresh, c.oid!, c.old ? [c.old] : []));
     for (const c of sets) writeRef(gitdir, c.local, c.oid!);
     for (const c of changes) if (c.oid === null) deleteRef(gitdir, c.local);

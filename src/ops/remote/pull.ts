@@ -37,7 +37,8 @@ export async function pullHost(ctx: RemoteContext, remoteName: string | undefine
     const objects = ctx.store.objects;
     let changes = 0;
     if (ours !== theirs) {
-      // an interrupted rollback's journal names the head it started from: moving it would orphan it
+      // A pending rollback's journal names the head it started from: moving HEAD would leave its
+      // files half restored with no `rollback --continue`/`--abort` left to finish or undo them.
       const pending = pendingRollback(ctx.store);
       if (pending) throw new CfgtrailError('REFUSED', `not pulling: ${describePending(pending)}`, { host });
       if (ours !== null && !isAncestor(objects, ours, theirs)) {

@@ -56,20 +56,46 @@ export function hostRefMap(gitdir: string, host: string): Omit<RefUpdate, 'serve
  * differs. Pure over its inputs; changes nothing.
  * @throws CfgtrailError REFUSED when a server ref is not an ancestor of ours (a tag: differs), naming how to resolve it
  */
-export function planPushUpdates(objects: ObjectStore, mapped: Omit<RefUpdate, 'serverOid'>[], server: Map<string, string>, host: string): RefUpdate[] {
+export function planPushUpdates(objects: ObjectStore, mapped: Omit<RefUpdate, 'serverOid'>[], server: Map<string, string>, host: string, remote = 'origin'): RefUpdate[] {
   const updates: RefUpdate[] = [];
   for (const m of mapped) {
     const serverOid = server.get(m.remote) ?? null;
     if (serverOid === m.oid) continue;
     const fastForward = serverOid === null || (m.kind !== 'tag' && isAncestor(objects, serverOid, m.oid));
-    if (!fastForward) throw divergence(m, host);
+    if (!fastForward) throw m.kind === 'tag' ? movedTag(m, serverOid!) : m.kind === 'notes' ? notesDiverged(host, remote) : divergence(m, host);
     updates.push({ ...m, serverOid });
   }
   return updates;
 }
 
+/**
+ * A tag this store moved (or made anew under a name the server has): pulling or renaming the
+ * host cannot help, only putting the tag back or dropping it here; the advice says which.
+ */
+function movedTag(m: Omit<RefUpdate, 'serverOid'>, serverOid: string): CfgtrailError {
+  const tag = m.local.slice('refs/tags/'.length);
+  return new CfgtrailError(
+    'REFUSED',
+    `push refused, nothing changed on the server: tag ${tag} points to ${m.oid.slice(0, 7)} here and to ${serverOid.slice(0, 7)} on the server (tags are never moved there): put it back (git --git-dir .cfgtrail tag -f ${tag} ${serverOid.slice(0, 12)}) or delete it here (git --git-dir .cfgtrail tag -d ${tag}), then push again`,
+    { ref: m.remote },
+  );
+}
+
+/**
+ * The store's verification notes and the server's were both written since they last agreed
+ * (notes rewritten by git notes, or recorded in a re-created store): neither pull nor a new host
+ * name settles that, a notes merge does.
+ */
+function notesDiverged(host: string, remote: string): CfgtrailError {
+  return new CfgtrailError(
+    'REFUSED',
+    `push refused, nothing changed on the server: the verification notes here (refs/notes/cfgtrail) and the server's notes/hosts/${host} have diverged; merge them: cfgtrail pull ${remote}, then git --git-dir .cfgtrail notes --ref cfgtrail merge -s cat_sort_uniq refs/notes/remotes/${remote}/hosts/${host}, then push again`,
+    { ref: `refs/notes/hosts/${host}` },
+  );
+}
+
 function divergence(m: Omit<RefUpdate, 'serverOid'>, host: string): CfgtrailError {
-  const what = m.kind === 'tag' ? `tag ${m.remote.slice('refs/tags/'.length)} points elsewhere` : `${m.remote.replace(/^refs\/(heads\/)?/, '')} has history this store does not`;
+  const what = `${m.remote.replace(/^refs\/(heads\/)?/, '')} has history this store does not`;
   return new CfgtrailError(
     'REFUSED',
     `push refused, nothing changed on the server: ${what}. If another host pushes as '${host}', give this one its own name (git config cfgtrail.host NAME, or cfgtrail remote add … --host NAME); if this store was re-created, run cfgtrail pull first`,
@@ -84,7 +110,7 @@ export async function planPush(ctx: RemoteContext, remoteName?: string): Promise
   const mapped = hostRefMap(ctx.store.gitdir, host);
   if (!mapped.some((m) => m.kind === 'branch')) throw new CfgtrailError('NOTHING_TO_DO', 'nothing to push: the store has no snapshot yet', {});
   const server = await ctx.transportFor(remote.url).listServerRefs(remote.url);
-  const updates = planPushUpdates(ctx.store.objects, mapped, server, host);
+  const updates = planPushUpdates(ctx.store.objects, mapped, server, host, remote.name);
   const branch = updates.find((u) => u.kind === 'branch');
   const newChanges = branch ? countNew(ctx.store.objects, branch.oid, branch.serverOid ? [branch.serverOid] : []) : 0;
   return { remote, host, updates, newChanges };

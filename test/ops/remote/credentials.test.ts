@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +33,23 @@ describe('credentials from a git-credential-store file', () => {
     expect(matchCredentials(FILE, url)).toEqual(want);
   });
 
+  it('keeps a % that starts no %XX escape as it is (git-credential-store does), instead of an internal error', () => {
+    expect(matchCredentials('https://ci:S3cr3t%zz%4@git.example.com\nhttps://x%2:p%@other.example\n', 'https://git.example.com/x.git')).toEqual({ username: 'ci', password: 'S3cr3t%zz%4' });
+    expect(matchCredentials('https://x%2:p%25%@other.example\n', 'https://other.example/x.git')).toEqual({ username: 'x%2', password: 'p%%' });
+    expect(matchCredentials('https://ci:%C3%A9t%C3@git.example.com\n', 'https://git.example.com/')).toEqual({ username: 'ci', password: 'ét%C3' });
+  });
+
+  it('refuses a credentials path that is not a regular file in one line (a FIFO would block the command, even against SIGTERM)', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    for (const file of [fifo, dir]) {
+      const e = caught(() => findCredentials('https://git.example.com/x.git', { CFGTRAIL_CREDENTIALS_FILE: file })) as { code?: string; message?: string };
+      expect(e.code).toBe('BAD_INPUT');
+      expect(e.message).toBe(`${file} is not a regular file: the credentials file holds one https://user:password@host line per server`);
+    }
+  });
+
   it('prefers the environment, refuses a file others can read, and reads a 0600 one', () => {
     const dir = tempDir();
     const file = join(dir, 'credentials');
@@ -57,7 +75,7 @@ describe('credentials from a git-credential-store file', () => {
 
 describe('names and URLs of the fleet contract', () => {
   it.each(['web-1', 'db_2.example.com', 'A9'])('accepts host %s', (h) => expect(checkRefComponent(h, 'host')).toBe(h));
-  it.each(['', '.web', '-web', 'a..b', 'web.lock', 'a/b', 'a b', 'wéb', 'a:b', 'a~1', 'a^', 'a*', 'a\\b'])('refuses host %j', (h) => {
+  it.each(['', '.web', '-web', 'a..b', 'web.lock', 'a/b', 'a b', 'wéb', 'a:b', 'a~1', 'a^', 'a*', 'a\\b', 'h'.repeat(201)])('refuses host %j', (h) => {
     expectCode(() => checkRefComponent(h, 'host'), 'BAD_INPUT');
   });
   it.each(['https://git.example.com/fleet.git', 'http://127.0.0.1:8080/f.git'])('accepts %s', (u) => expect(() => checkRemoteUrl(u)).not.toThrow());

@@ -72,7 +72,7 @@ describe('the fleet commands under adversarial use', () => {
     for (let round = 0; round < 2; round++) {
       const f = await auditor.run(['fetch']);
       expect(f.code, f.stderr).toBe(0);
-      expect(f.stderr).toBe('warning: skipped refs/heads/hosts/blobby: names a blob, not a commit\nwarning: skipped refs/notes/hosts/web-1: names a tag, not a commit\n');
+      expect(f.stderr).toBe('warning: skipped "refs/heads/hosts/blobby": names a blob, not a commit\nwarning: skipped "refs/notes/hosts/web-1": names a tag, not a commit\n');
       expect(f.stdout).toBe(round === 0 ? 'new host web-1 (2 changes)\n' : 'origin: already up to date\n');
     }
     expect(gitIn(auditor.gitdir, ['for-each-ref', '--format=%(refname)', 'refs/remotes', 'refs/notes'])).toBe('refs/remotes/origin/hosts/web-1\n');
@@ -95,7 +95,7 @@ describe('the fleet commands under adversarial use', () => {
     const f = await auditor.run(['fetch']);
     expect(f.code, f.stderr).toBe(0);
     expect(f.stdout).toBe('new host web-1 (1 change)\n');
-    expect(f.stderr).toBe(`warning: skipped refs/heads/hosts/${long}: not a valid host name\nwarning: skipped refs/tags/hosts/web-1/${long}: not a valid host name\n`);
+    expect(f.stderr).toBe(`warning: skipped "refs/heads/hosts/${long}": not a valid host name\nwarning: skipped "refs/tags/hosts/web-1/${long}": not a valid host name\n`);
     expect((await auditor.run(['hosts'])).code).toBe(0);
   });
 

@@ -1,8 +1,9 @@
 /** `cfgtrail fetch`: the fleet's refs from the server into the contract's local refs. */
-import { CfgtrailError } from '../../core/errors.js';
+import { CfgtrailError, isCfgtrailError } from '../../core/errors.js';
+import { objectsToSend } from '../../core/git/objects-to-send.js';
 import { countNew } from '../../core/git/ancestry.js';
 import { installPack } from '../../core/git/install-pack.js';
-import { isCommit, openObjectStore } from '../../core/git/objects.js';
+import { isCommit, openObjectStore, type ObjectStore } from '../../core/git/objects.js';
 import { deleteRef, readRefTips, writeRef } from '../../core/git/refs.js';
 import { listRefs } from '../../core/git/ref-list.js';
 import { withStoreLock } from '../../core/store/lock.js';
@@ -120,6 +121,8 @@ export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts:
     const fresh = ctx.store.objects;
     const absent = sets.find((c) => !fresh.has(c.oid!));
     if (absent) throw new CfgtrailError('REMOTE_FAILED', `${remote.url} did not send ${absent.serverRef} (${absent.oid!.slice(0, 7)}); nothing was changed, try again`, {});
+    const unreachable = missingObject(fresh, sets.map((c) => c.oid!), readRefTips(gitdir));
+    if (unreachable) throw new CfgtrailError('REMOTE_FAILED', `${remote.url} sent an incomplete history (${unreachable} is missing); nothing was changed, try again (git fsck on the server may say why)`, {});
     // A branch or notes ref naming a blob or a tag (any host may push one) is left out, its local
     // ref kept: it would stop every later fetch of the fleet and read as a damaged store.
     const notCommits = new Set(sets.filter((c) => c.kind !== 'tag' && !isCommit(fresh, c.oid!)));
@@ -131,6 +134,24 @@ export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts:
     for (const c of changes) if (c.oid === null) deleteRef(gitdir, c.local);
     return { remote, hosts: reports };
   });
+}
+
+/**
+ * The first object reachable from `tips` but not from `known` that the store
+ * lacks, or null: git's connectivity check after a fetch (`rev-list
+ * --objects TIPS --not KNOWN`), so no ref ever names a history with holes
+ * (queries would call the store damaged, and a next fetch would find it up to date).
+ */
+function missingObject(objects: ObjectStore, tips: string[], known: string[]): string | null {
+  let reachable: Map<string, string>;
+  try {
+    reachable = objectsToSend(objects, tips, known);
+  } catch (e) {
+    if (!isCfgtrailError(e, 'CORRUPT_STORE')) throw e;
+    return typeof e.data.oid === 'string' ? e.data.oid.slice(0, 12) : 'a commit or tree';
+  }
+  for (const oid of reachable.keys()) if (!objects.has(oid)) return `${oid.slice(0, 12)} at ${reachable.get(oid) || 'the root'}`;
+  return null;
 }
 
 function reportHosts(changes: LocalRefChange[], count: (c: LocalRefChange) => number): HostReport[] {

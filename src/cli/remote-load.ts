@@ -23,10 +23,33 @@ export async function remoteContext(store: Store, deps: CliDeps): Promise<Remote
   const adapter = await import('../adapters/git-remote.js');
   const timeoutMs = remoteTimeoutMs(deps.env);
   const fail = (code: 'REMOTE_FAILED' | 'AUTH_FAILED' | 'REFUSED', message: string) => new CfgtrailError(code, message, {});
+  const warned = new Set<string>();
   return {
     store,
     config: adapter.gitConfigFile,
-    transportFor: (url) => adapter.createTransport({ credentials: findCredentials(url, deps.env), timeoutMs, fail }),
+    transportFor: (url) => {
+      const credentials = findCredentials(url, deps.env);
+      const origin = credentials ? plainHttpOrigin(url) : null;
+      if (origin && !warned.has(origin)) {
+        warned.add(origin);
+        deps.stderr(`warning: credentials for ${origin} go over plain http, readable on the way; use an https:// URL\n`);
+      }
+      return adapter.createTransport({ credentials, timeoutMs, fail });
+    },
     lock: storeLockOptions(store),
   };
+}
+
+/**
+ * `host:port` of an `http://` URL whose traffic leaves this machine, else
+ * null: credentials sent there can be read on the way. Loopback addresses
+ * (a local proxy or tunnel) never leave it.
+ * @example plainHttpOrigin('http://git.example.com/fleet.git') // 'git.example.com'
+ */
+export function plainHttpOrigin(url: string): string | null {
+  const u = URL.canParse(url) ? new URL(url) : null;
+  if (!u || u.protocol !== 'http:') return null;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return null;
+  return u.host;
 }

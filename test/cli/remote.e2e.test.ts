@@ -222,6 +222,24 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     expect(r.stderr).toBe('warning: skipped "refs/heads/hosts/ev\\u001b[2J\\u001b]0;owned\\u0007il": not a valid host name\n');
   });
 
+  it('credentials headed over plain http off this machine get one warning line first; https and loopback do not', async () => {
+    const s = hostStore(1);
+    // TEST-NET-1 (RFC 5737): never routed, so nothing is sent anywhere
+    await s.run(['remote', 'add', 'far', 'http://192.0.2.1:9/fleet.git', '--host', 'web-1']);
+    await s.run(['remote', 'add', 'tls', 'https://192.0.2.1:9/fleet.git']);
+    await s.run(['remote', 'add', 'local', 'http://127.0.0.1:9/fleet.git']);
+    const far = await s.run(['push', 'far'], { ...CREDS, CFGTRAIL_REMOTE_TIMEOUT: '1' });
+    expect(far.code).toBe(20);
+    expect(far.stderr.split('\n')[0]).toBe('warning: credentials for 192.0.2.1:9 go over plain http, readable on the way; use an https:// URL');
+    expect(far.stderr.trim().split('\n')).toHaveLength(2); // the warning, then the one line of the failure
+    for (const r of [far, await s.run(['push', 'tls'], { ...CREDS, CFGTRAIL_REMOTE_TIMEOUT: '1' }), await s.run(['push', 'local'], CREDS)]) {
+      expect(r.stdout + r.stderr).not.toContain(AUTH.password);
+      if (r !== far) expect([r.code, r.stderr]).toEqual([20, expect.not.stringContaining('warning:')]);
+    }
+    // without credentials there is nothing to warn about
+    expect((await s.run(['push', 'far'], { CFGTRAIL_REMOTE_TIMEOUT: '1' })).stderr).not.toContain('warning:');
+  });
+
   it('an unreachable server, a server answering garbage or 500, and one that never answers exit 20', async () => {
     const server = await startGitHttpServer();
     const s = hostStore(1);

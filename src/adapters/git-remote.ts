@@ -14,6 +14,8 @@ import { advertiseHead, discoverRefs, once, receivePack } from './git-smart-http
 
 export interface TransportOptions {
   credentials: Credentials | null;
+  /** Why there are none, for the message when the server asks (`~/.config/cfgtrail/credentials has no line for this server`). */
+  noCredentials?: string;
   /** A connection silent this long fails (REMOTE_FAILED). */
   timeoutMs: number;
   /**
@@ -143,7 +145,7 @@ function remoteError(e: unknown, url: string, opts: TransportOptions): unknown {
   if (err.code === 'UserCanceledError' || status === 401 || status === 403) {
     const msg = creds
       ? `${where} refused the credentials from ${creds.source}${status ? ` (HTTP ${status})` : ''}`
-      : `${where} asks for credentials and none are set: set CFGTRAIL_REMOTE_USERNAME and CFGTRAIL_REMOTE_PASSWORD, or add a line to the credentials file`;
+      : `${where} asks for credentials and none are set${opts.noCredentials ? ` (${opts.noCredentials})` : ''}: set CFGTRAIL_REMOTE_USERNAME and CFGTRAIL_REMOTE_PASSWORD, or add a line to the credentials file`;
     return opts.fail('AUTH_FAILED', msg);
   }
   if (status !== undefined) {

@@ -2,7 +2,8 @@ import type { CliDeps } from './context.js';
 import type { Store } from '../core/store/open.js';
 import { CfgtrailError } from '../core/errors.js';
 import { storeLockOptions } from '../core/store/lock.js';
-import { findCredentials } from '../ops/remote/credentials.js';
+import { existsSync } from 'node:fs';
+import { credentialsFile, findCredentials } from '../ops/remote/credentials.js';
 import type { RemoteContext } from '../ops/remote/remotes.js';
 
 /** Seconds a silent server is waited for: CFGTRAIL_REMOTE_TIMEOUT. @default 30 */
@@ -34,10 +35,17 @@ export async function remoteContext(store: Store, deps: CliDeps): Promise<Remote
         warned.add(origin);
         deps.stderr(`warning: credentials for ${origin} go over plain http, readable on the way; use an https:// URL\n`);
       }
-      return adapter.createTransport({ credentials, timeoutMs, fail });
+      return adapter.createTransport({ credentials, timeoutMs, fail, ...(credentials ? {} : { noCredentials: whyNoCredentials(deps.env) }) });
     },
     lock: storeLockOptions(store),
   };
+}
+
+/** `FILE has no line for this server` / `no FILE`: where credentials were looked for. */
+function whyNoCredentials(env: NodeJS.ProcessEnv): string {
+  const file = credentialsFile(env);
+  // a file in another encoding (UTF-16) or with lines git cannot read matches nothing: say it was read
+  return existsSync(file) ? `${file} has no line git-credential-store can read for this server` : `no ${file}`;
 }
 
 /**

@@ -188,7 +188,12 @@ describe('push, fetch and pull over git smart HTTP (native git http-backend)', (
     expect(wrong.stdout + wrong.stderr).not.toContain('wrong-Pa55word');
     const none = await s.run(['fetch']);
     expect(none.code).toBe(21);
-    expect(none.stderr).toMatch(/asks for credentials and none are set/);
+    expect(none.stderr).toMatch(/asks for credentials and none are set \(no \S+credentials\)/);
+    // a file that matches nothing (here UTF-16, which git-credential-store cannot read either) is named
+    const utf16 = join(tempDir('cfgtrail-home-'), 'credentials');
+    writeFileSync(utf16, Buffer.from(`\ufeff${server.url.replace('http://', 'http://fleet:x@')}\n`, 'utf16le'), { mode: 0o600 });
+    const unread = await s.run(['fetch'], { CFGTRAIL_CREDENTIALS_FILE: utf16 });
+    expect([unread.code, unread.stderr]).toEqual([21, expect.stringContaining(`none are set (${utf16} has no line git-credential-store can read for this server)`)]);
 
     const home = tempDir('cfgtrail-home-');
     const file = join(home, 'credentials');

@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../core/errors.js';
-import { writeFileDurably } from '../core/store/durable-file.js';
+import { writeFileDurably } from '../core/durable-file.js';
 
 /**
  * `--report DIR` of drills and playbooks, made and checked for writing before
@@ -31,7 +31,7 @@ export function writeReport(dir: string, id: string, files: Record<string, strin
   mkdirSync(dir, { recursive: true });
   return Object.entries(files).map(([ext, text]) => {
     const path = join(dir, `${id}.${ext}`);
-    writeFileDurably(path, text, 0o644);
+    writeFileDurably(path, text, { mode: 0o644 });
     return path;
   });
 }

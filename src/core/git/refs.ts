@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CfgtrailError } from '../errors.js';
+import { writeFileDurably } from '../durable-file.js';
 import { anyStoredCommit, damagedHeadError, damagedRefError, interruptedFirstSnapshot, type HeadHint } from './ref-damage.js';
 import { appendReflog, lastLoggedOid, type ReflogEntry } from './reflog.js';
 import { OID_HEX, OID_RE } from './oid.js';
@@ -90,7 +91,7 @@ export function readRef(gitdir: string, name: string): string | null {
 export function writeRef(gitdir: string, name: string, oid: string): void {
   const file = join(gitdir, name);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomic(file, `${oid}\n`);
+  writeRefFile(file, `${oid}\n`);
 }
 
 /**
@@ -104,23 +105,6 @@ export function moveBranch(gitdir: string, ref: string, e: ReflogEntry): void {
   appendReflog(gitdir, ref, e);
   appendReflog(gitdir, 'HEAD', e);
   writeRef(gitdir, ref, e.new);
-}
-
-function fsyncDir(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return; // a platform that cannot open directories: the rename is all we can do
-  }
-  try {
-    fsyncSync(fd);
-  } catch (e) {
-    // Some filesystems refuse fsync on a directory; the rename itself has happened.
-    if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const TIP = new RegExp(`^(${OID_HEX})`);
@@ -170,29 +154,10 @@ export function deleteRef(gitdir: string, name: string): void {
       }
       keep.push(lines[i]!);
     }
-    if (keep.length !== lines.length) writeFileAtomic(file, keep.join('\n'));
+    if (keep.length !== lines.length) writeRefFile(file, keep.join('\n'));
   }
   rmSync(join(gitdir, name), { force: true });
   rmSync(join(gitdir, 'logs', name), { force: true });
-}
-
-/** Replaces `file` by a fsynced `.lock` temp file and a rename, then fsyncs its directory; a failed write leaves no temp file. */
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.lock`;
-  try {
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dirname(file));
 }
 
 function packedRefs(gitdir: string): Map<string, string> {
@@ -214,4 +179,9 @@ function readText(file: string): string | null {
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
     throw new CfgtrailError('CORRUPT_STORE', `cannot read ${file}: ${(e as Error).message}`, { file }, { cause: e });
   }
+}
+
+/** A ref file or packed-refs replaced as git does: a `.lock` temp, fsync, rename, and the directory fsynced. */
+function writeRefFile(file: string, text: string): void {
+  writeFileDurably(file, text, { mode: 0o644, suffix: 'lock', syncDir: true });
 }

@@ -6,7 +6,7 @@
  * planning a new one from a half-restored directory.
  */
 import { rmSync } from 'node:fs';
-import { writeFileDurably } from '../../core/store/durable-file.js';
+import { writeFileDurably } from '../../core/durable-file.js';
 import { readRegularFile } from '../../core/store/lock.js';
 import { join } from 'node:path';
 

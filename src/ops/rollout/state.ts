@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
-import { writeFileDurably } from '../../core/store/durable-file.js';
+import { writeFileDurably } from '../../core/durable-file.js';
 import { readRegularFile } from '../../core/store/lock.js';
 import { describeOwner, isThisProcess, ownerAlive, type ProcessOwner } from '../../core/store/owner.js';
 

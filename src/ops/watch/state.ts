@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { readRegularFile } from '../../core/store/lock.js';
-import { writeFileDurably } from '../../core/store/durable-file.js';
+import { writeFileDurably } from '../../core/durable-file.js';
 import { thisProcess, type ProcessOwner } from '../../core/store/owner.js';
 
 export const WATCH_STATE_FILE = 'cfgtrail-watch.json';

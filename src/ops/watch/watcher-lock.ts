@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfgtrailError } from '../../core/errors.js';
 import { readRegularFile, storeLockOptions, withStoreLock } from '../../core/store/lock.js';
-import { writeFileDurably } from '../../core/store/durable-file.js';
+import { writeFileDurably } from '../../core/durable-file.js';
 import type { Store } from '../../core/store/open.js';
 import { describeOwner, isThisProcess, ownerAlive, thisProcess, type ProcessOwner } from '../../core/store/owner.js';
 

@@ -108,8 +108,9 @@ export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts:
     let sets = changes.filter((c) => c.oid !== null && c.serverRef !== null);
     const objects = ctx.store.objects;
     const missing = sets.filter((c) => !objects.has(c.oid!));
+    const tips = readRefTips(gitdir);
     if (missing.length > 0) {
-      const fetched = await transport.fetchObjects(gitdir, remote.url, missing.map((c) => ({ ref: c.serverRef!, ...(c.old ? { have: c.old } : {}) })), readRefTips(gitdir));
+      const fetched = await transport.fetchObjects(gitdir, remote.url, missing.map((c) => ({ ref: c.serverRef!, ...(c.old ? { have: c.old } : {}) })), tips);
       try {
         for (const idx of fetched.packs) installPack(gitdir, idx);
       } finally {
@@ -121,7 +122,8 @@ export async function fetchRemote(ctx: RemoteContext, remoteName?: string, opts:
     const fresh = ctx.store.objects;
     const absent = sets.find((c) => !fresh.has(c.oid!));
     if (absent) throw new CfgtrailError('REMOTE_FAILED', `${remote.url} did not send ${absent.serverRef} (${absent.oid!.slice(0, 7)}); nothing was changed, try again`, {});
-    const unreachable = missingObject(fresh, sets.map((c) => c.oid!), readRefTips(gitdir));
+    // only what this fetch brought in is walked: tips the store held already were checked when they came
+    const unreachable = missing.length === 0 ? null : missingObject(fresh, missing.map((c) => c.oid!), tips);
     if (unreachable) throw new CfgtrailError('REMOTE_FAILED', `${remote.url} sent an incomplete history (${unreachable} is missing); nothing was changed, try again (git fsck on the server may say why)`, {});
     // A branch or notes ref naming a blob or a tag (any host may push one) is left out, its local
     // ref kept: it would stop every later fetch of the fleet and read as a damaged store.

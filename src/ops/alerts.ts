@@ -7,7 +7,8 @@
  * key; every failed delivery is logged in the store for `watch status`.
  */
 import { hostname } from 'node:os';
-import { appendFileSync, lstatSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, renameSync, statSync } from 'node:fs';
+import { readRegularFile } from '../core/store/live-dir.js';
 import { join } from 'node:path';
 import type { Store } from '../core/store/open.js';
 import { storeRedaction } from '../core/store/redact-store.js';
@@ -151,7 +152,8 @@ function rotateLog(file: string): void {
 /** The newest deliveries logged (oldest first), at most `n`: the rotated log, then the current one. */
 export function readAlertLog(gitdir: string, n = 20): AlertDelivery[] {
   const file = join(gitdir, ALERT_LOG_FILE);
-  const text = [`${file}.1`, file].map(readIfThere).join('');
+  // only regular files, opened without following a link or waiting on a FIFO put in their place
+  const text = [`${file}.1`, file].map((f) => readRegularFile(f)?.toString('utf8') ?? '').join('');
   return text.split('\n').filter(Boolean).slice(-n).flatMap((l) => {
     try {
       return [JSON.parse(l) as AlertDelivery];
@@ -159,13 +161,4 @@ export function readAlertLog(gitdir: string, n = 20): AlertDelivery[] {
       return [];
     }
   });
-}
-
-function readIfThere(file: string): string {
-  try {
-    // only a regular file: a FIFO put in its place would block the read
-    return lstatSync(file).isFile() ? readFileSync(file, 'utf8') : '';
-  } catch {
-    return ''; // nothing delivered yet, or never rotated
-  }
 }
